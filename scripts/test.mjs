@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+// `npm test`: typecheck, check the generated Env against wrangler.toml, run vitest in the Workers
+// runtime, and close with "tests: N passed, M failed" computed from vitest's JSON report.
+// Extra arguments go to vitest (e.g. `npm test -- test/core`).
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, rmSync, mkdirSync } from "node:fs";
+
+process.env.WRANGLER_SEND_METRICS = "false";
+const run = (cmd, args) => spawnSync(cmd, args, { stdio: "inherit", env: process.env }).status ?? 1;
+const extra = process.argv.slice(2);
+
+const types = run("npx", ["wrangler", "types", "--strict-vars=false", "--env-file", ".dev.vars.example", "--check"]);
+if (types !== 0) {
+  console.error("worker-configuration.d.ts is out of date: run `npm run types` and commit it.");
+  process.exit(types);
+}
+const tsc = run("npx", ["tsc", "--noEmit", "-p", "."]);
+if (tsc !== 0) process.exit(tsc);
+
+mkdirSync(".vitest", { recursive: true });
+const report = ".vitest/report.json";
+rmSync(report, { force: true });
+const status = run("npx", ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...extra]);
+
+if (!existsSync(report)) {
+  console.log("tests: 0 passed, 1 failed");
+  process.exit(status || 1);
+}
+const r = JSON.parse(readFileSync(report, "utf8"));
+// A file that fails to load counts as a failure even though it has no test results.
+const brokenFiles = (r.testResults ?? []).filter((f) => f.status === "failed" && (f.assertionResults ?? []).length === 0).length;
+const failed = r.numFailedTests + brokenFiles;
+console.log(`tests: ${r.numPassedTests} passed, ${failed} failed`);
+process.exit(status !== 0 ? status : failed > 0 ? 1 : 0);

@@ -1,0 +1,104 @@
+// Credentials per dialect: their formats (as the vendors' own clients expect them), creation,
+// rotation and authentication. Secrets are stored as SHA-256 hashes and compared in constant time.
+import { CoreError } from "./errors";
+import { encryptSecret, randomAlnum, randomDigits, randomHex, secretMatches, sha256Hex } from "./crypto";
+import { ipAllowed } from "./ip";
+import type { App, Dialect, Tenant } from "./types";
+import { getAppByKey, insertApp, rotateAppSecret } from "../store/apps";
+import { getTenant } from "../store/tenants";
+
+interface Format {
+  key: () => string;
+  secret: () => string;
+  /** Whether the secret must stay recoverable (kept AES-GCM encrypted besides its hash). */
+  recoverable: boolean;
+}
+
+// JPush appKey/masterSecret (and devKey/devSecret) are 24 lowercase hex characters: the official
+// Java SDK refuses anything else. paasw: appId 10 digits, secret 32 hex (its document's examples).
+const FORMATS: Record<Dialect, Format> = {
+  jpush: { key: () => randomHex(12), secret: () => randomHex(12), recoverable: true },
+  jpush_dev: { key: () => randomHex(12), secret: () => randomHex(12), recoverable: false },
+  paasw: { key: () => randomDigits(10), secret: () => randomHex(16), recoverable: false },
+  huawei: { key: () => `edgesms_${randomHex(4)}`, secret: () => randomAlnum(24), recoverable: false },
+  // smsapi's bearer key carries its own id: "<key id>.<secret>".
+  smsapi: { key: () => randomHex(8), secret: () => randomAlnum(40), recoverable: false },
+};
+
+export interface IssuedCredential {
+  app: { id: string; key: string; projectId: string | null };
+  /** Shown once; only its hash is kept. */
+  secret: string;
+}
+
+export async function createCredential(
+  env: Env,
+  tenant: Tenant,
+  dialect: Dialect,
+  opts: { name?: string; kinds?: string; defaultSignatureId?: number | null; now: number },
+): Promise<IssuedCredential> {
+  const f = FORMATS[dialect];
+  const key = f.key();
+  const secret = f.secret();
+  const projectId = dialect === "huawei" ? randomHex(16) : null;
+  const id = `app_${randomHex(8)}`;
+  await insertApp(env.DB, {
+    id,
+    tenantId: tenant.id,
+    dialect,
+    key,
+    projectId,
+    secretHash: await sha256Hex(secret),
+    secretEnc: f.recoverable ? await encryptSecret(env.SECRETS_KEY, secret) : null,
+    name: opts.name ?? "",
+    kinds: opts.kinds ?? "verification,notification,marketing",
+    defaultSignatureId: opts.defaultSignatureId ?? null,
+    now: opts.now,
+  });
+  return { app: { id, key, projectId }, secret };
+}
+
+/** A new secret for an existing app; older tokens stop working at once (secret_version bump). */
+export async function rotateCredential(env: Env, app: App, now: number): Promise<string | null> {
+  const f = FORMATS[app.dialect];
+  const secret = f.secret();
+  const ok = await rotateAppSecret(
+    env.DB,
+    app.tenantId,
+    app.id,
+    await sha256Hex(secret),
+    f.recoverable ? await encryptSecret(env.SECRETS_KEY, secret) : null,
+    now,
+  );
+  return ok ? secret : null;
+}
+
+// Compared when the key is unknown, so a miss costs the same as a wrong secret.
+const DUMMY_HASH = "0".repeat(64);
+
+/**
+ * Checks a key + secret pair and the app's state. The order of checks follows the vendors:
+ * credentials first (auth_failed), then blocked app, IP allow-list, SMS enabled.
+ */
+export async function authenticate(
+  env: Env,
+  dialect: Dialect,
+  key: string,
+  secret: string,
+  ip: string,
+): Promise<{ app: App; tenant: Tenant }> {
+  const app = key.length <= 128 ? await getAppByKey(env.DB, dialect, key) : null;
+  const matches = await secretMatches(secret, app?.secretHash ?? DUMMY_HASH);
+  if (!app || !matches) throw new CoreError("auth_failed", "authentication failed: unknown key or wrong secret");
+  return admitApp(env, app, ip);
+}
+
+/** The state checks alone, for dialects that authenticate by token. */
+export async function admitApp(env: Env, app: App, ip: string): Promise<{ app: App; tenant: Tenant }> {
+  if (app.blocked) throw new CoreError("app_blocked", "this app is blocked");
+  if (!ipAllowed(ip, app.ipAllowlist)) throw new CoreError("ip_not_allowed", `requests from ${ip} are not allowed for this app`);
+  if (!app.smsEnabled) throw new CoreError("sms_disabled", "SMS is not enabled for this app");
+  const tenant = await getTenant(env.DB, app.tenantId);
+  if (!tenant) throw new CoreError("auth_failed", "authentication failed");
+  return { app, tenant };
+}

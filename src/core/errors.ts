@@ -1,0 +1,52 @@
+// The typed refusals of the core. Dialects map each code to their own documented error;
+// the core never knows a vendor's number.
+
+export const CORE_ERROR_CODES = [
+  "invalid_mobile", // not a valid mobile number (malformed, landline, unknown country)
+  "invalid_input", // a value the core cannot use (e.g. a bad send time); message says which
+  "insufficient_balance",
+  "rate_limited", // a MobileGuard window is full; retryAfter says when the oldest slot frees
+  "repeat_send", // the same content to the same mobile inside the repeat window
+  "opted_out", // the mobile unsubscribed from this tenant's marketing
+  "blocked_word", // content holds a word from the tenant's or the global list
+  "template_not_found", // unknown, or another tenant's
+  "template_pending",
+  "template_rejected",
+  "template_wrong_kind",
+  "template_param_missing", // a {{name}} without a value
+  "template_param_empty", // a {{name}} given as an empty string
+  "signature_not_found",
+  "signature_pending",
+  "signature_rejected",
+  "signature_missing", // content carries no 【signature】 and none was named
+  "kind_not_allowed", // the app may not send this kind
+  "content_too_long",
+  "too_many_recipients",
+  "no_recipients",
+  "not_found", // a message / batch / schedule of this tenant that does not exist
+  "not_cancelable", // already released to the carrier
+  "code_wrong",
+  "code_expired",
+  "code_used",
+  "conflict",
+  // Credential refusals: dialects answer these with their own auth errors.
+  "auth_failed", // unknown key, wrong secret, bad or expired token
+  "app_blocked",
+  "ip_not_allowed",
+  "sms_disabled",
+] as const;
+
+export type CoreErrorCode = (typeof CORE_ERROR_CODES)[number];
+
+export class CoreError extends Error {
+  override readonly name = "CoreError";
+  constructor(
+    readonly code: CoreErrorCode,
+    message: string,
+    readonly detail: { retryAfter?: number; field?: string; value?: string } = {},
+  ) {
+    super(message);
+  }
+}
+
+export const isCoreError = (e: unknown): e is CoreError => e instanceof CoreError;

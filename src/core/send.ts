@@ -1,0 +1,201 @@
+// The accept pipeline every dialect calls: validate → MobileGuard → price → ONE atomic D1 batch
+// (debit + ledger + batch + messages) → enqueue for dispatch (or leave scheduled for the cron).
+// A 2xx may only follow a successful return from acceptSend: by then everything is durable.
+import { CoreError } from "./errors";
+import { normalizeMobile } from "./phone";
+import { countSegments } from "./segments";
+import { newIds } from "./ids";
+import { sha256Hex } from "./crypto";
+import { findBlockedWord } from "./blocked-words";
+import { guardName, type AdmitDecision } from "../guard/mobile-guard";
+import { acceptStatements, optedOutAmong, type NewMessage } from "../store/messages";
+import { isOverdraft } from "../store/tenants";
+import { enqueueDispatch } from "../jobs/dispatch-queue";
+import type { App, Channel, Kind, Tenant } from "./types";
+
+/** One message a dialect wants sent, before validation. */
+export interface Draft {
+  /** As the client sent it; normalised to E.164 here. */
+  mobile: string;
+  /** The full text as the handset will show it, 【signature】 included. */
+  text: string;
+  signature: string | null;
+  templateId?: number | null;
+  params?: Record<string, string> | null;
+  channel?: Channel;
+}
+
+export interface AcceptOptions {
+  tenant: Tenant;
+  app: App;
+  kind: Kind;
+  /** Epoch ms; a time after `now` stores the messages as scheduled. */
+  sendAt?: number;
+  /**
+   * "all": any refused item refuses the request (single sends, paasw lists).
+   * "each": refused items are reported and cost nothing; the rest are accepted (batch APIs).
+   */
+  mode: "all" | "each";
+  templateId?: number | null;
+  now?: number;
+}
+
+export type ItemOutcome =
+  | { ok: true; index: number; messageId: string; mobile: string }
+  | { ok: false; index: number; messageId: string; error: CoreError };
+
+export interface Accepted {
+  /** null when no item was accepted (nothing was written). */
+  batchId: string | null;
+  items: ItemOutcome[];
+  amount: number;
+  sendAt: number;
+  scheduled: boolean;
+}
+
+interface Valid {
+  index: number;
+  id: string;
+  row: NewMessage;
+}
+
+/** A draft slot is either a draft or an error the dialect already found for that item. */
+export async function acceptSend(env: Env, drafts: Array<Draft | CoreError>, opts: AcceptOptions): Promise<Accepted> {
+  const { tenant, app, kind } = opts;
+  const now = opts.now ?? Date.now();
+  const sendAt = Math.max(opts.sendAt ?? now, now);
+  const scheduled = sendAt > now;
+  if (!app.kinds.includes(kind)) throw new CoreError("kind_not_allowed", `this app may not send ${kind} messages`);
+  if (drafts.length === 0) throw new CoreError("no_recipients", "no recipients");
+
+  const ids = newIds(drafts.length + 1);
+  const batchId = ids[drafts.length]!;
+  const items: ItemOutcome[] = [];
+  const valid: Valid[] = [];
+  const fail = (index: number, error: CoreError) => {
+    if (opts.mode === "all") throw error;
+    items.push({ ok: false, index, messageId: ids[index]!, error });
+  };
+
+  const price = tenant.prices[kind];
+  drafts.forEach((d, index) => {
+    if (d instanceof CoreError) return fail(index, d);
+    try {
+      const mobile = normalizeMobile(d.mobile);
+      if (d.text.trim() === "") throw new CoreError("invalid_input", "content is empty", { field: "content" });
+      const word = findBlockedWord(d.text, tenant.settings.blockedWords);
+      if (word) throw new CoreError("blocked_word", `content contains a blocked word: ${word}`);
+      const seg = countSegments(d.text);
+      valid.push({
+        index,
+        id: ids[index]!,
+        row: {
+          id: ids[index]!,
+          mobile,
+          content: d.text,
+          signature: d.signature,
+          templateId: d.templateId ?? null,
+          params: d.params ?? null,
+          channel: d.channel ?? "sms",
+          encoding: seg.encoding,
+          segments: seg.segments,
+          price: seg.segments * price,
+        },
+      });
+    } catch (e) {
+      if (!(e instanceof CoreError)) throw e;
+      fail(index, e);
+    }
+  });
+
+  let admitted = valid;
+  if (kind === "marketing" && admitted.length > 0) {
+    const out = await optedOutAmong(env.DB, tenant.id, [...new Set(admitted.map((v) => v.row.mobile))]);
+    if (out.size > 0) {
+      admitted = admitted.filter((v) => {
+        if (!out.has(v.row.mobile)) return true;
+        fail(v.index, new CoreError("opted_out", `${v.row.mobile} unsubscribed from marketing messages`));
+        return false;
+      });
+    }
+  }
+
+  const tickets = await admitAll(env, tenant, kind, admitted, now);
+  admitted = admitted.filter((v) => {
+    const decision = tickets.get(v.index)!;
+    if (decision.ok) return true;
+    try {
+      fail(v.index, guardError(decision));
+    } catch (e) {
+      void releaseAll(env, tenant, admitted, tickets);
+      throw e;
+    }
+    return false;
+  });
+
+  const amount = admitted.reduce((sum, v) => sum + v.row.price, 0);
+  if (admitted.length > 0) {
+    try {
+      await env.DB.batch(
+        acceptStatements(env.DB, {
+          id: batchId,
+          tenantId: tenant.id,
+          appId: app.id,
+          dialect: app.dialect,
+          kind,
+          templateId: opts.templateId ?? null,
+          sendAt,
+          scheduled,
+          amount,
+          now,
+          messages: admitted.map((v) => v.row),
+        }),
+      );
+    } catch (e) {
+      await releaseAll(env, tenant, admitted, tickets);
+      if (isOverdraft(e)) throw new CoreError("insufficient_balance", "the balance does not cover this send");
+      throw e;
+    }
+    if (!scheduled) await enqueueDispatch(env, admitted.map((v) => v.id));
+  }
+
+  for (const v of admitted) items.push({ ok: true, index: v.index, messageId: v.id, mobile: v.row.mobile });
+  items.sort((a, b) => a.index - b.index);
+  return { batchId: admitted.length > 0 ? batchId : null, items, amount, sendAt, scheduled };
+}
+
+function guardError(d: Extract<AdmitDecision, { ok: false }>): CoreError {
+  return d.reason === "rate_limited"
+    ? new CoreError("rate_limited", `too many messages to this mobile; retry in ${d.retryAfter} s`, { retryAfter: d.retryAfter })
+    : new CoreError("repeat_send", `the same content was sent to this mobile moments ago; retry in ${d.retryAfter} s`, {
+        retryAfter: d.retryAfter,
+      });
+}
+
+/** Asks each mobile's MobileGuard, in parallel; kinds with no limits and no repeat window skip it. */
+async function admitAll(env: Env, tenant: Tenant, kind: Kind, items: Valid[], now: number): Promise<Map<number, AdmitDecision>> {
+  const windows = tenant.settings.limits[kind];
+  const repeat = tenant.settings.repeatWindowSeconds;
+  const out = new Map<number, AdmitDecision>();
+  if (windows.length === 0 && repeat === 0) {
+    for (const v of items) out.set(v.index, { ok: true, ticket: "" });
+    return out;
+  }
+  await Promise.all(
+    items.map(async (v) => {
+      const stub = env.MOBILE_GUARD.getByName(guardName(tenant.id, v.row.mobile));
+      const contentHash = repeat > 0 ? await sha256Hex(v.row.content) : null;
+      out.set(v.index, await stub.admit({ kind, now, windows, contentHash, repeatWindowSeconds: repeat }));
+    }),
+  );
+  return out;
+}
+
+async function releaseAll(env: Env, tenant: Tenant, items: Valid[], tickets: Map<number, AdmitDecision>): Promise<void> {
+  await Promise.all(
+    items.map(async (v) => {
+      const d = tickets.get(v.index);
+      if (d?.ok && d.ticket) await env.MOBILE_GUARD.getByName(guardName(tenant.id, v.row.mobile)).release(d.ticket);
+    }),
+  );
+}

@@ -1,0 +1,35 @@
+// A tenant's tunable policy (stored as JSON in tenants.settings), with the defaults the large
+// Chinese providers use for verification codes.
+import { z } from "zod";
+
+export const LimitWindow = z.object({
+  /** Window length in seconds. */
+  seconds: z.number().int().min(1).max(7 * 86400),
+  /** Sends allowed inside the window. */
+  max: z.number().int().min(1).max(100000),
+});
+export type LimitWindow = z.infer<typeof LimitWindow>;
+
+const windows = z.array(LimitWindow).max(8);
+
+export const TenantSettings = z.object({
+  /** Per-mobile sliding windows per kind, enforced by MobileGuard. Empty = no limit. */
+  limits: z
+    .object({
+      verification: windows.default([
+        { seconds: 60, max: 1 },
+        { seconds: 3600, max: 5 },
+        { seconds: 86400, max: 10 },
+      ]),
+      notification: windows.default([]),
+      marketing: windows.default([]),
+    })
+    .prefault({}),
+  /** Same content to the same mobile inside this many seconds is a repeat send. 0 = off. */
+  repeatWindowSeconds: z.number().int().min(0).max(86400).default(0),
+  /** Words refused in content (case-insensitive), besides the global list. */
+  blockedWords: z.array(z.string().min(1).max(50)).max(1000).default([]),
+});
+export type TenantSettings = z.infer<typeof TenantSettings>;
+
+export const parseTenantSettings = (json: string): TenantSettings => TenantSettings.parse(JSON.parse(json));

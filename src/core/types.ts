@@ -1,0 +1,94 @@
+// The domain's shared shapes: what a tenant, an app (credential) and a message are to the core.
+
+export const KINDS = ["verification", "notification", "marketing"] as const;
+export type Kind = (typeof KINDS)[number];
+
+export const DIALECTS = ["jpush", "jpush_dev", "paasw", "huawei", "smsapi"] as const;
+export type Dialect = (typeof DIALECTS)[number];
+
+export type Channel = "sms" | "voice";
+
+export type MessageStatus =
+  | "scheduled"
+  | "queued"
+  | "submitted"
+  | "delivered"
+  | "undelivered"
+  | "failed"
+  | "canceled";
+
+/** Delivery codes follow paasw's list; each dialect maps them to its own shape. */
+export const DELIVERY_CODES = {
+  "10000": "delivered",
+  "1": "submit failed",
+  "4": "failed",
+  "5": "blocked word",
+  "6": "rejected",
+  "7": "black/white list",
+  "8": "over frequency",
+  "9": "unknown",
+} as const;
+export type DeliveryCode = keyof typeof DELIVERY_CODES;
+
+export interface Tenant {
+  id: string;
+  name: string;
+  balance: number;
+  prices: Record<Kind, number>;
+  timezone: string;
+  webhookSecret: string;
+  settings: import("./tenant-settings").TenantSettings;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface App {
+  id: string;
+  tenantId: string;
+  dialect: Dialect;
+  key: string;
+  projectId: string | null;
+  secretHash: string;
+  secretEnc: string | null;
+  secretVersion: number;
+  name: string;
+  kinds: Kind[];
+  smsEnabled: boolean;
+  blocked: boolean;
+  ipAllowlist: string[] | null;
+  defaultSignatureId: number | null;
+  reportUrl: string | null;
+  replyUrl: string | null;
+  options: Record<string, unknown>;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface Message {
+  id: string;
+  tenantId: string;
+  appId: string;
+  batchId: string;
+  dialect: Dialect;
+  channel: Channel;
+  kind: Kind;
+  mobile: string;
+  content: string;
+  signature: string | null;
+  templateId: number | null;
+  params: Record<string, string> | null;
+  encoding: "gsm7" | "ucs2";
+  segments: number;
+  price: number;
+  status: MessageStatus;
+  resultCode: string | null;
+  resultMessage: string | null;
+  sendAt: number;
+  carrier: string | null;
+  carrierRef: string | null;
+  attempts: number;
+  createdAt: number;
+  updatedAt: number;
+  submittedAt: number | null;
+  reportedAt: number | null;
+}

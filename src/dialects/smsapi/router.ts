@@ -1,0 +1,13 @@
+// The smsapi dialect's routes. (Filled in by its issue; until then every path answers 404.)
+import { dialectRouter } from "../../http/router";
+import { json } from "../../http/respond";
+import type { RouteDoc } from "../../openapi/registry";
+
+export const router = dialectRouter("", {
+  name: "smsapi",
+  notFound: () => json({ error: "not found" }, 404),
+  methodNotAllowed: () => json({ error: "method not allowed" }, 405),
+  onError: () => json({ error: "server error" }, 500),
+});
+
+export const docs: RouteDoc[] = [];

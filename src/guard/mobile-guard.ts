@@ -1,0 +1,97 @@
+// MobileGuard: one Durable Object per (tenant, mobile), the only place per-mobile decisions are made.
+// It owns the sliding-window send limits and repeat-send detection. Each RPC runs without awaiting
+// between read and write, so the decision and its record are atomic under concurrency.
+import { DurableObject } from "cloudflare:workers";
+import type { Kind } from "../core/types";
+import type { LimitWindow } from "../core/tenant-settings";
+
+export interface AdmitRequest {
+  kind: Kind;
+  now: number;
+  windows: LimitWindow[];
+  /** SHA-256 of the content, when repeat detection is on. */
+  contentHash: string | null;
+  repeatWindowSeconds: number;
+}
+
+export type AdmitDecision =
+  | { ok: true; ticket: string }
+  | { ok: false; reason: "rate_limited" | "repeat_send"; retryAfter: number };
+
+// Append-only: a new step is a new array element, applied once in order.
+const SCHEMA: string[] = [
+  `CREATE TABLE sends (ticket TEXT PRIMARY KEY, kind TEXT NOT NULL, at INTEGER NOT NULL, content_hash TEXT)`,
+  `CREATE INDEX sends_kind_at ON sends (kind, at)`,
+  `CREATE INDEX sends_hash_at ON sends (content_hash, at) WHERE content_hash IS NOT NULL`,
+];
+
+/** Longest window any setting may use (tenant-settings caps windows at 7 days). */
+const MAX_WINDOW_MS = 7 * 86400 * 1000;
+
+export class MobileGuard extends DurableObject<Env> {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    ctx.blockConcurrencyWhile(async () => this.#migrate());
+  }
+
+  #migrate(): void {
+    const sql = this.ctx.storage.sql;
+    sql.exec("CREATE TABLE IF NOT EXISTS _schema (version INTEGER NOT NULL)");
+    const row = sql.exec<{ version: number }>("SELECT version FROM _schema").toArray()[0];
+    const from = row?.version ?? 0;
+    if (from >= SCHEMA.length) return;
+    this.ctx.storage.transactionSync(() => {
+      for (const step of SCHEMA.slice(from)) sql.exec(step);
+      if (row) sql.exec("UPDATE _schema SET version = ?", SCHEMA.length);
+      else sql.exec("INSERT INTO _schema (version) VALUES (?)", SCHEMA.length);
+    });
+  }
+
+  /** Decides whether one more send of `kind` may go to this mobile now, and records it if so. */
+  async admit(req: AdmitRequest): Promise<AdmitDecision> {
+    const sql = this.ctx.storage.sql;
+    for (const w of req.windows) {
+      const since = req.now - w.seconds * 1000;
+      const rows = sql
+        .exec<{ at: number }>("SELECT at FROM sends WHERE kind = ? AND at > ? ORDER BY at ASC LIMIT ?", req.kind, since, w.max)
+        .toArray();
+      if (rows.length >= w.max) {
+        const oldest = rows[0]!.at;
+        return { ok: false, reason: "rate_limited", retryAfter: Math.max(1, Math.ceil((oldest + w.seconds * 1000 - req.now) / 1000)) };
+      }
+    }
+    if (req.contentHash && req.repeatWindowSeconds > 0) {
+      const since = req.now - req.repeatWindowSeconds * 1000;
+      const hit = sql
+        .exec<{ at: number }>("SELECT at FROM sends WHERE content_hash = ? AND at > ? ORDER BY at DESC LIMIT 1", req.contentHash, since)
+        .toArray()[0];
+      if (hit) {
+        return { ok: false, reason: "repeat_send", retryAfter: Math.max(1, Math.ceil((hit.at + req.repeatWindowSeconds * 1000 - req.now) / 1000)) };
+      }
+    }
+    const ticket = crypto.randomUUID();
+    sql.exec("INSERT INTO sends (ticket, kind, at, content_hash) VALUES (?, ?, ?, ?)", ticket, req.kind, req.now, req.contentHash);
+    await this.#armPurge(req.now);
+    return { ok: true, ticket };
+  }
+
+  /** Gives back an admitted send that was never committed (e.g. the balance ran out). */
+  async release(ticket: string): Promise<void> {
+    this.ctx.storage.sql.exec("DELETE FROM sends WHERE ticket = ?", ticket);
+  }
+
+  async #armPurge(now: number): Promise<void> {
+    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(now + MAX_WINDOW_MS);
+  }
+
+  /** Drops history older than any window can see, so storage stays bounded; re-arms while rows remain. */
+  override async alarm(): Promise<void> {
+    const now = Date.now();
+    const sql = this.ctx.storage.sql;
+    sql.exec("DELETE FROM sends WHERE at <= ?", now - MAX_WINDOW_MS);
+    const next = sql.exec<{ at: number | null }>("SELECT MIN(at) AS at FROM sends").toArray()[0]?.at;
+    if (next != null) await this.ctx.storage.setAlarm(next + MAX_WINDOW_MS);
+  }
+}
+
+export const guardName = (tenantId: string, mobile: string): string => `${tenantId}:${mobile}`;

@@ -1,0 +1,38 @@
+// A dialect's router: itty-router plus the dialect's own shapes for "not found", "method not
+// allowed" and unexpected faults, so that no route can leak a stack trace or a foreign error shape.
+import { Router, type IRequest, type RouterType } from "itty-router";
+import { logFault } from "./respond";
+
+export type Handler = (req: IRequest, env: Env, ctx: ExecutionContext) => Promise<Response> | Response;
+export type DialectRouter = RouterType<IRequest, [Env, ExecutionContext]>;
+
+export interface DialectShapes {
+  name: string;
+  notFound: (req: Request) => Response;
+  methodNotAllowed: (req: Request, allowed: string[]) => Response;
+  /** Maps a thrown error (core errors included) to a response; unknown errors get the server-error shape. */
+  onError: (e: unknown, req: Request) => Response;
+}
+
+export function dialectRouter(base: string, shapes: DialectShapes): DialectRouter {
+  const router: DialectRouter = Router<IRequest, [Env, ExecutionContext]>({
+    base,
+    catch: (e, req) => shapes.onError(e, req),
+    finally: [
+      (res: Response | undefined, req: IRequest) => {
+        if (res) return res;
+        const path = new URL(req.url).pathname;
+        const allowed = router.routes
+          .filter(([method, regex]) => method !== "ALL" && regex.test(path))
+          .map(([method]) => method);
+        return allowed.length > 0 ? shapes.methodNotAllowed(req, [...new Set(allowed)]) : shapes.notFound(req);
+      },
+    ],
+  });
+  return router;
+}
+
+/** For the onError of each dialect: log what was not a known refusal. */
+export function logUnexpected(name: string, req: Request, e: unknown): void {
+  logFault(name, req, e);
+}

@@ -1,0 +1,60 @@
+// Builds the OpenAPI 3.1 document from every module's RouteDoc list.
+import { z } from "zod";
+import type { RouteDoc } from "./registry";
+
+const schema = (s: z.ZodType) => z.toJSONSchema(s, { unrepresentable: "any", io: "input" });
+
+export function openApiDocument(routes: RouteDoc[]): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const r of routes) {
+    const params = [...r.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: "path", required: true, schema: { type: "string" } }));
+    if (r.query) {
+      const q = schema(r.query) as { properties?: Record<string, unknown>; required?: string[] };
+      for (const [name, s] of Object.entries(q.properties ?? {})) {
+        params.push({ name, in: "query", required: (q.required ?? []).includes(name), schema: s as { type: string } });
+      }
+    }
+    const responses: Record<string, unknown> = {
+      [String(r.status ?? 200)]: {
+        description: "Success",
+        ...(r.response ? { content: { "application/json": { schema: schema(r.response) } } } : {}),
+      },
+    };
+    for (const [status, description] of Object.entries(r.errors ?? {})) responses[status] = { description };
+    (paths[r.path] ??= {})[r.method] = {
+      tags: [r.tag],
+      summary: r.summary,
+      ...(r.description ? { description: r.description } : {}),
+      ...(params.length ? { parameters: params } : {}),
+      ...(r.body
+        ? {
+            requestBody: {
+              required: true,
+              content: Object.fromEntries((r.contentTypes ?? ["application/json"]).map((t) => [t, { schema: schema(r.body!) }])),
+            },
+          }
+        : {}),
+      ...(r.security ? { security: [{ [r.security]: [] }] } : {}),
+      responses,
+    };
+  }
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "edgesms",
+      version: "1.0.0",
+      description: "SMS gateway on Cloudflare Workers speaking four vendor dialects: JPush SMS v1, paasw gateway v1, Huawei SMN SMS v2 and smsapi v1, plus the operator API.",
+    },
+    components: {
+      securitySchemes: {
+        adminBearer: { type: "http", scheme: "bearer", description: "ADMIN_TOKEN (operator API)" },
+        jpushBasic: { type: "http", scheme: "basic", description: "base64(appKey:masterSecret)" },
+        paaswToken: { type: "apiKey", in: "query", name: "token", description: "token from GET /api/token" },
+        huaweiToken: { type: "apiKey", in: "header", name: "X-Auth-Token", description: "token from POST /v3/auth/tokens" },
+        smsapiBearer: { type: "http", scheme: "bearer", description: "smsapi API key" },
+        carrierSecret: { type: "apiKey", in: "header", name: "X-Carrier-Secret" },
+      },
+    },
+    paths,
+  };
+}

@@ -1,0 +1,42 @@
+// Which router owns which path. Each dialect answers its own "not found" inside its prefix.
+import { json } from "./http/respond";
+import type { DialectRouter } from "./http/router";
+import { router as admin, docs as adminDocs } from "./admin/router";
+import { router as jpush, docs as jpushDocs } from "./dialects/jpush/router";
+import { router as paasw, docs as paaswDocs } from "./dialects/paasw/router";
+import { router as huawei, docs as huaweiDocs } from "./dialects/huawei/router";
+import { router as smsapi, docs as smsapiDocs } from "./dialects/smsapi/router";
+import { router as carrierCallbacks, docs as carrierDocs } from "./carriers/callbacks";
+import { router as simulator, docs as simulatorDocs } from "./simulator/router";
+import { openApiDocument } from "./openapi/document";
+
+const MOUNTS: Array<[prefix: string, router: DialectRouter]> = [
+  ["/admin/", admin],
+  ["/v1/", jpush],
+  ["/api/token", paasw],
+  ["/sms/", paasw],
+  ["/v2/", huawei],
+  ["/v3/", huawei],
+  ["/smsapi/", smsapi],
+  ["/webhooks/carriers/", carrierCallbacks],
+];
+
+const simulatorActive = (env: Env): boolean => env.CARRIER === "simulator";
+
+let openapi: string | null = null;
+
+export async function route(req: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+  const path = new URL(req.url).pathname;
+  if (path === "/healthz") return json({ ok: true });
+  if (path === "/openapi.json") {
+    openapi ??= JSON.stringify(
+      openApiDocument([...adminDocs, ...jpushDocs, ...paaswDocs, ...huaweiDocs, ...smsapiDocs, ...carrierDocs, ...simulatorDocs]),
+    );
+    return new Response(openapi, { headers: { "content-type": "application/json;charset=utf-8" } });
+  }
+  if (path.startsWith("/simulator/") && simulatorActive(env)) return simulator.fetch(req, env, ctx);
+  for (const [prefix, router] of MOUNTS) {
+    if (path.startsWith(prefix)) return router.fetch(req, env, ctx);
+  }
+  return json({ error: { code: "not_found", message: `no route for ${req.method} ${path}` } }, 404);
+}

@@ -1,0 +1,124 @@
+// Credentials ("apps"): one per tenant per dialect client. Looked up by the public key the client sends.
+import type { App, Dialect } from "../core/types";
+import { type AppRow, toApp } from "./rows";
+
+export async function getAppByKey(db: D1Database, dialect: Dialect, key: string): Promise<App | null> {
+  const row = await db.prepare("SELECT * FROM apps WHERE dialect = ?1 AND key = ?2").bind(dialect, key).first<AppRow>();
+  return row ? toApp(row) : null;
+}
+
+export async function getAppByProject(db: D1Database, projectId: string): Promise<App | null> {
+  const row = await db.prepare("SELECT * FROM apps WHERE dialect = 'huawei' AND project_id = ?1").bind(projectId).first<AppRow>();
+  return row ? toApp(row) : null;
+}
+
+export async function getApp(db: D1Database, tenantId: string, appId: string): Promise<App | null> {
+  const row = await db.prepare("SELECT * FROM apps WHERE tenant_id = ?1 AND id = ?2").bind(tenantId, appId).first<AppRow>();
+  return row ? toApp(row) : null;
+}
+
+export async function listApps(db: D1Database, tenantId: string): Promise<App[]> {
+  const { results } = await db.prepare("SELECT * FROM apps WHERE tenant_id = ?1 ORDER BY created_at, id").bind(tenantId).all<AppRow>();
+  return results.map(toApp);
+}
+
+export interface NewApp {
+  id: string;
+  tenantId: string;
+  dialect: Dialect;
+  key: string;
+  projectId: string | null;
+  secretHash: string;
+  secretEnc: string | null;
+  name: string;
+  kinds: string;
+  defaultSignatureId: number | null;
+  now: number;
+}
+
+export async function insertApp(db: D1Database, a: NewApp): Promise<void> {
+  await db
+    .prepare(
+      `INSERT INTO apps (id, tenant_id, dialect, key, project_id, secret_hash, secret_enc, name, kinds,
+         default_signature_id, created_at, updated_at)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)`,
+    )
+    .bind(a.id, a.tenantId, a.dialect, a.key, a.projectId, a.secretHash, a.secretEnc, a.name, a.kinds, a.defaultSignatureId, a.now)
+    .run();
+}
+
+export interface AppPatch {
+  name?: string;
+  kinds?: string;
+  smsEnabled?: boolean;
+  blocked?: boolean;
+  /** undefined = unchanged; null = clear. */
+  ipAllowlist?: string[] | null;
+  defaultSignatureId?: number | null;
+  reportUrl?: string | null;
+  replyUrl?: string | null;
+  options?: Record<string, unknown>;
+}
+
+const nullable = <T>(v: T | null | undefined): [number, T | null] => (v === undefined ? [0, null] : [1, v]);
+
+export async function updateApp(db: D1Database, tenantId: string, appId: string, p: AppPatch, now: number): Promise<boolean> {
+  const [setIp, ip] = nullable(p.ipAllowlist === undefined ? undefined : p.ipAllowlist === null ? null : JSON.stringify(p.ipAllowlist));
+  const [setSig, sig] = nullable(p.defaultSignatureId);
+  const [setReport, report] = nullable(p.reportUrl);
+  const [setReply, reply] = nullable(p.replyUrl);
+  const res = await db
+    .prepare(
+      `UPDATE apps SET
+         name = COALESCE(?3, name),
+         kinds = COALESCE(?4, kinds),
+         sms_enabled = COALESCE(?5, sms_enabled),
+         blocked = COALESCE(?6, blocked),
+         ip_allowlist = CASE WHEN ?7 THEN ?8 ELSE ip_allowlist END,
+         default_signature_id = CASE WHEN ?9 THEN ?10 ELSE default_signature_id END,
+         report_url = CASE WHEN ?11 THEN ?12 ELSE report_url END,
+         reply_url = CASE WHEN ?13 THEN ?14 ELSE reply_url END,
+         options = COALESCE(?15, options),
+         updated_at = ?16
+       WHERE tenant_id = ?1 AND id = ?2`,
+    )
+    .bind(
+      tenantId,
+      appId,
+      p.name ?? null,
+      p.kinds ?? null,
+      p.smsEnabled === undefined ? null : Number(p.smsEnabled),
+      p.blocked === undefined ? null : Number(p.blocked),
+      setIp,
+      ip,
+      setSig,
+      sig,
+      setReport,
+      report,
+      setReply,
+      reply,
+      p.options === undefined ? null : JSON.stringify(p.options),
+      now,
+    )
+    .run();
+  return res.meta.changes > 0;
+}
+
+/** Replaces the secret and bumps its version, which invalidates every token minted before. */
+export async function rotateAppSecret(
+  db: D1Database,
+  tenantId: string,
+  appId: string,
+  secretHash: string,
+  secretEnc: string | null,
+  now: number,
+): Promise<boolean> {
+  const res = await db
+    .prepare(
+      `UPDATE apps SET secret_hash = ?3, secret_enc = ?4, secret_version = secret_version + 1, updated_at = ?5
+       WHERE tenant_id = ?1 AND id = ?2`,
+    )
+    .bind(tenantId, appId, secretHash, secretEnc, now)
+    .run();
+  return res.meta.changes > 0;
+}

@@ -1,0 +1,283 @@
+// Signatures (签名) and templates, both reviewed before use. Deleted rows are kept (soft delete)
+// because messages refer to them.
+import type { Kind } from "../core/types";
+
+export type ReviewStatus = "pending" | "approved" | "rejected";
+
+export interface Signature {
+  id: number;
+  uid: string;
+  tenantId: string;
+  name: string;
+  type: number;
+  remark: string | null;
+  imageType: string | null;
+  hasImage: boolean;
+  status: ReviewStatus;
+  reviewNote: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface Template {
+  id: number;
+  tenantId: string;
+  signatureId: number | null;
+  kind: Kind;
+  content: string;
+  codeLength: number;
+  ttl: number;
+  remark: string | null;
+  status: ReviewStatus;
+  reviewNote: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+const SIG_COLS = "id, uid, tenant_id, name, type, remark, image_type, image IS NOT NULL AS has_image, status, review_note, created_at, updated_at";
+
+interface SignatureRow {
+  id: number;
+  uid: string;
+  tenant_id: string;
+  name: string;
+  type: number;
+  remark: string | null;
+  image_type: string | null;
+  has_image: number;
+  status: ReviewStatus;
+  review_note: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+const toSignature = (r: SignatureRow): Signature => ({
+  id: r.id,
+  uid: r.uid,
+  tenantId: r.tenant_id,
+  name: r.name,
+  type: r.type,
+  remark: r.remark,
+  imageType: r.image_type,
+  hasImage: r.has_image === 1,
+  status: r.status,
+  reviewNote: r.review_note,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+interface TemplateRow {
+  id: number;
+  tenant_id: string;
+  signature_id: number | null;
+  kind: Kind;
+  content: string;
+  code_length: number;
+  ttl: number;
+  remark: string | null;
+  status: ReviewStatus;
+  review_note: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+const toTemplate = (r: TemplateRow): Template => ({
+  id: r.id,
+  tenantId: r.tenant_id,
+  signatureId: r.signature_id,
+  kind: r.kind,
+  content: r.content,
+  codeLength: r.code_length,
+  ttl: r.ttl,
+  remark: r.remark,
+  status: r.status,
+  reviewNote: r.review_note,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+export async function getSignature(db: D1Database, tenantId: string, id: number): Promise<Signature | null> {
+  const r = await db.prepare(`SELECT ${SIG_COLS} FROM signatures WHERE tenant_id = ?1 AND id = ?2 AND deleted = 0`).bind(tenantId, id).first<SignatureRow>();
+  return r ? toSignature(r) : null;
+}
+
+export async function getSignatureByUid(db: D1Database, tenantId: string, uid: string): Promise<Signature | null> {
+  const r = await db.prepare(`SELECT ${SIG_COLS} FROM signatures WHERE tenant_id = ?1 AND uid = ?2 AND deleted = 0`).bind(tenantId, uid).first<SignatureRow>();
+  return r ? toSignature(r) : null;
+}
+
+export async function getSignatureByName(db: D1Database, tenantId: string, name: string): Promise<Signature | null> {
+  const r = await db.prepare(`SELECT ${SIG_COLS} FROM signatures WHERE tenant_id = ?1 AND name = ?2 AND deleted = 0`).bind(tenantId, name).first<SignatureRow>();
+  return r ? toSignature(r) : null;
+}
+
+export async function listSignatures(db: D1Database, tenantId: string, limit: number, after: number | null): Promise<Signature[]> {
+  const { results } = await db
+    .prepare(`SELECT ${SIG_COLS} FROM signatures WHERE tenant_id = ?1 AND deleted = 0 AND (?2 IS NULL OR id > ?2) ORDER BY id LIMIT ?3`)
+    .bind(tenantId, after, limit)
+    .all<SignatureRow>();
+  return results.map(toSignature);
+}
+
+export interface NewSignature {
+  uid: string;
+  tenantId: string;
+  name: string;
+  type: number;
+  remark: string | null;
+  image: Uint8Array | null;
+  imageType: string | null;
+  status: ReviewStatus;
+  now: number;
+}
+
+/** Returns the new signature id, or null when the tenant already has a live signature of that name. */
+export async function insertSignature(db: D1Database, s: NewSignature): Promise<number | null> {
+  const r = await db
+    .prepare(
+      `INSERT INTO signatures (uid, tenant_id, name, type, remark, image, image_type, status, created_at, updated_at)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)
+       ON CONFLICT DO NOTHING RETURNING id`,
+    )
+    .bind(s.uid, s.tenantId, s.name, s.type, s.remark, s.image, s.imageType, s.status, s.now)
+    .first<{ id: number }>();
+  return r?.id ?? null;
+}
+
+export async function getSignatureImage(db: D1Database, tenantId: string, id: number): Promise<{ image: ArrayBuffer; type: string } | null> {
+  const r = await db
+    .prepare("SELECT image, image_type FROM signatures WHERE tenant_id = ?1 AND id = ?2 AND deleted = 0 AND image IS NOT NULL")
+    .bind(tenantId, id)
+    .first<{ image: number[] | ArrayBuffer; image_type: string }>();
+  if (!r) return null;
+  const image = r.image instanceof ArrayBuffer ? r.image : new Uint8Array(r.image).buffer;
+  return { image, type: r.image_type };
+}
+
+export async function reviewSignature(db: D1Database, tenantId: string, id: number, status: ReviewStatus, note: string | null, now: number): Promise<boolean> {
+  const r = await db
+    .prepare("UPDATE signatures SET status = ?3, review_note = ?4, updated_at = ?5 WHERE tenant_id = ?1 AND id = ?2 AND deleted = 0")
+    .bind(tenantId, id, status, note, now)
+    .run();
+  return r.meta.changes > 0;
+}
+
+export interface SignaturePatch {
+  name?: string;
+  type?: number;
+  remark?: string | null;
+  image?: Uint8Array | null;
+  imageType?: string | null;
+}
+
+/** Any change sends a signature back to review. */
+export async function updateSignature(db: D1Database, tenantId: string, id: number, p: SignaturePatch, now: number): Promise<boolean> {
+  const r = await db
+    .prepare(
+      `UPDATE signatures SET name = COALESCE(?3, name), type = COALESCE(?4, type),
+         remark = CASE WHEN ?5 THEN ?6 ELSE remark END,
+         image = CASE WHEN ?7 THEN ?8 ELSE image END, image_type = CASE WHEN ?7 THEN ?9 ELSE image_type END,
+         status = 'pending', review_note = NULL, updated_at = ?10
+       WHERE tenant_id = ?1 AND id = ?2 AND deleted = 0`,
+    )
+    .bind(
+      tenantId, id, p.name ?? null, p.type ?? null,
+      Number(p.remark !== undefined), p.remark ?? null,
+      Number(p.image !== undefined), p.image ?? null, p.imageType ?? null,
+      now,
+    )
+    .run();
+  return r.meta.changes > 0;
+}
+
+/** Soft-deletes a signature unless a live template uses it; returns "deleted" | "in_use" | "not_found". */
+export async function deleteSignature(db: D1Database, tenantId: string, id: number, now: number): Promise<"deleted" | "in_use" | "not_found"> {
+  const r = await db
+    .prepare(
+      `UPDATE signatures SET deleted = 1, updated_at = ?3
+       WHERE tenant_id = ?1 AND id = ?2 AND deleted = 0
+         AND NOT EXISTS (SELECT 1 FROM templates WHERE signature_id = ?2 AND deleted = 0)`,
+    )
+    .bind(tenantId, id, now)
+    .run();
+  if (r.meta.changes > 0) return "deleted";
+  return (await getSignature(db, tenantId, id)) ? "in_use" : "not_found";
+}
+
+export async function getTemplate(db: D1Database, tenantId: string, id: number): Promise<Template | null> {
+  const r = await db.prepare("SELECT * FROM templates WHERE tenant_id = ?1 AND id = ?2 AND deleted = 0").bind(tenantId, id).first<TemplateRow>();
+  return r ? toTemplate(r) : null;
+}
+
+export async function listTemplates(db: D1Database, tenantId: string, limit: number, after: number | null): Promise<Template[]> {
+  const { results } = await db
+    .prepare("SELECT * FROM templates WHERE tenant_id = ?1 AND deleted = 0 AND (?2 IS NULL OR id > ?2) ORDER BY id LIMIT ?3")
+    .bind(tenantId, after, limit)
+    .all<TemplateRow>();
+  return results.map(toTemplate);
+}
+
+export interface NewTemplate {
+  tenantId: string;
+  signatureId: number | null;
+  kind: Kind;
+  content: string;
+  codeLength: number;
+  ttl: number;
+  remark: string | null;
+  status: ReviewStatus;
+  now: number;
+}
+
+export async function insertTemplate(db: D1Database, t: NewTemplate): Promise<number> {
+  const r = await db
+    .prepare(
+      `INSERT INTO templates (tenant_id, signature_id, kind, content, code_length, ttl, remark, status, created_at, updated_at)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9) RETURNING id`,
+    )
+    .bind(t.tenantId, t.signatureId, t.kind, t.content, t.codeLength, t.ttl, t.remark, t.status, t.now)
+    .first<{ id: number }>();
+  return r!.id;
+}
+
+export interface TemplatePatch {
+  signatureId?: number | null;
+  kind?: Kind;
+  content?: string;
+  codeLength?: number;
+  ttl?: number;
+  remark?: string | null;
+}
+
+/** Only a template that is not approved may change; a change sends it back to review. */
+export async function updateTemplate(db: D1Database, tenantId: string, id: number, p: TemplatePatch, now: number): Promise<boolean> {
+  const r = await db
+    .prepare(
+      `UPDATE templates SET signature_id = CASE WHEN ?3 THEN ?4 ELSE signature_id END, kind = COALESCE(?5, kind),
+         content = COALESCE(?6, content), code_length = COALESCE(?7, code_length), ttl = COALESCE(?8, ttl),
+         remark = CASE WHEN ?9 THEN ?10 ELSE remark END, status = 'pending', review_note = NULL, updated_at = ?11
+       WHERE tenant_id = ?1 AND id = ?2 AND deleted = 0 AND status != 'approved'`,
+    )
+    .bind(
+      tenantId, id, Number(p.signatureId !== undefined), p.signatureId ?? null, p.kind ?? null, p.content ?? null,
+      p.codeLength ?? null, p.ttl ?? null, Number(p.remark !== undefined), p.remark ?? null, now,
+    )
+    .run();
+  return r.meta.changes > 0;
+}
+
+export async function reviewTemplate(db: D1Database, tenantId: string, id: number, status: ReviewStatus, note: string | null, now: number): Promise<boolean> {
+  const r = await db
+    .prepare("UPDATE templates SET status = ?3, review_note = ?4, updated_at = ?5 WHERE tenant_id = ?1 AND id = ?2 AND deleted = 0")
+    .bind(tenantId, id, status, note, now)
+    .run();
+  return r.meta.changes > 0;
+}
+
+export async function deleteTemplate(db: D1Database, tenantId: string, id: number, now: number): Promise<boolean> {
+  const r = await db
+    .prepare("UPDATE templates SET deleted = 1, updated_at = ?3 WHERE tenant_id = ?1 AND id = ?2 AND deleted = 0")
+    .bind(tenantId, id, now)
+    .run();
+  return r.meta.changes > 0;
+}

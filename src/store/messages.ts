@@ -1,0 +1,163 @@
+// Messages and batches: the accept write (one atomic D1 batch) and the tenant-scoped reads.
+import type { Channel, Dialect, Kind, Message, MessageStatus } from "../core/types";
+import { type MessageRow, toMessage } from "./rows";
+
+export interface NewMessage {
+  id: string;
+  mobile: string;
+  content: string;
+  signature: string | null;
+  templateId: number | null;
+  params: Record<string, string> | null;
+  channel: Channel;
+  encoding: "gsm7" | "ucs2";
+  segments: number;
+  price: number;
+}
+
+export interface NewBatch {
+  id: string;
+  tenantId: string;
+  appId: string;
+  dialect: Dialect;
+  kind: Kind;
+  templateId: number | null;
+  sendAt: number;
+  scheduled: boolean;
+  amount: number;
+  now: number;
+  messages: NewMessage[];
+}
+
+// D1 caps bound parameters at 100 per statement, so rows travel as one JSON parameter and are
+// expanded by json_each: one statement per ~256 KB of rows instead of one per 4 rows.
+const CHUNK_CHARS = 256 * 1024;
+
+function messageChunks(b: NewBatch): string[] {
+  const chunks: string[] = [];
+  let rows: string[] = [];
+  let size = 0;
+  for (const m of b.messages) {
+    const row = JSON.stringify([
+      m.id, m.mobile, m.content, m.signature, m.templateId, m.params === null ? null : JSON.stringify(m.params),
+      m.channel, m.encoding, m.segments, m.price,
+    ]);
+    if (size + row.length > CHUNK_CHARS && rows.length > 0) {
+      chunks.push(`[${rows.join(",")}]`);
+      rows = [];
+      size = 0;
+    }
+    rows.push(row);
+    size += row.length + 1;
+  }
+  if (rows.length > 0) chunks.push(`[${rows.join(",")}]`);
+  return chunks;
+}
+
+/**
+ * The statements of one accept: debit, ledger row, batch row, message rows. Run them in ONE
+ * db.batch (a transaction): an overdraft fails the balance CHECK and nothing is written.
+ */
+export function acceptStatements(db: D1Database, b: NewBatch): D1PreparedStatement[] {
+  const status: MessageStatus = b.scheduled ? "scheduled" : "queued";
+  const stmts = [
+    db.prepare("UPDATE tenants SET balance = balance - ?2, updated_at = ?3 WHERE id = ?1").bind(b.tenantId, b.amount, b.now),
+    db
+      .prepare("INSERT INTO ledger (tenant_id, amount, reason, batch_id, created_at) VALUES (?1, ?2, 'send', ?3, ?4)")
+      .bind(b.tenantId, -b.amount, b.id, b.now),
+    db
+      .prepare(
+        `INSERT INTO batches (id, tenant_id, app_id, dialect, kind, template_id, size, amount, send_at, scheduled, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)`,
+      )
+      .bind(b.id, b.tenantId, b.appId, b.dialect, b.kind, b.templateId, b.messages.length, b.amount, b.sendAt, Number(b.scheduled), b.now),
+  ];
+  for (const chunk of messageChunks(b)) {
+    stmts.push(
+      db
+        .prepare(
+          `INSERT INTO messages (id, tenant_id, app_id, batch_id, dialect, kind, status, send_at, created_at, updated_at,
+             mobile, content, signature, template_id, params, channel, encoding, segments, price)
+           SELECT json_extract(value, '$[0]'), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9,
+             json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]'),
+             json_extract(value, '$[4]'), json_extract(value, '$[5]'), json_extract(value, '$[6]'),
+             json_extract(value, '$[7]'), json_extract(value, '$[8]'), json_extract(value, '$[9]')
+           FROM json_each(?1)`,
+        )
+        .bind(chunk, b.tenantId, b.appId, b.id, b.dialect, b.kind, status, b.sendAt, b.now),
+    );
+  }
+  return stmts;
+}
+
+export async function getMessage(db: D1Database, tenantId: string, messageId: string): Promise<Message | null> {
+  const row = await db.prepare("SELECT * FROM messages WHERE tenant_id = ?1 AND id = ?2").bind(tenantId, messageId).first<MessageRow>();
+  return row ? toMessage(row) : null;
+}
+
+/** Messages by id regardless of tenant: for the delivery engine, which acts on ids it enqueued itself. */
+export async function getMessagesByIds(db: D1Database, ids: string[]): Promise<Message[]> {
+  if (ids.length === 0) return [];
+  const { results } = await db
+    .prepare("SELECT * FROM messages WHERE id IN (SELECT value FROM json_each(?1))")
+    .bind(JSON.stringify(ids))
+    .all<MessageRow>();
+  return results.map(toMessage);
+}
+
+export async function listBatchMessages(
+  db: D1Database,
+  tenantId: string,
+  batchId: string,
+  limit: number,
+  after: string | null,
+): Promise<Message[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT * FROM messages WHERE tenant_id = ?1 AND batch_id = ?2 AND (?3 IS NULL OR id > ?3)
+       ORDER BY id LIMIT ?4`,
+    )
+    .bind(tenantId, batchId, after, limit)
+    .all<MessageRow>();
+  return results.map(toMessage);
+}
+
+export interface MessageFilter {
+  status?: MessageStatus;
+  mobile?: string;
+  from?: number;
+  to?: number;
+}
+
+/** Newest first; the cursor is the (created_at, id) of the last row of the previous page. */
+export async function listMessages(
+  db: D1Database,
+  tenantId: string,
+  f: MessageFilter,
+  limit: number,
+  cursor: { createdAt: number; id: string } | null,
+): Promise<Message[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT * FROM messages WHERE tenant_id = ?1
+         AND (?2 IS NULL OR status = ?2)
+         AND (?3 IS NULL OR mobile = ?3)
+         AND (?4 IS NULL OR created_at >= ?4)
+         AND (?5 IS NULL OR created_at < ?5)
+         AND (?6 IS NULL OR created_at < ?6 OR (created_at = ?6 AND id < ?7))
+       ORDER BY created_at DESC, id DESC LIMIT ?8`,
+    )
+    .bind(tenantId, f.status ?? null, f.mobile ?? null, f.from ?? null, f.to ?? null, cursor?.createdAt ?? null, cursor?.id ?? null, limit)
+    .all<MessageRow>();
+  return results.map(toMessage);
+}
+
+/** Which of `mobiles` (E.164) opted out of this tenant's marketing. */
+export async function optedOutAmong(db: D1Database, tenantId: string, mobiles: string[]): Promise<Set<string>> {
+  if (mobiles.length === 0) return new Set();
+  const { results } = await db
+    .prepare("SELECT mobile FROM opt_outs WHERE tenant_id = ?1 AND mobile IN (SELECT value FROM json_each(?2))")
+    .bind(tenantId, JSON.stringify(mobiles))
+    .all<{ mobile: string }>();
+  return new Set(results.map((r) => r.mobile));
+}

@@ -1,0 +1,126 @@
+// Tenants and their balance; every balance change writes a ledger row in the same batch.
+import type { Tenant } from "../core/types";
+import { type TenantRow, toTenant } from "./rows";
+
+export async function getTenant(db: D1Database, tenantId: string): Promise<Tenant | null> {
+  const row = await db.prepare("SELECT * FROM tenants WHERE id = ?1").bind(tenantId).first<TenantRow>();
+  return row ? toTenant(row) : null;
+}
+
+export async function listTenants(db: D1Database, limit: number, after: string | null): Promise<Tenant[]> {
+  const { results } = await db
+    .prepare("SELECT * FROM tenants WHERE (?1 IS NULL OR id > ?1) ORDER BY id LIMIT ?2")
+    .bind(after, limit)
+    .all<TenantRow>();
+  return results.map(toTenant);
+}
+
+export interface NewTenant {
+  id: string;
+  name: string;
+  timezone: string;
+  prices: Tenant["prices"];
+  webhookSecret: string;
+  settings: string;
+  now: number;
+}
+
+export async function insertTenant(db: D1Database, t: NewTenant): Promise<void> {
+  await db
+    .prepare(
+      `INSERT INTO tenants (id, name, balance, price_verification, price_notification, price_marketing,
+         timezone, webhook_secret, settings, created_at, updated_at)
+       VALUES (?1, ?2, 0, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)`,
+    )
+    .bind(t.id, t.name, t.prices.verification, t.prices.notification, t.prices.marketing, t.timezone, t.webhookSecret, t.settings, t.now)
+    .run();
+}
+
+export interface TenantPatch {
+  name?: string;
+  timezone?: string;
+  prices?: Partial<Tenant["prices"]>;
+  settings?: string;
+  webhookSecret?: string;
+}
+
+export async function updateTenant(db: D1Database, tenantId: string, p: TenantPatch, now: number): Promise<boolean> {
+  const res = await db
+    .prepare(
+      `UPDATE tenants SET
+         name = COALESCE(?2, name),
+         timezone = COALESCE(?3, timezone),
+         price_verification = COALESCE(?4, price_verification),
+         price_notification = COALESCE(?5, price_notification),
+         price_marketing = COALESCE(?6, price_marketing),
+         settings = COALESCE(?7, settings),
+         webhook_secret = COALESCE(?8, webhook_secret),
+         updated_at = ?9
+       WHERE id = ?1`,
+    )
+    .bind(
+      tenantId,
+      p.name ?? null,
+      p.timezone ?? null,
+      p.prices?.verification ?? null,
+      p.prices?.notification ?? null,
+      p.prices?.marketing ?? null,
+      p.settings ?? null,
+      p.webhookSecret ?? null,
+      now,
+    )
+    .run();
+  return res.meta.changes > 0;
+}
+
+/**
+ * Credits (positive) or debits (negative) a balance with its ledger row, atomically.
+ * Returns the new balance, or null when the tenant does not exist; a debit below zero
+ * fails the CHECK constraint and changes nothing (the caller maps that error).
+ */
+export async function adjustBalance(
+  db: D1Database,
+  tenantId: string,
+  amount: number,
+  reason: "topup" | "adjust",
+  note: string,
+  now: number,
+): Promise<number | null> {
+  const [update] = await db.batch([
+    db.prepare("UPDATE tenants SET balance = balance + ?2, updated_at = ?3 WHERE id = ?1 RETURNING balance").bind(tenantId, amount, now),
+    db
+      .prepare("INSERT INTO ledger (tenant_id, amount, reason, note, created_at) SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM tenants WHERE id = ?1)")
+      .bind(tenantId, amount, reason, note, now),
+  ]);
+  const row = update?.results[0] as { balance: number } | undefined;
+  return row ? row.balance : null;
+}
+
+export async function ledgerSum(db: D1Database, tenantId: string): Promise<number> {
+  const row = await db.prepare("SELECT COALESCE(SUM(amount), 0) AS total FROM ledger WHERE tenant_id = ?1").bind(tenantId).first<{ total: number }>();
+  return row?.total ?? 0;
+}
+
+export interface LedgerEntry {
+  id: number;
+  amount: number;
+  reason: string;
+  batchId: string | null;
+  messageId: string | null;
+  note: string | null;
+  createdAt: number;
+}
+
+export async function listLedger(db: D1Database, tenantId: string, limit: number, before: number | null): Promise<LedgerEntry[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT id, amount, reason, batch_id, message_id, note, created_at FROM ledger
+       WHERE tenant_id = ?1 AND (?2 IS NULL OR id < ?2) ORDER BY id DESC LIMIT ?3`,
+    )
+    .bind(tenantId, before, limit)
+    .all<{ id: number; amount: number; reason: string; batch_id: string | null; message_id: string | null; note: string | null; created_at: number }>();
+  return results.map((r) => ({ id: r.id, amount: r.amount, reason: r.reason, batchId: r.batch_id, messageId: r.message_id, note: r.note, createdAt: r.created_at }));
+}
+
+/** D1 reports a failed CHECK (balance >= 0) as an error whose message names the constraint. */
+export const isOverdraft = (e: unknown): boolean => e instanceof Error && /CHECK constraint failed/i.test(e.message);

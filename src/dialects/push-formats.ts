@@ -1,0 +1,4 @@
+// The push format of each dialect (one line each); a dialect without one gets the generic JSON body.
+import type { PushFormats } from "../core/push";
+
+export const PUSH_FORMATS: PushFormats = {};

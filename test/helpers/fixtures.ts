@@ -1,0 +1,74 @@
+// Test fixtures: fresh tenants with credentials, money, an approved signature and templates,
+// created through the real core and store code (no mocks), so every test can start isolated.
+import { env } from "cloudflare:workers";
+import { createCredential, type IssuedCredential } from "../../src/core/credentials";
+import { randomDigits, randomHex } from "../../src/core/crypto";
+import { adjustBalance, insertTenant } from "../../src/store/tenants";
+import { insertSignature, insertTemplate, type ReviewStatus } from "../../src/store/catalog";
+import { getTenant } from "../../src/store/tenants";
+import type { Dialect, Kind, Tenant } from "../../src/core/types";
+
+export interface TestTenant {
+  tenant: Tenant;
+  id: string;
+}
+
+let seq = 0;
+
+/** A fresh tenant with `balance` (minor units, 1 = 0.001 CNY) and optional settings JSON. */
+export async function makeTenant(opts: { balance?: number; settings?: Record<string, unknown>; prices?: Partial<Tenant["prices"]>; timezone?: string } = {}): Promise<Tenant> {
+  const id = `tn_test_${Date.now().toString(36)}_${++seq}_${randomHex(3)}`;
+  const now = Date.now();
+  await insertTenant(env.DB, {
+    id,
+    name: `Test tenant ${seq}`,
+    timezone: opts.timezone ?? "Asia/Shanghai",
+    prices: { verification: 45, notification: 45, marketing: 55, ...opts.prices },
+    webhookSecret: randomHex(16),
+    settings: JSON.stringify(opts.settings ?? {}),
+    now,
+  });
+  if (opts.balance) await adjustBalance(env.DB, id, opts.balance, "topup", "test fixture", now);
+  return (await getTenant(env.DB, id))!;
+}
+
+export async function makeCredential(tenant: Tenant, dialect: Dialect, opts: { kinds?: string; defaultSignatureId?: number | null } = {}): Promise<IssuedCredential> {
+  return createCredential(env, tenant, dialect, { ...opts, now: Date.now() });
+}
+
+export async function makeSignature(tenant: Tenant, name = `签名${randomDigits(4)}`, status: ReviewStatus = "approved"): Promise<{ id: number; uid: string; name: string }> {
+  const uid = randomHex(16);
+  const id = await insertSignature(env.DB, { uid, tenantId: tenant.id, name, type: 1, remark: null, image: null, imageType: null, status, now: Date.now() });
+  if (id === null) throw new Error(`signature ${name} already exists`);
+  return { id, uid, name };
+}
+
+export async function makeTemplate(
+  tenant: Tenant,
+  opts: { kind: Kind; content: string; signatureId?: number | null; status?: ReviewStatus; codeLength?: number; ttl?: number },
+): Promise<number> {
+  return insertTemplate(env.DB, {
+    tenantId: tenant.id,
+    signatureId: opts.signatureId ?? null,
+    kind: opts.kind,
+    content: opts.content,
+    codeLength: opts.codeLength ?? 6,
+    ttl: opts.ttl ?? 300,
+    remark: null,
+    status: opts.status ?? "approved",
+    now: Date.now(),
+  });
+}
+
+/** A random valid mainland-China mobile (national form, 11 digits) unique enough per test. */
+export const mobile = (): string => `139${randomDigits(8)}`;
+
+/** The tenant's balance and the sum of its ledger, read back from D1. */
+export async function money(tenantId: string): Promise<{ balance: number; ledger: number }> {
+  const row = await env.DB.prepare(
+    "SELECT (SELECT balance FROM tenants WHERE id = ?1) AS balance, (SELECT COALESCE(SUM(amount), 0) FROM ledger WHERE tenant_id = ?1) AS ledger",
+  )
+    .bind(tenantId)
+    .first<{ balance: number; ledger: number }>();
+  return row!;
+}

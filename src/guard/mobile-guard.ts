@@ -7,6 +7,10 @@ import type { LimitWindow } from "../core/tenant-settings";
 
 export interface AdmitRequest {
   kind: Kind;
+  /** The message this send becomes once committed (codes are verified by it). */
+  messageId: string;
+  /** A verification code to hold for this message (hash of the code, and when it stops being valid). */
+  code: { hash: string; expiresAt: number } | null;
   now: number;
   windows: LimitWindow[];
   /** SHA-256 of the content, when repeat detection is on. */

@@ -12,6 +12,12 @@ export async function getAppByProject(db: D1Database, projectId: string): Promis
   return row ? toApp(row) : null;
 }
 
+/** By id alone: only for resolving a token whose row already names the app. */
+export async function getAppById(db: D1Database, appId: string): Promise<App | null> {
+  const row = await db.prepare("SELECT * FROM apps WHERE id = ?1").bind(appId).first<AppRow>();
+  return row ? toApp(row) : null;
+}
+
 export async function getApp(db: D1Database, tenantId: string, appId: string): Promise<App | null> {
   const row = await db.prepare("SELECT * FROM apps WHERE tenant_id = ?1 AND id = ?2").bind(tenantId, appId).first<AppRow>();
   return row ? toApp(row) : null;

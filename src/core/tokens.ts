@@ -1,0 +1,64 @@
+// Login tokens for the dialects that use them (paasw: 7200 s, Huawei IAM: 24 h). Only a hash is
+// stored; the token itself is derived as HMAC(SECRETS_KEY, app, secret version, issue time), so
+// a client asking again inside the validity gets the very same token back (paasw's rule) without
+// the gateway ever storing it. Rotating the app's secret bumps its version and kills old tokens.
+import { CoreError } from "./errors";
+import { hmacSha256Hex, sha256Hex } from "./crypto";
+import type { App, Tenant } from "./types";
+import { findToken, insertToken, latestLiveToken } from "../store/tokens";
+import { getAppById } from "../store/apps";
+import { admitApp } from "./credentials";
+
+export interface IssuedToken {
+  token: string;
+  issuedAt: number;
+  expiresAt: number;
+}
+
+const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+/** 64 characters of [A-Za-z0-9] from two HMAC-SHA256 digests (~380 bits, unguessable without SECRETS_KEY). */
+async function deriveToken(env: Env, app: App, issuedAt: number): Promise<string> {
+  const seed = `${app.id}|${app.secretVersion}|${issuedAt}`;
+  const hex = (await hmacSha256Hex(env.SECRETS_KEY, `token:a:${seed}`)) + (await hmacSha256Hex(env.SECRETS_KEY, `token:b:${seed}`));
+  let out = "";
+  for (let i = 0; i < 64; i++) out += ALNUM[parseInt(hex.slice(i * 2, i * 2 + 2), 16) % 62];
+  return out;
+}
+
+/** The app's live token (same one while valid), or a new one. */
+export async function issueToken(env: Env, app: App, ttlSeconds: number, now = Date.now()): Promise<IssuedToken> {
+  const live = await latestLiveToken(env.DB, app.id, app.secretVersion, now);
+  if (live) return { token: await deriveToken(env, app, live.issued_at), issuedAt: live.issued_at, expiresAt: live.expires_at };
+  const token = await deriveToken(env, app, now);
+  const expiresAt = now + ttlSeconds * 1000;
+  await insertToken(env.DB, {
+    token_hash: await sha256Hex(token),
+    app_id: app.id,
+    tenant_id: app.tenantId,
+    secret_version: app.secretVersion,
+    issued_at: now,
+    expires_at: expiresAt,
+  });
+  return { token, issuedAt: now, expiresAt };
+}
+
+/**
+ * Resolves a presented token to its app and tenant. Unknown, expired, and rotated-away tokens are
+ * all auth_failed (the message says which, so the client knows to fetch a new one).
+ */
+export async function resolveToken(
+  env: Env,
+  dialect: App["dialect"],
+  token: string,
+  ip: string,
+  now = Date.now(),
+): Promise<{ app: App; tenant: Tenant; expiresAt: number }> {
+  if (token.length < 16 || token.length > 256) throw new CoreError("auth_failed", "invalid token");
+  const row = await findToken(env.DB, await sha256Hex(token));
+  if (!row) throw new CoreError("auth_failed", "invalid token");
+  if (row.expires_at <= now) throw new CoreError("auth_failed", "token expired: request a new one");
+  const app = await getAppById(env.DB, row.app_id);
+  if (!app || app.dialect !== dialect || app.secretVersion !== row.secret_version) throw new CoreError("auth_failed", "token revoked (the secret was reset): request a new one");
+  return { ...(await admitApp(env, app, ip)), expiresAt: row.expires_at };
+}

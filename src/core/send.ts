@@ -59,7 +59,7 @@ interface Valid {
   index: number;
   id: string;
   row: NewMessage;
-  code: Draft["code"] | null;
+  code: { hash: string; expiresAt: number } | null;
 }
 
 /** A draft slot is either a draft or an error the dialect already found for that item. */

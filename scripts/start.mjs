@@ -1,0 +1,163 @@
+#!/usr/bin/env node
+// `npm start`: a local gateway on the carrier simulator with a demo tenant, in one command.
+// Applies the local D1 migrations, starts `wrangler dev` (local D1, Durable Objects, Queues and
+// cron), seeds the demo tenant idempotently through the operator API, and prints ready-to-paste
+// curl commands. Offline: no metrics, no Request.cf fetch. PORT overrides 8787.
+import { spawn, spawnSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+
+const port = Number(process.env.PORT ?? 8787);
+const base = `http://127.0.0.1:${port}`;
+const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", CI: "true" };
+const STATE = ".wrangler/demo-credentials.json";
+
+if (!existsSync(".dev.vars")) {
+  copyFileSync(".dev.vars.example", ".dev.vars");
+  console.log("created .dev.vars from .dev.vars.example (local secrets; gitignored)");
+}
+const devVars = Object.fromEntries(
+  readFileSync(".dev.vars", "utf8")
+    .split("\n")
+    .filter((l) => /^\w+=/.test(l))
+    .map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1).trim()]),
+);
+const adminToken = devVars.ADMIN_TOKEN;
+
+const migrate = spawnSync("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local"], { stdio: "inherit", env });
+if (migrate.status !== 0) process.exit(migrate.status ?? 1);
+
+const dev = spawn("npx", ["wrangler", "dev", "--port", String(port), "--ip", "127.0.0.1", "--test-scheduled", "--show-interactive-dev-session=false"], {
+  stdio: ["ignore", "inherit", "inherit"],
+  env,
+});
+for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => dev.kill(sig));
+dev.on("exit", (code) => process.exit(code ?? 0));
+
+async function waitReady() {
+  for (let i = 0; i < 120; i++) {
+    try {
+      if ((await fetch(`${base}/healthz`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`the gateway did not answer on ${base}/healthz within 60 s`);
+}
+
+async function admin(method, path, body) {
+  const res = await fetch(`${base}/admin/v1${path}`, {
+    method,
+    headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let data = null;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    data = text;
+  }
+  return { status: res.status, data };
+}
+
+const must = (r, what) => {
+  if (r.status >= 300) throw new Error(`${what}: HTTP ${r.status} ${JSON.stringify(r.data)}`);
+  return r.data;
+};
+
+/** Creates the demo tenant once; later runs reuse it and the credentials saved locally. */
+async function seed() {
+  const existing = await admin("GET", "/tenants/demo");
+  if (existing.status === 200 && existsSync(STATE)) return JSON.parse(readFileSync(STATE, "utf8"));
+  if (existing.status !== 200) {
+    must(
+      await admin("POST", "/tenants", {
+        id: "demo",
+        name: "Demo Co.",
+        timezone: "Asia/Shanghai",
+        prices: { verification: 45, notification: 45, marketing: 55 },
+      }),
+      "create demo tenant",
+    );
+    must(await admin("POST", "/tenants/demo/balance", { amount: 1_000_000, reason: "topup", note: "demo balance (1000.00 CNY)" }), "top up");
+  }
+  const sigs = must(await admin("GET", "/tenants/demo/signatures"), "list signatures");
+  let sig = (sigs.items ?? sigs.signatures ?? []).find((s) => s.name === "边缘短信");
+  if (!sig) sig = must(await admin("POST", "/tenants/demo/signatures", { name: "边缘短信", status: "approved" }), "signature");
+  const signatureId = sig.id;
+  const templates = {};
+  for (const [kind, content] of [
+    ["verification", "您的验证码是{{code}}，5分钟内有效。"],
+    ["notification", "您的订单{{order}}已发货，请注意查收。"],
+    ["marketing", "双十一会员日，全场{{discount}}折起。回TD退订"],
+  ]) {
+    const t = must(
+      await admin("POST", "/tenants/demo/templates", { kind, content, signature_id: signatureId, status: "approved", ttl: 300 }),
+      `${kind} template`,
+    );
+    templates[kind] = t.id;
+  }
+  const creds = {};
+  for (const dialect of ["jpush", "jpush_dev", "paasw", "huawei", "smsapi"]) {
+    creds[dialect] = must(
+      await admin("POST", "/tenants/demo/apps", { dialect, name: `demo ${dialect}`, default_signature_id: signatureId }),
+      `${dialect} credential`,
+    );
+  }
+  const state = { signature: { id: signatureId, uid: sig.uid, name: "边缘短信" }, templates, creds };
+  mkdirSync(".wrangler", { recursive: true });
+  writeFileSync(STATE, JSON.stringify(state, null, 2));
+  return state;
+}
+
+function explain(s) {
+  const j = s.creds.jpush;
+  const p = s.creds.paasw;
+  const h = s.creds.huawei;
+  const a = s.creds.smsapi;
+  const pick = (c, ...names) => names.map((n) => c[n] ?? c.credential?.[n] ?? c.app?.[n]).find((v) => v !== undefined);
+  const appKey = pick(j, "appKey", "app_key", "key");
+  const master = pick(j, "masterSecret", "master_secret", "secret");
+  const appId = pick(p, "appId", "app_id", "key");
+  const psecret = pick(p, "secret");
+  const user = pick(h, "user", "user_name", "name", "key");
+  const password = pick(h, "password", "secret");
+  const project = pick(h, "project_id", "projectId");
+  const apiKey = pick(a, "api_key", "apiKey", "secret");
+  console.log(`
+edgesms is running on ${base} with the carrier simulator. Demo tenant "demo" (balance 1000.00 CNY),
+approved signature 【边缘短信】, templates: verification #${s.templates.verification}, notification #${s.templates.notification}, marketing #${s.templates.marketing}.
+Credentials are saved in ${STATE}. Simulator numbers: see docs/delivery.md (most numbers deliver).
+
+# JPush: send a verification code, read it on the simulated handset, validate it
+curl -s -u ${appKey}:${master} ${base}/v1/codes -d '{"mobile":"13800138000","temp_id":${s.templates.verification}}'
+curl -s ${base}/simulator/v1/inbox/13800138000
+curl -s -u ${appKey}:${master} ${base}/v1/codes/<msg_id>/valid -d '{"code":"<code>"}'
+
+# paasw: token, send, delivery reports, balance
+curl -s "${base}/api/token?appId=${appId}&secret=${psecret}"
+curl -s -X POST "${base}/sms/send" --data-urlencode token=<token> --data-urlencode phoneNumbers=13800138000,13900139000 --data-urlencode sign=边缘短信 --data-urlencode content=您的快件已签收 --data-urlencode kind=2
+curl -s "${base}/sms/deliver?token=<token>"
+curl -s "${base}/sms/balance?token=<token>"
+
+# Huawei SMN: IAM token, then a batch of different contents
+curl -si ${base}/v3/auth/tokens -d '{"auth":{"identity":{"methods":["password"],"password":{"user":{"name":"${user}","password":"${password}","domain":{"name":"demo"}}}},"scope":{"project":{"id":"${project}"}}}}' | grep -i x-subject-token
+curl -s ${base}/v2/${project}/notifications/sms -H "X-Auth-Token: <token>" -d '{"sms_message":[{"endpoint":"8613800138000","message":"Test 1","sign_id":"${s.signature.uid}"}]}'
+
+# smsapi: batch send now, or scheduled (sendTime = Unix seconds) and cancelled
+curl -s ${base}/smsapi/v1/sms/batch -H "Authorization: Bearer ${apiKey}" -d '{"mobiles":"13800138000,13900139000","content":"【边缘短信】会议改到三点","sendTime":0}'
+
+# Operator API (ADMIN_TOKEN from .dev.vars), the OpenAPI document, and the cron on demand
+curl -s -H "Authorization: Bearer ${adminToken}" ${base}/admin/v1/tenants/demo
+curl -s ${base}/openapi.json | head -c 300; echo
+curl -s "${base}/__scheduled?cron=*+*+*+*+*"
+`);
+}
+
+try {
+  await waitReady();
+  explain(await seed());
+} catch (e) {
+  console.error(`demo seed failed: ${e.message}`);
+}

@@ -1,0 +1,184 @@
+// Owns signatures and templates as the domain sees them: creation, change, review (pending →
+// approved | rejected), deletion, and the "approved or a typed refusal" lookups every dialect uses.
+import { z } from "zod";
+import { CoreError } from "./errors";
+import { templateParams } from "./content";
+import { randomHex } from "./crypto";
+import type { Kind } from "./types";
+import * as store from "../store/catalog";
+import type { ReviewStatus, Signature, Template } from "../store/catalog";
+
+export type { ReviewStatus, Signature, Template };
+
+/** 2–20 characters (code points) without the full-width brackets that delimit it in the text. */
+export const SignatureName = z
+  .string()
+  .trim()
+  .refine((s) => [...s].length >= 2 && [...s].length <= 20, "a signature name has 2 to 20 characters")
+  .refine((s) => !/[【】]/.test(s), "a signature name must not contain 【 or 】");
+
+export type SignatureRef = { name: string } | { id: number } | { uid: string };
+
+function lookupSignature(db: D1Database, tenantId: string, by: SignatureRef): Promise<Signature | null> {
+  if ("id" in by) return store.getSignature(db, tenantId, by.id);
+  if ("uid" in by) return store.getSignatureByUid(db, tenantId, by.uid);
+  return store.getSignatureByName(db, tenantId, by.name);
+}
+
+const refText = (by: SignatureRef): string => ("id" in by ? `id ${by.id}` : "uid" in by ? `uid ${by.uid}` : `【${by.name}】`);
+
+/** The signature if it is this tenant's and approved; otherwise the typed refusal. */
+export async function requireApprovedSignature(db: D1Database, tenantId: string, by: SignatureRef): Promise<Signature> {
+  const sig = await lookupSignature(db, tenantId, by);
+  if (!sig) throw new CoreError("signature_not_found", `signature ${refText(by)} does not exist`);
+  if (sig.status === "pending") throw new CoreError("signature_pending", `signature ${refText(by)} is still under review`);
+  if (sig.status === "rejected") throw new CoreError("signature_rejected", `signature ${refText(by)} was rejected`);
+  return sig;
+}
+
+/** The template if it is this tenant's and approved; otherwise the typed refusal. */
+export async function requireApprovedTemplate(db: D1Database, tenantId: string, id: number): Promise<Template> {
+  const t = await store.getTemplate(db, tenantId, id);
+  if (!t) throw new CoreError("template_not_found", `template ${id} does not exist`);
+  if (t.status === "pending") throw new CoreError("template_pending", `template ${id} is still under review`);
+  if (t.status === "rejected") throw new CoreError("template_rejected", `template ${id} was rejected`);
+  return t;
+}
+
+export interface SignatureInput {
+  name: string;
+  type?: number;
+  remark?: string | null;
+  image?: Uint8Array | null;
+  imageType?: string | null;
+  status?: ReviewStatus;
+}
+
+export async function createSignature(db: D1Database, tenantId: string, s: SignatureInput, now: number): Promise<Signature> {
+  const id = await store.insertSignature(db, {
+    uid: randomHex(16),
+    tenantId,
+    name: s.name,
+    type: s.type ?? 1,
+    remark: s.remark ?? null,
+    image: s.image ?? null,
+    imageType: s.imageType ?? null,
+    status: s.status ?? "pending",
+    now,
+  });
+  if (id === null) throw new CoreError("conflict", `a signature named ${s.name} already exists`, { field: "name", value: s.name });
+  return (await store.getSignature(db, tenantId, id))!;
+}
+
+/** Any change sends the signature back to review. */
+export async function changeSignature(db: D1Database, tenantId: string, id: number, p: store.SignaturePatch, now: number): Promise<Signature> {
+  if (p.name !== undefined) {
+    const clash = await store.getSignatureByName(db, tenantId, p.name);
+    if (clash && clash.id !== id) throw new CoreError("conflict", `a signature named ${p.name} already exists`, { field: "name", value: p.name });
+  }
+  if (!(await store.updateSignature(db, tenantId, id, p, now))) throw new CoreError("signature_not_found", `signature ${id} does not exist`);
+  return (await store.getSignature(db, tenantId, id))!;
+}
+
+/** The operator's (or a vendor callback's) verdict on a signature. */
+export async function reviewSignature(
+  db: D1Database,
+  tenantId: string,
+  id: number,
+  verdict: { status: "approved" | "rejected"; note?: string | null },
+  now: number,
+): Promise<Signature> {
+  if (!(await store.reviewSignature(db, tenantId, id, verdict.status, verdict.note ?? null, now))) {
+    throw new CoreError("signature_not_found", `signature ${id} does not exist`);
+  }
+  const sig = (await store.getSignature(db, tenantId, id))!;
+  // Hook point: the JPush issue pushes its SMS_SIGN callback (review result) from here.
+  return sig;
+}
+
+export async function removeSignature(db: D1Database, tenantId: string, id: number, now: number): Promise<void> {
+  const r = await store.deleteSignature(db, tenantId, id, now);
+  if (r === "not_found") throw new CoreError("signature_not_found", `signature ${id} does not exist`);
+  if (r === "in_use") throw new CoreError("conflict", `signature ${id} is used by a template`);
+}
+
+/**
+ * Refuses content whose placeholders do not parse: a stray "{{" or "}}" left after removing every
+ * well-formed {{name}}. A verification template must carry {{code}}, where the generated code goes.
+ */
+export function checkTemplateContent(content: string, kind: Kind): string[] {
+  const names = templateParams(content);
+  const rest = content.replace(/\{\{\s*[A-Za-z0-9_]+\s*\}\}/g, "");
+  if (rest.includes("{{") || rest.includes("}}")) {
+    throw new CoreError("invalid_input", "a placeholder is malformed: write {{name}} with letters, digits or _", { field: "content" });
+  }
+  if (kind === "verification" && !names.includes("code")) {
+    throw new CoreError("invalid_input", "a verification template must contain {{code}}", { field: "content" });
+  }
+  return names;
+}
+
+async function requireOwnSignature(db: D1Database, tenantId: string, id: number | null | undefined): Promise<void> {
+  if (id === null || id === undefined) return;
+  if (!(await store.getSignature(db, tenantId, id))) {
+    throw new CoreError("signature_not_found", `signature ${id} does not exist`, { field: "signature_id", value: String(id) });
+  }
+}
+
+export interface TemplateInput {
+  kind: Kind;
+  content: string;
+  signatureId?: number | null;
+  codeLength?: number;
+  ttl?: number;
+  remark?: string | null;
+  status?: ReviewStatus;
+}
+
+export async function createTemplate(db: D1Database, tenantId: string, t: TemplateInput, now: number): Promise<Template> {
+  checkTemplateContent(t.content, t.kind);
+  await requireOwnSignature(db, tenantId, t.signatureId);
+  const id = await store.insertTemplate(db, {
+    tenantId,
+    signatureId: t.signatureId ?? null,
+    kind: t.kind,
+    content: t.content,
+    codeLength: t.codeLength ?? 6,
+    ttl: t.ttl ?? 300,
+    remark: t.remark ?? null,
+    status: t.status ?? "pending",
+    now,
+  });
+  return (await store.getTemplate(db, tenantId, id))!;
+}
+
+/** Only a template that is not approved may change; the change sends it back to review. */
+export async function changeTemplate(db: D1Database, tenantId: string, id: number, p: store.TemplatePatch, now: number): Promise<Template> {
+  const current = await store.getTemplate(db, tenantId, id);
+  if (!current) throw new CoreError("template_not_found", `template ${id} does not exist`);
+  if (current.status === "approved") throw new CoreError("conflict", `template ${id} is approved and can no longer change`);
+  if (p.content !== undefined || p.kind !== undefined) checkTemplateContent(p.content ?? current.content, p.kind ?? current.kind);
+  await requireOwnSignature(db, tenantId, p.signatureId);
+  if (!(await store.updateTemplate(db, tenantId, id, p, now))) throw new CoreError("conflict", `template ${id} changed meanwhile`);
+  return (await store.getTemplate(db, tenantId, id))!;
+}
+
+/** The operator's (or a vendor callback's) verdict on a template. */
+export async function reviewTemplate(
+  db: D1Database,
+  tenantId: string,
+  id: number,
+  verdict: { status: "approved" | "rejected"; note?: string | null },
+  now: number,
+): Promise<Template> {
+  if (!(await store.reviewTemplate(db, tenantId, id, verdict.status, verdict.note ?? null, now))) {
+    throw new CoreError("template_not_found", `template ${id} does not exist`);
+  }
+  const t = (await store.getTemplate(db, tenantId, id))!;
+  // Hook point: the JPush issue pushes its SMS_TEMPLATE callback (review result) from here.
+  return t;
+}
+
+export async function removeTemplate(db: D1Database, tenantId: string, id: number, now: number): Promise<void> {
+  if (!(await store.deleteTemplate(db, tenantId, id, now))) throw new CoreError("template_not_found", `template ${id} does not exist`);
+}

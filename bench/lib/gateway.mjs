@@ -1,0 +1,161 @@
+// Starts edgesms and the baseline Worker in their own Miniflare instances (one workerd each),
+// with edgesms's bindings derived from wrangler.toml, and tears both down again.
+import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Log, LogLevel, Miniflare } from "miniflare";
+import { unstable_getMiniflareWorkerOptions, unstable_splitSqlQuery } from "wrangler";
+
+const REPO = fileURLToPath(new URL("../..", import.meta.url));
+const BASELINE = fileURLToPath(new URL("./baseline-worker.js", import.meta.url));
+
+/** The bench's own vars (the brief's values) and fresh random secrets: nothing read from .dev.vars. */
+export const SECRETS = {
+  ADMIN_TOKEN: randomBytes(24).toString("hex"),
+  SECRETS_KEY: randomBytes(32).toString("base64"),
+  CARRIER_CALLBACK_SECRET: randomBytes(24).toString("hex"),
+};
+const VARS = {
+  CARRIER: "simulator",
+  SIMULATOR_REPORT_DELAY_SECONDS: "0",
+  ALLOW_PRIVATE_WEBHOOKS: "true",
+  RETENTION_DAYS: "30",
+  SCHEDULE_HORIZON_DAYS: "30",
+};
+
+/** Keeps the last lines workerd printed, to show when something goes wrong. */
+export const runtimeLog = [];
+function keepStdio(stdout, stderr) {
+  for (const s of [stdout, stderr]) {
+    s.setEncoding("utf8");
+    s.on("data", (chunk) => {
+      for (const line of chunk.split("\n")) if (line.trim()) runtimeLog.push(line.slice(0, 400));
+      if (runtimeLog.length > 200) runtimeLog.splice(0, runtimeLog.length - 200);
+    });
+  }
+}
+
+/**
+ * The tree to build: the working tree, or with BENCH_REF=<git ref> a clean export of that commit
+ * (so a bench can run while the working tree is mid-edit), sharing the repo's node_modules.
+ */
+function sourceTree(tmp) {
+  const ref = process.env.BENCH_REF;
+  if (!ref) return REPO;
+  const dir = join(tmp, "tree");
+  mkdirSync(dir);
+  const r = spawnSync("sh", ["-c", `git -C "${REPO}" archive --format=tar "$0" | tar -x -C "${dir}"`, ref], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error(`git archive ${ref} failed: ${r.stderr}`);
+  symlinkSync(join(REPO, "node_modules"), join(dir, "node_modules"));
+  return dir;
+}
+
+/** `wrangler deploy --dry-run`: the exact bundle a deploy would upload. */
+function buildBundle(root, outdir) {
+  const r = spawnSync("npx", ["wrangler", "deploy", "--dry-run", "--outdir", outdir], {
+    cwd: root,
+    encoding: "utf8",
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" },
+  });
+  if (r.status !== 0) throw new Error(`wrangler build failed:\n${r.stdout}\n${r.stderr}`);
+  const modules = readdirSync(outdir).filter((f) => /\.(m?js)$/.test(f));
+  if (!modules.includes("index.js")) throw new Error(`no index.js in the bundle (${modules.join(", ")})`);
+  return modules.map((f) => ({ type: "ESModule", path: join(outdir, f) }));
+}
+
+/** Applies migrations/*.sql in order, each file in one D1 batch. */
+async function migrate(root, db) {
+  const dir = join(root, "migrations");
+  const files = readdirSync(dir).filter((f) => f.endsWith(".sql")).sort();
+  for (const f of files) {
+    const stmts = unstable_splitSqlQuery(readFileSync(join(dir, f), "utf8")).filter((s) => s.trim());
+    await db.batch(stmts.map((s) => db.prepare(s)));
+  }
+  return files;
+}
+
+const workerdChildren = () => {
+  const out = new Set();
+  for (const p of readdirSync("/proc")) {
+    if (!/^\d+$/.test(p)) continue;
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, "utf8");
+      const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (comm.startsWith("workerd") && ppid === process.pid) out.add(Number(p));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return out;
+};
+
+/** Starts one Miniflare and finds the workerd process it spawned. */
+async function startOne(options) {
+  const before = workerdChildren();
+  const mf = new Miniflare(options);
+  const url = await mf.ready;
+  const pids = [...workerdChildren()].filter((p) => !before.has(p));
+  return { mf, url: url.toString().replace(/\/$/, ""), pid: pids[0] ?? null };
+}
+
+/** VmRSS of a process in MB, or null if it cannot be read. */
+export function rssMb(pid) {
+  if (!pid) return null;
+  try {
+    const m = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return m ? Math.round(Number(m[1]) / 102.4) / 10 : null;
+  } catch {
+    return null;
+  }
+}
+
+export async function startAll() {
+  const tmp = mkdtempSync(join(tmpdir(), "edgesms-bench-"));
+  const common = {
+    host: "127.0.0.1",
+    port: 0,
+    log: new Log(LogLevel.WARN),
+    handleRuntimeStdio: keepStdio,
+  };
+  const root = sourceTree(tmp);
+  const { workerOptions } = unstable_getMiniflareWorkerOptions(join(root, "wrangler.toml"));
+  const modules = buildBundle(root, join(tmp, "bundle"));
+  const edge = await startOne({
+    ...common,
+    ...workerOptions,
+    name: "edgesms",
+    modules,
+    modulesRoot: join(tmp, "bundle"),
+    bindings: { ...workerOptions.bindings, ...VARS, ...SECRETS },
+    defaultPersistRoot: join(tmp, "edgesms"),
+  });
+  const migrations = await migrate(root, await edge.mf.getD1Database("DB"));
+  const base = await startOne({
+    ...common,
+    name: "baseline",
+    compatibilityDate: workerOptions.compatibilityDate,
+    compatibilityFlags: workerOptions.compatibilityFlags,
+    modules: true,
+    scriptPath: BASELINE,
+    d1Databases: { DB: "baseline" },
+    defaultPersistRoot: join(tmp, "baseline"),
+  });
+  await (await base.mf.getD1Database("DB")).exec(
+    "CREATE TABLE rows (id TEXT PRIMARY KEY, tenant_id TEXT NOT NULL, mobile TEXT NOT NULL, content TEXT NOT NULL, status TEXT NOT NULL, created_at INTEGER NOT NULL);",
+  );
+  const db = await edge.mf.getD1Database("DB");
+  return {
+    edge,
+    base,
+    db,
+    migrations,
+    async close() {
+      await Promise.allSettled([edge.mf.dispose(), base.mf.dispose()]);
+      rmSync(tmp, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,107 @@
+// The rows that follow messages past acceptance: verification code round trips, end-to-end
+// delivery on the simulator, and the workerd memory over a sustained run.
+import { rssMb } from "./gateway.mjs";
+import { mobile, sleep, statusCounts } from "./load.mjs";
+import { measure, na, probe } from "./runner.mjs";
+import { SEND_ROWS } from "./rows-send.mjs";
+
+const basic = (c) => `Basic ${Buffer.from(`${c.key}:${c.secret}`).toString("base64")}`;
+
+/**
+ * /v1/codes under load, then /v1/codes/{msg_id}/valid with the right code for each. The code is
+ * read from the rendered message row in D1 (the handset text), as a user would read the SMS.
+ */
+export async function codesRoundTrip(url, db, seed) {
+  const jp = seed.creds.jpush;
+  if (!jp || !seed.templates.verification) return [na("n/a (no JPush credential / verification template)"), na("n/a (no codes)")];
+  const headers = { authorization: basic(jp), "content-type": "application/json" };
+  const ids = [];
+  const codes = {
+    headers,
+    build: () => ({ path: "/v1/codes", body: JSON.stringify({ mobile: mobile(), temp_id: seed.templates.verification }) }),
+    ok: (status, d) => status === 200 && typeof d === "object" && d.msg_id !== undefined,
+    onData: (d) => ids.push(String(d.msg_id)),
+  };
+  const why = await probe(url, codes);
+  if (why) return [na(why), na("n/a (no codes)")];
+  const codesRow = await measure(url, codes, { duration: 6 });
+  const pairs = [];
+  for (let i = 0; i < ids.length; i += 2000) {
+    const { results } = await db
+      .prepare("SELECT id, content FROM messages WHERE tenant_id = ?1 AND id IN (SELECT value FROM json_each(?2))")
+      .bind(seed.tenant, JSON.stringify(ids.slice(i, i + 2000)))
+      .all();
+    for (const r of results) {
+      const m = /(\d{4,8})/.exec(r.content);
+      if (m) pairs.push([r.id, m[1]]);
+    }
+  }
+  if (pairs.length < 16) return [codesRow, na(`n/a (only ${pairs.length} codes readable from D1)`)];
+  let next = 0;
+  const valid = {
+    headers,
+    build: () => {
+      const [id, code] = pairs[Math.min(next++, pairs.length - 1)];
+      return { path: `/v1/codes/${id}/valid`, body: JSON.stringify({ code }) };
+    },
+    ok: (status, d) => status === 200 && d?.is_valid === true,
+  };
+  const validRow = await measure(url, valid, { amount: Math.min(pairs.length, 20_000) });
+  return [codesRow, validRow];
+}
+
+/**
+ * ≥ 20,000 messages in batches of 1000 through the first batch endpoint that works, then the time
+ * until none is left queued or submitted; messages/s counts the delivered ones.
+ */
+export async function endToEnd(url, db, seed, done, { batches = 20, timeoutMs = 90_000 } = {}) {
+  const spec = SEND_ROWS.find((s) => s.recipients >= 999 && done[s.id] && !done[s.id].na);
+  if (!spec) return na("n/a (no batch send route works yet)");
+  const since = Date.now() - 5;
+  const t0 = Date.now();
+  const sent = await measure(url, spec.endpoint(seed), { connections: 4, amount: batches }, spec.recipients);
+  const acceptedAt = Date.now();
+  const expected = sent.accepted * spec.recipients;
+  let counts = {};
+  let last = "";
+  let lastChange = Date.now();
+  while (Date.now() - t0 < timeoutMs) {
+    counts = await statusCounts(db, seed.tenant, since);
+    const open = (counts.queued ?? 0) + (counts.submitted ?? 0);
+    const total = Object.values(counts).reduce((a, b) => a + b, 0);
+    if (open === 0 && total >= expected) break;
+    const key = JSON.stringify(counts);
+    if (key !== last) [last, lastChange] = [key, Date.now()];
+    if (Date.now() - lastChange > 10_000) break;
+    await sleep(200);
+  }
+  const seconds = (Date.now() - t0) / 1000;
+  const delivered = counts.delivered ?? 0;
+  const open = (counts.queued ?? 0) + (counts.submitted ?? 0);
+  return {
+    via: spec.label,
+    messages: expected,
+    delivered,
+    counts,
+    acceptSeconds: Math.round((acceptedAt - t0) / 100) / 10,
+    seconds: Math.round(seconds * 10) / 10,
+    msgPerSec: Math.round(delivered / seconds),
+    finished: open === 0 && delivered > 0,
+    ...(open > 0 ? { note: `${open} still queued/submitted when it stopped moving or timed out` } : {}),
+  };
+}
+
+/** JPush single sends (or /healthz when they do not work yet) for 60 s; workerd RSS before and after. */
+export async function memory(url, pid, seed, done, seconds = 60) {
+  const send = SEND_ROWS.find((s) => s.id === "jpush_single");
+  const ep = done.jpush_single && !done.jpush_single.na ? send.endpoint(seed) : { method: "GET", build: () => ({ path: "/healthz" }) };
+  const via = ep.method === "GET" ? "GET /healthz (no send route yet)" : send.label;
+  const samples = [];
+  const timer = setInterval(() => samples.push(rssMb(pid)), 5000);
+  const start = rssMb(pid);
+  const r = await measure(url, ep, { duration: seconds });
+  clearInterval(timer);
+  const end = rssMb(pid);
+  const ok = start !== null && end !== null && end <= start * 1.2 + 20;
+  return { via, rssStartMb: start, rssEndMb: end, rssSamplesMb: samples, rps: r.rps, p99: r.p99, accepted: r.accepted, refused: r.refused, flat: ok };
+}

@@ -1,0 +1,110 @@
+// The send rows: one spec per dialect endpoint (how to build a fresh request, what counts as
+// accepted, how long to load it). Batch rows run one connection so their latency is one request's.
+import { randomInt } from "node:crypto";
+import { mobile } from "./load.mjs";
+import { SIGN } from "./seed.mjs";
+
+const basic = (c) => `Basic ${Buffer.from(`${c.key}:${c.secret}`).toString("base64")}`;
+const order = () => `SF${randomInt(1e9, 1e10)}`;
+const mobiles = (n, gen = mobile) => Array.from({ length: n }, gen);
+const form = (o) => new URLSearchParams(o).toString();
+const FORM = { "content-type": "application/x-www-form-urlencoded" };
+
+const SINGLE = { duration: 10 };
+const BATCH = { connections: 1, amount: 20, warmup: 2 };
+
+const jpushOk = (status, d) => status === 200 && typeof d === "object" && d.msg_id !== undefined;
+const jpushBatchOk = (n) => (status, d) => status === 200 && d?.success_count === n;
+const paaswOk = (status, d) => status === 200 && String(d?.code) === "10000";
+const smsapiOk = (status, d) => status < 300 && Number(d?.code) === 0;
+const huaweiOk = (n) => (status, d) => status < 300 && Array.isArray(d?.result) && d.result.filter((r) => r.message_id).length === n;
+
+/** @type {Array<{id: string, label: string, vs: string, recipients: number, needs: (s: any) => string | null, load: object, endpoint: (s: any, gen?: () => string) => object}>} */
+export const SEND_ROWS = [
+  {
+    id: "jpush_single",
+    label: "JPush POST /v1/messages",
+    vs: "insert",
+    recipients: 1,
+    needs: (s) => (s.creds.jpush && s.templates.notification ? null : "no JPush credential / notification template"),
+    load: SINGLE,
+    endpoint: (s, gen = mobile) => ({
+      headers: { authorization: basic(s.creds.jpush), "content-type": "application/json" },
+      build: () => ({ path: "/v1/messages", body: JSON.stringify({ mobile: gen(), temp_id: s.templates.notification, temp_para: { order: order() } }) }),
+      ok: jpushOk,
+    }),
+  },
+  {
+    id: "paasw_send_1",
+    label: "paasw POST /sms/send (1 number)",
+    vs: "insert",
+    recipients: 1,
+    needs: (s) => (s.creds.paasw?.token ? null : "no paasw token"),
+    load: SINGLE,
+    endpoint: (s) => ({
+      headers: FORM,
+      build: () => ({ path: "/sms/send", body: form({ token: s.creds.paasw.token, phoneNumbers: mobile(), sign: SIGN, content: `您的订单${order()}已发货，请注意查收。`, kind: "2" }) }),
+      ok: paaswOk,
+    }),
+  },
+  {
+    id: "jpush_batch_1000",
+    label: "JPush POST /v1/messages/batch (1000)",
+    vs: "insert",
+    recipients: 1000,
+    needs: (s) => (s.creds.jpush && s.templates.notification ? null : "no JPush credential / notification template"),
+    load: BATCH,
+    endpoint: (s, gen = mobile) => ({
+      headers: { authorization: basic(s.creds.jpush), "content-type": "application/json" },
+      build: () => ({
+        path: "/v1/messages/batch",
+        body: JSON.stringify({ temp_id: s.templates.notification, recipients: mobiles(1000, gen).map((m) => ({ mobile: m, temp_para: { order: order() } })) }),
+      }),
+      ok: jpushBatchOk(1000),
+    }),
+  },
+  {
+    id: "paasw_send_1000",
+    label: "paasw POST /sms/send (1000 numbers)",
+    vs: "insert",
+    recipients: 1000,
+    needs: (s) => (s.creds.paasw?.token ? null : "no paasw token"),
+    load: BATCH,
+    endpoint: (s, gen = mobile) => ({
+      headers: FORM,
+      build: () => ({ path: "/sms/send", body: form({ token: s.creds.paasw.token, phoneNumbers: mobiles(1000, gen).join(","), sign: SIGN, content: "会议改到下午三点，请准时参加。", kind: "2" }) }),
+      ok: paaswOk,
+    }),
+  },
+  {
+    id: "huawei_batch_999",
+    label: "Huawei SMN batch (999 contents)",
+    vs: "insert",
+    recipients: 999,
+    needs: (s) => (s.creds.huawei?.token && s.signature?.uid ? null : "no Huawei token / signature uid"),
+    load: BATCH,
+    endpoint: (s, gen = mobile) => ({
+      headers: { "x-auth-token": s.creds.huawei.token, "content-type": "application/json" },
+      build: () => ({
+        path: `/v2/${s.creds.huawei.projectId}/notifications/sms`,
+        body: JSON.stringify({
+          sms_message: mobiles(999, gen).map((m, i) => ({ endpoint: `+86${m}`, message: `您的订单${order()}（第${i + 1}件）已发货。`, sign_id: s.signature.uid })),
+        }),
+      }),
+      ok: huaweiOk(999),
+    }),
+  },
+  {
+    id: "smsapi_batch_1000",
+    label: "smsapi POST /smsapi/v1/sms/batch (1000)",
+    vs: "insert",
+    recipients: 1000,
+    needs: (s) => (s.creds.smsapi ? null : "no smsapi credential"),
+    load: BATCH,
+    endpoint: (s, gen = mobile) => ({
+      headers: { authorization: `Bearer ${s.creds.smsapi.apiKey}`, "content-type": "application/json" },
+      build: () => ({ path: "/smsapi/v1/sms/batch", body: JSON.stringify({ mobiles: mobiles(1000, gen).join(","), content: `【${SIGN}】会议改到下午三点，请准时参加。`, sendTime: 0 }) }),
+      ok: smsapiOk,
+    }),
+  },
+];

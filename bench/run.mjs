@@ -1,0 +1,100 @@
+#!/usr/bin/env node
+// `npm run bench`: edgesms under load in Miniflare (not wrangler dev) beside a baseline Worker,
+// one table of figures and ratios, the targets marked ✓/✗, and bench/results.json. Exits 0 even
+// when a target is missed; non-zero only when the bench itself crashes.
+import { fileURLToPath } from "node:url";
+import { runtimeLog, SECRETS, startAll } from "./lib/gateway.mjs";
+import { settle } from "./lib/load.mjs";
+import { measure } from "./lib/runner.mjs";
+import { runSpec } from "./lib/runner.mjs";
+import { seed as seedTenant } from "./lib/seed.mjs";
+import { SEND_ROWS } from "./lib/rows-send.mjs";
+import { codesRoundTrip, endToEnd, memory } from "./lib/rows-flow.mjs";
+import { table, targetLines, targets, writeResults } from "./lib/report.mjs";
+
+const RESULTS = fileURLToPath(new URL("./results.json", import.meta.url));
+const started = Date.now();
+const log = (msg) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s] ${msg}\n`);
+const get = (path) => ({ method: "GET", build: () => ({ path }) });
+const spec = (id) => SEND_ROWS.find((s) => s.id === id);
+
+const rows = [];
+const res = {};
+const add = (id, label, vs, result, recipients) => {
+  res[id] = result;
+  rows.push({ id, label, vs, result, recipients });
+  log(`${label}: ${result.na ?? `${result.rps ?? "-"} req/s, p50 ${result.p50 ?? "-"} ms, p99 ${result.p99 ?? "-"} ms, refused ${result.refused ?? 0}`}`);
+};
+
+log("building the Worker bundle and starting Miniflare …");
+const gw = await startAll();
+const notes = [];
+try {
+  const { edge, base, db } = gw;
+  log(`edgesms at ${edge.url} (workerd pid ${edge.pid}), baseline at ${base.url} (pid ${base.pid}); migrations ${gw.migrations.join(", ")}`);
+  const seed = await seedTenant(edge.url, SECRETS.ADMIN_TOKEN);
+  notes.push(...seed.notes);
+  for (const n of seed.notes) log(`seed: ${n}`);
+
+  add("baseline_const", "baseline GET /const", null, await measure(base.url, get("/const"), { duration: 5 }));
+  const insertEp = {
+    build: () => ({ path: "/insert", body: JSON.stringify({ mobile: `139${Date.now() % 1e8}`, temp_para: { order: `SF${Date.now()}` } }) }),
+  };
+  add("baseline_insert", "baseline POST /insert (1 D1 INSERT)", null, await measure(base.url, insertEp, { duration: 5 }));
+  add("healthz", "GET /healthz", "const", await measure(edge.url, get("/healthz"), { duration: 5 }));
+
+  const sendRow = async (id) => {
+    const s = spec(id);
+    add(id, s.label, s.vs, await runSpec(edge.url, seed, s), s.recipients);
+  };
+  await sendRow("jpush_single");
+  const [codes, valid] = await codesRoundTrip(edge.url, db, seed);
+  add("jpush_codes", "JPush POST /v1/codes", "insert", codes, 1);
+  add("jpush_valid", "JPush POST /v1/codes/{id}/valid", "insert", valid);
+  await sendRow("paasw_send_1");
+
+  for (const id of ["jpush_batch_1000", "paasw_send_1000", "huawei_batch_999", "smsapi_batch_1000"]) {
+    const s = await settle(db, seed.tenant, 20_000);
+    if (s.open) log(`settle: ${s.open} messages still open after ${s.ms} ms${s.stuck ? " (not moving)" : ""}`);
+    await sendRow(id);
+  }
+
+  const s = await settle(db, seed.tenant, 45_000);
+  if (s.open) notes.push(`before end to end: ${s.open} earlier messages still open after ${s.ms} ms`);
+  log("end to end: 20 batches of 1000 …");
+  const e2e = await endToEnd(edge.url, db, seed, res);
+  res.end_to_end = e2e;
+  rows.push({
+    id: "end_to_end",
+    label: e2e.na ? "end to end (accept → delivered)" : `end to end: ${e2e.messages} via ${e2e.via} → ${e2e.delivered} delivered in ${e2e.seconds} s`,
+    result: e2e.na ? e2e : { connections: 4, msgPerSec: e2e.msgPerSec, refused: e2e.messages - e2e.delivered },
+    recipients: 1000,
+  });
+  log(`end to end: ${JSON.stringify(e2e)}`);
+
+  log("memory: 60 s sustained …");
+  const mem = await memory(edge.url, edge.pid, seed, res);
+  res.memory = mem;
+  rows.push({
+    id: "memory",
+    label: `sustained 60 s ${mem.via}: workerd RSS ${mem.rssStartMb} → ${mem.rssEndMb} MB`,
+    vs: mem.via.includes("healthz") ? "const" : "insert",
+    result: { connections: 16, rps: mem.rps, p99: mem.p99, refused: mem.refused },
+  });
+  log(`memory: ${JSON.stringify(mem)}`);
+
+  const ts = targets(res);
+  const base0 = { insert: res.baseline_insert, const: res.baseline_const };
+  console.log(`\nedgesms bench — ${new Date(started).toISOString()} — ${Math.round((Date.now() - started) / 1000)} s\n`);
+  console.log(table(rows, base0));
+  console.log(`\nTargets (reported, not asserted):\n${targetLines(ts)}`);
+  if (notes.length) console.log(`\nNotes:\n${notes.map((n) => `- ${n}`).join("\n")}`);
+  writeResults(RESULTS, { rows, res, ts, started, notes, migrations: gw.migrations });
+  console.log(`\nwrote ${RESULTS}`);
+} catch (e) {
+  console.error(`bench crashed: ${e.stack ?? e}`);
+  console.error(`last workerd output:\n${runtimeLog.slice(-30).join("\n")}`);
+  process.exitCode = 1;
+} finally {
+  await gw.close();
+}

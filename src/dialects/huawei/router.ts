@@ -1,13 +1,70 @@
-// The huawei dialect's routes. (Filled in by its issue; until then every path answers 404.)
-import { dialectRouter } from "../../http/router";
-import { json } from "../../http/respond";
+// The Huawei dialect's routes: IAM login under /v3 (Keystone error shape) and SMN SMS under /v2
+// (SMN error shape), each refusal mapped through errors.ts.
+import { dialectRouter, logUnexpected } from "../../http/router";
+import { isCoreError } from "../../core/errors";
 import type { RouteDoc } from "../../openapi/registry";
+import { iamError, SMN_OWN, smnCoreError, smnErrorResponse } from "./errors";
+import { postAuthTokens } from "./iam-tokens";
+import { postSms } from "./sms-publish";
+import { IamTokenRequest, IamTokenResponse, SmsPublishRequest, SmsPublishResponse } from "./schemas";
+
+const isIam = (req: Request): boolean => new URL(req.url).pathname.startsWith("/v3/");
 
 export const router = dialectRouter("", {
   name: "huawei",
-  notFound: () => json({ error: "not found" }, 404),
-  methodNotAllowed: () => json({ error: "method not allowed" }, 405),
-  onError: () => json({ error: "server error" }, 500),
+  notFound: (req) =>
+    isIam(req) ? iamError(404, "Could not find the requested resource.") : smnErrorResponse(SMN_OWN.notFound),
+  methodNotAllowed: (req, allowed) => {
+    const res = isIam(req) ? iamError(405, `Use ${allowed.join(", ")}.`) : smnErrorResponse(SMN_OWN.methodNotAllowed, `Method ${req.method} is not allowed; use ${allowed.join(", ")}.`);
+    res.headers.set("allow", allowed.join(", "));
+    return res;
+  },
+  onError: (e, req) => {
+    if (isCoreError(e)) return smnCoreError(e);
+    logUnexpected("huawei", req, e);
+    return isIam(req) ? iamError(500, "An unexpected error prevented the server from fulfilling your request.") : smnErrorResponse(SMN_OWN.server);
+  },
 });
 
-export const docs: RouteDoc[] = [];
+router.post("/v3/auth/tokens", postAuthTokens);
+router.post("/v2/:project_id/notifications/sms", postSms);
+router.post("/v2/:project_id/notifications/batch_sms", postSms);
+
+const SMN_ERRORS_DOC = {
+  "400": "SMN.0012 / SMN.0024 / SMN.0159 / SMN.0160 / SMN.0261 / SMN.99xx: bad body, 1000+ items, bad endpoint or message, balance (see docs/huawei.md)",
+  "401": "APIGW.0301: missing, unknown or expired X-Auth-Token",
+  "403": "APIGW.0302: the path's project (or X-Project-Id) is not the token's, app blocked or IP not allowed; SMN.9910 kind not allowed",
+  "413": "SMN.9413: body too large",
+  "429": "SMN.9429 / SMN.9430: per-mobile limit or repeated content (single form)",
+};
+
+const publishDescription =
+  "Three body forms: `sms_message` (different texts, fewer than 1000 items, per-item results in request order), " +
+  "`endpoints` (one text to at most 1000 numbers, per-item results) and a single `endpoint` ({request_id, message_id}). " +
+  "message_include_sign_flag false: sign_id (the signature's 32-hex id) is prefixed as 【name】; true: the message must carry an approved 【signature】.";
+
+export const docs: RouteDoc[] = [
+  {
+    method: "post",
+    path: "/v3/auth/tokens",
+    tag: "Huawei SMN",
+    summary: "IAM password login (token in the X-Subject-Token header, valid 24 h)",
+    body: IamTokenRequest,
+    response: IamTokenResponse,
+    status: 201,
+    errors: { "400": "malformed body", "401": "wrong user name or password, or a project this user does not own", "403": "app blocked or IP not allowed" },
+  },
+  ...(["sms", "batch_sms"] as const).map(
+    (p): RouteDoc => ({
+      method: "post",
+      path: `/v2/{project_id}/notifications/${p}`,
+      tag: "Huawei SMN",
+      summary: p === "sms" ? "Send SMS (single, one text to many, or different texts)" : "Send different texts (the Go SDK's path; same forms as /sms)",
+      description: publishDescription,
+      body: SmsPublishRequest,
+      response: SmsPublishResponse,
+      errors: SMN_ERRORS_DOC,
+      security: "huaweiToken",
+    }),
+  ),
+];

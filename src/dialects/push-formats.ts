@@ -1,4 +1,7 @@
 // The push format of each dialect (one line each); a dialect without one gets the generic JSON body.
 import type { PushFormats } from "../core/push";
+import { paaswPushFormat } from "./paasw/push-format";
 
-export const PUSH_FORMATS: PushFormats = {};
+export const PUSH_FORMATS: PushFormats = {
+  paasw: paaswPushFormat,
+};

@@ -1,0 +1,21 @@
+// Owns the text a paasw send puts on the handset: the tenant's approved signature named by `sign`,
+// as 【sign】content, unless the content already carries exactly that 【sign】.
+import { requireApprovedSignature } from "../../core/catalog";
+import { extractSignature, withSignature } from "../../core/content";
+import type { Tenant } from "../../core/types";
+import { PAASW_OWN, PaaswRefusal } from "./errors";
+
+export async function approvedSignature(env: Env, tenant: Tenant, sign: string): Promise<{ id: number; name: string }> {
+  const sig = await requireApprovedSignature(env.DB, tenant.id, { name: sign });
+  return { id: sig.id, name: sig.name };
+}
+
+/**
+ * The signed text. The document says content includes 【XX】; a content that carries a different
+ * 【signature】 is refused rather than sent with two, because the handset would show the wrong sender.
+ */
+export function signedText(sign: string, content: string): string {
+  const carried = extractSignature(content);
+  if (carried !== null && carried !== sign) throw new PaaswRefusal(PAASW_OWN.signMismatch, `content carries 【${carried}】 but sign is ${sign}`);
+  return withSignature(sign, content);
+}

@@ -1,0 +1,86 @@
+// The pull queries of delivery reports and replies (paasw /sms/deliver and /sms/smsUp): hand out the
+// oldest rows not yet handed out, and mark them in the same statement.
+//
+// Each pull is ONE UPDATE … WHERE id IN (SELECT … LIMIT n) RETURNING: D1 runs it as a single write,
+// so two concurrent pulls can never return the same row, and a row is never marked without being
+// returned. Rows assigned to a push (push_id set by the delivery engine) are never pulled.
+import type { ReplyItem, ReportItem } from "../core/push";
+
+/** Most rows one pull returns (oldest first). */
+export const PULL_LIMIT = 500;
+
+interface ReportRow {
+  id: number;
+  message_id: string;
+  batch_id: string;
+  mobile: string;
+  signature: string | null;
+  code: string;
+  message: string;
+  segments: number;
+  sent_at: number;
+  reported_at: number;
+}
+
+interface InboundRow {
+  id: number;
+  mobile: string;
+  content: string;
+  signature: string | null;
+  extension: string | null;
+  received_at: number;
+}
+
+/** The app's (of this tenant) reports not yet pulled or pushed, optionally of one signature, marked pulled at `now`. */
+export async function pullReports(
+  db: D1Database,
+  tenantId: string,
+  appId: string,
+  signature: string | null,
+  now: number,
+  limit = PULL_LIMIT,
+): Promise<ReportItem[]> {
+  const { results } = await db
+    .prepare(
+      `UPDATE reports SET pulled_at = ?4
+       WHERE tenant_id = ?1 AND id IN (
+         SELECT id FROM reports
+         WHERE tenant_id = ?1 AND app_id = ?2 AND pulled_at IS NULL AND push_id IS NULL AND (?3 IS NULL OR signature = ?3)
+         ORDER BY id LIMIT ?5)
+       RETURNING id, message_id, batch_id, mobile, signature, code, message, segments, sent_at, reported_at`,
+    )
+    .bind(tenantId, appId, signature, now, limit)
+    .all<ReportRow>();
+  return results
+    .sort((a, b) => a.id - b.id)
+    .map((r) => ({
+      reportId: r.id,
+      messageId: r.message_id,
+      batchId: r.batch_id,
+      mobile: r.mobile,
+      signature: r.signature,
+      code: r.code,
+      message: r.message,
+      segments: r.segments,
+      sentAt: r.sent_at,
+      reportedAt: r.reported_at,
+    }));
+}
+
+/** The tenant's replies not yet pulled or pushed, optionally to one signature, marked pulled at `now`. */
+export async function pullReplies(db: D1Database, tenantId: string, signature: string | null, now: number, limit = PULL_LIMIT): Promise<ReplyItem[]> {
+  const { results } = await db
+    .prepare(
+      `UPDATE inbound SET pulled_at = ?3
+       WHERE tenant_id = ?1 AND id IN (
+         SELECT id FROM inbound
+         WHERE tenant_id = ?1 AND pulled_at IS NULL AND push_id IS NULL AND (?2 IS NULL OR signature = ?2)
+         ORDER BY id LIMIT ?4)
+       RETURNING id, mobile, content, signature, extension, received_at`,
+    )
+    .bind(tenantId, signature, now, limit)
+    .all<InboundRow>();
+  return results
+    .sort((a, b) => a.id - b.id)
+    .map((r) => ({ replyId: r.id, mobile: r.mobile, content: r.content, signature: r.signature, extension: r.extension, receivedAt: r.received_at }));
+}

@@ -1,0 +1,23 @@
+// smsapi authentication: `Authorization: Bearer <key>.<secret>` (the credential's API key), and
+// the body's optional tenantId bound to the key's tenant.
+import { authenticate } from "../../core/credentials";
+import { CoreError } from "../../core/errors";
+import type { App, Tenant } from "../../core/types";
+import { clientIp } from "../../http/respond";
+import { fail, SMSAPI_OWN } from "./errors";
+
+export async function authenticateSmsapi(req: Request, env: Env): Promise<{ app: App; tenant: Tenant }> {
+  const header = req.headers.get("authorization") ?? "";
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!m) throw new CoreError("auth_failed", "send the API key as Authorization: Bearer <key>");
+  const apiKey = m[1]!;
+  const dot = apiKey.indexOf(".");
+  if (dot <= 0 || dot === apiKey.length - 1) throw new CoreError("auth_failed", "authentication failed: malformed API key");
+  return authenticate(env, "smsapi", apiKey.slice(0, dot), apiKey.slice(dot + 1), clientIp(req));
+}
+
+/** The document's tenantId is optional; when given it must name the key's own tenant. */
+export function tenantMismatch(tenant: Tenant, tenantId: string | null | undefined): Response | null {
+  if (tenantId === undefined || tenantId === null || tenantId === "" || tenantId === tenant.id) return null;
+  return fail(SMSAPI_OWN.tenantMismatch, "tenantId does not match the API key's tenant");
+}

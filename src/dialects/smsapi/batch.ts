@@ -1,0 +1,22 @@
+// POST /smsapi/v1/sms/batch: one text to a comma-separated list of mobiles, now or at sendTime.
+import type { IRequest } from "itty-router";
+import { CoreError } from "../../core/errors";
+import { authenticateSmsapi, tenantMismatch } from "./auth";
+import { readInput } from "./input";
+import { BatchRequest, MAX_RECIPIENTS, resolveSendTime, splitList } from "./schemas";
+import { sendItems } from "./send";
+
+export async function postBatch(req: IRequest, env: Env): Promise<Response> {
+  const { app, tenant } = await authenticateSmsapi(req, env);
+  const input = await readInput(req, BatchRequest);
+  if (!input.ok) return input.response;
+  const { content, sendTime, tenantId, marketing } = input.data;
+  const mismatch = tenantMismatch(tenant, tenantId);
+  if (mismatch) return mismatch;
+  const mobiles = splitList(input.data.mobiles);
+  if (mobiles.length === 0) throw new CoreError("no_recipients", "mobiles is empty");
+  if (mobiles.length > MAX_RECIPIENTS) throw new CoreError("too_many_recipients", `mobiles holds ${mobiles.length} numbers; at most ${MAX_RECIPIENTS} are allowed`);
+  const sendAt = resolveSendTime(sendTime, env);
+  const items = mobiles.map((mobile) => ({ mobile, content }));
+  return sendItems(env, { tenant, app, kind: marketing ? "marketing" : "notification", sendAt, mode: "each" }, items);
+}

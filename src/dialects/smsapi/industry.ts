@@ -1,0 +1,21 @@
+// POST /smsapi/v1/sms/industry: one verification or notification text to one mobile, sent now.
+import type { IRequest } from "itty-router";
+import type { App, Kind } from "../../core/types";
+import { authenticateSmsapi, tenantMismatch } from "./auth";
+import { readInput } from "./input";
+import { IndustryRequest } from "./schemas";
+import { sendItems } from "./send";
+
+/** The document's "行业短信" covers both: notification unless asked, or unless the key may only send codes. */
+const industryKind = (app: App, asked: Kind | undefined): Kind =>
+  asked ?? (!app.kinds.includes("notification") && app.kinds.includes("verification") ? "verification" : "notification");
+
+export async function postIndustry(req: IRequest, env: Env): Promise<Response> {
+  const { app, tenant } = await authenticateSmsapi(req, env);
+  const input = await readInput(req, IndustryRequest);
+  if (!input.ok) return input.response;
+  const { mobile, content, tenantId, kind } = input.data;
+  const mismatch = tenantMismatch(tenant, tenantId);
+  if (mismatch) return mismatch;
+  return sendItems(env, { tenant, app, kind: industryKind(app, kind), sendAt: undefined, mode: "all" }, [{ mobile, content }]);
+}

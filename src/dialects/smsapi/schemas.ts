@@ -1,0 +1,98 @@
+// Zod schemas of smsapi v1: the four request bodies, the success envelope, and the sendTime rule.
+import { z } from "zod";
+import { CoreError } from "../../core/errors";
+
+/** Recipients per request, as everywhere in edgesms. */
+export const MAX_RECIPIENTS = 1000;
+
+const Mobile = z.union([z.string().max(64), z.number().int().nonnegative()]).transform(String);
+const Content = z.string().min(1, "content is empty");
+const TenantId = z.union([z.string().max(128), z.number()]).transform(String).optional().nullable();
+const Bool = z
+  .union([z.boolean(), z.string().regex(/^(true|false)$/i, "must be true or false")])
+  .optional()
+  .transform((v) => v === true || (typeof v === "string" && v.toLowerCase() === "true"));
+
+/** 0 = now; otherwise a Unix timestamp in seconds (10 digits) or milliseconds (13 digits). */
+export const SendTime = z
+  .union([z.number(), z.string().regex(/^\s*\d+\s*$/, "must be a Unix timestamp")])
+  .optional()
+  .nullable()
+  .transform((v) => (v === undefined || v === null ? 0 : Number(v)))
+  .describe("0 = send now; a Unix timestamp in seconds (10 digits) or milliseconds (13 digits)");
+
+export const IndustryRequest = z.object({
+  mobile: Mobile,
+  content: Content,
+  tenantId: TenantId,
+  kind: z.enum(["verification", "notification"]).optional().describe("edgesms extension; default notification (verification if the key may only send that)"),
+});
+
+const Marketing = Bool.describe("edgesms extension: true sends as marketing (opt-outs honoured); default notification");
+
+export const PersonalityRequest = z.object({
+  smses: z.array(z.object({ mobile: Mobile, content: Content })).min(1, "smses is empty").max(MAX_RECIPIENTS),
+  sendTime: SendTime,
+  tenantId: TenantId,
+  marketing: Marketing,
+});
+
+/** "a,b,c" as documented; a JSON array is taken too. */
+export const BatchRequest = z.object({
+  mobiles: z.union([z.string(), z.array(Mobile)]),
+  content: Content,
+  sendTime: SendTime,
+  tenantId: TenantId,
+  marketing: Marketing,
+});
+
+export const CancelRequest = z.object({
+  id: z.union([z.string(), z.array(z.union([z.string(), z.number()]).transform(String))]),
+  tenantId: TenantId,
+});
+
+/** Splits a comma list (ASCII or full-width commas, spaces tolerated), dropping empty pieces. */
+export const splitList = (v: string | string[]): string[] =>
+  (Array.isArray(v) ? v : v.split(/[,，;；]/)).map((s) => s.trim()).filter((s) => s !== "");
+
+/** sendTime → epoch ms, or undefined for "now". A past time sends now; beyond the horizon is refused. */
+export function resolveSendTime(sendTime: number, env: Env, now = Date.now()): number | undefined {
+  if (sendTime === 0) return undefined;
+  const digits = Number.isSafeInteger(sendTime) && sendTime > 0 ? String(sendTime).length : 0;
+  if (digits !== 10 && digits !== 13) {
+    throw new CoreError("invalid_input", "sendTime must be 0 or a Unix timestamp in seconds (10 digits) or milliseconds (13 digits)", { field: "sendTime" });
+  }
+  const at = digits === 10 ? sendTime * 1000 : sendTime;
+  const days = Number(env.SCHEDULE_HORIZON_DAYS) || 30;
+  if (at > now + days * 86_400_000) {
+    throw new CoreError("invalid_input", `sendTime is more than ${days} days ahead`, { field: "sendTime" });
+  }
+  return at <= now ? undefined : at;
+}
+
+const Item = z.union([
+  z.object({ mobile: z.string(), id: z.string() }),
+  z.object({ mobile: z.string(), code: z.number(), message: z.string() }),
+]);
+
+export const SendResponse = z.object({
+  code: z.literal(0),
+  message: z.literal("ok"),
+  data: z.object({
+    batchId: z.string().nullable(),
+    sendTime: z.number().describe("epoch ms the messages are (or were) released"),
+    scheduled: z.boolean(),
+    amount: z.number().describe("billed, in 0.001 CNY"),
+    accepted: z.number(),
+    messages: z.array(Item).describe("one per recipient, in request order; cancel takes these ids"),
+  }),
+});
+
+export const CancelResponse = z.object({
+  code: z.literal(0),
+  message: z.literal("ok"),
+  data: z.object({
+    canceled: z.number(),
+    results: z.array(z.object({ id: z.string(), status: z.enum(["canceled", "not_cancelable", "not_found"]), message: z.string() })),
+  }),
+});

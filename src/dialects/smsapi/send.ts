@@ -1,0 +1,89 @@
+// The send path shared by smsapi's three send endpoints: per-item signature rule (an approved
+// 【signature】 in the content, else the key's default signature prefixed), duplicates answered per
+// item, one acceptSend call, and the envelope listing every recipient with its id or its refusal.
+import { CoreError } from "../../core/errors";
+import { extractSignature, withSignature } from "../../core/content";
+import { requireApprovedSignature } from "../../core/catalog";
+import { normalizeMobile } from "../../core/phone";
+import { acceptSend, type Draft } from "../../core/send";
+import type { App, Kind, Tenant } from "../../core/types";
+import { fail, failCore, itemError, ok, SMSAPI_ERRORS } from "./errors";
+
+export interface SmsapiItem {
+  mobile: string;
+  content: string;
+}
+
+type Lookup = Promise<{ name: string } | CoreError>;
+
+async function buildDrafts(env: Env, tenant: Tenant, app: App, items: SmsapiItem[]): Promise<Array<Draft | CoreError>> {
+  const cache = new Map<string, Lookup>();
+  const lookup = (key: string, by: { name: string } | { id: number }): Lookup => {
+    let hit = cache.get(key);
+    if (!hit) {
+      hit = requireApprovedSignature(env.DB, tenant.id, by).then(
+        (s) => ({ name: s.name }),
+        (e: unknown) => {
+          if (e instanceof CoreError) return e;
+          throw e;
+        },
+      );
+      cache.set(key, hit);
+    }
+    return hit;
+  };
+  const seen = new Set<string>();
+  return Promise.all(
+    items.map(async (item): Promise<Draft | CoreError> => {
+      let mobile: string;
+      try {
+        mobile = normalizeMobile(item.mobile);
+      } catch (e) {
+        if (e instanceof CoreError) return e;
+        throw e;
+      }
+      // Marked before any await, so the first occurrence in request order is the one sent.
+      if (seen.has(mobile)) return new CoreError("conflict", `${item.mobile} appears more than once in this request`, { value: item.mobile });
+      seen.add(mobile);
+      const carried = extractSignature(item.content);
+      if (carried) {
+        const sig = await lookup(`n:${carried}`, { name: carried });
+        return sig instanceof CoreError ? sig : { mobile, text: item.content, signature: sig.name };
+      }
+      if (app.defaultSignatureId === null) {
+        return new CoreError("signature_missing", "the content carries no 【signature】 and the API key has no default signature");
+      }
+      const sig = await lookup("default", { id: app.defaultSignatureId });
+      return sig instanceof CoreError ? sig : { mobile, text: withSignature(sig.name, item.content), signature: sig.name };
+    }),
+  );
+}
+
+/**
+ * Accepts the items (mode "all": any refusal refuses the request; "each": refused items are listed
+ * and cost nothing). When no item is accepted the envelope carries the first refusal's code.
+ */
+export async function sendItems(
+  env: Env,
+  ctx: { tenant: Tenant; app: App; kind: Kind; sendAt: number | undefined; mode: "all" | "each" },
+  items: SmsapiItem[],
+): Promise<Response> {
+  const drafts = await buildDrafts(env, ctx.tenant, ctx.app, items);
+  const accepted = await acceptSend(env, drafts, { tenant: ctx.tenant, app: ctx.app, kind: ctx.kind, mode: ctx.mode, sendAt: ctx.sendAt });
+  const data = {
+    batchId: accepted.batchId,
+    sendTime: accepted.sendAt,
+    scheduled: accepted.scheduled,
+    amount: accepted.amount,
+    accepted: accepted.items.filter((it) => it.ok).length,
+    messages: accepted.items.map((it) =>
+      it.ok ? { mobile: items[it.index]!.mobile, id: it.messageId } : { mobile: items[it.index]!.mobile, ...itemError(it.error) },
+    ),
+  };
+  if (data.accepted === 0) {
+    const first = accepted.items.find((it) => !it.ok);
+    if (first && !first.ok) return failCore(first.error, data);
+    return fail(SMSAPI_ERRORS.no_recipients, "no message was accepted", data);
+  }
+  return ok(data);
+}

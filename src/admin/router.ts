@@ -1,13 +1,47 @@
-// /admin/v1: the operator API. (Foundation issue; being written.)
+// /admin/v1: the operator API. Registers every endpoint behind the ADMIN_TOKEN check, with the
+// operator's own 404/405/error shapes; each route's doc comes from the schemas that validate it.
 import { dialectRouter } from "../http/router";
-import { json } from "../http/respond";
 import type { RouteDoc } from "../openapi/registry";
+import { errorResponse, onAdminError, requireAdmin, type AdminRoute } from "./http";
+import { createTenantRoute } from "./tenants/create";
+import { getTenantRoute, listTenantsRoute } from "./tenants/read";
+import { updateTenantRoute } from "./tenants/update";
+import { rotateWebhookSecretRoute } from "./tenants/webhook-secret";
+import { changeBalanceRoute, listLedgerRoute } from "./tenants/balance";
+import { createAppRoute } from "./apps/create";
+import { getAppRoute, listAppsRoute } from "./apps/read";
+import { updateAppRoute } from "./apps/update";
+import { rotateAppRoute } from "./apps/rotate";
+import { createSignatureRoute, getSignatureRoute, listSignaturesRoute, reviewSignatureRoute } from "./signatures";
+import { createTemplateRoute, getTemplateRoute, listTemplatesRoute, reviewTemplateRoute } from "./templates";
+import { getMessageRoute, listBatchMessagesRoute, listMessagesRoute } from "./messages";
+import { addOptOutRoute, deleteOptOutRoute, getOptOutRoute, listOptOutsRoute } from "./opt-outs";
+import { listDeadLettersRoute, listDeliveriesRoute } from "./deliveries";
 
-export const router = dialectRouter("/admin/v1", {
+const ROUTES: AdminRoute[] = [
+  createTenantRoute, listTenantsRoute, getTenantRoute, updateTenantRoute, rotateWebhookSecretRoute,
+  changeBalanceRoute, listLedgerRoute,
+  createAppRoute, listAppsRoute, getAppRoute, updateAppRoute, rotateAppRoute,
+  createSignatureRoute, listSignaturesRoute, getSignatureRoute, reviewSignatureRoute,
+  createTemplateRoute, listTemplatesRoute, getTemplateRoute, reviewTemplateRoute,
+  getMessageRoute, listBatchMessagesRoute, listMessagesRoute,
+  listOptOutsRoute, getOptOutRoute, addOptOutRoute, deleteOptOutRoute,
+  listDeliveriesRoute, listDeadLettersRoute,
+];
+
+export const router = dialectRouter("", {
   name: "admin",
-  notFound: () => json({ error: { code: "not_found", message: "not found" } }, 404),
-  methodNotAllowed: () => json({ error: { code: "method_not_allowed", message: "method not allowed" } }, 405),
-  onError: () => json({ error: { code: "server_error", message: "server error" } }, 500),
+  notFound: (req) => errorResponse(404, "not_found", `no route for ${req.method} ${new URL(req.url).pathname}`),
+  methodNotAllowed: (_req, allowed) => errorResponse(405, "method_not_allowed", `allowed: ${allowed.join(", ")}`),
+  onError: onAdminError,
 });
 
-export const docs: RouteDoc[] = [];
+// Every path, known or not, is behind the token: an unauthenticated caller learns nothing.
+router.all("*", requireAdmin);
+
+for (const r of ROUTES) {
+  const path = r.doc.path.replace(/\{(\w+)\}/g, ":$1");
+  router[r.doc.method](path, r.handle);
+}
+
+export const docs: RouteDoc[] = ROUTES.map((r) => r.doc);

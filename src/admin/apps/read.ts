@@ -1,0 +1,30 @@
+// GET /admin/v1/tenants/{id}/apps (paged by id) and GET …/apps/{appId}: never a secret or its hash.
+import { z } from "zod";
+import { json } from "../../http/respond";
+import { listAppsPage } from "../../store/admin";
+import { adminRoute, parseParams, parseQuery, requireTenant } from "../http";
+import { decodeCursor, Page, page, PageQuery } from "../paging";
+import { TenantParams } from "../tenants/schemas";
+import { AppView, appView } from "../views";
+import { AppParams, requireApp } from "./schemas";
+
+export const listAppsRoute = adminRoute(
+  { method: "get", path: "/admin/v1/tenants/{id}/apps", summary: "List a tenant's credentials", query: PageQuery, response: Page(AppView) },
+  async (req, env) => {
+    const { id } = parseParams(req, TenantParams);
+    await requireTenant(env, id);
+    const q = parseQuery(req, PageQuery);
+    const after = decodeCursor(q.cursor, z.string());
+    const rows = await listAppsPage(env.DB, id, q.limit + 1, after);
+    return json(page(rows, q.limit, appView, (a) => a.id));
+  },
+);
+
+export const getAppRoute = adminRoute(
+  { method: "get", path: "/admin/v1/tenants/{id}/apps/{appId}", summary: "Get a credential", response: AppView },
+  async (req, env) => {
+    const { id, appId } = parseParams(req, AppParams);
+    await requireTenant(env, id);
+    return json(appView(await requireApp(env, id, appId)));
+  },
+);

@@ -1,0 +1,46 @@
+// PATCH /admin/v1/tenants/{id}/apps/{appId}: what an app may do and where its pushes go.
+import { z } from "zod";
+import { json } from "../../http/respond";
+import { updateApp } from "../../store/apps";
+import { adminRoute, parseBody, parseParams, requireTenant } from "../http";
+import { AppView, appView } from "../views";
+import { AppParams, CallbackUrl, checkOwnSignature, IpAllowlist, KindsInput, requireApp, SignatureIdInput } from "./schemas";
+
+export const UpdateAppBody = z.strictObject({
+  name: z.string().trim().max(100).optional(),
+  kinds: KindsInput.optional(),
+  sms_enabled: z.boolean().optional(),
+  blocked: z.boolean().optional().describe("a blocked app is refused at authentication"),
+  ip_allowlist: IpAllowlist.nullable().optional(),
+  default_signature_id: SignatureIdInput.nullable().optional(),
+  report_url: CallbackUrl.nullable().optional().describe("delivery reports are pushed here; null clears"),
+  reply_url: CallbackUrl.nullable().optional().describe("replies (MO) are pushed here; null clears"),
+});
+
+export const updateAppRoute = adminRoute(
+  { method: "patch", path: "/admin/v1/tenants/{id}/apps/{appId}", summary: "Change a credential", body: UpdateAppBody, response: AppView },
+  async (req, env) => {
+    const { id, appId } = parseParams(req, AppParams);
+    await requireTenant(env, id);
+    await requireApp(env, id, appId);
+    const body = await parseBody(req, UpdateAppBody);
+    await checkOwnSignature(env, id, body.default_signature_id);
+    await updateApp(
+      env.DB,
+      id,
+      appId,
+      {
+        name: body.name,
+        kinds: body.kinds,
+        smsEnabled: body.sms_enabled,
+        blocked: body.blocked,
+        ipAllowlist: body.ip_allowlist,
+        defaultSignatureId: body.default_signature_id,
+        reportUrl: body.report_url,
+        replyUrl: body.reply_url,
+      },
+      Date.now(),
+    );
+    return json(appView(await requireApp(env, id, appId)));
+  },
+);

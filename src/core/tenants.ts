@@ -1,0 +1,120 @@
+// Owns tenant accounts: creation (optionally with a client-chosen id), settings changes validated
+// against TenantSettings, the webhook signing secret, and balance top-ups/adjustments with their ledger row.
+import { z } from "zod";
+import { CoreError } from "./errors";
+import { randomHex } from "./crypto";
+import { TenantSettings } from "./tenant-settings";
+import type { Kind, Tenant } from "./types";
+import { insertTenantIfAbsent } from "../store/admin";
+import { adjustBalance, getTenant, isOverdraft, updateTenant } from "../store/tenants";
+
+export const TenantId = z.string().regex(/^[a-z0-9_-]{3,40}$/, "3–40 characters of a–z, 0–9, _ and -");
+
+export const isValidTimezone = (tz: string): boolean => {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+export const Timezone = z.string().max(64).refine(isValidTimezone, "not an IANA time zone (e.g. Asia/Shanghai)");
+
+const limits = TenantSettings.shape.limits.unwrap().shape;
+
+/**
+ * A partial TenantSettings without defaults: what a PATCH names replaces, what it omits stays.
+ * Derived from TenantSettings so the two cannot drift.
+ */
+export const TenantSettingsPatch = z.strictObject({
+  limits: z
+    .strictObject({
+      verification: limits.verification.unwrap().optional(),
+      notification: limits.notification.unwrap().optional(),
+      marketing: limits.marketing.unwrap().optional(),
+    })
+    .optional(),
+  repeatWindowSeconds: TenantSettings.shape.repeatWindowSeconds.unwrap().optional(),
+  blockedWords: TenantSettings.shape.blockedWords.unwrap().optional(),
+});
+export type TenantSettingsPatch = z.infer<typeof TenantSettingsPatch>;
+
+const DEFAULT_PRICES: Record<Kind, number> = { verification: 45, notification: 45, marketing: 55 };
+
+export interface TenantInput {
+  id?: string;
+  name: string;
+  timezone?: string;
+  prices?: Partial<Record<Kind, number>>;
+  settings?: TenantSettingsPatch;
+}
+
+/** The new tenant and its webhook secret (kept in clear: it keys the HMAC of outbound webhooks). */
+export async function createTenant(db: D1Database, input: TenantInput, now: number): Promise<Tenant> {
+  const id = input.id ?? `tn_${randomHex(8)}`;
+  const created = await insertTenantIfAbsent(db, {
+    id,
+    name: input.name,
+    timezone: input.timezone ?? "Asia/Shanghai",
+    prices: { ...DEFAULT_PRICES, ...input.prices },
+    webhookSecret: randomHex(32),
+    settings: JSON.stringify(TenantSettings.parse(input.settings ?? {})),
+    now,
+  });
+  if (!created) throw new CoreError("conflict", `tenant ${id} already exists`, { field: "id", value: id });
+  return (await getTenant(db, id))!;
+}
+
+export interface TenantChange {
+  name?: string;
+  timezone?: string;
+  prices?: Partial<Record<Kind, number>>;
+  settings?: TenantSettingsPatch;
+}
+
+function mergeSettings(current: TenantSettings, patch: TenantSettingsPatch): TenantSettings {
+  return TenantSettings.parse({
+    ...current,
+    ...patch,
+    limits: { ...current.limits, ...patch.limits },
+  });
+}
+
+export async function changeTenant(db: D1Database, id: string, change: TenantChange, now: number): Promise<Tenant> {
+  const current = await getTenant(db, id);
+  if (!current) throw new CoreError("not_found", `tenant ${id} does not exist`);
+  const settings = change.settings ? JSON.stringify(mergeSettings(current.settings, change.settings)) : undefined;
+  await updateTenant(db, id, { name: change.name, timezone: change.timezone, prices: change.prices, settings }, now);
+  return (await getTenant(db, id))!;
+}
+
+/** A new webhook signing secret; pushes signed with the old one stop verifying at once. */
+export async function rotateWebhookSecret(db: D1Database, id: string, now: number): Promise<string> {
+  const secret = randomHex(32);
+  if (!(await updateTenant(db, id, { webhookSecret: secret }, now))) throw new CoreError("not_found", `tenant ${id} does not exist`);
+  return secret;
+}
+
+/**
+ * Credits (amount > 0) or debits (amount < 0) the balance with one ledger row, atomically.
+ * A debit below zero is refused by the balance CHECK and changes nothing.
+ */
+export async function changeBalance(
+  db: D1Database,
+  id: string,
+  amount: number,
+  reason: "topup" | "adjust",
+  note: string,
+  now: number,
+): Promise<number> {
+  let balance: number | null;
+  try {
+    balance = await adjustBalance(db, id, amount, reason, note, now);
+  } catch (e) {
+    if (isOverdraft(e)) throw new CoreError("insufficient_balance", `the balance cannot go below zero (adjustment ${amount})`, { field: "amount" });
+    throw e;
+  }
+  if (balance === null) throw new CoreError("not_found", `tenant ${id} does not exist`);
+  return balance;
+}

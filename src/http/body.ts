@@ -39,7 +39,8 @@ export async function readText(req: Request, max = MAX_BODY_BYTES): Promise<stri
   return new TextDecoder().decode(all);
 }
 
-const mediaType = (req: Request): string => (req.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+// A header sent twice reads as "a, b" (Huawei's Java 1.x SMN SDK adds Content-Type twice): the first counts.
+const mediaType = (req: Request): string => (req.headers.get("content-type") ?? "").split(/[;,]/)[0]!.trim().toLowerCase();
 
 /**
  * Parses the body by its content type. Like the vendors' servers, JSON is also accepted with no

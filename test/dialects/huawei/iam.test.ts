@@ -87,6 +87,18 @@ describe("POST /v3/auth/tokens", () => {
     expect(send.status).toBe(200);
   });
 
+  it("logs in the Java 1.x SDK, which sends Content-Type twice", async () => {
+    const s = await smnSetup();
+    const { exports } = await import("cloudflare:workers");
+    const headers = new Headers([
+      ["Content-Type", "application/json"],
+      ["Content-Type", "application/json"],
+    ]);
+    const res = await exports.default.fetch("http://gw/v3/auth/tokens", { method: "POST", headers, body: JSON.stringify(loginBody(s.user, s.password, { name: "cn-north-1" })) });
+    expect(res.status).toBe(201);
+    expect(res.headers.get("X-Subject-Token")).toMatch(/^[A-Za-z0-9]{64}$/);
+  });
+
   it("a token stops working after 24 h (controlled clock); a new login gives a new one", async () => {
     const s = await smnSetup();
     const res = await post("/v3/auth/tokens", loginBody(s.user, s.password, { name: "cn-north-4" }));

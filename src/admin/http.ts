@@ -46,8 +46,15 @@ export async function requireAdmin(req: IRequest, env: Env): Promise<Response | 
   return digestsEqual(given, expected) ? undefined : unauthorized("wrong admin token");
 }
 
+const joinPath = (parts: PropertyKey[]): string => parts.map(String).join(".") || "(body)";
+
+/** One issue per bad field; an unknown key is reported at its own path so the caller sees which. */
 const issuesOf = (e: z.ZodError, prefix: string[] = []): Issue[] =>
-  e.issues.map((i) => ({ path: [...prefix, ...i.path.map(String)].join(".") || "(body)", message: i.message }));
+  e.issues.flatMap((i) =>
+    i.code === "unrecognized_keys"
+      ? i.keys.map((k) => ({ path: joinPath([...prefix, ...i.path, k]), message: "unknown field" }))
+      : [{ path: joinPath([...prefix, ...i.path]), message: i.message }],
+  );
 
 export const invalid = (message: string, issues: Issue[]): AdminError => new AdminError(400, "invalid_input", message, issues);
 

@@ -2,6 +2,7 @@
 // `npm run bench`: edgesms under load in Miniflare (not wrangler dev) beside a baseline Worker,
 // one table of figures and ratios, the targets marked ✓/✗, and bench/results.json. Exits 0 even
 // when a target is missed; non-zero only when the bench itself crashes.
+import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { runtimeLog, SECRETS, startAll } from "./lib/gateway.mjs";
 import { settle } from "./lib/load.mjs";
@@ -14,6 +15,7 @@ import { table, targetLines, targets, writeResults } from "./lib/report.mjs";
 
 const RESULTS = fileURLToPath(new URL("./results.json", import.meta.url));
 const started = Date.now();
+const load0 = loadavg();
 const log = (msg) => process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0).padStart(3)} s] ${msg}\n`);
 const get = (path) => ({ method: "GET", build: () => ({ path }) });
 const spec = (id) => SEND_ROWS.find((s) => s.id === id);
@@ -67,7 +69,7 @@ try {
   rows.push({
     id: "end_to_end",
     label: e2e.na ? "end to end (accept → delivered)" : `end to end: ${e2e.messages} via ${e2e.via} → ${e2e.delivered} delivered in ${e2e.seconds} s`,
-    result: e2e.na ? e2e : { connections: 4, msgPerSec: e2e.msgPerSec, refused: e2e.messages - e2e.delivered },
+    result: e2e.na ? e2e : { connections: 4, msgPerSec: e2e.msgPerSec, refused: e2e.counts.failed ?? 0 },
     recipients: 1000,
   });
   log(`end to end: ${JSON.stringify(e2e)}`);
@@ -83,6 +85,8 @@ try {
   });
   log(`memory: ${JSON.stringify(mem)}`);
 
+  const load1 = loadavg();
+  notes.push(`load average (1 min) at start ${load0[0].toFixed(2)}, at end ${load1[0].toFixed(2)}: other work on the machine skews absolute figures`);
   const ts = targets(res);
   const base0 = { insert: res.baseline_insert, const: res.baseline_const };
   console.log(`\nedgesms bench — ${new Date(started).toISOString()} — ${Math.round((Date.now() - started) / 1000)} s\n`);

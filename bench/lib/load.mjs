@@ -4,6 +4,8 @@ import { randomInt } from "node:crypto";
 import autocannon from "autocannon";
 
 export const CONNECTIONS = 16;
+/** BENCH_QUICK=1 shortens every row (for checking the harness, not for figures). */
+export const QUICK = process.env.BENCH_QUICK === "1";
 
 /** A random mainland mobile (national form); 10^8 of them, so repeats inside a run are rare. */
 export const mobile = () => `139${String(randomInt(0, 1e8)).padStart(8, "0")}`;
@@ -13,6 +15,7 @@ export const mobile = () => `139${String(randomInt(0, 1e8)).padStart(8, "0")}`;
  * autocannon request objects (setupRequest builds each body, so every request is fresh).
  */
 export async function load(url, { requests, connections = CONNECTIONS, duration, amount, headers = {} }) {
+  if (QUICK) [duration, amount] = [Math.min(duration ?? 2, 2), amount && Math.min(amount, 5)];
   const r = await autocannon({
     url,
     connections,

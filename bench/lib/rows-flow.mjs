@@ -1,7 +1,7 @@
 // The rows that follow messages past acceptance: verification code round trips, end-to-end
 // delivery on the simulator, and the workerd memory over a sustained run.
 import { rssMb } from "./gateway.mjs";
-import { mobile, sleep, statusCounts } from "./load.mjs";
+import { mobile, QUICK, sleep, statusCounts } from "./load.mjs";
 import { measure, na, probe } from "./runner.mjs";
 import { SEND_ROWS } from "./rows-send.mjs";
 
@@ -54,7 +54,7 @@ export async function codesRoundTrip(url, db, seed) {
  * ≥ 20,000 messages in batches of 1000 through the first batch endpoint that works, then the time
  * until none is left queued or submitted; messages/s counts the delivered ones.
  */
-export async function endToEnd(url, db, seed, done, { batches = 20, timeoutMs = 90_000 } = {}) {
+export async function endToEnd(url, db, seed, done, { batches = QUICK ? 5 : 20, timeoutMs = 90_000 } = {}) {
   const spec = SEND_ROWS.find((s) => s.recipients >= 999 && done[s.id] && !done[s.id].na);
   if (!spec) return na("n/a (no batch send route works yet)");
   const since = Date.now() - 5;
@@ -92,7 +92,7 @@ export async function endToEnd(url, db, seed, done, { batches = 20, timeoutMs = 
 }
 
 /** JPush single sends (or /healthz when they do not work yet) for 60 s; workerd RSS before and after. */
-export async function memory(url, pid, seed, done, seconds = 60) {
+export async function memory(url, pid, seed, done, seconds = QUICK ? 10 : 60) {
   const send = SEND_ROWS.find((s) => s.id === "jpush_single");
   const ep = done.jpush_single && !done.jpush_single.na ? send.endpoint(seed) : { method: "GET", build: () => ({ path: "/healthz" }) };
   const via = ep.method === "GET" ? "GET /healthz (no send route yet)" : send.label;

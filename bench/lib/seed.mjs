@@ -16,7 +16,7 @@ const SETTINGS = { limits: { verification: [{ seconds: 60, max: 100 }, { seconds
 
 /** Reads a field by any of the names the operator API might use, at the top or one level down. */
 const pick = (o, ...names) => {
-  for (const src of [o, o?.credential, o?.app, o?.data, o?.item]) {
+  for (const src of [o?.credentials, o, o?.credential, o?.app, o?.data]) {
     for (const n of names) if (src && src[n] !== undefined && src[n] !== null) return src[n];
   }
   return undefined;
@@ -33,7 +33,7 @@ export async function seed(url, adminToken) {
   };
   const s = { tenant: TENANT, creds: {}, templates: {}, signature: null, notes };
   try {
-    await must("create tenant", admin("POST", "/tenants", { id: TENANT, name: "Bench Co.", timezone: "Asia/Shanghai" }));
+    await must("create tenant", admin("POST", "/tenants", { id: TENANT, name: "Bench Co.", timezone: "Asia/Shanghai", settings: SETTINGS }));
   } catch (e) {
     notes.push(`operator API unavailable: ${e.message}`);
     return s;
@@ -49,10 +49,6 @@ export async function seed(url, adminToken) {
   await attempt("top-up", () =>
     must("top up", admin("POST", `/tenants/${TENANT}/balance`, { amount: 1_000_000_000_000, reason: "topup", note: "bench" })),
   );
-  await attempt("settings", async () => {
-    const r = await admin("PATCH", `/tenants/${TENANT}`, { settings: SETTINGS });
-    if (r.status >= 300) await must("settings", admin("PUT", `/tenants/${TENANT}/settings`, SETTINGS));
-  });
   const sig = await attempt("signature", () => must("signature", admin("POST", `/tenants/${TENANT}/signatures`, { name: SIGN, status: "approved" })));
   if (!sig) return s;
   s.signature = { id: pick(sig, "id"), uid: pick(sig, "uid", "sign_id"), name: SIGN };
@@ -67,8 +63,8 @@ export async function seed(url, adminToken) {
       must(dialect, admin("POST", `/tenants/${TENANT}/apps`, { dialect, name: `bench ${dialect}`, default_signature_id: s.signature.id })),
     );
     if (!c) continue;
-    const key = pick(c, "key", "appKey", "app_key", "appId", "app_id", "user", "user_name", "name");
-    const secret = pick(c, "secret", "masterSecret", "master_secret", "password");
+    const key = pick(c, "appKey", "appId", "user_name", "key");
+    const secret = pick(c, "masterSecret", "secret", "password");
     s.creds[dialect] = { key, secret, projectId: pick(c, "projectId", "project_id"), apiKey: pick(c, "api_key", "apiKey") ?? `${key}.${secret}` };
   }
   await attempt("paasw token", async () => {

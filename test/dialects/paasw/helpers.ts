@@ -3,6 +3,7 @@
 import { env, exports } from "cloudflare:workers";
 import { expect } from "vitest";
 import { makeCredential, makeSignature, makeTenant } from "../../helpers/fixtures";
+import { randomDigits } from "../../../src/core/crypto";
 import type { Tenant } from "../../../src/core/types";
 
 export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -25,7 +26,8 @@ export async function paaswSetup(opts: { balance?: number; price?: number; kinds
     prices: { notification: price, verification: price, marketing: price },
     ...(opts.timezone ? { timezone: opts.timezone } : {}),
   });
-  const sign = await makeSignature(tenant);
+  // A name unique across the whole test run: replies are routed to the tenant owning the signature name.
+  const sign = await makeSignature(tenant, `签名${randomDigits(10)}`);
   const cred = await makeCredential(tenant, "paasw", opts.kinds ? { kinds: opts.kinds } : {});
   const body = await ok(await call("/api/token", { appId: cred.app.key, secret: cred.secret }, "query", "GET"));
   return { tenant, appId: cred.app.id, appKey: cred.app.key, secret: cred.secret, token: body.token, sign };

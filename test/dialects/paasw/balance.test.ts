@@ -1,0 +1,55 @@
+// GET /sms/balance through the real Worker: yuan with two decimals as the document spells them
+// (100.00 in the JSON text), after sends and after a refund.
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { cancelBatch } from "../../../src/core/cancel";
+import { acceptSend } from "../../../src/core/send";
+import { getAppByKey } from "../../../src/store/apps";
+import { getTenant } from "../../../src/store/tenants";
+import { yuan } from "../../../src/dialects/paasw/balance";
+import { mobile, money } from "../../helpers/fixtures";
+import { call, FORMS, ok, paaswSetup, refused } from "./helpers";
+
+describe("GET /sms/balance", () => {
+  it("answers the documented text, 100.00 with its trailing zeros", async () => {
+    const s = await paaswSetup({ balance: 100_000 });
+    const res = await call("/sms/balance", { token: s.token }, "query", "GET");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^application\/json/);
+    expect(await res.text()).toBe('{"code":"10000","message":"请求成功","balance":100.00}');
+  });
+
+  for (const form of FORMS) {
+    it(`reads the token from the ${form}`, async () => {
+      const s = await paaswSetup({ balance: 12_345 });
+      expect(await ok(await call("/sms/balance", { token: s.token }, form))).toEqual({ code: "10000", message: "请求成功", balance: 12.34 });
+      await refused(await call("/sms/balance", {}, form), "20001");
+    });
+  }
+
+  it("goes down by the price of each segment sent, and back up after a refund", async () => {
+    const s = await paaswSetup({ balance: 100_000, price: 45 });
+    await ok(await call("/sms/send", { token: s.token, phoneNumbers: [mobile(), mobile()].join(","), sign: s.sign.name, content: "通知", kind: "2" }));
+    const after = await call("/sms/balance", { token: s.token }, "query", "GET");
+    expect(await after.text()).toBe('{"code":"10000","message":"请求成功","balance":99.91}');
+
+    // A scheduled batch (through the core: paasw has no send time) canceled: refunded in full.
+    const tenant = (await getTenant(env.DB, s.tenant.id))!;
+    const app = (await getAppByKey(env.DB, "paasw", s.appKey))!;
+    const accepted = await acceptSend(env, [{ mobile: mobile(), text: `【${s.sign.name}】later`, signature: s.sign.name }], {
+      tenant,
+      app,
+      kind: "notification",
+      mode: "all",
+      sendAt: Date.now() + 3600_000,
+    });
+    expect((await ok(await call("/sms/balance", { token: s.token }))).balance).toBe(99.86); // 99 865 units: rounded down
+    await cancelBatch(env, s.tenant.id, accepted.batchId!);
+    expect(await (await call("/sms/balance", { token: s.token }, "query", "GET")).text()).toBe('{"code":"10000","message":"请求成功","balance":99.91}');
+    expect(await money(s.tenant.id)).toEqual({ balance: 99_910, ledger: 99_910 });
+  });
+
+  it("yuan(): minor units (0.001 CNY) rounded down to the fen", () => {
+    expect([0, 9, 10, 999, 1000, 12_345, 100_000, 123_456_789].map(yuan)).toEqual(["0.00", "0.00", "0.01", "0.99", "1.00", "12.34", "100.00", "123456.78"]);
+  });
+});

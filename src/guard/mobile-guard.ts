@@ -1,9 +1,13 @@
 // MobileGuard: one Durable Object per (tenant, mobile), the only place per-mobile decisions are made.
-// It owns the sliding-window send limits and repeat-send detection. Each RPC runs without awaiting
-// between read and write, so the decision and its record are atomic under concurrency.
+// It owns the sliding-window send limits, repeat-send detection and the active verification codes.
+// Each RPC runs without awaiting between read and write, so the decision and its record are atomic
+// under concurrency; one alarm purges expired codes and old send history so storage stays bounded.
 import { DurableObject } from "cloudflare:workers";
 import type { Kind } from "../core/types";
 import type { LimitWindow } from "../core/tenant-settings";
+import { nextCodePurge, purgeCodes, storeCode, verifyCode, type VerifyOutcome } from "./codes";
+
+export type { VerifyOutcome };
 
 export interface AdmitRequest {
   kind: Kind;
@@ -27,12 +31,21 @@ const SCHEMA: string[] = [
   `CREATE TABLE sends (ticket TEXT PRIMARY KEY, kind TEXT NOT NULL, at INTEGER NOT NULL, content_hash TEXT)`,
   `CREATE INDEX sends_kind_at ON sends (kind, at)`,
   `CREATE INDEX sends_hash_at ON sends (content_hash, at) WHERE content_hash IS NOT NULL`,
+  // Which message a send became, so a released send also drops the code it brought.
+  `ALTER TABLE sends ADD COLUMN message_id TEXT`,
+  `CREATE TABLE codes (message_id TEXT PRIMARY KEY, hash TEXT NOT NULL, expires_at INTEGER NOT NULL,
+     attempts INTEGER NOT NULL DEFAULT 0, used_at INTEGER)`,
+  `CREATE INDEX codes_expires_at ON codes (expires_at)`,
+  `CREATE INDEX sends_at ON sends (at)`,
 ];
 
 /** Longest window any setting may use (tenant-settings caps windows at 7 days). */
 const MAX_WINDOW_MS = 7 * 86400 * 1000;
 
 export class MobileGuard extends DurableObject<Env> {
+  /** The alarm as last read or set by this instance (undefined: not read yet). */
+  #alarmAt: number | null | undefined;
+
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     ctx.blockConcurrencyWhile(async () => this.#migrate());
@@ -51,7 +64,10 @@ export class MobileGuard extends DurableObject<Env> {
     });
   }
 
-  /** Decides whether one more send of `kind` may go to this mobile now, and records it if so. */
+  /**
+   * Decides whether one more send of `kind` may go to this mobile now, and records it if so,
+   * together with the code it carries.
+   */
   async admit(req: AdmitRequest): Promise<AdmitDecision> {
     const sql = this.ctx.storage.sql;
     for (const w of req.windows) {
@@ -74,27 +90,60 @@ export class MobileGuard extends DurableObject<Env> {
       }
     }
     const ticket = crypto.randomUUID();
-    sql.exec("INSERT INTO sends (ticket, kind, at, content_hash) VALUES (?, ?, ?, ?)", ticket, req.kind, req.now, req.contentHash);
-    await this.#armPurge(req.now);
+    sql.exec(
+      "INSERT INTO sends (ticket, kind, at, content_hash, message_id) VALUES (?, ?, ?, ?, ?)",
+      ticket,
+      req.kind,
+      req.now,
+      req.contentHash,
+      req.messageId,
+    );
+    if (req.code) storeCode(sql, req.messageId, req.code.hash, req.code.expiresAt);
+    await this.#armBy(this.#nextDue()!);
     return { ok: true, ticket };
   }
 
-  /** Gives back an admitted send that was never committed (e.g. the balance ran out). */
+  /** Gives back an admitted send that was never committed (e.g. the balance ran out), code included. */
   async release(ticket: string): Promise<void> {
-    this.ctx.storage.sql.exec("DELETE FROM sends WHERE ticket = ?", ticket);
+    const sql = this.ctx.storage.sql;
+    sql.exec("DELETE FROM codes WHERE message_id = (SELECT message_id FROM sends WHERE ticket = ?)", ticket);
+    sql.exec("DELETE FROM sends WHERE ticket = ?", ticket);
   }
 
-  async #armPurge(now: number): Promise<void> {
-    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(now + MAX_WINDOW_MS);
+  /**
+   * Checks a code's hash for a message: single use, valid until its expiry, dead after
+   * MAX_WRONG_ATTEMPTS wrong guesses; hashes are compared in constant time.
+   */
+  async verify(messageId: string, codeHash: string, now: number): Promise<VerifyOutcome> {
+    return verifyCode(this.ctx.storage.sql, messageId, codeHash, now);
   }
 
-  /** Drops history older than any window can see, so storage stays bounded; re-arms while rows remain. */
+  /** When the earliest row becomes purgeable (send history past every window, codes past retention). */
+  #nextDue(): number | null {
+    const sql = this.ctx.storage.sql;
+    const oldestSend = sql.exec<{ at: number | null }>("SELECT MIN(at) AS at FROM sends").toArray()[0]?.at;
+    const dues = [oldestSend == null ? null : oldestSend + MAX_WINDOW_MS, nextCodePurge(sql)].filter((d): d is number => d !== null);
+    return dues.length > 0 ? Math.min(...dues) : null;
+  }
+
+  /** Moves the one alarm earlier when `due` comes before it; never later. */
+  async #armBy(due: number): Promise<void> {
+    if (this.#alarmAt === undefined) this.#alarmAt = await this.ctx.storage.getAlarm();
+    if (this.#alarmAt === null || due < this.#alarmAt) {
+      this.#alarmAt = due;
+      await this.ctx.storage.setAlarm(due);
+    }
+  }
+
+  /** Drops what no decision can see any more; idempotent; re-armed to the next due row while any remain. */
   override async alarm(): Promise<void> {
     const now = Date.now();
     const sql = this.ctx.storage.sql;
     sql.exec("DELETE FROM sends WHERE at <= ?", now - MAX_WINDOW_MS);
-    const next = sql.exec<{ at: number | null }>("SELECT MIN(at) AS at FROM sends").toArray()[0]?.at;
-    if (next != null) await this.ctx.storage.setAlarm(next + MAX_WINDOW_MS);
+    purgeCodes(sql, now);
+    const next = this.#nextDue();
+    this.#alarmAt = next === null ? null : Math.max(next, now + 1000);
+    if (this.#alarmAt !== null) await this.ctx.storage.setAlarm(this.#alarmAt);
   }
 }
 

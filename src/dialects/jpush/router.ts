@@ -1,13 +1,130 @@
-// The jpush dialect's routes. (Filled in by its issue; until then every path answers 404.)
-import { dialectRouter } from "../../http/router";
-import { json } from "../../http/respond";
+// The JPush SMS v1 dialect's routes (/v1/…); every refusal, unknown routes and faults included,
+// is the document's `{"error": {"code", "message"}}` with the code table's HTTP status.
+import { dialectRouter, logUnexpected } from "../../http/router";
 import type { RouteDoc } from "../../openapi/registry";
+import { errorResponse, explainError, fail, JPUSH } from "./errors";
+import { postBatch } from "./batch";
+import { postCodes } from "./codes";
+import { postMessages } from "./messages";
+import { postValid } from "./valid";
+import { postVoiceCodes } from "./voice-codes";
+import {
+  BatchRequestDoc,
+  BatchResponse,
+  CodesRequest,
+  MessagesRequest,
+  MsgIdResponse,
+  ValidRequest,
+  ValidResponse,
+  VoiceCodesRequest,
+} from "./schemas";
 
 export const router = dialectRouter("", {
   name: "jpush",
-  notFound: () => json({ error: "not found" }, 404),
-  methodNotAllowed: () => json({ error: "method not allowed" }, 405),
-  onError: () => json({ error: "server error" }, 500),
+  notFound: (req) => fail("apiNotFound", `no API at ${req.method} ${new URL(req.url).pathname}`),
+  methodNotAllowed: (req, allowed) => {
+    const res = fail("methodNotSupported", `${req.method} is not supported here; use ${allowed.join(", ")}`);
+    res.headers.set("allow", allowed.join(", "));
+    return res;
+  },
+  onError: (e, req) => {
+    const known = explainError(e);
+    if (known) return errorResponse(known);
+    logUnexpected("jpush", req, e);
+    return errorResponse({ error: JPUSH.serverError, message: "server error" });
+  },
 });
 
-export const docs: RouteDoc[] = [];
+router.post("/v1/codes", postCodes);
+router.post("/v1/voice_codes", postVoiceCodes);
+router.post("/v1/codes/:msg_id/valid", postValid);
+router.post("/v1/messages", postMessages);
+router.post("/v1/messages/batch", postBatch);
+
+const AUTH = "jpushBasic";
+const code = (...names: Array<keyof typeof JPUSH>): string => names.map((n) => `${JPUSH[n].code} ${JPUSH[n].text}`).join("; ");
+const COMMON = {
+  "400": code("missingAuth", "missingBody", "missingMobile"),
+  "401": code("authFailed"),
+  "404": code("apiNotFound"),
+  "405": code("methodNotSupported"),
+  "415": code("mediaNotSupported"),
+  "500": code("serverError"),
+};
+const SEND_403 = ["invalidMobile", "invalidBody", "noSmsAuth", "outOfFreq", "noMoney", "repeatSend", "illegalIp", "appInBlack", "blackWord"] as const;
+const TEMPLATE_403 = [
+  "invalidTempId",
+  "templateAuditing",
+  "templateNotPass",
+  "paramsNotAllReplaced",
+  "paramsEmpty",
+  "wrongTemplateType",
+  "signatureNotSet",
+  "invalidSignId",
+] as const;
+
+export const docs: RouteDoc[] = [
+  {
+    method: "post",
+    path: "/v1/codes",
+    tag: "jpush",
+    summary: "Send a text verification code",
+    description:
+      "Generates the code (the template's length, 4–8 digits), renders the approved verification-code template's {{code}} and holds the code until it is validated or its ttl passes. Per-mobile limits apply (default 1/min, 5/h, 10/day).",
+    body: CodesRequest,
+    contentTypes: ["application/json", "text/plain"],
+    response: MsgIdResponse,
+    errors: { ...COMMON, "400": code("missingAuth", "missingBody", "missingMobile", "missingTempId"), "403": code(...SEND_403, ...TEMPLATE_403, "invalidTtl") },
+    security: AUTH,
+  },
+  {
+    method: "post",
+    path: "/v1/voice_codes",
+    tag: "jpush",
+    summary: "Send a voice verification code",
+    description: "The caller's code (4–8 digits) or a generated 6-digit one, read out in voice_lang (0 Chinese, 1 English, 2 both); valid for ttl seconds (default 60, at most 86400).",
+    body: VoiceCodesRequest,
+    contentTypes: ["application/json", "text/plain"],
+    response: MsgIdResponse,
+    errors: { ...COMMON, "403": code(...SEND_403, "invalidCodeLength", "invalidCodeType", "invalidVoiceLang", "invalidTtl") },
+    security: AUTH,
+  },
+  {
+    method: "post",
+    path: "/v1/codes/{msg_id}/valid",
+    tag: "jpush",
+    summary: "Validate a code (single use; dead after 5 wrong attempts)",
+    body: ValidRequest,
+    contentTypes: ["application/json", "text/plain"],
+    response: ValidResponse,
+    errors: {
+      ...COMMON,
+      "400": code("missingAuth", "missingBody", "missingCode"),
+      "403": `${code("invalidCode", "expiredCode", "verifiedCode", "wrongMsgId", "invalidBody")} (body: {"is_valid": false, "error": {...}})`,
+    },
+    security: AUTH,
+  },
+  {
+    method: "post",
+    path: "/v1/messages",
+    tag: "jpush",
+    summary: "Send one template SMS (notification or marketing)",
+    body: MessagesRequest,
+    contentTypes: ["application/json", "text/plain"],
+    response: MsgIdResponse,
+    errors: { ...COMMON, "400": code("missingAuth", "missingBody", "missingMobile", "missingTempId"), "403": code(...SEND_403, ...TEMPLATE_403, "unsubscribed") },
+    security: AUTH,
+  },
+  {
+    method: "post",
+    path: "/v1/messages/batch",
+    tag: "jpush",
+    summary: "Send one template to 1–1000 recipients",
+    description: "Refused recipients are listed with error_code (a string) and cost nothing; the others are billed and queued in one atomic batch.",
+    body: BatchRequestDoc,
+    contentTypes: ["application/json", "text/plain"],
+    response: BatchResponse,
+    errors: { ...COMMON, "400": code("missingAuth", "missingBody", "missingTempId"), "403": code("invalidBody", "noSmsAuth", "noMoney", "recipientsEmpty", "tooManyRecipients", ...TEMPLATE_403) },
+    security: AUTH,
+  },
+];

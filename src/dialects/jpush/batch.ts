@@ -1,0 +1,84 @@
+// POST /v1/messages/batch: one template to 1–1000 recipients, each with its own temp_para.
+// Recipients are judged one by one: refused ones are listed with their code and cost nothing;
+// the others are billed and queued together in one atomic batch.
+import type { IRequest } from "itty-router";
+import { CoreError } from "../../core/errors";
+import { acceptSend, type Draft } from "../../core/send";
+import { isPlainObject } from "../../http/body";
+import { json } from "../../http/respond";
+import { jpushAuth } from "./auth";
+import { itemError, JpushRefusal, refuse } from "./errors";
+import { issueRefusal, parseInput, readJsonObject } from "./input";
+import { BatchRecipient, BatchRequest, MAX_RECIPIENTS } from "./schemas";
+import { prepareTemplate, renderFor, storedParams, type Prepared } from "./templates";
+
+interface Slot {
+  mobile: string;
+  tempPara: unknown;
+  draft: Draft | CoreError;
+  /** A refusal only the dialect knows (its code has no CoreError): reported instead of `draft`. */
+  own: JpushRefusal | null;
+}
+
+function slotFor(raw: unknown, index: number, prepared: Prepared): Slot {
+  const obj = isPlainObject(raw) ? raw : null;
+  const shownMobile = obj && (typeof obj.mobile === "string" || typeof obj.mobile === "number") ? String(obj.mobile) : "";
+  const slot: Slot = { mobile: shownMobile, tempPara: obj?.temp_para ?? undefined, draft: new CoreError("invalid_input", "refused"), own: null };
+  try {
+    if (!obj) throw refuse("invalidBody", `recipients.${index} must be an object {mobile, temp_para}`);
+    if (obj.mobile === undefined || obj.mobile === null || shownMobile.trim() === "") throw refuse("missingMobile", `recipients.${index}.mobile is required`);
+    const parsed = BatchRecipient.safeParse(obj);
+    if (!parsed.success) throw issueRefusal(parsed.error.issues[0]!, `recipients.${index}.`);
+    const r = parsed.data;
+    const text = renderFor(prepared, r.temp_para);
+    slot.draft = { mobile: r.mobile, text, signature: prepared.signature, templateId: prepared.template.id, params: storedParams(r.temp_para) };
+  } catch (e) {
+    if (e instanceof JpushRefusal) slot.own = e;
+    else if (e instanceof CoreError) slot.draft = e;
+    else throw e;
+  }
+  return slot;
+}
+
+export async function postBatch(req: IRequest, env: Env): Promise<Response> {
+  const { app, tenant } = await jpushAuth(req, env);
+  const input = parseInput(BatchRequest, await readJsonObject(req), [
+    ["temp_id", "missingTempId"],
+    ["recipients", "recipientsEmpty"],
+  ]);
+  if (input.recipients.length === 0) throw refuse("recipientsEmpty", "recipients must list at least one recipient");
+  if (input.recipients.length > MAX_RECIPIENTS) {
+    throw refuse("tooManyRecipients", `recipients lists ${input.recipients.length}; at most ${MAX_RECIPIENTS} per request`);
+  }
+  const prepared = await prepareTemplate(env, tenant, app, input.temp_id, input.sign_id, "message");
+  const slots = input.recipients.map((r, i) => slotFor(r, i, prepared));
+  const res = await acceptSend(
+    env,
+    slots.map((s) => s.draft),
+    { tenant, app, kind: prepared.template.kind, mode: "each", templateId: prepared.template.id },
+  );
+
+  const recipients: Array<Record<string, unknown>> = [];
+  const failures: Array<Record<string, unknown>> = [];
+  for (const it of res.items) {
+    const slot = slots[it.index]!;
+    if (it.ok) {
+      recipients.push({ msg_id: it.messageId, mobile: slot.mobile });
+      continue;
+    }
+    const failure = {
+      ...itemError(slot.own ?? it.error),
+      msg_id: it.messageId,
+      mobile: slot.mobile,
+      ...(isPlainObject(slot.tempPara) ? { temp_para: slot.tempPara } : {}),
+    };
+    recipients.push(failure);
+    failures.push(failure);
+  }
+  return json({
+    success_count: recipients.length - failures.length,
+    failure_count: failures.length,
+    recipients,
+    failure_recipients: failures,
+  });
+}

@@ -1,0 +1,35 @@
+// POST /v1/codes: a text verification code. The code is generated here (template's length, 4–8
+// digits), rendered into the approved verification template's {{code}}, and held hashed by the
+// mobile's MobileGuard until it is validated or expires (template ttl, or the request's ttl).
+import type { IRequest } from "itty-router";
+import { normalizeMobile } from "../../core/phone";
+import { acceptSend } from "../../core/send";
+import { issueCode } from "../../core/verification";
+import { json } from "../../http/respond";
+import { jpushAuth } from "./auth";
+import { parseInput, readJsonObject } from "./input";
+import { CodesRequest } from "./schemas";
+import { prepareTemplate, renderFor, storedParams } from "./templates";
+
+export async function postCodes(req: IRequest, env: Env): Promise<Response> {
+  const { app, tenant } = await jpushAuth(req, env);
+  const input = parseInput(CodesRequest, await readJsonObject(req), [
+    ["mobile", "missingMobile"],
+    ["temp_id", "missingTempId"],
+  ]);
+  const mobile = normalizeMobile(input.mobile);
+  const prepared = await prepareTemplate(env, tenant, app, input.temp_id, input.sign_id, "code");
+  const now = Date.now();
+  const issued = await issueCode(env, tenant.id, mobile, {
+    length: prepared.template.codeLength,
+    ttlSeconds: input.ttl ?? prepared.template.ttl,
+    now,
+  });
+  const text = renderFor(prepared, input.temp_para, { code: issued.code });
+  const res = await acceptSend(
+    env,
+    [{ mobile, text, signature: prepared.signature, templateId: prepared.template.id, params: storedParams(input.temp_para), code: issued.held }],
+    { tenant, app, kind: "verification", mode: "all", templateId: prepared.template.id, now },
+  );
+  return json({ msg_id: res.items[0]!.messageId });
+}

@@ -1,0 +1,138 @@
+// JPush's answers to refusals: its documented code table (HTTP status, code, message), the
+// exhaustive CoreError → code mapping, and the `{"error": {"code", "message"}}` shape.
+import { CoreError, isCoreError, type CoreErrorCode } from "../../core/errors";
+import { json } from "../../http/respond";
+
+export interface JpushError {
+  status: number;
+  code: number;
+  /** The document's message; the answer appends what exactly was wrong. */
+  text: string;
+}
+
+const e = (status: number, code: number, text: string): JpushError => ({ status, code, text });
+
+/** The document's return-code table (plus 50043/50046/50102 from JPush's template and sign pages). */
+export const JPUSH = {
+  missingAuth: e(400, 50001, "missing auth"),
+  authFailed: e(401, 50002, "auth failed"),
+  missingBody: e(400, 50003, "missing body"),
+  missingMobile: e(400, 50004, "missing mobile"),
+  missingTempId: e(400, 50005, "missing temp_id"),
+  invalidMobile: e(403, 50006, "invalid mobile"),
+  invalidBody: e(403, 50007, "invalid body"),
+  noSmsAuth: e(403, 50008, "no sms code auth"),
+  outOfFreq: e(403, 50009, "out of freq"),
+  invalidCode: e(403, 50010, "invalid code"),
+  expiredCode: e(403, 50011, "expired code"),
+  verifiedCode: e(403, 50012, "verified code"),
+  invalidTempId: e(403, 50013, "invalid temp_id"),
+  noMoney: e(403, 50014, "no money"),
+  missingCode: e(400, 50015, "missing code"),
+  apiNotFound: e(404, 50016, "api not found"),
+  mediaNotSupported: e(415, 50017, "media not supported"),
+  methodNotSupported: e(405, 50018, "request method not support"),
+  serverError: e(500, 50019, "server error"),
+  templateAuditing: e(403, 50020, "template auditing"),
+  templateNotPass: e(403, 50021, "template not pass"),
+  paramsNotAllReplaced: e(403, 50022, "parameters not all replaced"),
+  paramsEmpty: e(403, 50023, "parameters is empty"),
+  unsubscribed: e(403, 50024, "unsubscribed mobile"),
+  wrongTemplateType: e(403, 50025, "wrong template type"),
+  wrongMsgId: e(403, 50026, "wrong msg_id"),
+  wrongScheduleStatus: e(403, 50029, "wrong schedule status"),
+  recipientsEmpty: e(403, 50030, "recipients is empty"),
+  tooManyRecipients: e(403, 50031, "too much recipients"),
+  repeatSend: e(403, 50034, "repeat send"),
+  illegalIp: e(403, 50035, "illegal IP"),
+  appInBlack: e(403, 50036, "app in black"),
+  blackWord: e(403, 50037, "has black word"),
+  invalidCodeLength: e(403, 50038, "invalid code length"),
+  invalidCodeType: e(403, 50039, "invalid code type"),
+  invalidVoiceLang: e(403, 50040, "invalid voice language type"),
+  invalidTtl: e(403, 50041, "invalid ttl value"),
+  templateTooLong: e(403, 50043, "template too long"),
+  signatureNotSet: e(403, 50046, "signature not set"),
+  invalidSignId: e(403, 50102, "invalid sign id"),
+} as const satisfies Record<string, JpushError>;
+
+export type JpushErrorName = keyof typeof JPUSH;
+
+/** Every core refusal has exactly one JPush code (the compiler checks the table is complete). */
+export const CORE_TO_JPUSH: Record<CoreErrorCode, JpushErrorName> = {
+  invalid_mobile: "invalidMobile",
+  invalid_input: "invalidBody",
+  insufficient_balance: "noMoney",
+  rate_limited: "outOfFreq",
+  repeat_send: "repeatSend",
+  opted_out: "unsubscribed",
+  blocked_word: "blackWord",
+  template_not_found: "invalidTempId",
+  template_pending: "templateAuditing",
+  template_rejected: "templateNotPass",
+  template_wrong_kind: "wrongTemplateType",
+  template_param_missing: "paramsNotAllReplaced",
+  template_param_empty: "paramsEmpty",
+  signature_not_found: "invalidSignId",
+  signature_pending: "invalidSignId",
+  signature_rejected: "invalidSignId",
+  signature_missing: "signatureNotSet",
+  // 未开通短信业务: the app is not enabled for this kind of SMS.
+  kind_not_allowed: "noSmsAuth",
+  content_too_long: "templateTooLong",
+  too_many_recipients: "tooManyRecipients",
+  no_recipients: "recipientsEmpty",
+  not_found: "wrongMsgId",
+  not_cancelable: "wrongScheduleStatus",
+  code_wrong: "invalidCode",
+  code_expired: "expiredCode",
+  code_used: "verifiedCode",
+  conflict: "invalidBody",
+  auth_failed: "authFailed",
+  app_blocked: "appInBlack",
+  ip_not_allowed: "illegalIp",
+  sms_disabled: "noSmsAuth",
+};
+
+/** A refusal the dialect itself finds (body, fields, voice options). */
+export class JpushRefusal extends Error {
+  override readonly name = "JpushRefusal";
+  constructor(
+    readonly error: JpushError,
+    readonly detail: string,
+  ) {
+    super(`${error.text}: ${detail}`);
+  }
+}
+
+export const refuse = (name: JpushErrorName, detail: string): JpushRefusal => new JpushRefusal(JPUSH[name], detail);
+
+export interface ErrorPayload {
+  error: JpushError;
+  message: string;
+  retryAfter?: number;
+}
+
+/** The code and message of a known refusal, or null for an unexpected fault. */
+export function explainError(err: unknown): ErrorPayload | null {
+  if (err instanceof JpushRefusal) return { error: err.error, message: err.message };
+  if (isCoreError(err)) {
+    const error = JPUSH[CORE_TO_JPUSH[err.code]];
+    return { error, message: `${error.text}: ${err.message}`, retryAfter: err.detail.retryAfter };
+  }
+  return null;
+}
+
+/** `{"error": {...}}` (plus any extra top-level fields) with the table's HTTP status. */
+export function errorResponse(p: ErrorPayload, extra: Record<string, unknown> = {}): Response {
+  const headers: Record<string, string> = p.retryAfter !== undefined ? { "retry-after": String(p.retryAfter) } : {};
+  return json({ ...extra, error: { code: p.error.code, message: p.message } }, p.error.status, headers);
+}
+
+export const fail = (name: JpushErrorName, detail: string): Response => errorResponse({ error: JPUSH[name], message: `${JPUSH[name].text}: ${detail}` });
+
+/** A per-recipient refusal inside a batch answer (the document gives error_code as a string). */
+export function itemError(err: CoreError | JpushRefusal): { error_code: string; error_message: string } {
+  const p = explainError(err)!;
+  return { error_code: String(p.error.code), error_message: p.message };
+}

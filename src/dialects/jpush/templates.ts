@@ -1,0 +1,57 @@
+// How JPush sends use templates: the approved template of this tenant (of a kind the endpoint
+// allows), its signature (sign_id, else the template's, else the app's default; approved), and
+// the handset text: {{name}} parameters rendered and 【signature】 in front.
+import { CoreError } from "../../core/errors";
+import { requireApprovedSignature, requireApprovedTemplate, type Template } from "../../core/catalog";
+import { renderTemplate, templateParams, withSignature } from "../../core/content";
+import type { App, Tenant } from "../../core/types";
+import type { TempPara } from "./schemas";
+
+export interface Prepared {
+  template: Template;
+  signature: string;
+  /** The template's placeholders, computed once for every recipient. */
+  params: string[];
+}
+
+/** "code": /v1/codes needs a verification template; "message": any other kind. */
+export async function prepareTemplate(
+  env: Env,
+  tenant: Tenant,
+  app: App,
+  tempId: number,
+  signId: number | null | undefined,
+  use: "code" | "message",
+): Promise<Prepared> {
+  // A given sign_id does not depend on the template, so both lookups run together.
+  const given = signId != null ? requireApprovedSignature(env.DB, tenant.id, { id: signId }) : null;
+  given?.catch(() => undefined);
+  const template = await requireApprovedTemplate(env.DB, tenant.id, tempId);
+  if (use === "code" && template.kind !== "verification") {
+    throw new CoreError("template_wrong_kind", `template ${tempId} is a ${template.kind} template; /v1/codes needs a verification-code template`);
+  }
+  if (use === "message" && template.kind === "verification") {
+    throw new CoreError("template_wrong_kind", `template ${tempId} is a verification-code template; send it with /v1/codes`);
+  }
+  const sigId = signId ?? template.signatureId ?? app.defaultSignatureId;
+  if (sigId == null) throw new CoreError("signature_missing", `template ${tempId} has no signature and the app has no default signature`);
+  const sig = await (given ?? requireApprovedSignature(env.DB, tenant.id, { id: sigId }));
+  return { template, signature: sig.name, params: templateParams(template.content) };
+}
+
+/** The text one recipient's handset shows. */
+export function renderFor(p: Prepared, para: TempPara, extra: Record<string, string> = {}): string {
+  const given = { ...(para ?? {}), ...extra };
+  if (p.params.length > 0 && Object.keys(given).length === 0) {
+    throw new CoreError("template_param_empty", `template ${p.template.id} needs temp_para with ${p.params.join(", ")}`);
+  }
+  return withSignature(p.signature, renderTemplate(p.template.content, given));
+}
+
+/** temp_para as stored with the message: strings only, unset (null) values left out. */
+export function storedParams(para: TempPara): Record<string, string> | null {
+  if (!para) return null;
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(para)) if (v !== null) out[k] = String(v);
+  return Object.keys(out).length > 0 ? out : null;
+}

@@ -16,6 +16,14 @@ export interface SmsapiItem {
 
 type Lookup = Promise<{ name: string } | CoreError>;
 
+/** Longest text (signature included) a concatenated SMS may carry here, as in the Huawei dialect. */
+export const MAX_CONTENT_CHARS = 500;
+
+const tooLong = (d: Draft | CoreError): Draft | CoreError =>
+  d instanceof CoreError || [...d.text].length <= MAX_CONTENT_CHARS
+    ? d
+    : new CoreError("content_too_long", `the content is longer than ${MAX_CONTENT_CHARS} characters (signature included)`, { field: "content" });
+
 async function buildDrafts(env: Env, tenant: Tenant, app: App, items: SmsapiItem[]): Promise<Array<Draft | CoreError>> {
   const cache = new Map<string, Lookup>();
   const lookup = (key: string, by: { name: string } | { id: number }): Lookup => {
@@ -48,13 +56,13 @@ async function buildDrafts(env: Env, tenant: Tenant, app: App, items: SmsapiItem
       const carried = extractSignature(item.content);
       if (carried) {
         const sig = await lookup(`n:${carried}`, { name: carried });
-        return sig instanceof CoreError ? sig : { mobile, text: item.content, signature: sig.name };
+        return sig instanceof CoreError ? sig : tooLong({ mobile, text: item.content, signature: sig.name });
       }
       if (app.defaultSignatureId === null) {
         return new CoreError("signature_missing", "the content carries no 【signature】 and the API key has no default signature");
       }
       const sig = await lookup("default", { id: app.defaultSignatureId });
-      return sig instanceof CoreError ? sig : { mobile, text: withSignature(sig.name, item.content), signature: sig.name };
+      return sig instanceof CoreError ? sig : tooLong({ mobile, text: withSignature(sig.name, item.content), signature: sig.name });
     }),
   );
 }

@@ -85,6 +85,7 @@ describe("POST /smsapi/v1/sms/personality and /batch", () => {
       { mobile: b, content: "没有签名" },
       { mobile: a, content: `【${s.sign.name}】A again` },
       { mobile: c, content: `【${s.sign.name}】给 C` },
+      { mobile: mobile(), content: `【${s.sign.name}】${"长".repeat(500)}` },
     ];
     const res = await call("personality", { smses, sendTime: 0, tenantId: s.tenant.id }, s.apiKey);
     const body = await expectEnvelope(res, 200, 0);
@@ -95,6 +96,7 @@ describe("POST /smsapi/v1/sms/personality and /batch", () => {
       { mobile: b, code: 40006, message: expect.any(String) },
       { mobile: a, code: 40013, message: expect.stringMatching(/more than once/) },
       { mobile: c, id: expect.any(String) },
+      { mobile: expect.any(String), code: 40003, message: expect.stringMatching(/500 characters/) },
     ]);
     expect(await money(s.tenant.id)).toEqual({ balance: 980, ledger: 980 });
     const rows = await messageRows(s.tenant.id);

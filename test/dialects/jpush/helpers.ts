@@ -1,0 +1,93 @@
+// JPush test helpers: a fresh tenant with a jpush app, an approved signature and templates of each
+// kind, requests made the way the official SDKs make them, and the code read back from D1.
+import { env, exports } from "cloudflare:workers";
+import { expect } from "vitest";
+import { getMessage } from "../../../src/store/messages";
+import { makeCredential, makeSignature, makeTemplate, makeTenant } from "../../helpers/fixtures";
+import type { Tenant } from "../../../src/core/types";
+
+export interface JpushSetup {
+  tenant: Tenant;
+  appId: string;
+  appKey: string;
+  secret: string;
+  auth: string;
+  sign: { id: number; name: string };
+  /** Approved templates: "您的验证码是{{code}}，5分钟内有效", "您的快递{{number}}已到{{place}}", "{{name}}，周末全场5折，回TD退订". */
+  codeTpl: number;
+  noticeTpl: number;
+  marketingTpl: number;
+}
+
+export async function jpushSetup(
+  opts: { balance?: number; price?: number; settings?: Record<string, unknown>; codeLength?: number; ttl?: number } = {},
+): Promise<JpushSetup> {
+  const price = opts.price ?? 10;
+  const tenant = await makeTenant({
+    balance: opts.balance ?? 100_000,
+    settings: opts.settings,
+    prices: { notification: price, verification: price, marketing: price },
+  });
+  const cred = await makeCredential(tenant, "jpush");
+  const sign = await makeSignature(tenant);
+  const codeTpl = await makeTemplate(tenant, {
+    kind: "verification",
+    content: "您的验证码是{{code}}，5分钟内有效",
+    signatureId: sign.id,
+    codeLength: opts.codeLength ?? 6,
+    ttl: opts.ttl ?? 300,
+  });
+  const noticeTpl = await makeTemplate(tenant, { kind: "notification", content: "您的快递{{number}}已到{{place}}", signatureId: sign.id });
+  const marketingTpl = await makeTemplate(tenant, { kind: "marketing", content: "{{name}}，周末全场5折，回TD退订", signatureId: sign.id });
+  return {
+    tenant,
+    appId: cred.app.id,
+    appKey: cred.app.key,
+    secret: cred.secret,
+    auth: basic(cred.app.key, cred.secret),
+    sign,
+    codeTpl,
+    noticeTpl,
+    marketingTpl,
+  };
+}
+
+export const basic = (key: string, secret: string): string => `Basic ${btoa(`${key}:${secret}`)}`;
+
+/** A POST as curl in the document sends it (application/json); `headers` may override or drop (null) any. */
+export function post(path: string, body: unknown, auth: string | null, headers: Record<string, string | null> = {}): Promise<Response> {
+  const h = new Headers({ "content-type": "application/json" });
+  if (auth !== null) h.set("authorization", auth);
+  for (const [k, v] of Object.entries(headers)) {
+    if (v === null) h.delete(k);
+    else h.set(k, v);
+  }
+  return exports.default.fetch(`http://gw${path}`, {
+    method: "POST",
+    headers: h,
+    body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+  });
+}
+
+export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export async function call(path: string, body: unknown, auth: string | null, headers: Record<string, string | null> = {}): Promise<{ status: number; body: Json }> {
+  const res = await post(path, body, auth, headers);
+  const text = await res.text();
+  return { status: res.status, body: text === "" ? {} : (JSON.parse(text) as Json) };
+}
+
+/** The code a message carries, read from its stored text (the handset's view). */
+export async function codeOf(s: JpushSetup, msgId: string): Promise<string> {
+  const msg = await getMessage(env.DB, s.tenant.id, msgId);
+  if (!msg) throw new Error(`message ${msgId} not found`);
+  const m = msg.content.replace(/\s+/g, "").match(/(?:验证码是|codeis)(\d{4,8})/);
+  if (!m) throw new Error(`no code in ${msg.content}`);
+  return m[1]!;
+}
+
+/** A different code of the same length. */
+export const wrong = (code: string): string => code.slice(0, -1) + String((Number(code.at(-1)) + 1) % 10);
+
+/** The document's error shape with `code`, for toEqual. */
+export const err = (code: number) => ({ error: { code, message: expect.any(String) } });

@@ -18,7 +18,8 @@ export const mobile = () => `139${randomInt(1, 10)}${String(randomInt(0, 1e7)).p
  * autocannon request objects (setupRequest builds each body, so every request is fresh).
  */
 export async function load(url, { requests, connections = CONNECTIONS, duration, amount, headers = {} }) {
-  if (QUICK) [duration, amount] = [Math.min(duration ?? 2, 2), amount && Math.min(amount, 5)];
+  if (QUICK) [duration, amount] = [Math.min(duration ?? 2, 2), amount && Math.min(amount, amount > 100 ? 200 : 5)];
+  if (amount) connections = Math.min(connections, amount);
   const r = await autocannon({
     url,
     connections,

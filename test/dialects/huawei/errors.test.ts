@@ -3,6 +3,7 @@
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { mobile, money } from "../../helpers/fixtures";
+import { updateApp } from "../../../src/store/apps";
 import { login, post, sms, smnSetup, type Json } from "./helpers";
 
 const expectSmn = async (res: Response, status: number, code: string, message?: string | RegExp) => {
@@ -119,5 +120,35 @@ describe("SMN whole-request errors", () => {
     await expectSmn(xml, 415, "SMN.9415");
     const big = await sms(s, token, JSON.stringify({ endpoint: mobile(), message: "x".repeat(3 * 1024 * 1024) }));
     await expectSmn(big, 413, "SMN.9413");
+  });
+});
+
+describe("credential state", () => {
+  it("a blocked user, an IP outside the allow-list or SMS disabled: 403 APIGW.0302 on sends, 403 at login", async () => {
+    const s = await smnSetup();
+    const token = await login(s);
+    const body = { endpoint: mobile(), message: "x", sign_id: s.sign.uid };
+    await updateApp(env.DB, s.tenant.id, s.appId, { ipAllowlist: ["10.1.0.0/16"] }, Date.now());
+    await expectSmn(await sms(s, token, body), 403, "APIGW.0302", /not allowed/);
+    expect((await post(`/v2/${s.projectId}/notifications/sms`, body, { "X-Auth-Token": token, "cf-connecting-ip": "10.1.2.3" })).status).toBe(200);
+    await updateApp(env.DB, s.tenant.id, s.appId, { ipAllowlist: null, smsEnabled: false }, Date.now());
+    await expectSmn(await sms(s, token, body), 403, "APIGW.0302", /not enabled/);
+    await updateApp(env.DB, s.tenant.id, s.appId, { smsEnabled: true, blocked: true }, Date.now());
+    await expectSmn(await sms(s, token, { ...body, endpoint: mobile() }), 403, "APIGW.0302", /blocked/);
+    const relogin = await post("/v3/auth/tokens", { auth: { identity: { methods: ["password"], password: { user: { name: s.user, password: s.password } } }, scope: { project: { id: s.projectId } } } });
+    expect(relogin.status).toBe(403);
+    expect(await relogin.json()).toEqual({ error: { code: 403, title: "Forbidden", message: "this app is blocked" } });
+    expect(await messageCount(s.tenant.id)).toBe(1);
+  });
+});
+
+describe("documentation", () => {
+  it("/openapi.json lists the IAM and both SMS routes with their request schemas", async () => {
+    const doc = (await (await exports.default.fetch("http://gw/openapi.json")).json()) as Json;
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/v3/auth/tokens", "/v2/{project_id}/notifications/sms", "/v2/{project_id}/notifications/batch_sms"]));
+    const sms = doc.paths["/v2/{project_id}/notifications/sms"].post;
+    expect(sms.security).toEqual([{ huaweiToken: [] }]);
+    expect(JSON.stringify(sms.requestBody)).toContain("sms_message");
+    expect(doc.paths["/v3/auth/tokens"].post.responses["201"]).toBeDefined();
   });
 });

@@ -9,6 +9,7 @@ export interface SmnSetup {
   user: string;
   password: string;
   projectId: string;
+  appId: string;
   sign: { id: number; uid: string; name: string };
 }
 
@@ -17,7 +18,7 @@ export async function smnSetup(opts: { balance?: number; price?: number; kinds?:
   const tenant = await makeTenant({ balance: opts.balance ?? 10_000, prices: { notification: price, verification: price, marketing: price } });
   const cred = await makeCredential(tenant, "huawei", opts.kinds ? { kinds: opts.kinds } : {});
   const sign = await makeSignature(tenant);
-  return { tenant, user: cred.app.key, password: cred.secret, projectId: cred.app.projectId!, sign };
+  return { tenant, user: cred.app.key, password: cred.secret, projectId: cred.app.projectId!, appId: cred.app.id, sign };
 }
 
 export const loginBody = (user: string, password: string, project: { id?: string; name?: string }) => ({

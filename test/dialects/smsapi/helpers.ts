@@ -8,6 +8,7 @@ import type { Tenant } from "../../../src/core/types";
 export interface ApiSetup {
   tenant: Tenant;
   apiKey: string;
+  appId: string;
   sign: { id: number; uid: string; name: string };
 }
 
@@ -18,7 +19,7 @@ export async function apiSetup(opts: { balance?: number; price?: number; kinds?:
   const mode = opts.defaultSignature ?? "none";
   const def = mode === "none" ? null : mode === "approved" ? sign : await makeSignature(tenant, undefined, "pending");
   const cred = await makeCredential(tenant, "smsapi", { ...(opts.kinds ? { kinds: opts.kinds } : {}), defaultSignatureId: def?.id ?? null });
-  return { tenant, apiKey: `${cred.app.key}.${cred.secret}`, sign };
+  return { tenant, apiKey: `${cred.app.key}.${cred.secret}`, appId: cred.app.id, sign };
 }
 
 export const call = (path: string, body: unknown, apiKey: string | null, headers: Record<string, string> = {}): Promise<Response> =>

@@ -1,6 +1,8 @@
 // smsapi sends through the real Worker: industry, personality and batch, the envelope, signature
 // rules, kinds, per-item results with atomic billing, and every refusal with its status and code.
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { updateApp } from "../../../src/store/apps";
 import { makeSignature, mobile, money } from "../../helpers/fixtures";
 import { apiSetup, call, expectEnvelope, messageRows, type Json } from "./helpers";
 
@@ -184,6 +186,19 @@ describe("auth, tenant binding and bad requests", () => {
     await expectEnvelope(get, 405, 40500);
   });
 
+  it("403 for a blocked key (40301), an IP outside the allow-list (40302), SMS disabled (40303)", async () => {
+    const s = await apiSetup();
+    const body = () => ({ mobile: mobile(), content: `【${s.sign.name}】x` });
+    await updateApp(env.DB, s.tenant.id, s.appId, { blocked: true }, Date.now());
+    await expectEnvelope(await call("industry", body(), s.apiKey), 403, 40301);
+    await updateApp(env.DB, s.tenant.id, s.appId, { blocked: false, ipAllowlist: ["192.0.2.7"] }, Date.now());
+    await expectEnvelope(await call("industry", body(), s.apiKey), 403, 40302);
+    await expectEnvelope(await call("industry", body(), s.apiKey, { "cf-connecting-ip": "192.0.2.7" }), 200, 0);
+    await updateApp(env.DB, s.tenant.id, s.appId, { ipAllowlist: null, smsEnabled: false }, Date.now());
+    await expectEnvelope(await call("industry", body(), s.apiKey), 403, 40303);
+    expect(await messageRows(s.tenant.id)).toHaveLength(1);
+  });
+
   it("takes a form-encoded body too", async () => {
     const s = await apiSetup();
     const m = mobile();
@@ -192,5 +207,16 @@ describe("auth, tenant binding and bad requests", () => {
     });
     await expectEnvelope(res, 200, 0);
     expect((await messageRows(s.tenant.id))[0]!.mobile).toBe(`+86${m}`);
+  });
+});
+
+describe("documentation", () => {
+  it("/openapi.json lists the four routes with the bearer scheme", async () => {
+    const { exports } = await import("cloudflare:workers");
+    const doc = (await (await exports.default.fetch("http://gw/openapi.json")).json()) as Json;
+    for (const p of ["industry", "personality", "batch", "cancel"]) {
+      expect(doc.paths[`/smsapi/v1/sms/${p}`].post.security).toEqual([{ smsapiBearer: [] }]);
+    }
+    expect(JSON.stringify(doc.paths["/smsapi/v1/sms/batch"].post.requestBody)).toContain("sendTime");
   });
 });

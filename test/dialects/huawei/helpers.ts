@@ -13,9 +13,13 @@ export interface SmnSetup {
   sign: { id: number; uid: string; name: string };
 }
 
-export async function smnSetup(opts: { balance?: number; price?: number; kinds?: string } = {}): Promise<SmnSetup> {
+export async function smnSetup(opts: { balance?: number; price?: number; kinds?: string; settings?: Record<string, unknown> } = {}): Promise<SmnSetup> {
   const price = opts.price ?? 10;
-  const tenant = await makeTenant({ balance: opts.balance ?? 10_000, prices: { notification: price, verification: price, marketing: price } });
+  const tenant = await makeTenant({
+    balance: opts.balance ?? 10_000,
+    prices: { notification: price, verification: price, marketing: price },
+    ...(opts.settings ? { settings: opts.settings } : {}),
+  });
   const cred = await makeCredential(tenant, "huawei", opts.kinds ? { kinds: opts.kinds } : {});
   const sign = await makeSignature(tenant);
   return { tenant, user: cred.app.key, password: cred.secret, projectId: cred.app.projectId!, appId: cred.app.id, sign };

@@ -162,6 +162,29 @@ describe("POST /v2/{project_id}/notifications/sms — sms_message (different con
   });
 });
 
+describe("per-mobile limits and blocked words", () => {
+  it("are answered per item in a batch (SMN.9429, SMN.9908) and for the whole single request", async () => {
+    const s = await smnSetup({ balance: 1000, price: 10, settings: { limits: { notification: [{ seconds: 60, max: 1 }] }, blockedWords: ["违禁词"] } });
+    const token = await login(s);
+    const m = mobile();
+    expect((await sms(s, token, { endpoint: m, message: "first", sign_id: s.sign.uid })).status).toBe(200);
+    const res = await sms(s, token, {
+      sms_message: [
+        { endpoint: m, message: "second", sign_id: s.sign.uid },
+        { endpoint: mobile(), message: "含违禁词的内容", sign_id: s.sign.uid },
+        { endpoint: mobile(), message: "fine", sign_id: s.sign.uid },
+      ],
+    });
+    const body = (await res.json()) as Json;
+    expect(body.result.map((r: Json) => r.code ?? "ok")).toEqual(["SMN.9429", "SMN.9908", "ok"]);
+    expect(body.result[0].message).toMatch(/retry in \d+ s/);
+    const single = await sms(s, token, { endpoint: m, message: "third", sign_id: s.sign.uid });
+    expect(single.status).toBe(429);
+    expect(await single.json()).toMatchObject({ code: "SMN.9429" });
+    expect(await money(s.tenant.id)).toEqual({ balance: 980, ledger: 980 });
+  });
+});
+
 describe("the other forms and paths", () => {
   it("single form answers {request_id, message_id}; the message is stored queued with 【name】 prefixed", async () => {
     const s = await smnSetup({ balance: 100, price: 10 });

@@ -158,6 +158,17 @@ describe("routing", () => {
     expect(res.headers.get("allow")).toBe("GET, POST");
     await refused(res, "90405", /PUT/, 405);
   });
+
+  it("/openapi.json documents every paasw endpoint with the error table", async () => {
+    const { exports } = await import("cloudflare:workers");
+    const doc = (await (await exports.default.fetch("http://gw/openapi.json")).json()) as { paths: Record<string, Record<string, any>> };
+    for (const [path, method] of [["/api/token", "get"], ["/sms/send", "post"], ["/sms/sendTemplate", "post"], ["/sms/deliver", "get"], ["/sms/smsUp", "get"], ["/sms/balance", "get"]]) {
+      const op = doc.paths[path!]![method!];
+      expect(op.tags).toEqual(["paasw gateway v1"]);
+      expect(op.responses.default.description).toMatch(/30001 手机号码无效.*40001 余额不足/);
+    }
+    expect(doc.paths["/sms/send"]!.post.requestBody.content["application/x-www-form-urlencoded"].schema.required).toEqual(["token", "phoneNumbers", "sign", "content"]);
+  });
 });
 
 async function exportsFetch(path: string, body: string, contentType = "application/x-www-form-urlencoded", method = "POST"): Promise<Response> {

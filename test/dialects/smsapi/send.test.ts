@@ -57,6 +57,17 @@ describe("POST /smsapi/v1/sms/industry", () => {
     await expectEnvelope(refused, 403, 40304);
   });
 
+  it("verification limits per mobile: the second code within a minute is 429 42900 with Retry-After", async () => {
+    const s = await apiSetup({ balance: 100, price: 10 });
+    const m = mobile();
+    const body = { mobile: m, content: `【${s.sign.name}】验证码 1234`, kind: "verification" };
+    await expectEnvelope(await call("industry", body, s.apiKey), 200, 0);
+    const res = await call("industry", { ...body, content: `【${s.sign.name}】验证码 5678` }, s.apiKey);
+    expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
+    await expectEnvelope(res, 429, 42900, /retry in/);
+    expect(await money(s.tenant.id)).toEqual({ balance: 90, ledger: 90 });
+  });
+
   it("signature refusals: none and no default, unknown, pending, rejected, pending default", async () => {
     const s = await apiSetup();
     const pending = await makeSignature(s.tenant, `审核${Date.now() % 10000}`, "pending");
@@ -130,6 +141,17 @@ describe("POST /smsapi/v1/sms/personality and /batch", () => {
     const tooManySmses = await call("personality", { smses: Array(1001).fill({ mobile: mobile(), content: "x" }), sendTime: 0 }, s.apiKey);
     await expectEnvelope(tooManySmses, 400, 40004);
     expect(await money(s.tenant.id)).toEqual({ balance: 90_000, ledger: 90_000 });
+  });
+
+  it("marketing to an opted-out mobile is refused per item (40012); notifications still reach it", async () => {
+    const s = await apiSetup({ price: 10 });
+    const [out, fine] = [mobile(), mobile()];
+    await env.DB.prepare("INSERT INTO opt_outs (tenant_id, mobile, source, created_at) VALUES (?1, ?2, 'reply', ?3)").bind(s.tenant.id, `+86${out}`, Date.now()).run();
+    const res = await call("batch", { mobiles: `${out},${fine}`, content: `【${s.sign.name}】促销 回T退订`, sendTime: 0, marketing: "true" }, s.apiKey);
+    const body = await expectEnvelope(res, 200, 0);
+    expect(body.data.messages.map((m: Json) => m.code ?? "ok")).toEqual([40012, "ok"]);
+    const notice = await call("batch", { mobiles: out, content: `【${s.sign.name}】账单通知`, sendTime: 0 }, s.apiKey);
+    await expectEnvelope(notice, 200, 0);
   });
 
   it("when no item is accepted the envelope carries the first refusal and nothing is billed", async () => {

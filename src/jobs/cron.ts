@@ -1,7 +1,66 @@
-// Cron: every minute, small bounded idempotent jobs. (Delivery-engine issue.)
+// Cron (every minute): small, bounded, idempotent jobs. One failing job does not stop the others.
+import { enqueueDispatch } from "./dispatch-queue";
+import { applyReports } from "../core/delivery";
+import { enqueuePushes } from "../core/webhooks";
+import { purgeOld, releaseDue, touchStuck, unreported } from "../store/delivery-sweeps";
+import { overduePushes } from "../store/webhooks";
+
+/** Rows per job per run: a backlog drains over several minutes instead of one long invocation. */
+export const SWEEP_LIMIT = 1000;
+export const STUCK_AFTER_MS = 5 * 60_000;
+export const REPORT_DEADLINE_MS = 72 * 3_600_000;
+/** A pending push this far past its expected attempt has lost its queue message. */
+export const PUSH_OVERDUE_MS = 10 * 60_000;
+export const INBOX_DAYS = 7;
+
+const DAY = 86_400_000;
+
+export const cronJobs: Record<string, (env: Env, now: number) => Promise<unknown>> = {
+  async releaseScheduled(env, now) {
+    const ids = await releaseDue(env.DB, now, SWEEP_LIMIT);
+    await enqueueDispatch(env, ids);
+    return ids.length;
+  },
+  async requeueStuck(env, now) {
+    const ids = await touchStuck(env.DB, now - STUCK_AFTER_MS, now, SWEEP_LIMIT);
+    await enqueueDispatch(env, ids);
+    return ids.length;
+  },
+  async expireUnreported(env, now) {
+    const ids = await unreported(env.DB, now - REPORT_DEADLINE_MS, SWEEP_LIMIT);
+    return (await applyReports(env, null, ids.map((id) => ({ message_id: id, code: "9" as const })), now)).applied;
+  },
+  async requeuePushes(env, now) {
+    const ids = await overduePushes(env.DB, now - PUSH_OVERDUE_MS, now, SWEEP_LIMIT);
+    await enqueuePushes(env, ids);
+    return ids.length;
+  },
+  async purge(env, now) {
+    const days = Math.max(1, Number(env.RETENTION_DAYS) || 30);
+    return purgeOld(env.DB, { now, retentionBefore: now - days * DAY, inboxBefore: now - Math.min(days, INBOX_DAYS) * DAY }, SWEEP_LIMIT);
+  },
+};
+
+export async function runCronJobs(env: Env, now = Date.now()): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  for (const [name, job] of Object.entries(cronJobs)) {
+    try {
+      out[name] = await job(env, now);
+    } catch (e) {
+      out[name] = "error";
+      console.error(JSON.stringify({ level: "error", event: "cron_job_failed", job: name, error: String(e) }));
+    }
+  }
+  return out;
+}
 
 export async function handleScheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
-  void controller;
-  void env;
   void ctx;
+  switch (controller.cron) {
+    case "* * * * *":
+      console.log(JSON.stringify({ event: "cron", ...(await runCronJobs(env)) }));
+      return;
+    default:
+      console.error(JSON.stringify({ level: "error", event: "unknown_cron", cron: controller.cron }));
+  }
 }

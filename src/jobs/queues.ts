@@ -1,8 +1,32 @@
-// Queue consumers, by queue name. (Delivery-engine issue fills in dispatch, carrier events and webhooks.)
+// Queue consumers, by queue name. Each consumer acks or retries every message itself and never
+// throws for the whole batch.
+import { handleDispatch } from "./dispatch";
+import { handleCarrierEvents } from "./carrier-events";
+import { handleWebhooks } from "./webhook-queue";
+import { handleDeadLetters } from "./dead-letters";
+
+export const QUEUES = {
+  dispatch: "edgesms-dispatch",
+  carrierEvents: "edgesms-carrier-events",
+  webhooks: "edgesms-webhooks",
+} as const;
 
 export async function handleQueue(batch: MessageBatch, env: Env, ctx: ExecutionContext): Promise<void> {
-  void env;
   void ctx;
-  // Until the delivery engine lands, messages stay 'queued' in D1 (the cron sweep re-enqueues them).
-  for (const m of batch.messages) m.ack();
+  switch (batch.queue) {
+    case QUEUES.dispatch:
+      return handleDispatch(batch, env);
+    case QUEUES.carrierEvents:
+      return handleCarrierEvents(batch, env);
+    case QUEUES.webhooks:
+      return handleWebhooks(batch, env);
+    case "edgesms-dispatch-dlq":
+    case "edgesms-carrier-events-dlq":
+    case "edgesms-webhooks-dlq":
+      return handleDeadLetters(batch, env);
+    default:
+      console.error(JSON.stringify({ level: "error", event: "unknown_queue", queue: batch.queue }));
+      // Not ours to judge: left for redelivery and, eventually, its dead-letter queue.
+      batch.retryAll({ delaySeconds: 60 });
+  }
 }

@@ -78,3 +78,99 @@ export async function batchMessageIds(db: D1Database, tenantId: string, batchId:
     .all<{ id: string }>();
   return results.map((r) => r.id);
 }
+
+// ---- dispatch ---------------------------------------------------------------------------------
+
+export interface ClaimedRow {
+  id: string;
+  tenant_id: string;
+  mobile: string;
+  content: string;
+  channel: "sms" | "voice";
+  segments: number;
+  attempts: number;
+}
+
+const CLAIM_COLUMNS = "id, tenant_id, mobile, content, channel, segments, attempts";
+
+/**
+ * [leftovers, claimed]: rows a crashed run claimed but never got a carrier reference for (resubmitted
+ * under the same idempotency key), then the guarded queued → submitted claim. One db.batch.
+ */
+export function claimStatements(db: D1Database, idsJson: string, carrier: string, now: number): D1PreparedStatement[] {
+  return [
+    db
+      .prepare(
+        `UPDATE messages SET attempts = attempts + 1, carrier = ?2, submitted_at = ?3, updated_at = ?3
+         WHERE id IN (SELECT value FROM json_each(?1)) AND status = 'submitted' AND carrier_ref IS NULL
+         RETURNING ${CLAIM_COLUMNS}`,
+      )
+      .bind(idsJson, carrier, now),
+    db
+      .prepare(
+        `UPDATE messages SET status = 'submitted', attempts = attempts + 1, carrier = ?2, submitted_at = ?3, updated_at = ?3
+         WHERE id IN (SELECT value FROM json_each(?1)) AND status = 'queued'
+         RETURNING ${CLAIM_COLUMNS}`,
+      )
+      .bind(idsJson, carrier, now),
+  ];
+}
+
+/** Stores carrier references ([[id, ref], …]); a report may already have finalised the row. */
+export function recordRefsStatement(db: D1Database, pairsJson: string, now: number): D1PreparedStatement {
+  return db
+    .prepare(
+      `UPDATE messages SET carrier_ref = j.ref, updated_at = ?2
+       FROM (SELECT json_extract(value, '$[0]') AS id, json_extract(value, '$[1]') AS ref FROM json_each(?1)) AS j
+       WHERE messages.id = j.id AND messages.carrier_ref IS NULL`,
+    )
+    .bind(pairsJson, now);
+}
+
+/** Transient failure: back to queued, so the cron and the retry see it as not yet handed over. */
+export function requeueStatement(db: D1Database, idsJson: string, now: number): D1PreparedStatement {
+  return db
+    .prepare(
+      `UPDATE messages SET status = 'queued', updated_at = ?2
+       WHERE id IN (SELECT value FROM json_each(?1)) AND status = 'submitted' AND carrier_ref IS NULL`,
+    )
+    .bind(idsJson, now);
+}
+
+/** Gateway-side final failure (retries exhausted): never reached the carrier, so refunded. */
+export function failStatements(db: D1Database, idsJson: string, reason: string, token: string, now: number): D1PreparedStatement[] {
+  return [
+    db
+      .prepare(
+        `UPDATE messages SET status = 'failed', result_code = '1', result_message = ?2, reported_at = ?3, updated_at = ?3
+         WHERE id IN (SELECT value FROM json_each(?1)) AND status IN ('queued', 'submitted') AND carrier_ref IS NULL`,
+      )
+      .bind(idsJson, reason, now),
+    ...refundStatements(db, idsJson, "failed", null, token, now),
+  ];
+}
+
+/** The carrier refused at submit (permanent): undelivered with code 1, refunded. */
+export function rejectStatements(db: D1Database, idsJson: string, reason: string, token: string, now: number): D1PreparedStatement[] {
+  return [
+    db
+      .prepare(
+        `UPDATE messages SET status = 'undelivered', result_code = '1', result_message = ?2, reported_at = ?3, updated_at = ?3
+         WHERE id IN (SELECT value FROM json_each(?1)) AND status = 'submitted' AND carrier_ref IS NULL`,
+      )
+      .bind(idsJson, reason, now),
+    ...refundStatements(db, idsJson, "undelivered", "1", token, now),
+  ];
+}
+
+/** Queue bodies that could not be processed ([[queue, bodyJson], …]), kept for the operator. */
+export async function insertDeadLetters(db: D1Database, rows: Array<[string, string]>, now: number): Promise<void> {
+  if (rows.length === 0) return;
+  await db
+    .prepare(
+      `INSERT INTO dead_letters (queue, body, created_at)
+       SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), ?2 FROM json_each(?1)`,
+    )
+    .bind(JSON.stringify(rows), now)
+    .run();
+}

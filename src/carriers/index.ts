@@ -1,0 +1,25 @@
+// The one place that picks the carrier from env.CARRIER.
+import type { Carrier } from "./types";
+import { simulatorCarrier } from "./simulator";
+
+/**
+ * A configured carrier without an adapter in this build: every submit is a transient failure, so
+ * messages are retried, then failed and refunded — never silently dropped or "delivered".
+ */
+function unconfiguredCarrier(name: string): Carrier {
+  return {
+    name,
+    async submit(messages) {
+      return messages.map((m) => ({ id: m.id, ok: false as const, permanent: false, reason: `no adapter for carrier "${name}"` }));
+    },
+  };
+}
+
+export const isSimulator = (env: Env): boolean => env.CARRIER === "simulator";
+
+export function carrierFor(env: Env): Carrier {
+  return isSimulator(env) ? simulatorCarrier(env) : unconfiguredCarrier(env.CARRIER);
+}
+
+/** Whether `name` is the carrier this deployment talks to (callbacks from any other are refused). */
+export const isConfiguredCarrier = (env: Env, name: string): boolean => name === env.CARRIER;

@@ -1,0 +1,48 @@
+// The embedded carrier simulator: deterministic outcomes by mobile (rules.ts), a handset inbox in
+// D1, and delivery reports posted in groups to the carrier-events queue after a delay.
+import type { Carrier, OutboundMessage, SubmitResult } from "./types";
+import type { CarrierReport } from "./events";
+import { enqueueReports } from "./events";
+import { reportDelay, simOutcome } from "./rules";
+import { insertInbox, type InboxRow } from "../store/simulator";
+
+export const SIMULATOR = "simulator";
+
+/** The simulator's reference is derived from the idempotency key, so a resubmit yields the same one. */
+export const simRef = (messageId: string): string => `sim-${messageId}`;
+
+export function simulatorCarrier(env: Env): Carrier {
+  return {
+    name: SIMULATOR,
+    async submit(messages: OutboundMessage[]): Promise<SubmitResult[]> {
+      const now = Date.now();
+      const results: SubmitResult[] = [];
+      const inbox: InboxRow[] = [];
+      const byDelay = new Map<number, CarrierReport[]>();
+      for (const m of messages) {
+        const rule = simOutcome(m.mobile);
+        if (rule.kind === "reject") {
+          results.push({ id: m.id, ok: false, permanent: true, reason: "simulator: the carrier refused this number" });
+          continue;
+        }
+        if (rule.kind === "transient" && m.attempts <= rule.until) {
+          results.push({ id: m.id, ok: false, permanent: false, reason: `simulator: transient failure (attempt ${m.attempts})` });
+          continue;
+        }
+        results.push({ id: m.id, ok: true, ref: simRef(m.id) });
+        const code = rule.kind === "report" ? rule.code : "10000";
+        if (code === "10000") inbox.push({ messageId: m.id, mobile: m.mobile, channel: m.channel, content: m.content, receivedAt: now });
+        if (rule.kind === "silent") continue;
+        const delay = reportDelay(env, rule.kind === "report" && rule.slow);
+        const list = byDelay.get(delay) ?? [];
+        list.push({ message_id: m.id, code, segments: m.segments });
+        byDelay.set(delay, list);
+      }
+      // The inbox insert ignores ids it already holds: a resubmit after a crash shows once.
+      await insertInbox(env.DB, inbox);
+      // A resubmit posts its report again; applying a report twice changes nothing.
+      for (const [delay, reports] of byDelay) await enqueueReports(env, SIMULATOR, reports, delay);
+      return results;
+    },
+  };
+}

@@ -1,0 +1,132 @@
+// Applying what happens after the carrier took a message: delivery reports (guarded status moves,
+// one report row each), replies (routed to a tenant, stored once, opt-out words), the gateway's own
+// final failures (refunded), and then the pushes for whatever an app wants pushed.
+import { DELIVERY_CODES, type DeliveryCode } from "./types";
+import { randomHex } from "./crypto";
+import { normalizeMobile } from "./phone";
+import { createReplyPushes, createReportPushes } from "./webhooks";
+import type { CarrierEvents, CarrierReply, CarrierReport } from "../carriers/events";
+import { failStatements, rejectStatements } from "../store/delivery";
+import {
+  applyReportsStatement,
+  idsForRefs,
+  insertInboundStatement,
+  insertReportsStatement,
+  optOutStatement,
+  pushableRepliesStatement,
+  pushableReportsStatement,
+  replyRouteCandidates,
+  type InboundRow,
+  type ReportRow,
+} from "../store/delivery-reports";
+
+export interface ReportsOutcome {
+  applied: number;
+  ignored: number;
+}
+
+export interface RepliesOutcome {
+  stored: number;
+  duplicates: number;
+  unroutable: number;
+  optOuts: number;
+}
+
+/** Words that, as the whole reply, unsubscribe the mobile from the tenant's marketing. */
+const OPT_OUT_WORDS = new Set(["TD", "T", "R", "N", "退订"]);
+
+export const isOptOut = (content: string): boolean => OPT_OUT_WORDS.has(content.trim().toUpperCase());
+
+/**
+ * Applies delivery reports of `carrier` (null: the gateway's own sweep, any carrier). Only
+ * `submitted` messages move, so a repeated or late report changes nothing.
+ */
+export async function applyReports(env: Env, carrier: string | null, reports: CarrierReport[], now = Date.now()): Promise<ReportsOutcome> {
+  if (reports.length === 0) return { applied: 0, ignored: 0 };
+  const refs = carrier === null ? new Map<string, string>() : await idsForRefs(env.DB, carrier, reports.flatMap((r) => (r.message_id ? [] : [r.ref!])));
+  const rows: Array<[string, DeliveryCode, string, number | null, number]> = [];
+  for (const r of reports) {
+    const id = r.message_id ?? refs.get(r.ref!);
+    if (id !== undefined) rows.push([id, r.code, DELIVERY_CODES[r.code], r.segments ?? null, r.reported_at ?? now]);
+  }
+  if (rows.length === 0) return { applied: 0, ignored: reports.length };
+  const idsJson = JSON.stringify(rows.map((r) => r[0]));
+  const res = await env.DB.batch([
+    applyReportsStatement(env.DB, JSON.stringify(rows), carrier, now),
+    insertReportsStatement(env.DB, idsJson, now),
+    pushableReportsStatement(env.DB, idsJson),
+  ]);
+  await createReportPushes(env, res[2]!.results as unknown as ReportRow[], now);
+  const applied = res[0]!.results.length;
+  return { applied, ignored: reports.length - applied };
+}
+
+/** Gateway-side final outcomes of a submit, refunded: "reject" (carrier refused) or "fail" (retries exhausted). */
+export async function finishUnsent(env: Env, how: "reject" | "fail", ids: string[], reason: string, now = Date.now()): Promise<void> {
+  if (ids.length === 0) return;
+  const idsJson = JSON.stringify(ids);
+  const token = `${how}:${randomHex(12)}`;
+  const moves = how === "reject" ? rejectStatements(env.DB, idsJson, reason, token, now) : failStatements(env.DB, idsJson, reason, token, now);
+  const res = await env.DB.batch([...moves, insertReportsStatement(env.DB, idsJson, now), pushableReportsStatement(env.DB, idsJson)]);
+  await createReportPushes(env, res[res.length - 1]!.results as unknown as ReportRow[], now);
+}
+
+const bare = (signature: string): string => signature.trim().replace(/^【(.*)】$/, "$1").trim();
+
+/**
+ * Stores replies from `carrier`, each routed to the tenant owning an approved signature of that
+ * name (or whose signature id is the extension); where several tenants do, the one that last
+ * messaged that mobile wins. A reply's carrier ref makes it idempotent.
+ */
+export async function applyReplies(env: Env, carrier: string, replies: CarrierReply[], now = Date.now()): Promise<RepliesOutcome> {
+  if (replies.length === 0) return { stored: 0, duplicates: 0, unroutable: 0, optOuts: 0 };
+  const items = replies.map((r) => {
+    let mobile: string | null = null;
+    try {
+      mobile = normalizeMobile(r.mobile);
+    } catch {
+      // An unparseable sender cannot be routed or opted out; it is counted as unroutable.
+    }
+    return { mobile, sig: r.signature === undefined ? null : bare(r.signature), ext: r.extension === undefined ? null : Number(r.extension) };
+  });
+  const best = new Map<number, { tenant: string; name: string; last: number; sigId: number }>();
+  for (const c of await replyRouteCandidates(env.DB, JSON.stringify(items))) {
+    if (items[c.idx]?.mobile === null) continue;
+    const cur = best.get(c.idx);
+    const last = c.last_sent ?? -1;
+    if (!cur || last > cur.last || (last === cur.last && c.signature_id < cur.sigId)) {
+      best.set(c.idx, { tenant: c.tenant_id, name: c.name, last, sigId: c.signature_id });
+    }
+  }
+  const rows: unknown[] = [];
+  const optOuts: unknown[] = [];
+  const refs: string[] = [];
+  replies.forEach((r, i) => {
+    const route = best.get(i);
+    const mobile = items[i]!.mobile;
+    if (!route || mobile === null) return;
+    rows.push([route.tenant, mobile, r.content, route.name, r.extension ?? null, r.ref, r.received_at ?? now]);
+    refs.push(r.ref);
+    if (isOptOut(r.content)) optOuts.push([route.tenant, mobile, `reply:${r.content.trim()}`]);
+  });
+  if (rows.length === 0) return { stored: 0, duplicates: 0, unroutable: replies.length, optOuts: 0 };
+  const res = await env.DB.batch([
+    insertInboundStatement(env.DB, carrier, JSON.stringify(rows), now),
+    optOutStatement(env.DB, JSON.stringify(optOuts), now),
+    pushableRepliesStatement(env.DB, carrier, JSON.stringify(refs)),
+  ]);
+  await createReplyPushes(env, res[2]!.results as unknown as InboundRow[], now);
+  const stored = res[0]!.results.length;
+  return { stored, duplicates: rows.length - stored, unroutable: replies.length - rows.length, optOuts: optOuts.length };
+}
+
+export async function applyCarrierEvents(
+  env: Env,
+  carrier: string,
+  events: CarrierEvents,
+  now = Date.now(),
+): Promise<{ reports: ReportsOutcome; replies: RepliesOutcome }> {
+  const reports = await applyReports(env, carrier, events.reports, now);
+  const replies = await applyReplies(env, carrier, events.replies, now);
+  return { reports, replies };
+}

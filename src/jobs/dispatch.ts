@@ -1,0 +1,98 @@
+// The dispatch-queue consumer: guarded claim queued → submitted for every id of the batch, one
+// carrier call, references stored, and per queue message ack / retry with backoff / dead letter.
+import type { OutboundMessage, SubmitResult } from "../carriers/types";
+import { carrierFor } from "../carriers";
+import { finishUnsent } from "../core/delivery";
+import { DispatchBody } from "./dispatch-queue";
+import { claimStatements, insertDeadLetters, recordRefsStatement, requeueStatement, type ClaimedRow } from "../store/delivery";
+
+/** Deliveries of one queue message: 1 + max_retries of the edgesms-dispatch consumer (wrangler.toml). */
+export const DISPATCH_MAX_ATTEMPTS = 6;
+
+/** 2, 4, 8, 16, 32 s: a flaky carrier is retried soon, a broken one does not hold messages long. */
+export const dispatchBackoff = (attempts: number): number => Math.min(2 ** Math.max(attempts - 1, 0) * 2, 300);
+
+const toOutbound = (r: ClaimedRow): OutboundMessage => ({
+  id: r.id,
+  tenantId: r.tenant_id,
+  mobile: r.mobile,
+  content: r.content,
+  channel: r.channel,
+  segments: r.segments,
+  attempts: r.attempts,
+});
+
+export async function handleDispatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  const now = Date.now();
+  const jobs: Array<{ msg: Message<unknown>; ids: string[] }> = [];
+  const invalid: Array<Message<unknown>> = [];
+  for (const msg of batch.messages) {
+    const parsed = DispatchBody.safeParse(msg.body);
+    if (parsed.success) jobs.push({ msg, ids: parsed.data.ids });
+    else invalid.push(msg);
+  }
+  try {
+    // A malformed body can never succeed: kept for the operator, not retried.
+    await insertDeadLetters(env.DB, invalid.map((m) => [batch.queue, JSON.stringify(m.body) ?? "null"]), now);
+    for (const m of invalid) m.ack();
+  } catch (e) {
+    console.error(JSON.stringify({ level: "error", event: "dead_letter_failed", queue: batch.queue, error: String(e) }));
+    for (const m of invalid) m.retry();
+  }
+  if (jobs.length === 0) return;
+
+  try {
+    const transient = await dispatchIds(env, [...new Set(jobs.flatMap((j) => j.ids))], now);
+    const finalIds: string[] = [];
+    for (const { msg, ids } of jobs) {
+      const failed = ids.filter((id) => transient.has(id));
+      if (failed.length === 0) msg.ack();
+      else if (msg.attempts >= DISPATCH_MAX_ATTEMPTS) finalIds.push(...failed);
+    }
+    // The last attempt: failed + refund + report now; the retry below hands the body to the DLQ.
+    if (finalIds.length > 0) await finishUnsent(env, "fail", finalIds, `carrier unavailable after ${DISPATCH_MAX_ATTEMPTS} attempts: ${[...transient.values()][0]}`, now);
+    for (const { msg, ids } of jobs) {
+      if (!ids.some((id) => transient.has(id))) continue;
+      if (msg.attempts >= DISPATCH_MAX_ATTEMPTS) msg.retry();
+      else msg.retry({ delaySeconds: dispatchBackoff(msg.attempts) });
+    }
+  } catch (e) {
+    console.error(JSON.stringify({ level: "error", event: "dispatch_failed", count: jobs.length, error: String(e) }));
+    for (const { msg } of jobs) msg.retry({ delaySeconds: dispatchBackoff(msg.attempts) });
+  }
+}
+
+/**
+ * Claims, submits and records; returns the ids that failed transiently (with the reason), already
+ * put back to queued. Ids not claimable (already submitted with a reference, cancelled, final) are skipped.
+ */
+async function dispatchIds(env: Env, ids: string[], now: number): Promise<Map<string, string>> {
+  const carrier = carrierFor(env);
+  const [leftovers, claimed] = await env.DB.batch<ClaimedRow>(claimStatements(env.DB, JSON.stringify(ids), carrier.name, now));
+  const rows = [...leftovers!.results, ...claimed!.results];
+  const transient = new Map<string, string>();
+  if (rows.length === 0) return transient;
+
+  let results: SubmitResult[];
+  try {
+    results = await carrier.submit(rows.map(toOutbound));
+  } catch (e) {
+    results = rows.map((r) => ({ id: r.id, ok: false, permanent: false, reason: `carrier error: ${String(e).slice(0, 200)}` }));
+  }
+  const byId = new Map(results.map((r) => [r.id, r]));
+  const refs: Array<[string, string]> = [];
+  const rejected: string[] = [];
+  let rejectReason = "";
+  for (const r of rows) {
+    const res = byId.get(r.id) ?? { id: r.id, ok: false as const, permanent: false, reason: "no result from the carrier" };
+    if (res.ok) refs.push([r.id, res.ref]);
+    else if (res.permanent) (rejected.push(r.id), (rejectReason ||= res.reason));
+    else transient.set(r.id, res.reason);
+  }
+  const stmts: D1PreparedStatement[] = [];
+  if (refs.length > 0) stmts.push(recordRefsStatement(env.DB, JSON.stringify(refs), now));
+  if (transient.size > 0) stmts.push(requeueStatement(env.DB, JSON.stringify([...transient.keys()]), now));
+  if (stmts.length > 0) await env.DB.batch(stmts);
+  await finishUnsent(env, "reject", rejected, rejectReason, now);
+  return transient;
+}

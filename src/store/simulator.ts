@@ -1,0 +1,48 @@
+// The carrier simulator's handset inbox (simulator_inbox): what each mobile "received".
+
+export interface InboxRow {
+  messageId: string;
+  mobile: string;
+  channel: string;
+  content: string;
+  receivedAt: number;
+}
+
+export async function insertInbox(db: D1Database, rows: InboxRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  const stmts: D1PreparedStatement[] = [];
+  for (let i = 0; i < rows.length; i += 500) {
+    const json = JSON.stringify(rows.slice(i, i + 500).map((r) => [r.messageId, r.mobile, r.channel, r.content, r.receivedAt]));
+    stmts.push(
+      db
+        .prepare(
+          `INSERT OR IGNORE INTO simulator_inbox (message_id, mobile, channel, content, received_at)
+           SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'),
+             json_extract(value, '$[3]'), json_extract(value, '$[4]') FROM json_each(?1)`,
+        )
+        .bind(json),
+    );
+  }
+  await db.batch(stmts);
+}
+
+/** Newest first. */
+export async function listInbox(db: D1Database, mobile: string, limit: number): Promise<InboxRow[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT message_id, mobile, channel, content, received_at FROM simulator_inbox
+       WHERE mobile = ?1 ORDER BY received_at DESC, message_id DESC LIMIT ?2`,
+    )
+    .bind(mobile, limit)
+    .all<{ message_id: string; mobile: string; channel: string; content: string; received_at: number }>();
+  return results.map((r) => ({ messageId: r.message_id, mobile: r.mobile, channel: r.channel, content: r.content, receivedAt: r.received_at }));
+}
+
+/** Deletes at most `limit` rows received before `before`; returns how many went. */
+export async function purgeInbox(db: D1Database, before: number, limit: number): Promise<number> {
+  const res = await db
+    .prepare("DELETE FROM simulator_inbox WHERE rowid IN (SELECT rowid FROM simulator_inbox WHERE received_at < ?1 LIMIT ?2)")
+    .bind(before, limit)
+    .run();
+  return res.meta.changes;
+}

@@ -1,0 +1,70 @@
+// Shared helpers of the delivery-engine tests: a sending app, accepts, bounded polling of D1.
+import { env } from "cloudflare:workers";
+import { acceptSend, type Draft } from "../../src/core/send";
+import { getAppByKey } from "../../src/store/apps";
+import { updateApp } from "../../src/store/apps";
+import { makeCredential, makeTenant, makeSignature, mobile } from "../helpers/fixtures";
+import type { App, Kind, Tenant } from "../../src/core/types";
+
+export interface Sender {
+  tenant: Tenant;
+  app: App;
+  signature: string;
+}
+
+export async function sender(opts: { reportUrl?: string; replyUrl?: string; balance?: number } = {}): Promise<Sender> {
+  const tenant = await makeTenant({ balance: opts.balance ?? 100_000, prices: { notification: 10, marketing: 10, verification: 10 } });
+  const sig = await makeSignature(tenant);
+  const cred = await makeCredential(tenant, "smsapi");
+  if (opts.reportUrl || opts.replyUrl) {
+    await updateApp(env.DB, tenant.id, cred.app.id, { reportUrl: opts.reportUrl ?? null, replyUrl: opts.replyUrl ?? null }, Date.now());
+  }
+  const app = (await getAppByKey(env.DB, "smsapi", cred.app.key))!;
+  return { tenant, app, signature: sig.name };
+}
+
+export const draft = (s: Sender, m = mobile(), text = "您的包裹已签收"): Draft => ({ mobile: m, text: `【${s.signature}】${text}`, signature: s.signature });
+
+/** Accepts drafts; `scheduled` stores them for later so no queue message is sent (the test drives the consumer). */
+export async function accept(s: Sender, mobiles: string[], opts: { kind?: Kind; scheduled?: boolean } = {}) {
+  return acceptSend(env, mobiles.map((m) => draft(s, m)), {
+    tenant: s.tenant,
+    app: s.app,
+    kind: opts.kind ?? "notification",
+    mode: "each",
+    ...(opts.scheduled ? { sendAt: Date.now() + 3_600_000 } : {}),
+  });
+}
+
+/** Accepted as scheduled, then flipped to queued in D1: queued rows that no queue message names. */
+export async function queuedIds(s: Sender, mobiles: string[]): Promise<string[]> {
+  const res = await accept(s, mobiles, { scheduled: true });
+  const ids = res.items.filter((i) => i.ok).map((i) => i.messageId);
+  await env.DB.prepare("UPDATE messages SET status = 'queued' WHERE id IN (SELECT value FROM json_each(?1))").bind(JSON.stringify(ids)).run();
+  return ids;
+}
+
+export async function rows<T = Record<string, unknown>>(sql: string, ...params: unknown[]): Promise<T[]> {
+  return (await env.DB.prepare(sql).bind(...params).all<T>()).results;
+}
+
+export async function messagesOf(ids: string[]) {
+  return rows<{ id: string; status: string; result_code: string | null; carrier_ref: string | null; attempts: number }>(
+    "SELECT id, status, result_code, carrier_ref, attempts FROM messages WHERE id IN (SELECT value FROM json_each(?1)) ORDER BY id",
+    JSON.stringify(ids),
+  );
+}
+
+/** Polls until `check` returns a truthy value (or throws after `ms`). */
+export async function waitFor<T>(check: () => Promise<T | null | undefined | false>, ms = 15_000, what = "condition"): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** A special simulator number: 1390000 + the 4-digit rule suffix. */
+export const special = (suffix: string): string => `1390000${suffix}`;

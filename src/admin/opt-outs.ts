@@ -8,7 +8,16 @@ import { AdminError, adminRoute, invalid, parseBody, parseParams, parseQuery, re
 import { decodeCursor, Page, page, PageQuery } from "./paging";
 import { TenantParams } from "./tenants/schemas";
 
-const OptOutParams = TenantParams.extend({ mobile: z.string().min(1).max(32) });
+// The router hands path segments over still percent-encoded; "+86…" arrives as "%2B86…".
+const decoded = (s: string): string => {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+};
+
+const OptOutParams = TenantParams.extend({ mobile: z.string().min(1).max(64).transform(decoded) });
 
 export const OptOutView = z.object({ mobile: z.string().describe("E.164"), source: z.string(), created_at: z.number().int() });
 const view = (o: OptOut): z.infer<typeof OptOutView> => ({ mobile: o.mobile, source: o.source, created_at: o.createdAt });

@@ -1,11 +1,24 @@
 // smsapi scheduling and cancel: sendTime in seconds or milliseconds, past = now, the horizon,
 // scheduled rows billed at acceptance, cancel per id with the refund in the ledger, isolation.
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import worker from "../../../src/index";
 import { mobile, money } from "../../helpers/fixtures";
 import { apiSetup, call, expectEnvelope, messageRows, type Json } from "./helpers";
 
 const HOUR = 3_600_000;
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+/** One run of the every-minute cron, as the runtime would start it. */
+async function cronTick(): Promise<void> {
+  const ctx = createExecutionContext();
+  await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: "* * * * *" }), env, ctx);
+  await waitOnExecutionContext(ctx);
+}
 
 describe("sendTime", () => {
   it("a future time in seconds (10 digits) stores the messages scheduled, billed at acceptance", async () => {
@@ -95,5 +108,40 @@ describe("POST /smsapi/v1/sms/cancel", () => {
     await expectEnvelope(await call("cancel", { id: " , " }, s.apiKey), 400, 40001);
     await expectEnvelope(await call("cancel", {}, s.apiKey), 400, 40000, /id/);
     await expectEnvelope(await call("cancel", { id: "1" }, null), 401, 40100);
+  });
+});
+
+describe("release by the cron, and cancel before and after it", () => {
+  it("the cron releases due messages only; a released one is no longer cancelable, a waiting one is refunded", async () => {
+    const s = await apiSetup({ balance: 100, price: 10 });
+    const start = Date.now();
+    const soon = Math.floor((start + 10 * 60_000) / 1000);
+    const later = Math.floor((start + 5 * HOUR) / 1000);
+    const due = await expectEnvelope(await call("batch", { mobiles: `${mobile()},${mobile()}`, content: `【${s.sign.name}】十分钟后`, sendTime: soon }, s.apiKey), 200, 0);
+    const wait = await expectEnvelope(await call("personality", { smses: [{ mobile: mobile(), content: `【${s.sign.name}】五小时后` }], sendTime: later }, s.apiKey), 200, 0);
+    expect(await money(s.tenant.id)).toEqual({ balance: 70, ledger: 70 });
+    const dueIds = due.data.messages.map((m: Json) => m.id as string);
+    const waitId = wait.data.messages[0].id as string;
+
+    // Before its time the cron leaves everything scheduled.
+    await cronTick();
+    expect((await messageRows(s.tenant.id)).every((r) => r.status === "scheduled")).toBe(true);
+
+    vi.setSystemTime(start + 11 * 60_000);
+    await cronTick();
+    const byId = new Map((await messageRows(s.tenant.id)).map((r) => [r.id as string, r.status as string]));
+    for (const id of dueIds) expect(byId.get(id)).not.toBe("scheduled");
+    expect(byId.get(waitId)).toBe("scheduled");
+
+    const res = await expectEnvelope(await call("cancel", { id: [...dueIds, waitId].join(",") }, s.apiKey), 200, 0);
+    expect(res.data.results.map((r: Json) => r.status)).toEqual(["not_cancelable", "not_cancelable", "canceled"]);
+    expect(await money(s.tenant.id)).toEqual({ balance: 80, ledger: 80 });
+    const refunds = await env.DB.prepare("SELECT message_id, amount FROM ledger WHERE tenant_id = ?1 AND reason = 'refund'").bind(s.tenant.id).all<Json>();
+    expect(refunds.results).toEqual([{ message_id: waitId, amount: 10 }]);
+
+    // A canceled message is never released.
+    vi.setSystemTime(start + 6 * HOUR);
+    await cronTick();
+    expect((await messageRows(s.tenant.id)).find((r) => r.id === waitId)!.status).toBe("canceled");
   });
 });

@@ -4,7 +4,7 @@ import { clientIp } from "../../http/respond";
 import type { App, Tenant } from "../../core/types";
 import { refuse } from "./errors";
 
-const BASIC = /^basic\s+([A-Za-z0-9+/=_-]+)\s*$/i;
+const BASIC = /^basic\s+(\S+)$/i;
 
 /** The app and tenant behind the request's Basic credentials, or the documented refusal. */
 export async function jpushAuth(req: Request, env: Env): Promise<{ app: App; tenant: Tenant }> {

@@ -65,7 +65,8 @@ export function post(path: string, body: unknown, auth: string | null, headers: 
   return exports.default.fetch(`http://gw${path}`, {
     method: "POST",
     headers: h,
-    body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+    // Bytes, so that fetch adds no Content-Type of its own (a string body would get text/plain).
+    body: body === undefined ? undefined : new TextEncoder().encode(typeof body === "string" ? body : JSON.stringify(body)),
   });
 }
 

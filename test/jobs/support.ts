@@ -1,5 +1,8 @@
 // Shared helpers of the delivery-engine tests: a sending app, accepts, bounded polling of D1.
 import { env } from "cloudflare:workers";
+import { createExecutionContext, createMessageBatch, getQueueResult } from "cloudflare:test";
+import { vi } from "vitest";
+import worker from "../../src/index";
 import { acceptSend, type Draft } from "../../src/core/send";
 import { getAppByKey } from "../../src/store/apps";
 import { updateApp } from "../../src/store/apps";
@@ -68,3 +71,58 @@ export async function waitFor<T>(check: () => Promise<T | null | undefined | fal
 
 /** A special simulator number: 1390000 + the 4-digit rule suffix. */
 export const special = (suffix: string): string => `1390000${suffix}`;
+
+/** Runs the real consumer; the harness records retry() but not its options, so those are captured too. */
+export async function runQueue(queue: string, messages: Array<{ id: string; attempts: number; body: unknown }>) {
+  const batch = createMessageBatch(queue, messages.map((m) => ({ ...m, timestamp: new Date() })));
+  const delays = new Map<string, number | undefined>();
+  for (const m of batch.messages) {
+    const retry = m.retry.bind(m);
+    vi.spyOn(m, "retry").mockImplementation((o?: QueueRetryOptions) => (delays.set(m.id, o?.delaySeconds), retry(o)));
+  }
+  const ctx = createExecutionContext();
+  await worker.queue(batch, env, ctx);
+  const res = await getQueueResult(batch, ctx);
+  return { ...res, retryMessages: res.retryMessages.map((r) => ({ ...r, ...(delays.get(r.msgId) !== undefined ? { delaySeconds: delays.get(r.msgId) } : {}) })) };
+}
+
+
+export interface Hook {
+  url: string;
+  init: RequestInit;
+  body: string;
+}
+
+/**
+ * Mocks only the customer's receiver (https://hooks.example.com/…) at the network edge; `answer`
+ * decides each response (or throws, like a network failure). Everything else goes to the real fetch.
+ */
+export function mockReceiver(answer: (call: Hook, n: number) => Response | Promise<Response>): Hook[] {
+  const calls: Hook[] = [];
+  const realFetch = globalThis.fetch;
+  vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
+    const url = String(input instanceof Request ? input.url : input);
+    if (!url.startsWith("https://hooks.example.com/")) return realFetch(input, init);
+    const call = { url, init: init!, body: String(init!.body) };
+    calls.push(call);
+    return answer(call, calls.length);
+  });
+  return calls;
+}
+
+export async function hmacHex(key: string, msg: string): Promise<string> {
+  const k = await crypto.subtle.importKey("raw", new TextEncoder().encode(key), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  return [...new Uint8Array(await crypto.subtle.sign("HMAC", k, new TextEncoder().encode(msg)))].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+export interface DeliveryRow {
+  id: string;
+  status: string;
+  attempts: number;
+  last_error: string | null;
+  topic: string;
+  url: string;
+}
+
+export const deliveriesOf = (tenantId: string) =>
+  rows<DeliveryRow>("SELECT id, status, attempts, last_error, topic, url FROM webhook_deliveries WHERE tenant_id = ?1 ORDER BY created_at", tenantId);

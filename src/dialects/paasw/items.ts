@@ -51,9 +51,8 @@ export interface ReplyJson {
   sequenceId: number;
 }
 
-/** The pull shape has no sign (the client asked by sign); the push shape carries it. */
+/** The pull shape has no sign (the client asked by sign); the push shape carries it, before sequenceId as documented. */
 export function replyJson(r: ReplyItem, timeZone: string, withSign: boolean): ReplyJson {
-  const out: ReplyJson = { phoneNumber: phoneNumberOf(r.mobile), sendTime: formatLocalDateTime(r.receivedAt, timeZone), content: r.content, sequenceId: r.replyId };
-  if (withSign) return { phoneNumber: out.phoneNumber, sendTime: out.sendTime, content: out.content, sign: r.signature ?? "", sequenceId: out.sequenceId };
-  return out;
+  const head = { phoneNumber: phoneNumberOf(r.mobile), sendTime: formatLocalDateTime(r.receivedAt, timeZone), content: r.content };
+  return withSign ? { ...head, sign: r.signature ?? "", sequenceId: r.replyId } : { ...head, sequenceId: r.replyId };
 }

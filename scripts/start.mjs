@@ -116,7 +116,7 @@ function explain(s) {
   const p = s.creds.paasw;
   const h = s.creds.huawei;
   const a = s.creds.smsapi;
-  const pick = (c, ...names) => names.map((n) => c[n] ?? c.credential?.[n] ?? c.app?.[n]).find((v) => v !== undefined);
+  const pick = (c, ...names) => names.map((n) => c.credentials?.[n] ?? c[n] ?? c.credential?.[n] ?? c.app?.[n]).find((v) => v !== undefined);
   const appKey = pick(j, "appKey", "app_key", "key");
   const master = pick(j, "masterSecret", "master_secret", "secret");
   const appId = pick(p, "appId", "app_id", "key");

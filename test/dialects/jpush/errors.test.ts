@@ -193,6 +193,8 @@ describe("policy", () => {
   it("a blocked word of the tenant in the rendered text: 403/50037", async () => {
     const s = await jpushSetup({ settings: { blockedWords: ["赌场"] } });
     expect(await call("/v1/messages", notice(s, { temp_para: { number: "1", place: "澳门赌场" } }), s.auth)).toEqual({ status: 403, body: err(50037) });
+    // The global list applies to every tenant.
+    expect(await call("/v1/messages", notice(s, { temp_para: { number: "1", place: "博彩中心" } }), s.auth)).toEqual({ status: 403, body: err(50037) });
     expect(await money(s.tenant.id)).toEqual({ balance: 100_000, ledger: 100_000 });
   });
 });

@@ -83,7 +83,7 @@ export async function runQueue(queue: string, messages: Array<{ id: string; atte
   const ctx = createExecutionContext();
   await worker.queue(batch, env, ctx);
   const res = await getQueueResult(batch, ctx);
-  return { ...res, retryMessages: res.retryMessages.map((r) => ({ ...r, ...(delays.get(r.msgId) !== undefined ? { delaySeconds: delays.get(r.msgId) } : {}) })) };
+  return { ...res, retryMessages: (res.retryMessages as Array<{ msgId: string }>).map((r) => ({ ...r, ...(delays.get(r.msgId) !== undefined ? { delaySeconds: delays.get(r.msgId) } : {}) })) };
 }
 
 

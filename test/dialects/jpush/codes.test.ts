@@ -5,7 +5,7 @@ import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { getMessage } from "../../../src/store/messages";
 import { mobile, money } from "../../helpers/fixtures";
-import { call, codeOf, err, jpushSetup, wrong } from "./helpers";
+import { call, codeOf, err, jpushSetup, received, wrong } from "./helpers";
 
 afterEach(() => {
   vi.useRealTimers();
@@ -44,12 +44,10 @@ describe("POST /v1/codes", () => {
 
   it("codes differ between sends (random, not a counter)", async () => {
     const s = await jpushSetup();
-    const codes = new Set<string>();
-    for (let i = 0; i < 5; i++) {
-      const res = await call("/v1/codes", { mobile: mobile(), temp_id: s.codeTpl }, s.auth);
-      codes.add(await codeOf(s, res.body.msg_id));
-    }
-    expect(codes.size).toBeGreaterThan(3);
+    const codes = await Promise.all(
+      Array.from({ length: 5 }, async () => codeOf(s, (await call("/v1/codes", { mobile: mobile(), temp_id: s.codeTpl }, s.auth)).body.msg_id)),
+    );
+    expect(new Set(codes).size).toBeGreaterThan(3);
   });
 
   it("20 parallel requests for one mobile with a 1/min limit: exactly one accepted and billed, 19 × 50009", async () => {
@@ -183,6 +181,8 @@ describe("POST /v1/voice_codes", () => {
     expect(res).toEqual({ status: 200, body: { msg_id: expect.stringMatching(/^\d{19}$/) } });
     const msg = (await getMessage(env.DB, s.tenant.id, res.body.msg_id))!;
     expect(msg).toMatchObject({ channel: "voice", kind: "verification", mobile: `+86${m}`, content: "Your verification code is 8 4 2 1" });
+    // The carrier's voice channel delivers it: the simulator's handset inbox shows a voice message.
+    expect(await received(m, res.body.msg_id)).toMatchObject({ channel: "voice", content: "Your verification code is 8 4 2 1" });
     expect(await valid(s, res.body.msg_id, "8421")).toEqual({ status: 200, body: { is_valid: true } });
   });
 

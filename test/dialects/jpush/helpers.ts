@@ -78,12 +78,26 @@ export async function call(path: string, body: unknown, auth: string | null, hea
   return { status: res.status, body: text === "" ? {} : (JSON.parse(text) as Json) };
 }
 
-/** The code a message carries, read from its stored text (the handset's view). */
+/** What the simulator's handset `mobile` received as message `msgId` (polled: delivery is asynchronous). */
+export async function received(mobile: string, msgId: string, timeoutMs = 15_000): Promise<{ channel: string; content: string }> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await exports.default.fetch(`http://gw/simulator/v1/inbox/${encodeURIComponent(mobile)}?limit=100`);
+    const body = (await res.json()) as { messages?: Array<{ message_id: string; channel: string; content: string }> };
+    const hit = body.messages?.find((m) => m.message_id === msgId);
+    if (hit) return hit;
+    if (Date.now() > until) throw new Error(`message ${msgId} did not reach ${mobile}'s inbox within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The code a message carries, as the handset shows it in the simulator's inbox. */
 export async function codeOf(s: JpushSetup, msgId: string): Promise<string> {
   const msg = await getMessage(env.DB, s.tenant.id, msgId);
   if (!msg) throw new Error(`message ${msgId} not found`);
-  const m = msg.content.replace(/\s+/g, "").match(/(?:验证码是|codeis)(\d{4,8})/);
-  if (!m) throw new Error(`no code in ${msg.content}`);
+  const { content } = await received(msg.mobile, msgId);
+  const m = content.replace(/\s+/g, "").match(/(?:验证码是|codeis)(\d{4,8})/);
+  if (!m) throw new Error(`no code in ${content}`);
   return m[1]!;
 }
 

@@ -233,3 +233,19 @@ describe("routes", () => {
     expect(await res.json()).toEqual({ error: { code: 50019, message: "server error" } });
   });
 });
+
+describe("/openapi.json", () => {
+  it("documents the five JPush routes with request schemas from the validating zod schemas", async () => {
+    const doc = (await (await exports.default.fetch("http://gw/openapi.json")).json()) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    for (const path of ["/v1/codes", "/v1/voice_codes", "/v1/codes/{msg_id}/valid", "/v1/messages", "/v1/messages/batch"]) {
+      const op = doc.paths[path]?.post;
+      expect(op, path).toBeDefined();
+      expect(op.security).toEqual([{ jpushBasic: [] }]);
+      expect(op.requestBody.content["text/plain"].schema.type).toBe("object");
+      expect(op.responses["403"] ?? op.responses["400"]).toBeDefined();
+    }
+    const batch = doc.paths["/v1/messages/batch"].post.requestBody.content["application/json"].schema;
+    expect(batch.properties.recipients).toMatchObject({ type: "array", minItems: 1, maxItems: 1000 });
+    expect(batch.properties.recipients.items.properties).toHaveProperty("temp_para");
+  });
+});

@@ -131,9 +131,9 @@ approved signature 【边缘短信】, templates: verification #${s.templates.ve
 Credentials are saved in ${STATE}. Simulator numbers: see docs/delivery.md (most numbers deliver).
 
 # JPush: send a verification code, read it on the simulated handset, validate it
-curl -s -u ${appKey}:${master} ${base}/v1/codes -d '{"mobile":"13800138000","temp_id":${s.templates.verification}}'
+curl -s -u ${appKey}:${master} ${base}/v1/codes -H 'Content-Type: application/json' -d '{"mobile":"13800138000","temp_id":${s.templates.verification}}'
 curl -s ${base}/simulator/v1/inbox/13800138000
-curl -s -u ${appKey}:${master} ${base}/v1/codes/<msg_id>/valid -d '{"code":"<code>"}'
+curl -s -u ${appKey}:${master} ${base}/v1/codes/<msg_id>/valid -H 'Content-Type: application/json' -d '{"code":"<code>"}'
 
 # paasw: token, send, delivery reports, balance
 curl -s "${base}/api/token?appId=${appId}&secret=${psecret}"
@@ -142,11 +142,11 @@ curl -s "${base}/sms/deliver?token=<token>"
 curl -s "${base}/sms/balance?token=<token>"
 
 # Huawei SMN: IAM token, then a batch of different contents
-curl -si ${base}/v3/auth/tokens -d '{"auth":{"identity":{"methods":["password"],"password":{"user":{"name":"${user}","password":"${password}","domain":{"name":"demo"}}}},"scope":{"project":{"id":"${project}"}}}}' | grep -i x-subject-token
-curl -s ${base}/v2/${project}/notifications/sms -H "X-Auth-Token: <token>" -d '{"sms_message":[{"endpoint":"8613800138000","message":"Test 1","sign_id":"${s.signature.uid}"}]}'
+curl -si ${base}/v3/auth/tokens -H 'Content-Type: application/json' -d '{"auth":{"identity":{"methods":["password"],"password":{"user":{"name":"${user}","password":"${password}","domain":{"name":"demo"}}}},"scope":{"project":{"id":"${project}"}}}}' | grep -i '^x-subject-token'
+curl -s ${base}/v2/${project}/notifications/sms -H "X-Auth-Token: <token>" -H 'Content-Type: application/json' -d '{"sms_message":[{"endpoint":"8613800138000","message":"Test 1","sign_id":"${s.signature.uid}"}]}'
 
 # smsapi: batch send now, or scheduled (sendTime = Unix seconds) and cancelled
-curl -s ${base}/smsapi/v1/sms/batch -H "Authorization: Bearer ${apiKey}" -d '{"mobiles":"13800138000,13900139000","content":"【边缘短信】会议改到三点","sendTime":0}'
+curl -s ${base}/smsapi/v1/sms/batch -H "Authorization: Bearer ${apiKey}" -H 'Content-Type: application/json' -d '{"mobiles":"13800138000,13900139000","content":"【边缘短信】会议改到三点","sendTime":0}'
 
 # Operator API (ADMIN_TOKEN from .dev.vars), the OpenAPI document, and the cron on demand
 curl -s -H "Authorization: Bearer ${adminToken}" ${base}/admin/v1/tenants/demo

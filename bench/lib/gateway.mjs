@@ -113,7 +113,8 @@ export function rssMb(pid) {
   }
 }
 
-export async function startAll() {
+/** `inspectorPort` opens the V8 inspector of edgesms's workerd (for profiling a row by hand). */
+export async function startAll({ inspectorPort } = {}) {
   const tmp = mkdtempSync(join(tmpdir(), "edgesms-bench-"));
   const common = {
     host: "127.0.0.1",
@@ -132,6 +133,7 @@ export async function startAll() {
     modulesRoot: join(tmp, "bundle"),
     bindings: { ...workerOptions.bindings, ...VARS, ...SECRETS },
     defaultPersistRoot: join(tmp, "edgesms"),
+    ...(inspectorPort ? { inspectorPort } : {}),
   });
   const migrations = await migrate(root, await edge.mf.getD1Database("DB"));
   const base = await startOne({

@@ -45,6 +45,25 @@ export async function requireApprovedTemplate(db: D1Database, tenantId: string, 
   return t;
 }
 
+/**
+ * requireApprovedTemplate, plus the signature the template names (null when it names none; an
+ * unapproved one is refused as requireApprovedSignature would), read together in one round trip.
+ */
+export async function requireApprovedTemplateWithSignature(
+  db: D1Database,
+  tenantId: string,
+  id: number,
+): Promise<{ template: Template; signature: Signature | null }> {
+  const { template: t, signature: sig } = await store.getTemplateWithSignature(db, tenantId, id);
+  if (!t) throw new CoreError("template_not_found", `template ${id} does not exist`);
+  if (t.status === "pending") throw new CoreError("template_pending", `template ${id} is still under review`);
+  if (t.status === "rejected") throw new CoreError("template_rejected", `template ${id} was rejected`);
+  if (t.signatureId !== null && !sig) throw new CoreError("signature_not_found", `signature id ${t.signatureId} does not exist`);
+  if (sig?.status === "pending") throw new CoreError("signature_pending", `signature id ${sig.id} is still under review`);
+  if (sig?.status === "rejected") throw new CoreError("signature_rejected", `signature id ${sig.id} was rejected`);
+  return { template: t, signature: sig };
+}
+
 export interface SignatureInput {
   name: string;
   type?: number;

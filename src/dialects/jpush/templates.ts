@@ -2,7 +2,7 @@
 // allows), its signature (sign_id, else the template's, else the app's default; approved), and
 // the handset text: {{name}} parameters rendered and 【signature】 in front.
 import { CoreError } from "../../core/errors";
-import { requireApprovedSignature, requireApprovedTemplate, type Template } from "../../core/catalog";
+import { requireApprovedSignature, requireApprovedTemplate, requireApprovedTemplateWithSignature, type Template } from "../../core/catalog";
 import { renderTemplate, templateParams, withSignature } from "../../core/content";
 import type { App, Tenant } from "../../core/types";
 import type { TempPara } from "./schemas";
@@ -14,6 +14,15 @@ export interface Prepared {
   params: string[];
 }
 
+function checkKind(template: Template, use: "code" | "message"): void {
+  if (use === "code" && template.kind !== "verification") {
+    throw new CoreError("template_wrong_kind", `template ${template.id} is a ${template.kind} template; /v1/codes needs a verification-code template`);
+  }
+  if (use === "message" && template.kind === "verification") {
+    throw new CoreError("template_wrong_kind", `template ${template.id} is a verification-code template; send it with /v1/codes`);
+  }
+}
+
 /** "code": /v1/codes needs a verification template; "message": any other kind. */
 export async function prepareTemplate(
   env: Env,
@@ -23,19 +32,22 @@ export async function prepareTemplate(
   signId: number | null | undefined,
   use: "code" | "message",
 ): Promise<Prepared> {
-  // A given sign_id does not depend on the template, so both lookups run together.
-  const given = signId != null ? requireApprovedSignature(env.DB, tenant.id, { id: signId }) : null;
-  given?.catch(() => undefined);
-  const template = await requireApprovedTemplate(env.DB, tenant.id, tempId);
-  if (use === "code" && template.kind !== "verification") {
-    throw new CoreError("template_wrong_kind", `template ${tempId} is a ${template.kind} template; /v1/codes needs a verification-code template`);
+  // The template and its signature are read together; a given sign_id replaces the template's
+  // signature, so then the two lookups run side by side instead.
+  let template: Template;
+  let sig: { name: string } | null;
+  if (signId != null) {
+    const given = requireApprovedSignature(env.DB, tenant.id, { id: signId });
+    given.catch(() => undefined);
+    template = await requireApprovedTemplate(env.DB, tenant.id, tempId);
+    checkKind(template, use);
+    sig = await given;
+  } else {
+    ({ template, signature: sig } = await requireApprovedTemplateWithSignature(env.DB, tenant.id, tempId));
+    checkKind(template, use);
+    if (!sig && app.defaultSignatureId !== null) sig = await requireApprovedSignature(env.DB, tenant.id, { id: app.defaultSignatureId });
   }
-  if (use === "message" && template.kind === "verification") {
-    throw new CoreError("template_wrong_kind", `template ${tempId} is a verification-code template; send it with /v1/codes`);
-  }
-  const sigId = signId ?? template.signatureId ?? app.defaultSignatureId;
-  if (sigId == null) throw new CoreError("signature_missing", `template ${tempId} has no signature and the app has no default signature`);
-  const sig = await (given ?? requireApprovedSignature(env.DB, tenant.id, { id: sigId }));
+  if (!sig) throw new CoreError("signature_missing", `template ${tempId} has no signature and the app has no default signature`);
   return { template, signature: sig.name, params: templateParams(template.content) };
 }
 

@@ -156,8 +156,14 @@ describe("templates and signatures", () => {
     const s = await jpushSetup();
     const bare = await makeTemplate(s.tenant, { kind: "notification", content: "x{{number}}" });
     expect(await call("/v1/messages", notice(s, { temp_id: bare, temp_para: { number: "1" } }), s.auth)).toEqual({ status: 403, body: err(50046) });
+    // The app's default signature stands in for a template without one.
+    await updateApp(env.DB, s.tenant.id, s.appId, { defaultSignatureId: s.sign.id }, Date.now());
+    expect((await call("/v1/messages", notice(s, { temp_id: bare, temp_para: { number: "1" } }), s.auth)).status).toBe(200);
     const other = await jpushSetup();
     const pendingSign = await makeSignature(s.tenant, "待审核签名", "pending");
+    // A template whose own signature is not approved yet cannot be sent under it.
+    const underPending = await makeTemplate(s.tenant, { kind: "notification", content: "x{{number}}", signatureId: pendingSign.id });
+    expect(await call("/v1/messages", notice(s, { temp_id: underPending, temp_para: { number: "1" } }), s.auth)).toEqual({ status: 403, body: err(50102) });
     for (const id of [other.sign.id, pendingSign.id, 2_000_000_000]) {
       expect(await call("/v1/messages", notice(s, { sign_id: id }), s.auth)).toEqual({ status: 403, body: err(50102) });
     }

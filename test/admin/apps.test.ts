@@ -152,6 +152,9 @@ describe("PATCH /admin/v1/tenants/{id}/apps/{appId}", () => {
     expect(paths(res).sort()).toEqual(["blocked", "ip_allowlist.1", "ip_allowlist.2", "reply_url", "report_url"]);
     expect(paths(await admin("PATCH", url, { report_url: `https://example.com/${"a".repeat(2048)}` }))).toEqual(["report_url"]);
     expect(paths(await admin("PATCH", url, { default_signature_id: foreignSig.body.id }))).toEqual(["default_signature_id"]);
+    // Internal addresses are refused when set, not only when pushed (ALLOW_PRIVATE_WEBHOOKS is false in tests).
+    expect(paths(await admin("PATCH", url, { report_url: "http://169.254.169.254/latest/meta-data" }))).toEqual(["report_url"]);
+    expect(paths(await admin("PATCH", url, { reply_url: "http://localhost:8080/replies" }))).toEqual(["reply_url"]);
     expect((await admin("GET", url)).body).toMatchObject({ blocked: false, ip_allowlist: null, report_url: null, default_signature_id: null });
   });
 });

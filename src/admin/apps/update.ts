@@ -2,7 +2,8 @@
 import { z } from "zod";
 import { json } from "../../http/respond";
 import { updateApp } from "../../store/apps";
-import { adminRoute, parseBody, parseParams, requireTenant } from "../http";
+import { adminRoute, invalid, parseBody, parseParams, requireTenant } from "../http";
+import { webhookUrlProblem } from "../../core/webhooks";
 import { AppView, appView } from "../views";
 import { AppParams, CallbackUrl, checkOwnSignature, IpAllowlist, KindsInput, requireApp, SignatureIdInput } from "./schemas";
 
@@ -25,6 +26,11 @@ export const updateAppRoute = adminRoute(
     await requireApp(env, id, appId);
     const body = await parseBody(req, UpdateAppBody);
     await checkOwnSignature(env, id, body.default_signature_id);
+    // The same guard the pushes apply, so a URL that could never be delivered to is refused up front.
+    for (const field of ["report_url", "reply_url"] as const) {
+      const problem = body[field] ? webhookUrlProblem(env, body[field]) : null;
+      if (problem) throw invalid(`${field} is not a deliverable URL`, [{ path: field, message: problem }]);
+    }
     await updateApp(
       env.DB,
       id,

@@ -2,9 +2,8 @@
 // a bad sign_id or a missing signature becomes a CoreError in that slot (answered per item).
 // Signatures are looked up once per distinct sign_id / name, never once per item.
 import { CoreError } from "../../core/errors";
-import { normalizeMobile } from "../../core/phone";
 import { extractSignature, withSignature } from "../../core/content";
-import { requireApprovedSignature } from "../../core/catalog";
+import { recipientSet, signatureLookup, textLength } from "../../core/drafts";
 import type { Draft } from "../../core/send";
 import type { Tenant } from "../../core/types";
 
@@ -18,38 +17,14 @@ export interface SmnItemInput {
 /** The CMPP limit the SDKs warn about; counted on the text the handset shows (signature included). */
 export const MAX_MESSAGE_CHARS = 500;
 
-type Lookup = Promise<{ name: string } | CoreError>;
-
 export async function buildDrafts(env: Env, tenant: Tenant, items: SmnItemInput[]): Promise<Array<Draft | CoreError>> {
-  const cache = new Map<string, Lookup>();
-  const lookup = (key: string, by: { uid: string } | { name: string }): Lookup => {
-    let hit = cache.get(key);
-    if (!hit) {
-      hit = requireApprovedSignature(env.DB, tenant.id, by).then(
-        (s) => ({ name: s.name }),
-        (e: unknown) => {
-          if (e instanceof CoreError) return e;
-          throw e;
-        },
-      );
-      cache.set(key, hit);
-    }
-    return hit;
-  };
-
-  const seen = new Set<string>();
+  const lookup = signatureLookup(env.DB, tenant.id);
+  const take = recipientSet((raw) => new CoreError("conflict", "This endpoint already exists.", { value: raw }));
   return Promise.all(
     items.map(async (item): Promise<Draft | CoreError> => {
-      let mobile: string;
-      try {
-        mobile = normalizeMobile(item.endpoint);
-      } catch (e) {
-        if (e instanceof CoreError) return e;
-        throw e;
-      }
-      // Marked synchronously, before any await, so the first occurrence in request order wins.
-      if (seen.has(mobile)) return new CoreError("conflict", "This endpoint already exists.", { value: item.endpoint });
-      seen.add(mobile);
+      // Taken synchronously, before any await, so the first occurrence in request order wins.
+      const mobile = take(item.endpoint);
+      if (mobile instanceof CoreError) return mobile;
       if (item.message.trim() === "") return new CoreError("invalid_input", "Parameter: message is empty.", { field: "message" });
 
       const signId = item.sign_id?.trim() || null;
@@ -58,27 +33,27 @@ export async function buildDrafts(env: Env, tenant: Tenant, items: SmnItemInput[
       if (item.message_include_sign_flag) {
         const carried = extractSignature(item.message);
         if (!carried) return new CoreError("signature_missing", "message_include_sign_flag is true but the message carries no 【signature】.");
-        const sig = await lookup(`n:${carried}`, { name: carried });
+        const sig = await lookup({ name: carried });
         if (sig instanceof CoreError) return sig;
         if (signId) {
-          const named = await lookup(`u:${signId}`, { uid: signId });
+          const named = await lookup({ uid: signId });
           if (named instanceof CoreError) return named;
-          if (named.name !== sig.name) return new CoreError("signature_not_found", "The sign_id does not match the signature name in the message.");
+          if (named !== sig) return new CoreError("signature_not_found", "The sign_id does not match the signature name in the message.");
         }
         text = item.message;
-        name = sig.name;
+        name = sig;
       } else {
         if (!signId) return new CoreError("signature_missing", "Parameter: sign_id is required when message_include_sign_flag is false.", { field: "sign_id" });
-        const sig = await lookup(`u:${signId}`, { uid: signId });
+        const sig = await lookup({ uid: signId });
         if (sig instanceof CoreError) return sig;
         const other = extractSignature(item.message);
-        if (other !== null && other !== sig.name) {
+        if (other !== null && other !== sig) {
           return new CoreError("invalid_input", `The message already carries 【${other}】: set message_include_sign_flag to true or remove it.`, { field: "message" });
         }
-        text = withSignature(sig.name, item.message);
-        name = sig.name;
+        text = withSignature(sig, item.message);
+        name = sig;
       }
-      if ([...text].length > MAX_MESSAGE_CHARS) {
+      if (textLength(text) > MAX_MESSAGE_CHARS) {
         return new CoreError("content_too_long", `The message is longer than ${MAX_MESSAGE_CHARS} characters.`, { field: "message" });
       }
       return { mobile, text, signature: name };

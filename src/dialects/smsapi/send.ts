@@ -3,8 +3,7 @@
 // item, one acceptSend call, and the envelope listing every recipient with its id or its refusal.
 import { CoreError } from "../../core/errors";
 import { extractSignature, withSignature } from "../../core/content";
-import { requireApprovedSignature } from "../../core/catalog";
-import { normalizeMobile } from "../../core/phone";
+import { recipientSet, signatureLookup, textLength } from "../../core/drafts";
 import { acceptSend, type Draft } from "../../core/send";
 import type { App, Kind, Tenant } from "../../core/types";
 import { fail, failCore, itemError, ok, SMSAPI_ERRORS } from "./errors";
@@ -14,55 +13,32 @@ export interface SmsapiItem {
   content: string;
 }
 
-type Lookup = Promise<{ name: string } | CoreError>;
-
 /** Longest text (signature included) a concatenated SMS may carry here, as in the Huawei dialect. */
 export const MAX_CONTENT_CHARS = 500;
 
 const tooLong = (d: Draft | CoreError): Draft | CoreError =>
-  d instanceof CoreError || [...d.text].length <= MAX_CONTENT_CHARS
+  d instanceof CoreError || textLength(d.text) <= MAX_CONTENT_CHARS
     ? d
     : new CoreError("content_too_long", `the content is longer than ${MAX_CONTENT_CHARS} characters (signature included)`, { field: "content" });
 
 async function buildDrafts(env: Env, tenant: Tenant, app: App, items: SmsapiItem[]): Promise<Array<Draft | CoreError>> {
-  const cache = new Map<string, Lookup>();
-  const lookup = (key: string, by: { name: string } | { id: number }): Lookup => {
-    let hit = cache.get(key);
-    if (!hit) {
-      hit = requireApprovedSignature(env.DB, tenant.id, by).then(
-        (s) => ({ name: s.name }),
-        (e: unknown) => {
-          if (e instanceof CoreError) return e;
-          throw e;
-        },
-      );
-      cache.set(key, hit);
-    }
-    return hit;
-  };
-  const seen = new Set<string>();
+  const lookup = signatureLookup(env.DB, tenant.id);
+  const take = recipientSet((raw) => new CoreError("conflict", `${raw} appears more than once in this request`, { value: raw }));
   return Promise.all(
     items.map(async (item): Promise<Draft | CoreError> => {
-      let mobile: string;
-      try {
-        mobile = normalizeMobile(item.mobile);
-      } catch (e) {
-        if (e instanceof CoreError) return e;
-        throw e;
-      }
-      // Marked before any await, so the first occurrence in request order is the one sent.
-      if (seen.has(mobile)) return new CoreError("conflict", `${item.mobile} appears more than once in this request`, { value: item.mobile });
-      seen.add(mobile);
+      // Taken before any await, so the first occurrence in request order is the one sent.
+      const mobile = take(item.mobile);
+      if (mobile instanceof CoreError) return mobile;
       const carried = extractSignature(item.content);
       if (carried) {
-        const sig = await lookup(`n:${carried}`, { name: carried });
-        return sig instanceof CoreError ? sig : tooLong({ mobile, text: item.content, signature: sig.name });
+        const sig = await lookup({ name: carried });
+        return sig instanceof CoreError ? sig : tooLong({ mobile, text: item.content, signature: sig });
       }
       if (app.defaultSignatureId === null) {
         return new CoreError("signature_missing", "the content carries no 【signature】 and the API key has no default signature");
       }
-      const sig = await lookup("default", { id: app.defaultSignatureId });
-      return sig instanceof CoreError ? sig : tooLong({ mobile, text: withSignature(sig.name, item.content), signature: sig.name });
+      const sig = await lookup({ id: app.defaultSignatureId });
+      return sig instanceof CoreError ? sig : tooLong({ mobile, text: withSignature(sig, item.content), signature: sig });
     }),
   );
 }

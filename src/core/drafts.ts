@@ -1,0 +1,48 @@
+// Helpers for dialects that turn many request items into drafts: per-request memoised signature
+// lookups (each distinct signature is read once, never once per item) and first-wins de-duplication
+// of recipients, both answering per item with a CoreError instead of failing the request.
+import { CoreError } from "./errors";
+import { normalizeMobile } from "./phone";
+import { requireApprovedSignature, type SignatureRef } from "./catalog";
+
+const refKey = (by: SignatureRef): string => ("id" in by ? `i:${by.id}` : "uid" in by ? `u:${by.uid}` : `n:${by.name}`);
+
+/** Returns a lookup giving an approved signature's name, or the refusal as a value. */
+export function signatureLookup(db: D1Database, tenantId: string): (by: SignatureRef) => Promise<string | CoreError> {
+  const cache = new Map<string, Promise<string | CoreError>>();
+  return (by) => {
+    const key = refKey(by);
+    let hit = cache.get(key);
+    if (!hit) {
+      hit = requireApprovedSignature(db, tenantId, by).then(
+        (s) => s.name,
+        (e: unknown) => {
+          if (e instanceof CoreError) return e;
+          throw e;
+        },
+      );
+      cache.set(key, hit);
+    }
+    return hit;
+  };
+}
+
+/** Normalises recipients of one request; a number seen before (in any spelling) gets `duplicate()`. */
+export function recipientSet(duplicate: (raw: string) => CoreError): (raw: string) => string | CoreError {
+  const seen = new Set<string>();
+  return (raw) => {
+    let mobile: string;
+    try {
+      mobile = normalizeMobile(raw);
+    } catch (e) {
+      if (e instanceof CoreError) return e;
+      throw e;
+    }
+    if (seen.has(mobile)) return duplicate(raw);
+    seen.add(mobile);
+    return mobile;
+  };
+}
+
+/** Characters as the handset counts them (code points, so an emoji is one). */
+export const textLength = (text: string): number => [...text].length;

@@ -32,8 +32,9 @@ export async function load(url, { requests, connections = CONNECTIONS, duration,
   const wall = (performance.now() - t0) / 1000;
   const total = r.requests.total || 0;
   return {
-    // autocannon averages per-second samples: right for timed rows, coarse for a few requests.
-    rps: amount ? Math.round((total / wall) * 10) / 10 : Math.round(r.requests.average),
+    // autocannon averages per-second samples and ends on its 1 s tick: right for timed rows, not
+    // for a few requests, whose rate is connections ÷ mean latency (Little's law).
+    rps: amount ? Math.round((connections * 10000) / r.latency.average) / 10 : Math.round(r.requests.average),
     p50: r.latency.p50,
     p99: r.latency.p99,
     mean: Math.round(r.latency.average * 10) / 10,

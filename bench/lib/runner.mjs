@@ -40,7 +40,7 @@ export async function measure(url, ep, opts, recipients = 1) {
     refused: tally.bad,
     ...(tally.sample ? { refusedSample: tally.sample } : {}),
     recipients,
-    msgPerSec: r.seconds > 0 ? Math.round((tally.ok * recipients) / r.seconds) : 0,
+    msgPerSec: r.requests > 0 ? Math.round((r.rps * recipients * tally.ok) / r.requests) : 0,
   };
 }
 

@@ -1,15 +1,18 @@
 #!/usr/bin/env node
 // `node bench/profile.mjs <row id> [seconds]`: loads one send row like the bench does while the V8
 // sampling profiler runs in edgesms's isolate, then prints where its CPU time went (self and
-// inclusive, top 30 each). Row ids: see bench/lib/rows-send.mjs (jpush_single, jpush_batch_1000, …).
+// inclusive, top 30 each). Row ids: see bench/lib/rows-send.mjs (jpush_single, jpush_batch_1000, …),
+// or end_to_end (20 JPush batches of 1000 until delivered).
 import WebSocket from "ws";
 import { SECRETS, startAll } from "./lib/gateway.mjs";
 import { seed as seedTenant } from "./lib/seed.mjs";
 import { SEND_ROWS } from "./lib/rows-send.mjs";
 import { measure } from "./lib/runner.mjs";
+import { endToEnd } from "./lib/rows-flow.mjs";
 
 const [id = "jpush_single", seconds = "8"] = process.argv.slice(2);
-const spec = SEND_ROWS.find((s) => s.id === id);
+const E2E = id === "end_to_end";
+const spec = SEND_ROWS.find((s) => s.id === (E2E ? "jpush_batch_1000" : id));
 if (!spec) {
   console.error(`unknown row ${id}; one of: ${SEND_ROWS.map((s) => s.id).join(", ")}`);
   process.exit(2);
@@ -72,10 +75,11 @@ try {
   await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
   await cdp.send("Profiler.start");
   const load = spec.recipients > 1 ? { connections: 1, amount: 20 } : { duration: Number(seconds) };
-  const r = await measure(gw.edge.url, spec.endpoint(seed), load, spec.recipients);
+  const r = E2E ? await endToEnd(gw.edge.url, gw.db, seed, { jpush_batch_1000: {} }) : await measure(gw.edge.url, spec.endpoint(seed), load, spec.recipients);
   const { profile } = await cdp.send("Profiler.stop");
   cdp.close();
-  console.log(`${spec.label}: ${r.rps} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, accepted ${r.accepted}, refused ${r.refused}`);
+  if (E2E) console.log(JSON.stringify(r));
+  else console.log(`${spec.label}: ${r.rps} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, accepted ${r.accepted}, refused ${r.refused}`);
   console.log("(the isolate also runs the queue consumers: background dispatch shows up here too)\n");
   console.log(summarize(profile));
 } finally {

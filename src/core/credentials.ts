@@ -4,8 +4,7 @@ import { CoreError } from "./errors";
 import { encryptSecret, randomAlnum, randomDigits, randomHex, secretMatches, sha256Hex } from "./crypto";
 import { ipAllowed } from "./ip";
 import type { App, Dialect, Tenant } from "./types";
-import { getAppByKey, insertApp, rotateAppSecret } from "../store/apps";
-import { getTenant } from "../store/tenants";
+import { getAppAndTenantByKey, insertApp, rotateAppSecret } from "../store/apps";
 
 interface Format {
   key: () => string;
@@ -87,18 +86,16 @@ export async function authenticate(
   secret: string,
   ip: string,
 ): Promise<{ app: App; tenant: Tenant }> {
-  const app = key.length <= 128 ? await getAppByKey(env.DB, dialect, key) : null;
-  const matches = await secretMatches(secret, app?.secretHash ?? DUMMY_HASH);
-  if (!app || !matches) throw new CoreError("auth_failed", "authentication failed: unknown key or wrong secret");
-  return admitApp(env, app, ip);
+  const found = key.length <= 128 ? await getAppAndTenantByKey(env.DB, dialect, key) : null;
+  const matches = await secretMatches(secret, found?.app.secretHash ?? DUMMY_HASH);
+  if (!found || !matches) throw new CoreError("auth_failed", "authentication failed: unknown key or wrong secret");
+  return admitApp(found.app, found.tenant, ip);
 }
 
 /** The state checks alone, for dialects that authenticate by token. */
-export async function admitApp(env: Env, app: App, ip: string): Promise<{ app: App; tenant: Tenant }> {
+export function admitApp(app: App, tenant: Tenant, ip: string): { app: App; tenant: Tenant } {
   if (app.blocked) throw new CoreError("app_blocked", "this app is blocked");
   if (!ipAllowed(ip, app.ipAllowlist)) throw new CoreError("ip_not_allowed", `requests from ${ip} are not allowed for this app`);
   if (!app.smsEnabled) throw new CoreError("sms_disabled", "SMS is not enabled for this app");
-  const tenant = await getTenant(env.DB, app.tenantId);
-  if (!tenant) throw new CoreError("auth_failed", "authentication failed");
   return { app, tenant };
 }

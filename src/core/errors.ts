@@ -43,7 +43,7 @@ export class CoreError extends Error {
   constructor(
     readonly code: CoreErrorCode,
     message: string,
-    readonly detail: { retryAfter?: number; field?: string; value?: string } = {},
+    readonly detail: { retryAfter?: number; field?: string; value?: string; reason?: "token_expired" | "token_revoked" } = {},
   ) {
     super(message);
   }

@@ -5,8 +5,8 @@
 import { CoreError } from "./errors";
 import { hmacSha256Hex, sha256Hex } from "./crypto";
 import type { App, Tenant } from "./types";
-import { findToken, insertToken, latestLiveToken } from "../store/tokens";
-import { getAppById } from "../store/apps";
+import { insertToken, latestLiveToken } from "../store/tokens";
+import { getAppAndTenantByToken } from "../store/apps";
 import { admitApp } from "./credentials";
 
 export interface IssuedToken {
@@ -55,10 +55,9 @@ export async function resolveToken(
   now = Date.now(),
 ): Promise<{ app: App; tenant: Tenant; expiresAt: number }> {
   if (token.length < 16 || token.length > 256) throw new CoreError("auth_failed", "invalid token");
-  const row = await findToken(env.DB, await sha256Hex(token));
-  if (!row) throw new CoreError("auth_failed", "invalid token");
-  if (row.expires_at <= now) throw new CoreError("auth_failed", "token expired: request a new one");
-  const app = await getAppById(env.DB, row.app_id);
-  if (!app || app.dialect !== dialect || app.secretVersion !== row.secret_version) throw new CoreError("auth_failed", "token revoked (the secret was reset): request a new one");
-  return { ...(await admitApp(env, app, ip)), expiresAt: row.expires_at };
+  const found = await getAppAndTenantByToken(env.DB, await sha256Hex(token));
+  if (!found || found.app.dialect !== dialect) throw new CoreError("auth_failed", "invalid token");
+  if (found.expiresAt <= now) throw new CoreError("auth_failed", "token expired: request a new one", { reason: "token_expired" });
+  if (found.app.secretVersion !== found.secretVersion) throw new CoreError("auth_failed", "token revoked (the secret was reset): request a new one", { reason: "token_revoked" });
+  return { ...admitApp(found.app, found.tenant, ip), expiresAt: found.expiresAt };
 }

@@ -1,6 +1,41 @@
 // Credentials ("apps"): one per tenant per dialect client. Looked up by the public key the client sends.
 import type { App, Dialect } from "../core/types";
-import { type AppRow, toApp } from "./rows";
+import type { Tenant } from "../core/types";
+import { type AppRow, type TenantRow, toApp, toTenant } from "./rows";
+
+// Authentication reads the app and its tenant in one round trip: tenant columns carry a t_ prefix.
+const TENANT_COLS = [
+  "id", "name", "balance", "price_verification", "price_notification", "price_marketing",
+  "timezone", "webhook_secret", "settings", "created_at", "updated_at",
+] as const;
+const APP_AND_TENANT = `SELECT a.*, ${TENANT_COLS.map((c) => `t.${c} AS t_${c}`).join(", ")} FROM apps a JOIN tenants t ON t.id = a.tenant_id`;
+
+type JoinedRow = AppRow & { [K in (typeof TENANT_COLS)[number] as `t_${K}`]: TenantRow[K] };
+
+const split = (r: JoinedRow): { app: App; tenant: Tenant } => {
+  const t = Object.fromEntries(TENANT_COLS.map((c) => [c, r[`t_${c}`]])) as unknown as TenantRow;
+  return { app: toApp(r), tenant: toTenant(t) };
+};
+
+export async function getAppAndTenantByKey(db: D1Database, dialect: Dialect, key: string): Promise<{ app: App; tenant: Tenant } | null> {
+  const row = await db.prepare(`${APP_AND_TENANT} WHERE a.dialect = ?1 AND a.key = ?2`).bind(dialect, key).first<JoinedRow>();
+  return row ? split(row) : null;
+}
+
+/** A token's app and tenant, with the token's own validity, in one round trip. */
+export async function getAppAndTenantByToken(
+  db: D1Database,
+  tokenHash: string,
+): Promise<{ app: App; tenant: Tenant; expiresAt: number; secretVersion: number } | null> {
+  const row = await db
+    .prepare(
+      `${APP_AND_TENANT.replace("FROM apps a", "FROM tokens k JOIN apps a ON a.id = k.app_id").replace("SELECT a.*", "SELECT a.*, k.expires_at AS k_expires_at, k.secret_version AS k_secret_version")}
+       WHERE k.token_hash = ?1`,
+    )
+    .bind(tokenHash)
+    .first<JoinedRow & { k_expires_at: number; k_secret_version: number }>();
+  return row ? { ...split(row), expiresAt: row.k_expires_at, secretVersion: row.k_secret_version } : null;
+}
 
 export async function getAppByKey(db: D1Database, dialect: Dialect, key: string): Promise<App | null> {
   const row = await db.prepare("SELECT * FROM apps WHERE dialect = ?1 AND key = ?2").bind(dialect, key).first<AppRow>();
@@ -9,12 +44,6 @@ export async function getAppByKey(db: D1Database, dialect: Dialect, key: string)
 
 export async function getAppByProject(db: D1Database, projectId: string): Promise<App | null> {
   const row = await db.prepare("SELECT * FROM apps WHERE dialect = 'huawei' AND project_id = ?1").bind(projectId).first<AppRow>();
-  return row ? toApp(row) : null;
-}
-
-/** By id alone: only for resolving a token whose row already names the app. */
-export async function getAppById(db: D1Database, appId: string): Promise<App | null> {
-  const row = await db.prepare("SELECT * FROM apps WHERE id = ?1").bind(appId).first<AppRow>();
   return row ? toApp(row) : null;
 }
 

@@ -26,7 +26,3 @@ export async function latestLiveToken(db: D1Database, appId: string, secretVersi
     .bind(appId, secretVersion, now)
     .first<TokenRow>();
 }
-
-export async function findToken(db: D1Database, tokenHash: string): Promise<TokenRow | null> {
-  return db.prepare("SELECT * FROM tokens WHERE token_hash = ?1").bind(tokenHash).first<TokenRow>();
-}

@@ -92,12 +92,12 @@ export function paaswErrorResponse(err: PaaswError, detail?: string, status = 20
 }
 
 /**
- * A core refusal. Token refusals all arrive as auth_failed; the token's state is told apart by the
- * core's message (src/core/tokens.ts: "token expired…", "token revoked…") because clients act on it:
- * an expired or revoked token means "fetch a new one", an invalid one means a bug or a forgery.
+ * A core refusal. Token refusals all arrive as auth_failed; an expired or revoked token carries a
+ * detail.reason (src/core/tokens.ts) because clients act on it: it means "fetch a new one", while an
+ * invalid one means a bug or a forgery.
  */
 export function paaswCoreError(err: CoreError): Response {
-  if (err.code === "auth_failed" && /^token (expired|revoked)/.test(err.message)) return paaswErrorResponse(PAASW_OWN.tokenExpired, err.message);
+  if (err.code === "auth_failed" && err.detail.reason !== undefined) return paaswErrorResponse(PAASW_OWN.tokenExpired, err.message);
   return paaswErrorResponse(PAASW_ERRORS[err.code], err.message);
 }
 

@@ -103,11 +103,19 @@ async function startOne(options) {
 }
 
 /** VmRSS of a process in MB, or null if it cannot be read. */
-export function rssMb(pid) {
+export const rssMb = (pid) => memMb(pid)?.rss ?? null;
+
+/**
+ * VmRSS and its parts in MB: anonymous (heaps), file-backed (e.g. SQLite files mapped by D1 and
+ * the Durable Objects, which grow with the data, not with a leak) and shared memory.
+ */
+export function memMb(pid) {
   if (!pid) return null;
   try {
-    const m = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-    return m ? Math.round(Number(m[1]) / 102.4) / 10 : null;
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const kb = (name) => Number(new RegExp(`${name}:\\s+(\\d+)\\s+kB`).exec(status)?.[1] ?? NaN);
+    const mb = (n) => Math.round(n / 102.4) / 10;
+    return { rss: mb(kb("VmRSS")), anon: mb(kb("RssAnon")), file: mb(kb("RssFile")), shmem: mb(kb("RssShmem")) };
   } catch {
     return null;
   }

@@ -17,7 +17,7 @@ export const mobile = () => `139${randomInt(1, 10)}${String(randomInt(0, 1e7)).p
  * Runs autocannon and reduces its result to the figures the table prints. `requests` are
  * autocannon request objects (setupRequest builds each body, so every request is fresh).
  */
-export async function load(url, { requests, connections = CONNECTIONS, duration, amount, headers = {} }) {
+export async function load(url, { requests, connections = CONNECTIONS, duration, amount, overallRate, headers = {} }) {
   if (QUICK) [duration, amount] = [Math.min(duration ?? 2, 2), amount && Math.min(amount, amount > 100 ? 200 : 5)];
   if (amount) connections = Math.min(connections, amount);
   const t0 = performance.now();
@@ -25,6 +25,7 @@ export async function load(url, { requests, connections = CONNECTIONS, duration,
     url,
     connections,
     ...(amount ? { amount } : { duration }),
+    ...(overallRate ? { overallRate } : {}),
     headers: { "content-type": "application/json", ...headers },
     requests,
     timeout: 30,

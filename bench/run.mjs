@@ -4,7 +4,7 @@
 // when a target is missed; non-zero only when the bench itself crashes.
 import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
-import { runtimeLog, SECRETS, startAll } from "./lib/gateway.mjs";
+import { runtimeErrors, runtimeLog, SECRETS, startAll } from "./lib/gateway.mjs";
 import { settle, statusCounts } from "./lib/load.mjs";
 import { measure } from "./lib/runner.mjs";
 import { runSpec } from "./lib/runner.mjs";
@@ -102,6 +102,7 @@ try {
 
   const load1 = loadavg();
   notes.push(`load average (1 min) at start ${load0[0].toFixed(2)}, at end ${load1[0].toFixed(2)}: other work on the machine skews absolute figures`);
+  if (runtimeErrors.count) notes.push(`the runtime logged ${runtimeErrors.count} error lines, first: ${runtimeErrors.first.join(" | ")}`);
   const ts = targets(res);
   const base0 = { insert: res.baseline_insert_ref, const: res.baseline_const };
   console.log(`\nedgesms bench — ${new Date(started).toISOString()} — ${Math.round((Date.now() - started) / 1000)} s\n`);

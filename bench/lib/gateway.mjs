@@ -28,13 +28,22 @@ const VARS = {
 
 /** Keeps the last lines workerd printed, to show when something goes wrong. */
 export const runtimeLog = [];
+/** Error lines the runtime printed (worker console.error, Miniflare's own errors), counted and sampled. */
+export const runtimeErrors = { count: 0, first: [] };
+function keepLine(line) {
+  if (!line.trim()) return;
+  if (/^error:|"level":\s*"error"|\bError\b/.test(line)) {
+    runtimeErrors.count++;
+    if (runtimeErrors.first.length < 3) runtimeErrors.first.push(line.slice(0, 300));
+  }
+  runtimeLog.push(line.slice(0, 400));
+  if (runtimeLog.length > 200) runtimeLog.splice(0, runtimeLog.length - 200);
+}
 function keepStdio(stdout, stderr) {
   for (const s of [stdout, stderr]) {
     s.setEncoding("utf8");
-    s.on("data", (chunk) => {
-      for (const line of chunk.split("\n")) if (line.trim()) runtimeLog.push(line.slice(0, 400));
-      if (runtimeLog.length > 200) runtimeLog.splice(0, runtimeLog.length - 200);
-    });
+    // Structured lines also reach handleStructuredLogs: keep only workerd's own output here.
+    s.on("data", (chunk) => chunk.split("\n").filter((l) => !l.startsWith('{"timestamp"')).forEach(keepLine));
   }
 }
 
@@ -129,6 +138,7 @@ export async function startAll({ inspectorPort } = {}) {
     port: 0,
     log: new Log(LogLevel.WARN),
     handleRuntimeStdio: keepStdio,
+    handleStructuredLogs: ({ level, message }) => keepLine(`${level}: ${message}`),
   };
   const root = sourceTree(tmp);
   const { workerOptions } = unstable_getMiniflareWorkerOptions(join(root, "wrangler.toml"));

@@ -71,7 +71,7 @@ export function targets(res) {
     {
       name: "workerd RSS flat over 60 s (end ≤ start × 1.2 + 20 MB)",
       measured: ran(mem)
-        ? `${mem.rssStartMb} MB → ${mem.rssEndMb} MB (anonymous ${mem.start?.anon} → ${mem.end?.anon} MB, file-backed ${mem.start?.file} → ${mem.end?.file} MB; ${mem.via}, ${mem.rps} req/s)`
+        ? `${mem.rssStartMb} MB → ${mem.rssEndMb} MB (anonymous ${mem.start?.anon} → ${mem.end?.anon} MB = ${mem.anonGrowthKbPerRequest} KB per request, file-backed ${mem.start?.file} → ${mem.end?.file} MB; ${mem.via})`
         : mem?.na ?? "n/a",
       met: ran(mem) ? mem.flat : null,
     },

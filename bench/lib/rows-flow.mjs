@@ -145,6 +145,8 @@ export async function memory(url, db, pid, seed, done, seconds = QUICK ? 10 : 60
     accepted: r.accepted,
     refused: r.refused,
     backlogAtEnd: (counts.queued ?? 0) + (counts.submitted ?? 0),
+    // Growth per accepted request tells a per-message cost from a warm-up plateau.
+    anonGrowthKbPerRequest: start && end && r.accepted ? Math.round(((end.anon - start.anon) * 1024) / r.accepted) : null,
     flat,
     anonFlat,
   };

@@ -4,7 +4,7 @@
 // when a target is missed; non-zero only when the bench itself crashes.
 import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
-import { runtimeErrors, runtimeLog, SECRETS, startAll } from "./lib/gateway.mjs";
+import { cpuSeconds, runtimeErrors, runtimeLog, SECRETS, startAll } from "./lib/gateway.mjs";
 import { settle, statusCounts } from "./lib/load.mjs";
 import { measure } from "./lib/runner.mjs";
 import { runSpec } from "./lib/runner.mjs";
@@ -95,7 +95,10 @@ try {
   // The machine's load drifts during a run: the baseline is measured again at the end and the
   // ratios use the mean of both runs.
   await settle(db, seed.tenant, 15_000);
+  const busy0 = cpuSeconds(edge.pid);
   add("baseline_insert_end", "baseline POST /insert (again, at the end)", null, await measure(base.url, insertEp, { duration: 5 }));
+  res.baseline_insert_end.edgesmsCpuSeconds = Math.round((cpuSeconds(edge.pid) - busy0) * 100) / 100;
+  notes.push(`while the baseline ran again, the (idle) edgesms workerd used ${res.baseline_insert_end.edgesmsCpuSeconds} s of CPU in 5 s`);
   const [i0, i1] = [res.baseline_insert, res.baseline_insert_end];
   const mean = (k) => Math.round(((i0[k] + i1[k]) / 2) * 10) / 10;
   res.baseline_insert_ref = { rps: Math.round((i0.rps + i1.rps) / 2), p50: mean("p50"), p99: mean("p99") };

@@ -111,6 +111,17 @@ async function startOne(options) {
   return { mf, url: url.toString().replace(/\/$/, ""), pid: pids[0] ?? null };
 }
 
+/** CPU seconds (user + system) a process has used so far, or null. */
+export function cpuSeconds(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
 /** VmRSS of a process in MB, or null if it cannot be read. */
 export const rssMb = (pid) => memMb(pid)?.rss ?? null;
 

@@ -5,9 +5,8 @@
 import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { cpuSeconds, runtimeErrors, runtimeLog, SECRETS, startAll } from "./lib/gateway.mjs";
-import { settle, statusCounts } from "./lib/load.mjs";
-import { measure } from "./lib/runner.mjs";
-import { runSpec } from "./lib/runner.mjs";
+import { QUICK, settle, statusCounts } from "./lib/load.mjs";
+import { measure, runSpec } from "./lib/runner.mjs";
 import { seed as seedTenant } from "./lib/seed.mjs";
 import { SEND_ROWS } from "./lib/rows-send.mjs";
 import { codesRoundTrip, endToEnd, memory } from "./lib/rows-flow.mjs";
@@ -112,8 +111,11 @@ try {
   console.log(table(rows, base0));
   console.log(`\nTargets (reported, not asserted):\n${targetLines(ts)}`);
   if (notes.length) console.log(`\nNotes:\n${notes.map((n) => `- ${n}`).join("\n")}`);
-  writeResults(RESULTS, { rows, res, ts, started, notes, migrations: gw.migrations });
-  console.log(`\nwrote ${RESULTS}`);
+  if (QUICK) console.log("\nquick run: bench/results.json left as it was");
+  else {
+    writeResults(RESULTS, { rows, res, ts, started, notes, migrations: gw.migrations });
+    console.log(`\nwrote ${RESULTS}`);
+  }
 } catch (e) {
   console.error(`bench crashed: ${e.stack ?? e}`);
   console.error(`last workerd output:\n${runtimeLog.slice(-30).join("\n")}`);

@@ -102,10 +102,11 @@ const workerdChildren = () => {
   return out;
 };
 
-/** Starts one Miniflare and finds the workerd process it spawned. */
-async function startOne(options) {
+/** Starts one Miniflare (remembered in `started` for teardown) and finds the workerd it spawned. */
+async function startOne(started, options) {
   const before = workerdChildren();
   const mf = new Miniflare(options);
+  started.push(mf);
   const url = await mf.ready;
   const pids = [...workerdChildren()].filter((p) => !before.has(p));
   return { mf, url: url.toString().replace(/\/$/, ""), pid: pids[0] ?? null };
@@ -144,6 +145,11 @@ export function memMb(pid) {
 /** `inspectorPort` opens the V8 inspector of edgesms's workerd (for profiling a row by hand). */
 export async function startAll({ inspectorPort } = {}) {
   const tmp = mkdtempSync(join(tmpdir(), "edgesms-bench-"));
+  const started = [];
+  const close = async () => {
+    await Promise.allSettled(started.map((mf) => mf.dispose()));
+    rmSync(tmp, { recursive: true, force: true });
+  };
   const common = {
     host: "127.0.0.1",
     port: 0,
@@ -151,42 +157,38 @@ export async function startAll({ inspectorPort } = {}) {
     handleRuntimeStdio: keepStdio,
     handleStructuredLogs: ({ level, message }) => keepLine(`${level}: ${message}`),
   };
-  const root = sourceTree(tmp);
-  const { workerOptions } = unstable_getMiniflareWorkerOptions(join(root, "wrangler.toml"));
-  const modules = buildBundle(root, join(tmp, "bundle"));
-  const edge = await startOne({
-    ...common,
-    ...workerOptions,
-    name: "edgesms",
-    modules,
-    modulesRoot: join(tmp, "bundle"),
-    bindings: { ...workerOptions.bindings, ...VARS, ...SECRETS },
-    defaultPersistRoot: join(tmp, "edgesms"),
-    ...(inspectorPort ? { inspectorPort } : {}),
-  });
-  const migrations = await migrate(root, await edge.mf.getD1Database("DB"));
-  const base = await startOne({
-    ...common,
-    name: "baseline",
-    compatibilityDate: workerOptions.compatibilityDate,
-    compatibilityFlags: workerOptions.compatibilityFlags,
-    modules: true,
-    scriptPath: BASELINE,
-    d1Databases: { DB: "baseline" },
-    defaultPersistRoot: join(tmp, "baseline"),
-  });
-  await (await base.mf.getD1Database("DB")).exec(
-    "CREATE TABLE rows (id TEXT PRIMARY KEY, tenant_id TEXT NOT NULL, mobile TEXT NOT NULL, content TEXT NOT NULL, status TEXT NOT NULL, created_at INTEGER NOT NULL);",
-  );
-  const db = await edge.mf.getD1Database("DB");
-  return {
-    edge,
-    base,
-    db,
-    migrations,
-    async close() {
-      await Promise.allSettled([edge.mf.dispose(), base.mf.dispose()]);
-      rmSync(tmp, { recursive: true, force: true });
-    },
-  };
+  try {
+    const root = sourceTree(tmp);
+    const { workerOptions } = unstable_getMiniflareWorkerOptions(join(root, "wrangler.toml"));
+    const modules = buildBundle(root, join(tmp, "bundle"));
+    const edge = await startOne(started, {
+      ...common,
+      ...workerOptions,
+      name: "edgesms",
+      modules,
+      modulesRoot: join(tmp, "bundle"),
+      bindings: { ...workerOptions.bindings, ...VARS, ...SECRETS },
+      defaultPersistRoot: join(tmp, "edgesms"),
+      ...(inspectorPort ? { inspectorPort } : {}),
+    });
+    const db = await edge.mf.getD1Database("DB");
+    const migrations = await migrate(root, db);
+    const base = await startOne(started, {
+      ...common,
+      name: "baseline",
+      compatibilityDate: workerOptions.compatibilityDate,
+      compatibilityFlags: workerOptions.compatibilityFlags,
+      modules: true,
+      scriptPath: BASELINE,
+      d1Databases: { DB: "baseline" },
+      defaultPersistRoot: join(tmp, "baseline"),
+    });
+    await (await base.mf.getD1Database("DB")).exec(
+      "CREATE TABLE rows (id TEXT PRIMARY KEY, tenant_id TEXT NOT NULL, mobile TEXT NOT NULL, content TEXT NOT NULL, status TEXT NOT NULL, created_at INTEGER NOT NULL);",
+    );
+    return { edge, base, db, migrations, close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
 }

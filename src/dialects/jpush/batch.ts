@@ -23,7 +23,9 @@ interface Slot {
 function slotFor(raw: unknown, index: number, prepared: Prepared): Slot {
   const obj = isPlainObject(raw) ? raw : null;
   const shownMobile = obj && (typeof obj.mobile === "string" || typeof obj.mobile === "number") ? String(obj.mobile) : "";
-  const slot: Slot = { mobile: shownMobile, tempPara: obj?.temp_para ?? undefined, draft: new CoreError("invalid_input", "refused"), own: null };
+  // The draft is set on every path below; a dialect-only refusal gets a stand-in CoreError then
+  // (built only for refused recipients: an Error per accepted recipient costs a stack capture each).
+  const slot = { mobile: shownMobile, tempPara: obj?.temp_para ?? undefined, own: null } as Omit<Slot, "draft"> & { draft?: Slot["draft"] };
   try {
     if (!obj) throw refuse("invalidBody", `recipients.${index} must be an object {mobile, temp_para}`);
     if (obj.mobile === undefined || obj.mobile === null || shownMobile.trim() === "") throw refuse("missingMobile", `recipients.${index}.mobile is required`);
@@ -33,11 +35,13 @@ function slotFor(raw: unknown, index: number, prepared: Prepared): Slot {
     const text = renderFor(prepared, r.temp_para);
     slot.draft = { mobile: r.mobile, text, signature: prepared.signature, templateId: prepared.template.id, params: storedParams(r.temp_para) };
   } catch (e) {
-    if (e instanceof JpushRefusal) slot.own = e;
-    else if (e instanceof CoreError) slot.draft = e;
+    if (e instanceof JpushRefusal) {
+      slot.own = e;
+      slot.draft = new CoreError("invalid_input", e.message);
+    } else if (e instanceof CoreError) slot.draft = e;
     else throw e;
   }
-  return slot;
+  return slot as Slot;
 }
 
 export async function postBatch(req: IRequest, env: Env): Promise<Response> {

@@ -9,6 +9,10 @@ import { fileURLToPath } from "node:url";
 import { Log, LogLevel, Miniflare } from "miniflare";
 import { unstable_getMiniflareWorkerOptions, unstable_splitSqlQuery } from "wrangler";
 
+// Offline: no metrics, and no download of the Request.cf object (it would time out on this network).
+process.env.WRANGLER_SEND_METRICS ??= "false";
+process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
+
 const REPO = fileURLToPath(new URL("../..", import.meta.url));
 const BASELINE = fileURLToPath(new URL("./baseline-worker.js", import.meta.url));
 

@@ -41,6 +41,8 @@ export interface PushFormat {
     items: ReportItem[] | ReplyItem[],
     ctx: { env: Env; tenant: Tenant; app: App },
   ): Promise<PushRequest>;
+  /** Most items one push may carry (default 100); 1 for vendors that post one event per request. */
+  maxItems?: number;
   /** Whether the receiver's answer acknowledges the push (default: any 2xx). */
   acknowledged?(status: number, body: string): boolean;
 }

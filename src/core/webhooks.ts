@@ -112,8 +112,9 @@ interface Group {
 async function buildAndStore(env: Env, topic: PushTopic, groups: Group[], now: number): Promise<void> {
   const chunks: Group[] = [];
   for (const g of groups) {
-    for (let i = 0; i < g.items.length; i += PUSH_ITEMS) {
-      chunks.push({ ...g, rowIds: g.rowIds.slice(i, i + PUSH_ITEMS), items: g.items.slice(i, i + PUSH_ITEMS) as ReportItem[] | ReplyItem[] });
+    const size = formatFor(g.app.dialect).maxItems ?? PUSH_ITEMS;
+    for (let i = 0; i < g.items.length; i += size) {
+      chunks.push({ ...g, rowIds: g.rowIds.slice(i, i + size), items: g.items.slice(i, i + size) as ReportItem[] | ReplyItem[] });
     }
   }
   if (chunks.length === 0) return;

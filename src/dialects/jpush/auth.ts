@@ -6,8 +6,11 @@ import { refuse } from "./errors";
 
 const BASIC = /^basic\s+(\S+)$/i;
 
-/** The app and tenant behind the request's Basic credentials, or the documented refusal. */
-export async function jpushAuth(req: Request, env: Env): Promise<{ app: App; tenant: Tenant }> {
+/**
+ * The app and tenant behind the request's Basic credentials, or the documented refusal.
+ * `dialect` "jpush_dev" checks the developer pair devKey:devSecret (GET /v1/accounts/dev).
+ */
+export async function jpushAuth(req: Request, env: Env, dialect: "jpush" | "jpush_dev" = "jpush"): Promise<{ app: App; tenant: Tenant }> {
   const header = req.headers.get("authorization");
   if (!header || header.trim() === "") throw refuse("missingAuth", "send Authorization: Basic base64(appKey:masterSecret)");
   const m = BASIC.exec(header.trim());
@@ -20,5 +23,5 @@ export async function jpushAuth(req: Request, env: Env): Promise<{ app: App; ten
   }
   const colon = decoded.indexOf(":");
   if (colon <= 0) throw refuse("authFailed", "the Basic credentials must be appKey:masterSecret");
-  return authenticate(env, "jpush", decoded.slice(0, colon), decoded.slice(colon + 1), clientIp(req));
+  return authenticate(env, dialect, decoded.slice(0, colon), decoded.slice(colon + 1), clientIp(req));
 }

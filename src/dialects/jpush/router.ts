@@ -3,6 +3,7 @@
 import { dialectRouter, logUnexpected } from "../../http/router";
 import type { RouteDoc } from "../../openapi/registry";
 import { errorResponse, explainError, fail, JPUSH } from "./errors";
+import { AppBalanceResponse, DevBalanceResponse, getAppBalance, getDevBalance } from "./accounts";
 import { postBatch } from "./batch";
 import { postCodes } from "./codes";
 import { postMessages } from "./messages";
@@ -40,6 +41,8 @@ router.post("/v1/voice_codes", postVoiceCodes);
 router.post("/v1/codes/:msg_id/valid", postValid);
 router.post("/v1/messages", postMessages);
 router.post("/v1/messages/batch", postBatch);
+router.get("/v1/accounts/app", getAppBalance);
+router.get("/v1/accounts/dev", getDevBalance);
 
 const AUTH = "jpushBasic";
 const code = (...names: Array<keyof typeof JPUSH>): string => names.map((n) => `${JPUSH[n].code} ${JPUSH[n].text}`).join("; ");
@@ -64,6 +67,25 @@ const TEMPLATE_403 = [
 ] as const;
 
 export const docs: RouteDoc[] = [
+  {
+    method: "get",
+    path: "/v1/accounts/app",
+    tag: "jpush",
+    summary: "This app's balance, as a count of SMS",
+    description: "How many one-segment notification SMS the tenant's balance buys at its notification price.",
+    response: AppBalanceResponse,
+    errors: { ...COMMON, "403": code("noSmsAuth", "illegalIp", "appInBlack") },
+    security: AUTH,
+  },
+  {
+    method: "get",
+    path: "/v1/accounts/dev",
+    tag: "jpush",
+    summary: "The developer account's balance (Basic devKey:devSecret), as a count of SMS",
+    response: DevBalanceResponse,
+    errors: { ...COMMON, "403": code("noSmsAuth", "illegalIp", "appInBlack") },
+    security: AUTH,
+  },
   {
     method: "post",
     path: "/v1/codes",

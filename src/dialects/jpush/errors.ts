@@ -51,8 +51,13 @@ export const JPUSH = {
   invalidCodeType: e(403, 50039, "invalid code type"),
   invalidVoiceLang: e(403, 50040, "invalid voice language type"),
   invalidTtl: e(403, 50041, "invalid ttl value"),
+  templateEmpty: e(403, 50042, "template is empty"),
   templateTooLong: e(403, 50043, "template too long"),
+  templateParamInvalid: e(403, 50044, "template parameter invalid"),
+  remarkTooLong: e(403, 50045, "remark too long"),
   signatureNotSet: e(403, 50046, "signature not set"),
+  templateModifyNotAllowed: e(403, 50047, "modify template not allow"),
+  templateSpecialSymbol: e(403, 50052, "template contains special symbol"),
   invalidSignId: e(403, 50102, "invalid sign id"),
 } as const satisfies Record<string, JpushError>;
 

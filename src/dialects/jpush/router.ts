@@ -5,6 +5,7 @@ import type { RouteDoc } from "../../openapi/registry";
 import { errorResponse, explainError, fail, JPUSH } from "./errors";
 import { AppBalanceResponse, DevBalanceResponse, getAppBalance, getDevBalance } from "./accounts";
 import { postBatch } from "./batch";
+import { deleteTemplate, getTemplateView, postTemplate, putTemplate, TemplateRequest, TempIdResponse, TemplateView } from "./template-api";
 import { postCodes } from "./codes";
 import { postMessages } from "./messages";
 import { postValid } from "./valid";
@@ -41,6 +42,10 @@ router.post("/v1/voice_codes", postVoiceCodes);
 router.post("/v1/codes/:msg_id/valid", postValid);
 router.post("/v1/messages", postMessages);
 router.post("/v1/messages/batch", postBatch);
+router.post("/v1/templates", postTemplate);
+router.get("/v1/templates/:temp_id", getTemplateView);
+router.put("/v1/templates/:temp_id", putTemplate);
+router.delete("/v1/templates/:temp_id", deleteTemplate);
 router.get("/v1/accounts/app", getAppBalance);
 router.get("/v1/accounts/dev", getDevBalance);
 
@@ -67,6 +72,28 @@ const TEMPLATE_403 = [
 ] as const;
 
 export const docs: RouteDoc[] = [
+  {
+    method: "post",
+    path: "/v1/templates",
+    tag: "jpush",
+    summary: "Create a template (pending review)",
+    body: TemplateRequest,
+    response: TempIdResponse,
+    errors: { ...COMMON, "403": code("invalidBody", "templateEmpty", "templateTooLong", "templateParamInvalid", "remarkTooLong", "invalidTtl", "templateSpecialSymbol") },
+    security: AUTH,
+  },
+  {
+    method: "put",
+    path: "/v1/templates/{temp_id}",
+    tag: "jpush",
+    summary: "Change a template that is not approved (back to review)",
+    body: TemplateRequest,
+    response: TempIdResponse,
+    errors: { ...COMMON, "403": code("invalidTempId", "templateModifyNotAllowed", "templateEmpty", "templateTooLong", "templateParamInvalid", "remarkTooLong", "invalidTtl") },
+    security: AUTH,
+  },
+  { method: "get", path: "/v1/templates/{temp_id}", tag: "jpush", summary: "A template and its review status", response: TemplateView, errors: { ...COMMON, "403": code("invalidTempId") }, security: AUTH },
+  { method: "delete", path: "/v1/templates/{temp_id}", tag: "jpush", summary: "Delete a template (200, empty body)", errors: { ...COMMON, "403": code("invalidTempId") }, security: AUTH },
   {
     method: "get",
     path: "/v1/accounts/app",

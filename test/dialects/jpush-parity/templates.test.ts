@@ -1,0 +1,89 @@
+// /v1/templates: create pending, read with JPush's status numbers, change only while not approved,
+// delete with an empty 200, every documented template error, tenant isolation.
+import { env, exports } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { reviewTemplate } from "../../../src/core/catalog";
+import { makeCredential, makeTenant } from "../../helpers/fixtures";
+
+async function client() {
+  const tenant = await makeTenant({ balance: 1000 });
+  const cred = await makeCredential(tenant, "jpush");
+  const auth = `Basic ${btoa(`${cred.app.key}:${cred.secret}`)}`;
+  const call = async (method: string, path: string, body?: unknown) => {
+    const res = await exports.default.fetch(`http://gw${path}`, {
+      method,
+      headers: { authorization: auth, "content-type": "application/json" },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    return { status: res.status, text, body: text ? (JSON.parse(text) as Record<string, unknown>) : null };
+  };
+  return { tenant, call };
+}
+
+const errCode = (r: { body: Record<string, unknown> | null }) => (r.body?.error as { code: number } | undefined)?.code;
+
+describe("JPush templates", () => {
+  it("lifecycle: create pending → change → approved (no more changes) → delete", async () => {
+    const { tenant, call } = await client();
+    const created = await call("POST", "/v1/templates", { template: "您的验证码是{{code}}，{{ttl}}分钟内有效", type: 2, remark: "登录" });
+    expect(created.status).toBe(200);
+    expect(created.body).toEqual({ temp_id: expect.any(Number) });
+    const id = created.body!.temp_id as number;
+    expect((await call("GET", `/v1/templates/${id}`)).body).toEqual({
+      temp_id: id, template: "您的验证码是{{code}}，{{ttl}}分钟内有效", type: 2, ttl: 300, remark: "登录", status: 0,
+    });
+    expect((await call("PUT", `/v1/templates/${id}`, { temp_id: id, template: "验证码{{code}}", type: 1, ttl: 120 })).body).toEqual({ temp_id: id });
+    expect((await call("GET", `/v1/templates/${id}`)).body).toMatchObject({ template: "验证码{{code}}", type: 1, ttl: 120, status: 0 });
+
+    await reviewTemplate(env.DB, tenant.id, id, { status: "approved" }, Date.now());
+    expect((await call("GET", `/v1/templates/${id}`)).body).toMatchObject({ status: 1 });
+    const locked = await call("PUT", `/v1/templates/${id}`, { template: "验证码{{code}}!", type: 1, ttl: 60 });
+    expect([locked.status, errCode(locked)]).toEqual([403, 50047]);
+
+    const del = await call("DELETE", `/v1/templates/${id}`);
+    expect(del.status).toBe(200);
+    expect(del.text).toBe("");
+    expect(errCode(await call("GET", `/v1/templates/${id}`))).toBe(50013);
+  });
+
+  it("a rejected template may change and goes back to review", async () => {
+    const { tenant, call } = await client();
+    const id = (await call("POST", "/v1/templates", { template: "促销{{x}}", type: 3 })).body!.temp_id as number;
+    await reviewTemplate(env.DB, tenant.id, id, { status: "rejected", note: "too vague" }, Date.now());
+    expect((await call("GET", `/v1/templates/${id}`)).body).toMatchObject({ status: 2 });
+    expect((await call("PUT", `/v1/templates/${id}`, { template: "双十一{{x}}折，回TD退订", type: 3 })).status).toBe(200);
+    expect((await call("GET", `/v1/templates/${id}`)).body).toMatchObject({ status: 0, type: 3 });
+  });
+
+  it.each([
+    [{ type: 2 }, 50042],
+    [{ template: "  ", type: 2 }, 50042],
+    [{ template: "长".repeat(351), type: 2 }, 50043],
+    [{ template: "验证码{{code}}{{name}}", type: 1, ttl: 60 }, 50044],
+    [{ template: "验证码{{token}}", type: 1, ttl: 60 }, 50044],
+    [{ template: "通知{{bad", type: 2 }, 50044],
+    [{ template: "通知{{x}}", type: 2, remark: "r".repeat(101) }, 50045],
+    [{ template: "验证码{{code}}", type: 1 }, 50041],
+    [{ template: "验证码{{code}}", type: 1, ttl: 0 }, 50041],
+    [{ template: "验证码{{code}}", type: 1, ttl: 86401 }, 50041],
+    [{ template: "【别家】通知{{x}}", type: 2 }, 50052],
+    [{ template: "通知{{x}}", type: 4 }, 50007],
+  ])("refuses %j with %i", async (body, code) => {
+    const { call } = await client();
+    const res = await call("POST", "/v1/templates", body);
+    expect(res.status).toBe(403);
+    expect(errCode(res)).toBe(code);
+  });
+
+  it("another tenant's template is an invalid temp_id everywhere", async () => {
+    const a = await client();
+    const b = await client();
+    const id = (await a.call("POST", "/v1/templates", { template: "通知{{x}}", type: 2 })).body!.temp_id as number;
+    for (const [method, body] of [["GET"], ["PUT", { template: "通知{{y}}", type: 2 }], ["DELETE"]] as const) {
+      const res = await b.call(method, `/v1/templates/${id}`, body);
+      expect([res.status, errCode(res)]).toEqual([403, 50013]);
+    }
+    expect((await a.call("GET", `/v1/templates/${id}`)).status).toBe(200);
+  });
+});

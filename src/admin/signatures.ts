@@ -71,6 +71,6 @@ export const reviewSignatureRoute = adminRoute(
     const { id, sid } = parseParams(req, SignatureParams);
     await requireTenant(env, id);
     const body = await parseBody(req, ReviewBody);
-    return json(signatureView(await reviewSignature(env.DB, id, sid, body, Date.now())));
+    return json(signatureView(await reviewSignature(env, id, sid, body, Date.now())));
   },
 );

@@ -70,6 +70,6 @@ export const reviewTemplateRoute = adminRoute(
     const { id, tid } = parseParams(req, TemplateParams);
     await requireTenant(env, id);
     const body = await parseBody(req, ReviewBody);
-    return json(view(await reviewTemplate(env.DB, id, tid, body, Date.now())));
+    return json(view(await reviewTemplate(env, id, tid, body, Date.now())));
   },
 );

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { CoreError } from "./errors";
 import { templateParams } from "./content";
 import { randomHex } from "./crypto";
+import { enqueuePushes, reviewPushes } from "./webhooks";
 import type { Kind } from "./types";
 import * as store from "../store/catalog";
 import type { ReviewStatus, Signature, Template } from "../store/catalog";
@@ -99,20 +100,25 @@ export async function changeSignature(db: D1Database, tenantId: string, id: numb
   return (await store.getSignature(db, tenantId, id))!;
 }
 
-/** The operator's (or a vendor callback's) verdict on a signature. */
-export async function reviewSignature(
-  db: D1Database,
-  tenantId: string,
-  id: number,
-  verdict: { status: "approved" | "rejected"; note?: string | null },
-  now: number,
-): Promise<Signature> {
-  if (!(await store.reviewSignature(db, tenantId, id, verdict.status, verdict.note ?? null, now))) {
-    throw new CoreError("signature_not_found", `signature ${id} does not exist`);
-  }
-  const sig = (await store.getSignature(db, tenantId, id))!;
-  // Hook point: the JPush issue pushes its SMS_SIGN callback (review result) from here.
-  return sig;
+export type Verdict = { status: "approved" | "rejected"; note?: string | null };
+
+/**
+ * The operator's verdict on a signature or template, with the pushes that tell the tenant's apps
+ * of it (JPush's SMS_SIGN / SMS_TEMPLATE) committed in the same batch.
+ */
+async function review(env: Env, tenantId: string, subject: "signature" | "template", id: number, verdict: Verdict, now: number): Promise<boolean> {
+  const exists = subject === "signature" ? await store.getSignature(env.DB, tenantId, id) : await store.getTemplate(env.DB, tenantId, id);
+  if (!exists) return false;
+  const note = verdict.note ?? null;
+  const pushes = await reviewPushes(env, tenantId, { subject, id, status: verdict.status, note, reviewedAt: now });
+  const changed = await (subject === "signature" ? store.reviewSignature : store.reviewTemplate)(env.DB, tenantId, id, verdict.status, note, now, pushes.statements);
+  if (changed) await enqueuePushes(env, pushes.ids);
+  return changed;
+}
+
+export async function reviewSignature(env: Env, tenantId: string, id: number, verdict: Verdict, now: number): Promise<Signature> {
+  if (!(await review(env, tenantId, "signature", id, verdict, now))) throw new CoreError("signature_not_found", `signature ${id} does not exist`);
+  return (await store.getSignature(env.DB, tenantId, id))!;
 }
 
 export async function removeSignature(db: D1Database, tenantId: string, id: number, now: number): Promise<void> {
@@ -182,20 +188,9 @@ export async function changeTemplate(db: D1Database, tenantId: string, id: numbe
   return (await store.getTemplate(db, tenantId, id))!;
 }
 
-/** The operator's (or a vendor callback's) verdict on a template. */
-export async function reviewTemplate(
-  db: D1Database,
-  tenantId: string,
-  id: number,
-  verdict: { status: "approved" | "rejected"; note?: string | null },
-  now: number,
-): Promise<Template> {
-  if (!(await store.reviewTemplate(db, tenantId, id, verdict.status, verdict.note ?? null, now))) {
-    throw new CoreError("template_not_found", `template ${id} does not exist`);
-  }
-  const t = (await store.getTemplate(db, tenantId, id))!;
-  // Hook point: the JPush issue pushes its SMS_TEMPLATE callback (review result) from here.
-  return t;
+export async function reviewTemplate(env: Env, tenantId: string, id: number, verdict: Verdict, now: number): Promise<Template> {
+  if (!(await review(env, tenantId, "template", id, verdict, now))) throw new CoreError("template_not_found", `template ${id} does not exist`);
+  return (await store.getTemplate(env.DB, tenantId, id))!;
 }
 
 export async function removeTemplate(db: D1Database, tenantId: string, id: number, now: number): Promise<void> {

@@ -2,17 +2,28 @@
 // app's dialect format, the outbound URL guard (no private networks), sending with a timeout, and
 // the retry schedule. Rows are durable before anything is queued, so nothing is lost.
 import type { App, Dialect, Tenant } from "./types";
-import type { PushFormat, PushTopic, ReplyItem, ReportItem } from "./push";
+import type { PushFormat, PushItems, PushTopic, ReplyItem, ReportItem, ReviewItem } from "./push";
 import { hmacSha256Hex } from "./crypto";
 import { newIds } from "./ids";
 import { isIpLiteral, isPrivateAddress } from "./ip";
 import { PUSH_FORMATS } from "../dialects/push-formats";
 import type { InboundRow, ReportRow } from "../store/delivery-reports";
-import { appsAndTenants, insertPushes, loadPushes, recordPushOutcomes, replyAppsOf, type NewPush, type PushOutcomes, type PushRow } from "../store/webhooks";
+import {
+  appsAndTenants,
+  insertPushes,
+  loadPushes,
+  pushStatements,
+  recordPushOutcomes,
+  replyAppsOf,
+  reportAppsOf,
+  type NewPush,
+  type PushOutcomes,
+  type PushRow,
+} from "../store/webhooks";
 
-/** Seconds before the 2nd … 6th attempt; after the 6th failure a push is dead. */
+/** Seconds before the 2nd … 6th attempt; after the 6th failure a push is dead (a format may set its own). */
 export const PUSH_RETRY_DELAYS = [60, 300, 1800, 7200, 43200] as const;
-export const PUSH_MAX_ATTEMPTS = PUSH_RETRY_DELAYS.length + 1;
+const DEFAULT_TOPICS: readonly PushTopic[] = ["reports", "replies"];
 export const PUSH_TIMEOUT_MS = 10_000;
 /** Items per push: several reports travel together, but one request stays small. */
 export const PUSH_ITEMS = 100;
@@ -36,7 +47,12 @@ export const genericFormat: PushFormat = {
               reported_at: r.reportedAt,
             })),
           }
-        : {
+        : topic === "reviews"
+          ? {
+              topic,
+              reviews: (items as ReviewItem[]).map((r) => ({ subject: r.subject, id: r.id, status: r.status, note: r.note, reviewed_at: r.reviewedAt })),
+            }
+          : {
             topic,
             replies: (items as ReplyItem[]).map((r) => ({
               reply_id: r.replyId,
@@ -52,6 +68,7 @@ export const genericFormat: PushFormat = {
 };
 
 export const formatFor = (dialect: Dialect | string | null): PushFormat => PUSH_FORMATS[dialect as Dialect] ?? genericFormat;
+const tells = (app: App, topic: PushTopic): boolean => (formatFor(app.dialect).topics ?? DEFAULT_TOPICS).includes(topic);
 
 const BLOCKED_HOSTS = [/^localhost$/, /\.localhost$/, /\.internal$/, /\.local$/, /^metadata\.google\.internal$/];
 
@@ -106,18 +123,19 @@ interface Group {
   tenant: Tenant;
   url: string;
   rowIds: number[];
-  items: ReportItem[] | ReplyItem[];
+  items: PushItems;
 }
 
-async function buildAndStore(env: Env, topic: PushTopic, groups: Group[], now: number): Promise<void> {
+/** The pushes of these groups, chunked to each format's size, and which row each push carries. */
+async function buildPushes(env: Env, topic: PushTopic, groups: Group[]): Promise<{ pushes: NewPush[]; pairs: Array<[number, string]> }> {
   const chunks: Group[] = [];
   for (const g of groups) {
     const size = formatFor(g.app.dialect).maxItems ?? PUSH_ITEMS;
     for (let i = 0; i < g.items.length; i += size) {
-      chunks.push({ ...g, rowIds: g.rowIds.slice(i, i + size), items: g.items.slice(i, i + size) as ReportItem[] | ReplyItem[] });
+      chunks.push({ ...g, rowIds: g.rowIds.slice(i, i + size), items: g.items.slice(i, i + size) as PushItems });
     }
   }
-  if (chunks.length === 0) return;
+  if (chunks.length === 0) return { pushes: [], pairs: [] };
   const ids = newIds(chunks.length);
   const pushes: NewPush[] = [];
   const pairs: Array<[number, string]> = [];
@@ -138,10 +156,29 @@ async function buildAndStore(env: Env, topic: PushTopic, groups: Group[], now: n
     // A reply pushed to several apps is tied to the first push; any successful one marks it pushed.
     for (const rid of c.rowIds) if (!assigned.has(rid)) (assigned.add(rid), pairs.push([rid, ids[i]!]));
   });
-  const ready = pushes.filter(Boolean);
-  if (ready.length === 0) return;
-  await insertPushes(env.DB, ready, topic === "reports" ? "reports" : "inbound", pairs, now);
-  await enqueuePushes(env, ready.map((p) => p.id));
+  return { pushes: pushes.filter(Boolean), pairs };
+}
+
+async function buildAndStore(env: Env, topic: "reports" | "replies", groups: Group[], now: number): Promise<void> {
+  const { pushes, pairs } = await buildPushes(env, topic, groups);
+  if (pushes.length === 0) return;
+  await insertPushes(env.DB, pushes, { table: topic === "reports" ? "reports" : "inbound", pairs }, now);
+  await enqueuePushes(env, pushes.map((p) => p.id));
+}
+
+/**
+ * The pushes telling a tenant's apps of a review verdict (only dialects whose vendor pushes
+ * reviews, to the app's report URL): statements for the caller's batch, so the verdict and its
+ * pushes commit together, and the ids to enqueue once it has.
+ */
+export async function reviewPushes(env: Env, tenantId: string, review: ReviewItem): Promise<{ statements: D1PreparedStatement[]; ids: string[] }> {
+  const { apps, tenant } = await reportAppsOf(env.DB, tenantId);
+  if (!tenant) return { statements: [], ids: [] };
+  const groups: Group[] = apps
+    .filter((app) => app.reportUrl && tells(app, "reviews"))
+    .map((app) => ({ app, tenant, url: app.reportUrl!, rowIds: [], items: [review] }));
+  const { pushes } = await buildPushes(env, "reviews", groups);
+  return { statements: pushes.length > 0 ? pushStatements(env.DB, pushes, null, review.reviewedAt) : [], ids: pushes.map((p) => p.id) };
 }
 
 export async function enqueuePushes(env: Env, ids: string[], delaySeconds = 0): Promise<void> {
@@ -163,7 +200,7 @@ export async function createReportPushes(env: Env, rows: ReportRow[], now = Date
   for (const r of rows) {
     const app = apps.get(r.app_id);
     const tenant = tenants.get(r.tenant_id);
-    if (!app?.reportUrl || !tenant) continue;
+    if (!app?.reportUrl || !tenant || !tells(app, "reports")) continue;
     const g = groups.get(app.id) ?? { app, tenant, url: app.reportUrl, rowIds: [], items: [] as ReportItem[] };
     g.rowIds.push(r.id);
     (g.items as ReportItem[]).push(toReportItem(r));
@@ -180,7 +217,7 @@ export async function createReplyPushes(env: Env, rows: InboundRow[], now = Date
   for (const app of apps) {
     const tenant = tenants.get(app.tenantId);
     const mine = rows.filter((r) => r.tenant_id === app.tenantId);
-    if (!tenant || !app.replyUrl || mine.length === 0) continue;
+    if (!tenant || !app.replyUrl || mine.length === 0 || !tells(app, "replies")) continue;
     groups.push({ app, tenant, url: app.replyUrl, rowIds: mine.map((r) => r.id), items: mine.map(toReplyItem) });
   }
   await buildAndStore(env, "replies", groups, now);
@@ -240,8 +277,9 @@ export async function sendPushes(env: Env, ids: string[], now = Date.now()): Pro
       const error = await attempt(env, p, now);
       if (error === null) return (outcomes.delivered.push(id), { id, outcome: "delivered" });
       const n = p.attempts + 1;
-      if (n >= PUSH_MAX_ATTEMPTS || error.startsWith("refused URL")) return (outcomes.dead.push({ id, error }), { id, outcome: "dead" });
-      const delaySeconds = PUSH_RETRY_DELAYS[n - 1]!;
+      const delays = formatFor(p.dialect).retryDelays ?? PUSH_RETRY_DELAYS;
+      if (n > delays.length || error.startsWith("refused URL")) return (outcomes.dead.push({ id, error }), { id, outcome: "dead" });
+      const delaySeconds = delays[n - 1]!;
       outcomes.retry.push({ id, error, nextAt: now + delaySeconds * 1000 });
       return { id, outcome: "retry", delaySeconds };
     }),

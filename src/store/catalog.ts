@@ -154,12 +154,23 @@ export async function getSignatureImage(db: D1Database, tenantId: string, id: nu
   return { image, type: r.image_type };
 }
 
-export async function reviewSignature(db: D1Database, tenantId: string, id: number, status: ReviewStatus, note: string | null, now: number): Promise<boolean> {
-  const r = await db
-    .prepare("UPDATE signatures SET status = ?3, review_note = ?4, updated_at = ?5 WHERE tenant_id = ?1 AND id = ?2 AND deleted = 0")
-    .bind(tenantId, id, status, note, now)
-    .run();
-  return r.meta.changes > 0;
+/** The verdict, with `also` (the pushes telling of it) in the same batch. */
+export async function reviewSignature(
+  db: D1Database,
+  tenantId: string,
+  id: number,
+  status: ReviewStatus,
+  note: string | null,
+  now: number,
+  also: D1PreparedStatement[] = [],
+): Promise<boolean> {
+  const [r] = await db.batch([
+    db
+      .prepare("UPDATE signatures SET status = ?3, review_note = ?4, updated_at = ?5 WHERE tenant_id = ?1 AND id = ?2 AND deleted = 0")
+      .bind(tenantId, id, status, note, now),
+    ...also,
+  ]);
+  return r!.meta.changes > 0;
 }
 
 export interface SignaturePatch {
@@ -202,6 +213,27 @@ export async function deleteSignature(db: D1Database, tenantId: string, id: numb
     .run();
   if (r.meta.changes > 0) return "deleted";
   return (await getSignature(db, tenantId, id)) ? "in_use" : "not_found";
+}
+
+/** How many live templates and apps (as their default) of the tenant use a signature. */
+export async function getSignatureUsage(db: D1Database, tenantId: string, id: number): Promise<{ templates: number; apps: number }> {
+  const r = await db
+    .prepare(
+      `SELECT (SELECT COUNT(*) FROM templates WHERE tenant_id = ?1 AND signature_id = ?2 AND deleted = 0) AS templates,
+              (SELECT COUNT(*) FROM apps WHERE tenant_id = ?1 AND default_signature_id = ?2) AS apps`,
+    )
+    .bind(tenantId, id)
+    .first<{ templates: number; apps: number }>();
+  return r!;
+}
+
+/** The id of a live pending signature of the tenant other than `exceptId`, or null. */
+export async function otherPendingSignature(db: D1Database, tenantId: string, exceptId: number | null): Promise<number | null> {
+  const r = await db
+    .prepare("SELECT id FROM signatures WHERE tenant_id = ?1 AND status = 'pending' AND deleted = 0 AND (?2 IS NULL OR id != ?2) LIMIT 1")
+    .bind(tenantId, exceptId)
+    .first<{ id: number }>();
+  return r?.id ?? null;
 }
 
 export async function getTemplate(db: D1Database, tenantId: string, id: number): Promise<Template | null> {
@@ -286,12 +318,23 @@ export async function updateTemplate(db: D1Database, tenantId: string, id: numbe
   return r.meta.changes > 0;
 }
 
-export async function reviewTemplate(db: D1Database, tenantId: string, id: number, status: ReviewStatus, note: string | null, now: number): Promise<boolean> {
-  const r = await db
-    .prepare("UPDATE templates SET status = ?3, review_note = ?4, updated_at = ?5 WHERE tenant_id = ?1 AND id = ?2 AND deleted = 0")
-    .bind(tenantId, id, status, note, now)
-    .run();
-  return r.meta.changes > 0;
+/** The verdict, with `also` (the pushes telling of it) in the same batch. */
+export async function reviewTemplate(
+  db: D1Database,
+  tenantId: string,
+  id: number,
+  status: ReviewStatus,
+  note: string | null,
+  now: number,
+  also: D1PreparedStatement[] = [],
+): Promise<boolean> {
+  const [r] = await db.batch([
+    db
+      .prepare("UPDATE templates SET status = ?3, review_note = ?4, updated_at = ?5 WHERE tenant_id = ?1 AND id = ?2 AND deleted = 0")
+      .bind(tenantId, id, status, note, now),
+    ...also,
+  ]);
+  return r!.meta.changes > 0;
 }
 
 export async function deleteTemplate(db: D1Database, tenantId: string, id: number, now: number): Promise<boolean> {

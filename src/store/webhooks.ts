@@ -1,13 +1,14 @@
 // Outbound pushes (webhook_deliveries): written before they are queued, claimed rows marked with
 // push_id, outcomes per attempt, and the operator-visible dead ones.
 import type { App, Tenant } from "../core/types";
+import type { PushTopic } from "../core/push";
 import { type AppRow, type TenantRow, toApp, toTenant } from "./rows";
 
 export interface NewPush {
   id: string;
   tenantId: string;
   appId: string;
-  topic: "reports" | "replies";
+  topic: PushTopic;
   url: string;
   contentType: string;
   body: string;
@@ -40,11 +41,17 @@ export async function replyAppsOf(db: D1Database, tenantIds: string[]): Promise<
 
 const CHUNK_CHARS = 512 * 1024;
 
+/** Rows handed to pushes: [[rowId, pushId], …] of the reports or inbound table. */
+export interface PushAssignment {
+  table: "reports" | "inbound";
+  pairs: Array<[number, string]>;
+}
+
 /**
- * Inserts the pushes and assigns their rows ([[rowId, pushId], …]) in one batch. The assignment
- * skips rows already assigned or pulled, so a row is handed out once.
+ * The statements that insert the pushes and assign their rows, for the caller's batch. The
+ * assignment skips rows already assigned or pulled, so a row is handed out once.
  */
-export async function insertPushes(db: D1Database, pushes: NewPush[], table: "reports" | "inbound", pairs: Array<[number, string]>, now: number): Promise<void> {
+export function pushStatements(db: D1Database, pushes: NewPush[], assign: PushAssignment | null, now: number): D1PreparedStatement[] {
   const stmts: D1PreparedStatement[] = [];
   let rows: string[] = [];
   let size = 0;
@@ -71,8 +78,9 @@ export async function insertPushes(db: D1Database, pushes: NewPush[], table: "re
     size += row.length + 1;
   }
   flush();
+  if (!assign) return stmts;
   // The table name is one of two constants, never caller input.
-  const target = table === "reports" ? "reports" : "inbound";
+  const target = assign.table === "reports" ? "reports" : "inbound";
   stmts.push(
     db
       .prepare(
@@ -80,9 +88,23 @@ export async function insertPushes(db: D1Database, pushes: NewPush[], table: "re
          FROM (SELECT json_extract(value, '$[0]') AS rid, json_extract(value, '$[1]') AS push FROM json_each(?1)) AS j
          WHERE ${target}.id = j.rid AND ${target}.push_id IS NULL AND ${target}.pulled_at IS NULL`,
       )
-      .bind(JSON.stringify(pairs)),
+      .bind(JSON.stringify(assign.pairs)),
   );
-  await db.batch(stmts);
+  return stmts;
+}
+
+export async function insertPushes(db: D1Database, pushes: NewPush[], assign: PushAssignment | null, now: number): Promise<void> {
+  await db.batch(pushStatements(db, pushes, assign, now));
+}
+
+/** Every app of this tenant that has a report URL (where JPush-style review callbacks go). */
+export async function reportAppsOf(db: D1Database, tenantId: string): Promise<{ apps: App[]; tenant: Tenant | null }> {
+  const [a, t] = await db.batch([
+    db.prepare("SELECT * FROM apps WHERE tenant_id = ?1 AND report_url IS NOT NULL ORDER BY id").bind(tenantId),
+    db.prepare("SELECT * FROM tenants WHERE id = ?1").bind(tenantId),
+  ]);
+  const tenantRow = (t!.results as unknown as TenantRow[])[0];
+  return { apps: (a!.results as unknown as AppRow[]).map(toApp), tenant: tenantRow ? toTenant(tenantRow) : null };
 }
 
 export interface PushRow {

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { json } from "../../http/respond";
 import { updateApp } from "../../store/apps";
 import { adminRoute, invalid, parseBody, parseParams, requireTenant } from "../http";
-import { webhookUrlProblem } from "../../core/webhooks";
+import { formatFor, webhookUrlProblem } from "../../core/webhooks";
 import { AppView, appView } from "../views";
 import { AppParams, CallbackUrl, checkOwnSignature, IpAllowlist, KindsInput, requireApp, SignatureIdInput } from "./schemas";
 
@@ -23,12 +23,16 @@ export const updateAppRoute = adminRoute(
   async (req, env) => {
     const { id, appId } = parseParams(req, AppParams);
     await requireTenant(env, id);
-    await requireApp(env, id, appId);
+    const app = await requireApp(env, id, appId);
     const body = await parseBody(req, UpdateAppBody);
     await checkOwnSignature(env, id, body.default_signature_id);
-    // The same guard the pushes apply, so a URL that could never be delivered to is refused up front.
+    // The same guard the pushes apply, so a URL that could never be delivered to is refused up front;
+    // then the dialect's own check where its vendor has one (JPush's echostr handshake).
+    const verify = formatFor(app.dialect).verifyUrl;
     for (const field of ["report_url", "reply_url"] as const) {
-      const problem = body[field] ? webhookUrlProblem(env, body[field]) : null;
+      const url = body[field];
+      if (!url) continue;
+      const problem = webhookUrlProblem(env, url) ?? (verify && url !== app[field === "report_url" ? "reportUrl" : "replyUrl"] ? await verify(env, url) : null);
       if (problem) throw invalid(`${field} is not a deliverable URL`, [{ path: field, message: problem }]);
     }
     await updateApp(

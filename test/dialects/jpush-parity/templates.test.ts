@@ -36,7 +36,7 @@ describe("JPush templates", () => {
     expect((await call("PUT", `/v1/templates/${id}`, { temp_id: id, template: "验证码{{code}}", type: 1, ttl: 120 })).body).toEqual({ temp_id: id });
     expect((await call("GET", `/v1/templates/${id}`)).body).toMatchObject({ template: "验证码{{code}}", type: 1, ttl: 120, status: 0 });
 
-    await reviewTemplate(env.DB, tenant.id, id, { status: "approved" }, Date.now());
+    await reviewTemplate(env, tenant.id, id, { status: "approved" }, Date.now());
     expect((await call("GET", `/v1/templates/${id}`)).body).toMatchObject({ status: 1 });
     const locked = await call("PUT", `/v1/templates/${id}`, { template: "验证码{{code}}!", type: 1, ttl: 60 });
     expect([locked.status, errCode(locked)]).toEqual([403, 50047]);
@@ -50,7 +50,7 @@ describe("JPush templates", () => {
   it("a rejected template may change and goes back to review", async () => {
     const { tenant, call } = await client();
     const id = (await call("POST", "/v1/templates", { template: "促销{{x}}", type: 3 })).body!.temp_id as number;
-    await reviewTemplate(env.DB, tenant.id, id, { status: "rejected", note: "too vague" }, Date.now());
+    await reviewTemplate(env, tenant.id, id, { status: "rejected", note: "too vague" }, Date.now());
     expect((await call("GET", `/v1/templates/${id}`)).body).toMatchObject({ status: 2 });
     expect((await call("PUT", `/v1/templates/${id}`, { template: "双十一{{x}}折，回TD退订", type: 3 })).status).toBe(200);
     expect((await call("GET", `/v1/templates/${id}`)).body).toMatchObject({ status: 0, type: 3 });

@@ -154,9 +154,10 @@ export async function getSignatureImage(db: D1Database, tenantId: string, id: nu
   return { image, type: r.image_type };
 }
 
-/** The verdict, with `also` (the pushes telling of it) in the same batch. */
-export async function reviewSignature(
+/** A review verdict on a signature or template, with `also` (the pushes telling of it) in the same batch. */
+export async function reviewItem(
   db: D1Database,
+  subject: "signature" | "template",
   tenantId: string,
   id: number,
   status: ReviewStatus,
@@ -164,9 +165,11 @@ export async function reviewSignature(
   now: number,
   also: D1PreparedStatement[] = [],
 ): Promise<boolean> {
+  // The table name is one of two constants, never caller input.
+  const table = subject === "signature" ? "signatures" : "templates";
   const [r] = await db.batch([
     db
-      .prepare("UPDATE signatures SET status = ?3, review_note = ?4, updated_at = ?5 WHERE tenant_id = ?1 AND id = ?2 AND deleted = 0")
+      .prepare(`UPDATE ${table} SET status = ?3, review_note = ?4, updated_at = ?5 WHERE tenant_id = ?1 AND id = ?2 AND deleted = 0`)
       .bind(tenantId, id, status, note, now),
     ...also,
   ]);
@@ -318,24 +321,6 @@ export async function updateTemplate(db: D1Database, tenantId: string, id: numbe
   return r.meta.changes > 0;
 }
 
-/** The verdict, with `also` (the pushes telling of it) in the same batch. */
-export async function reviewTemplate(
-  db: D1Database,
-  tenantId: string,
-  id: number,
-  status: ReviewStatus,
-  note: string | null,
-  now: number,
-  also: D1PreparedStatement[] = [],
-): Promise<boolean> {
-  const [r] = await db.batch([
-    db
-      .prepare("UPDATE templates SET status = ?3, review_note = ?4, updated_at = ?5 WHERE tenant_id = ?1 AND id = ?2 AND deleted = 0")
-      .bind(tenantId, id, status, note, now),
-    ...also,
-  ]);
-  return r!.meta.changes > 0;
-}
 
 export async function deleteTemplate(db: D1Database, tenantId: string, id: number, now: number): Promise<boolean> {
   const r = await db

@@ -1,7 +1,7 @@
 // Credentials per dialect: their formats (as the vendors' own clients expect them), creation,
 // rotation and authentication. Secrets are stored as SHA-256 hashes and compared in constant time.
 import { CoreError } from "./errors";
-import { encryptSecret, randomAlnum, randomDigits, randomHex, secretMatches, sha256Hex } from "./crypto";
+import { encryptSecret, randomAlnum, randomDigits, randomHex, secretMatches, secretsKey, sha256Hex } from "./crypto";
 import { ipAllowed } from "./ip";
 import type { App, Dialect, Tenant } from "./types";
 import { getAppAndTenantByKey, insertApp, rotateAppSecret } from "../store/apps";
@@ -48,7 +48,7 @@ export async function createCredential(
     key,
     projectId,
     secretHash: await sha256Hex(secret),
-    secretEnc: f.recoverable ? await encryptSecret(env.SECRETS_KEY, secret) : null,
+    secretEnc: f.recoverable ? await encryptSecret(secretsKey(env), secret) : null,
     name: opts.name ?? "",
     kinds: opts.kinds ?? "verification,notification,marketing",
     defaultSignatureId: opts.defaultSignatureId ?? null,
@@ -66,7 +66,7 @@ export async function rotateCredential(env: Env, app: App, now: number): Promise
     app.tenantId,
     app.id,
     await sha256Hex(secret),
-    f.recoverable ? await encryptSecret(env.SECRETS_KEY, secret) : null,
+    f.recoverable ? await encryptSecret(secretsKey(env), secret) : null,
     now,
   );
   return ok ? secret : null;

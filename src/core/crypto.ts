@@ -73,6 +73,16 @@ export function randomDigits(digits: number): string {
   return out;
 }
 
+/**
+ * SECRETS_KEY, refused (a server fault, logged, never on the wire) when unset or shorter than 32
+ * characters: an absent key must never quietly become a known constant that encrypts and signs.
+ */
+export function secretsKey(env: Env): string {
+  const key = env.SECRETS_KEY;
+  if (typeof key !== "string" || key.trim().length < 32) throw new Error("SECRETS_KEY is unset or shorter than 32 characters");
+  return key;
+}
+
 async function aesKey(secretsKey: string): Promise<CryptoKey> {
   // SECRETS_KEY is 32 bytes of base64; derive through SHA-256 so any length still yields an AES-256 key.
   const raw = await crypto.subtle.digest("SHA-256", enc.encode(`edgesms-aes:${secretsKey}`));

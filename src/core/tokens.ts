@@ -3,7 +3,7 @@
 // a client asking again inside the validity gets the very same token back (paasw's rule) without
 // the gateway ever storing it. Rotating the app's secret bumps its version and kills old tokens.
 import { CoreError } from "./errors";
-import { hmacSha256Hex, sha256Hex } from "./crypto";
+import { hmacSha256Hex, secretsKey, sha256Hex } from "./crypto";
 import type { App, Tenant } from "./types";
 import { insertToken, latestLiveToken } from "../store/tokens";
 import { getAppAndTenantByToken } from "../store/apps";
@@ -20,7 +20,7 @@ const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 /** 64 characters of [A-Za-z0-9] from two HMAC-SHA256 digests (~380 bits, unguessable without SECRETS_KEY). */
 async function deriveToken(env: Env, app: App, issuedAt: number): Promise<string> {
   const seed = `${app.id}|${app.secretVersion}|${issuedAt}`;
-  const hex = (await hmacSha256Hex(env.SECRETS_KEY, `token:a:${seed}`)) + (await hmacSha256Hex(env.SECRETS_KEY, `token:b:${seed}`));
+  const hex = (await hmacSha256Hex(secretsKey(env), `token:a:${seed}`)) + (await hmacSha256Hex(secretsKey(env), `token:b:${seed}`));
   let out = "";
   for (let i = 0; i < 64; i++) out += ALNUM[parseInt(hex.slice(i * 2, i * 2 + 2), 16) % 62];
   return out;

@@ -1,7 +1,7 @@
 // Owns verification codes as the domain sees them: generation, the keyed hash that MobileGuard
 // holds (the plain code is never stored outside the message text), and validation by message id.
 import { CoreError } from "./errors";
-import { hmacSha256Hex, randomBytes } from "./crypto";
+import { hmacSha256Hex, randomBytes, secretsKey } from "./crypto";
 import { guardName } from "../guard/mobile-guard";
 import { getMessage } from "../store/messages";
 
@@ -51,7 +51,7 @@ export async function issueCode(
   opts: { code?: string; length?: number; ttlSeconds: number; now: number },
 ): Promise<IssuedCode> {
   const code = opts.code ?? generateCode(opts.length ?? DEFAULT_CODE_LENGTH);
-  const hash = await codeHash(env.SECRETS_KEY, tenantId, mobile, code);
+  const hash = await codeHash(secretsKey(env), tenantId, mobile, code);
   return { code, held: { hash, expiresAt: opts.now + opts.ttlSeconds * 1000 } };
 }
 
@@ -62,7 +62,7 @@ export async function issueCode(
 export async function validateCode(env: Env, tenantId: string, messageId: string, code: string, now: number): Promise<void> {
   const msg = /^\d{1,24}$/.test(messageId) ? await getMessage(env.DB, tenantId, messageId) : null;
   if (!msg || msg.kind !== "verification") throw new CoreError("not_found", `msg_id ${messageId.slice(0, 40)} is not a verification code of this app's account`);
-  const hash = await codeHash(env.SECRETS_KEY, tenantId, msg.mobile, code);
+  const hash = await codeHash(secretsKey(env), tenantId, msg.mobile, code);
   const outcome = await env.MOBILE_GUARD.getByName(guardName(tenantId, msg.mobile)).verify(messageId, hash, now);
   switch (outcome) {
     case "ok":

@@ -5,7 +5,7 @@
 // accepted only after it echoes an 8-character `echostr`. Signing needs the masterSecret itself:
 // it is kept AES-GCM encrypted (apps.secret_enc).
 import type { PushFormat, PushTopic, ReplyItem, ReportItem, ReviewItem } from "../../core/push";
-import { decryptSecret, randomAlnum, randomBytes, sha1Hex } from "../../core/crypto";
+import { decryptSecret, randomAlnum, randomBytes, secretsKey, sha1Hex } from "../../core/crypto";
 import { isChinaMobile, nationalNumber } from "../../core/phone";
 
 /** Our delivery codes (paasw's list) → JPush's SMS_REPORT status. */
@@ -78,7 +78,7 @@ export const jpushPushFormat: PushFormat = {
     const { type, data } = event(topic, items[0]!);
     const n = nonce();
     const timestamp = String(Date.now());
-    const signature = await callbackSignature(app.key, await decryptSecret(env.SECRETS_KEY, app.secretEnc), n, timestamp);
+    const signature = await callbackSignature(app.key, await decryptSecret(secretsKey(env), app.secretEnc), n, timestamp);
     const body = new URLSearchParams({
       nonce: n,
       signature,

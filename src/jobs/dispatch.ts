@@ -12,6 +12,12 @@ export const DISPATCH_MAX_ATTEMPTS = 6;
 /** 2, 4, 8, 16, 32 s: a flaky carrier is retried soon, a broken one does not hold messages long. */
 export const dispatchBackoff = (attempts: number): number => Math.min(2 ** Math.max(attempts - 1, 0) * 2, 300);
 
+/**
+ * How long a claim (submitted, no carrier reference yet) belongs to the run that made it: longer
+ * than any carrier submit may take, so a duplicate queue message never submits alongside it.
+ */
+export const CLAIM_LEASE_MS = 60_000;
+
 const toOutbound = (r: ClaimedRow): OutboundMessage => ({
   id: r.id,
   tenantId: r.tenant_id,
@@ -42,19 +48,22 @@ export async function handleDispatch(batch: MessageBatch<unknown>, env: Env): Pr
   if (jobs.length === 0) return;
 
   try {
-    const transient = await dispatchIds(env, [...new Set(jobs.flatMap((j) => j.ids))], now);
+    const { transient, inFlight } = await dispatchIds(env, [...new Set(jobs.flatMap((j) => j.ids))], now);
     const finalIds: string[] = [];
     for (const { msg, ids } of jobs) {
       const failed = ids.filter((id) => transient.has(id));
-      if (failed.length === 0) msg.ack();
+      if (failed.length === 0 && !ids.some((id) => inFlight.has(id))) msg.ack();
       else if (msg.attempts >= DISPATCH_MAX_ATTEMPTS) finalIds.push(...failed);
     }
     // The last attempt: failed + refund + report now; the retry below hands the body to the DLQ.
     if (finalIds.length > 0) await finishUnsent(env, "fail", finalIds, `carrier unavailable after ${DISPATCH_MAX_ATTEMPTS} attempts: ${[...transient.values()][0]}`, now);
     for (const { msg, ids } of jobs) {
-      if (!ids.some((id) => transient.has(id))) continue;
+      const failed = ids.some((id) => transient.has(id));
+      // Another run's claim is looked at again once its lease is over (then it is a leftover if that run died).
+      const waiting = ids.some((id) => inFlight.has(id));
+      if (!failed && !waiting) continue;
       if (msg.attempts >= DISPATCH_MAX_ATTEMPTS) msg.retry();
-      else msg.retry({ delaySeconds: dispatchBackoff(msg.attempts) });
+      else msg.retry({ delaySeconds: Math.max(failed ? dispatchBackoff(msg.attempts) : 0, waiting ? CLAIM_LEASE_MS / 1000 : 0) });
     }
   } catch (e) {
     console.error(JSON.stringify({ level: "error", event: "dispatch_failed", count: jobs.length, error: String(e) }));
@@ -64,14 +73,16 @@ export async function handleDispatch(batch: MessageBatch<unknown>, env: Env): Pr
 
 /**
  * Claims, submits and records; returns the ids that failed transiently (with the reason), already
- * put back to queued. Ids not claimable (already submitted with a reference, cancelled, final) are skipped.
+ * put back to queued, and those another run is submitting now. Ids not claimable (already submitted
+ * with a reference, cancelled, final) are skipped.
  */
-async function dispatchIds(env: Env, ids: string[], now: number): Promise<Map<string, string>> {
+async function dispatchIds(env: Env, ids: string[], now: number): Promise<{ transient: Map<string, string>; inFlight: Set<string> }> {
   const carrier = carrierFor(env);
-  const [leftovers, claimed] = await env.DB.batch<ClaimedRow>(claimStatements(env.DB, JSON.stringify(ids), carrier.name, now));
+  const [busy, leftovers, claimed] = await env.DB.batch<ClaimedRow>(claimStatements(env.DB, JSON.stringify(ids), carrier.name, now, now - CLAIM_LEASE_MS));
+  const inFlight = new Set(busy!.results.map((r) => r.id));
   const rows = [...leftovers!.results, ...claimed!.results];
   const transient = new Map<string, string>();
-  if (rows.length === 0) return transient;
+  if (rows.length === 0) return { transient, inFlight };
 
   let results: SubmitResult[];
   try {
@@ -94,5 +105,5 @@ async function dispatchIds(env: Env, ids: string[], now: number): Promise<Map<st
   if (transient.size > 0) stmts.push(requeueStatement(env.DB, JSON.stringify([...transient.keys()]), now));
   if (stmts.length > 0) await env.DB.batch(stmts);
   await finishUnsent(env, "reject", rejected, rejectReason, now);
-  return transient;
+  return { transient, inFlight };
 }

@@ -15,8 +15,9 @@ export async function releaseDue(db: D1Database, now: number, limit: number): Pr
 
 /**
  * Messages stuck before the carrier: queued since before `before` (a lost enqueue), or claimed
- * without a carrier reference since then (a crashed consumer). Touched, so each is re-enqueued
- * once per sweep, not on every minute.
+ * without a carrier reference since then (a crashed consumer, long past the claim lease: put back
+ * to queued, so the next claim is the ordinary one). Touched, so each is re-enqueued once per
+ * sweep, not on every minute.
  */
 export async function touchStuck(db: D1Database, before: number, now: number, limit: number): Promise<string[]> {
   const [queued, claimed] = await db.batch<{ id: string }>([
@@ -29,7 +30,7 @@ export async function touchStuck(db: D1Database, before: number, now: number, li
       .bind(before, now, limit),
     db
       .prepare(
-        `UPDATE messages SET updated_at = ?2, submitted_at = ?2
+        `UPDATE messages SET status = 'queued', updated_at = ?2
          WHERE id IN (SELECT id FROM messages WHERE status = 'submitted' AND submitted_at < ?1 AND carrier_ref IS NULL LIMIT ?3)
            AND status = 'submitted' AND carrier_ref IS NULL RETURNING id`,
       )

@@ -94,18 +94,26 @@ export interface ClaimedRow {
 const CLAIM_COLUMNS = "id, tenant_id, mobile, content, channel, segments, attempts";
 
 /**
- * [leftovers, claimed]: rows a crashed run claimed but never got a carrier reference for (resubmitted
- * under the same idempotency key), then the guarded queued → submitted claim. One db.batch.
+ * [in flight, leftovers, claimed], one db.batch: rows another run claimed within the lease and may
+ * be submitting right now (left alone: it was read before the claims below), rows a crashed run
+ * claimed before the lease and never got a carrier reference for (resubmitted under the same
+ * idempotency key), then the guarded queued → submitted claim.
  */
-export function claimStatements(db: D1Database, idsJson: string, carrier: string, now: number): D1PreparedStatement[] {
+export function claimStatements(db: D1Database, idsJson: string, carrier: string, now: number, leaseBefore: number): D1PreparedStatement[] {
   return [
     db
       .prepare(
+        `SELECT id FROM messages
+         WHERE id IN (SELECT value FROM json_each(?1)) AND status = 'submitted' AND carrier_ref IS NULL AND submitted_at >= ?2`,
+      )
+      .bind(idsJson, leaseBefore),
+    db
+      .prepare(
         `UPDATE messages SET attempts = attempts + 1, carrier = ?2, submitted_at = ?3, updated_at = ?3
-         WHERE id IN (SELECT value FROM json_each(?1)) AND status = 'submitted' AND carrier_ref IS NULL
+         WHERE id IN (SELECT value FROM json_each(?1)) AND status = 'submitted' AND carrier_ref IS NULL AND submitted_at < ?4
          RETURNING ${CLAIM_COLUMNS}`,
       )
-      .bind(idsJson, carrier, now),
+      .bind(idsJson, carrier, now, leaseBefore),
     db
       .prepare(
         `UPDATE messages SET status = 'submitted', attempts = attempts + 1, carrier = ?2, submitted_at = ?3, updated_at = ?3

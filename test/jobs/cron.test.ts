@@ -62,6 +62,18 @@ describe("cron", () => {
     expect((await messagesOf(fresh))[0]!.status).toBe("queued");
   });
 
+  it("a claim left without a carrier reference by a crashed consumer goes back to queued and is delivered once", async () => {
+    const s = await sender();
+    const ids = (await accept(s, [mobile()], { scheduled: true })).items.map((i) => i.messageId);
+    await env.DB.prepare("UPDATE messages SET status = 'submitted', attempts = 1, carrier_ref = NULL, submitted_at = ?1 WHERE id = ?2")
+      .bind(Date.now() - 6 * 60_000, ids[0])
+      .run();
+    await tick();
+    await waitFor(async () => (await messagesOf(ids))[0]!.status === "delivered", 15_000, "crashed claim delivered");
+    expect((await messagesOf(ids))[0]).toMatchObject({ attempts: 2, carrier_ref: `sim-${ids[0]}` });
+    expect(await rows("SELECT message_id FROM simulator_inbox WHERE message_id = ?1", ids[0])).toHaveLength(1);
+  });
+
   it("a message submitted 72 h ago without a report becomes undelivered with code 9 and a report", async () => {
     const s = await sender();
     const ids = (await accept(s, [mobile()], { scheduled: true })).items.map((i) => i.messageId);

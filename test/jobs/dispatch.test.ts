@@ -4,6 +4,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { mobile, money } from "../helpers/fixtures";
 import { messagesOf, queuedIds, rows, runQueue as run, sender, special } from "./support";
+import { CLAIM_LEASE_MS } from "../../src/jobs/dispatch";
 
 const inboxCount = async (ids: string[]) =>
   (await rows("SELECT message_id FROM simulator_inbox WHERE message_id IN (SELECT value FROM json_each(?1))", JSON.stringify(ids))).length;
@@ -43,14 +44,34 @@ describe("dispatch consumer", () => {
     expect((await messagesOf(ids)).map((m) => m.attempts)).toEqual([1, 1]);
     expect(await inboxCount(ids)).toBe(2);
 
-    // A consumer that crashed between the claim and storing the reference:
-    await env.DB.prepare("UPDATE messages SET status = 'submitted', carrier_ref = NULL WHERE id = ?1").bind(ids[0]).run();
+    // A consumer that crashed between the claim and storing the reference, longer ago than the lease:
+    await env.DB.prepare("UPDATE messages SET status = 'submitted', carrier_ref = NULL, submitted_at = ?2 WHERE id = ?1")
+      .bind(ids[0], Date.now() - CLAIM_LEASE_MS - 1000)
+      .run();
     const redo = await run("edgesms-dispatch", [{ id: "q1", attempts: 3, body: { ids } }]);
     expect(redo.explicitAcks).toEqual(["q1"]);
     const [first, second] = await messagesOf(ids);
     expect(first).toMatchObject({ carrier_ref: `sim-${ids[0]}`, attempts: 2 });
     expect(second!.attempts).toBe(1);
     expect(await inboxCount(ids)).toBe(2);
+  });
+
+  it("a claim within its lease belongs to the run submitting it: a duplicate queue message waits out the lease, never submits alongside", async () => {
+    const s = await sender();
+    const ids = await queuedIds(s, [mobile(), mobile()]);
+    // Another run claimed the first one a moment ago and is still talking to the carrier.
+    await env.DB.prepare("UPDATE messages SET status = 'submitted', attempts = 1, submitted_at = ?2 WHERE id = ?1").bind(ids[0], Date.now()).run();
+    const dup = await run("edgesms-dispatch", [{ id: "q1", attempts: 1, body: { ids } }]);
+    expect(dup.explicitAcks).toEqual([]);
+    expect(dup.retryMessages).toEqual([{ msgId: "q1", delaySeconds: CLAIM_LEASE_MS / 1000 }]);
+    const [busy, other] = await messagesOf(ids);
+    expect(busy).toMatchObject({ status: "submitted", attempts: 1, carrier_ref: null });
+    expect(other).toMatchObject({ carrier_ref: `sim-${ids[1]}`, attempts: 1 });
+    expect(await inboxCount(ids)).toBe(1);
+    // Even on its last attempt the duplicate does not fail a message another run owns.
+    const last = await run("edgesms-dispatch", [{ id: "q1", attempts: 6, body: { ids } }]);
+    expect(last.retryMessages).toEqual([{ msgId: "q1" }]);
+    expect((await messagesOf([ids[0]!]))[0]).toMatchObject({ status: "submitted", attempts: 1 });
   });
 
   it("the last attempt fails and refunds the message, hands the body to the DLQ, and the DLQ refunds nothing twice", async () => {

@@ -20,12 +20,19 @@ export interface BatchCancelResult {
 /** Largest id list per call: one batch of at most this many messages is cancelled atomically. */
 export const MAX_CANCEL_IDS = 10_000;
 
+/**
+ * A cancel's statements (guarded scheduled → canceled move, exact refund) for a caller that runs
+ * them inside its own db.batch; results [1] are the canceled rows (id, price).
+ */
+export function cancelInBatch(db: D1Database, tenantId: string, ids: string[], now: number): D1PreparedStatement[] {
+  // The token tags this operation's ledger rows so the balance is credited with exactly them.
+  return cancelStatements(db, tenantId, JSON.stringify([...new Set(ids)]), `cancel:${randomHex(12)}`, now);
+}
+
 async function cancelIds(env: Env, tenantId: string, ids: string[], now: number): Promise<{ results: CancelResult[]; refunded: number }> {
   if (ids.length === 0) return { results: [], refunded: 0 };
   if (ids.length > MAX_CANCEL_IDS) throw new CoreError("too_many_recipients", `at most ${MAX_CANCEL_IDS} messages per cancel`);
-  const idsJson = JSON.stringify([...new Set(ids)]);
-  // The token tags this operation's ledger rows so the balance is credited with exactly them.
-  const res = await env.DB.batch(cancelStatements(env.DB, tenantId, idsJson, `cancel:${randomHex(12)}`, now));
+  const res = await env.DB.batch(cancelInBatch(env.DB, tenantId, ids, now));
   const existing = new Set((res[0]!.results as Array<{ id: string }>).map((r) => r.id));
   const canceledRows = res[1]!.results as unknown as CancelRow[];
   const canceled = new Set(canceledRows.map((r) => r.id));

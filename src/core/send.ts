@@ -8,7 +8,8 @@ import { newIds } from "./ids";
 import { sha256Hex } from "./crypto";
 import { findBlockedWord } from "./blocked-words";
 import { guardName, type AdmitDecision } from "../guard/mobile-guard";
-import { acceptStatements, optedOutAmong, type NewMessage } from "../store/messages";
+import { acceptStatements, isGuardFailure, optedOutAmong, stillScheduledGuard, type NewMessage } from "../store/messages";
+import { cancelInBatch } from "./cancel";
 import { isOverdraft } from "../store/tenants";
 import { enqueueDispatch } from "../jobs/dispatch-queue";
 import type { App, Channel, Kind, Tenant } from "./types";
@@ -40,6 +41,13 @@ export interface AcceptOptions {
   mode: "all" | "each";
   templateId?: number | null;
   now?: number;
+  /**
+   * Replaces a schedule before it fires (src/core/schedule.ts): in the same D1 batch as the new
+   * messages, `messageIds` (its live messages) are canceled and refunded and the batch row keeps
+   * `batchId`. If any of them is no longer scheduled by then, nothing at all is written
+   * (not_cancelable). With no accepted item nothing is written either: the schedule stays as it was.
+   */
+  replace?: { batchId: string; messageIds: string[] };
 }
 
 export type ItemOutcome =
@@ -70,9 +78,10 @@ export async function acceptSend(env: Env, drafts: Array<Draft | CoreError>, opt
   const scheduled = sendAt > now;
   if (!app.kinds.includes(kind)) throw new CoreError("kind_not_allowed", `this app may not send ${kind} messages`);
   if (drafts.length === 0) throw new CoreError("no_recipients", "no recipients");
+  if (opts.replace && !scheduled) throw new CoreError("invalid_input", "a schedule can only be replaced by a later scheduled send", { field: "sendAt" });
 
   const ids = newIds(drafts.length + 1);
-  const batchId = ids[drafts.length]!;
+  const batchId = opts.replace?.batchId ?? ids[drafts.length]!;
   const items: ItemOutcome[] = [];
   const valid: Valid[] = [];
   const fail = (index: number, error: CoreError) => {
@@ -125,23 +134,30 @@ export async function acceptSend(env: Env, drafts: Array<Draft | CoreError>, opt
   }
 
   const tickets = await admitAll(env, tenant, kind, admitted, now);
+  const refused = admitted.find((v) => !tickets.get(v.index)!.ok);
+  if (refused && opts.mode === "all") {
+    // The whole request is refused: the others' slots (and codes) are handed back before answering.
+    await releaseAll(env, tenant, admitted, tickets);
+    throw guardError(tickets.get(refused.index) as Extract<AdmitDecision, { ok: false }>);
+  }
   admitted = admitted.filter((v) => {
     const decision = tickets.get(v.index)!;
     if (decision.ok) return true;
-    try {
-      fail(v.index, guardError(decision));
-    } catch (e) {
-      void releaseAll(env, tenant, admitted, tickets);
-      throw e;
-    }
+    fail(v.index, guardError(decision));
     return false;
   });
 
   const amount = admitted.reduce((sum, v) => sum + v.row.price, 0);
   if (admitted.length > 0) {
     try {
-      await env.DB.batch(
-        acceptStatements(env.DB, {
+      // Replacing: guard, then cancel + refund the old messages, then debit + write the new ones, so
+      // the balance CHECK sees the refund before the debit.
+      const replacing = opts.replace
+        ? [stillScheduledGuard(env.DB, tenant.id, JSON.stringify(opts.replace.messageIds)), ...cancelInBatch(env.DB, tenant.id, opts.replace.messageIds, now)]
+        : [];
+      await env.DB.batch([
+        ...replacing,
+        ...acceptStatements(env.DB, {
           id: batchId,
           tenantId: tenant.id,
           appId: app.id,
@@ -153,10 +169,12 @@ export async function acceptSend(env: Env, drafts: Array<Draft | CoreError>, opt
           amount,
           now,
           messages: admitted.map((v) => v.row),
+          replaces: opts.replace !== undefined,
         }),
-      );
+      ]);
     } catch (e) {
       await releaseAll(env, tenant, admitted, tickets);
+      if (isGuardFailure(e)) throw new CoreError("not_cancelable", "the schedule fired or changed while it was being modified; nothing was changed");
       if (isOverdraft(e)) throw new CoreError("insufficient_balance", "the balance does not cover this send");
       throw e;
     }
@@ -185,7 +203,7 @@ async function admitAll(env: Env, tenant: Tenant, kind: Kind, items: Valid[], no
   const repeat = tenant.settings.repeatWindowSeconds;
   const out = new Map<number, AdmitDecision>();
   const guarded = windows.length > 0 || repeat > 0;
-  await Promise.all(
+  const settled = await Promise.allSettled(
     items.map(async (v) => {
       if (!guarded && !v.code) return out.set(v.index, { ok: true, ticket: "" });
       const stub = env.MOBILE_GUARD.getByName(guardName(tenant.id, v.row.mobile));
@@ -193,6 +211,12 @@ async function admitAll(env: Env, tenant: Tenant, kind: Kind, items: Valid[], no
       out.set(v.index, await stub.admit({ kind, messageId: v.id, code: v.code, now, windows, contentHash, repeatWindowSeconds: repeat }));
     }),
   );
+  const failure = settled.find((r) => r.status === "rejected");
+  if (failure) {
+    // One guard could not answer: nothing is sent, so the slots the others granted go back.
+    await releaseAll(env, tenant, items, out);
+    throw failure.reason;
+  }
   return out;
 }
 

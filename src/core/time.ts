@@ -1,5 +1,5 @@
-// Owns the wall-clock rendering of stored epoch-ms times in a tenant's timezone (paasw's
-// `YYYY-MM-DD HH:mm:ss`); dialects that show local times reuse it.
+// Owns wall-clock times in a tenant's timezone (paasw's and JPush's `YYYY-MM-DD HH:mm:ss`):
+// rendering stored epoch-ms times and parsing the local times clients send.
 
 // One formatter per timezone: building an Intl.DateTimeFormat costs far more than using one, and a
 // pull of 500 reports formats 1000 times. The cache holds only immutable formatters, never request data.
@@ -34,4 +34,27 @@ export function formatLocalDateTime(ms: number, timeZone: string): string {
   const p: Record<string, string> = {};
   for (const part of formatterFor(timeZone).formatToParts(new Date(ms))) p[part.type] = part.value;
   return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`;
+}
+
+/**
+ * Epoch ms of a local `YYYY-MM-DD HH:mm:ss` wall-clock time in `timeZone`, or null when malformed,
+ * not a calendar date, or a time the zone skips (a DST gap). The zone's offsets a day before and a
+ * day after give every candidate instant (no zone changes offset twice within two days); those
+ * that really show this wall time are kept, and a repeated time (clocks going back) takes the earlier.
+ */
+export function parseLocalDateTime(text: string, timeZone: string): number | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/.exec(text.trim());
+  if (!m) return null;
+  const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as [number, number, number, number, number, number];
+  if (y < 1970 || h > 23 || mi > 59 || s > 59) return null;
+  const wall = Date.UTC(y, mo - 1, d, h, mi, s);
+  const check = new Date(wall);
+  if (check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d) return null;
+  const offsetAt = (ms: number): number => {
+    const p = formatLocalDateTime(ms, timeZone).match(/\d+/g)!.map(Number) as [number, number, number, number, number, number];
+    return Date.UTC(p[0], p[1] - 1, p[2], p[3], p[4], p[5]) - ms;
+  };
+  const DAY = 86_400_000;
+  const fits = [wall - offsetAt(wall - DAY), wall - offsetAt(wall + DAY)].filter((t) => t + offsetAt(t) === wall);
+  return fits.length > 0 ? Math.min(...fits) : null;
 }

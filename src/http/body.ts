@@ -14,9 +14,15 @@ export type BodyOutcome =
 
 /** Reads at most `max` bytes; a longer (or longer-declared) body is "too_large" without buffering it all. */
 export async function readText(req: Request, max = MAX_BODY_BYTES): Promise<string | null> {
+  const bytes = await readBytes(req, max);
+  return bytes === null ? null : new TextDecoder().decode(bytes);
+}
+
+/** The body's bytes, or null past `max` (declared or streamed) without buffering it all. */
+export async function readBytes(req: Request, max = MAX_BODY_BYTES): Promise<Uint8Array | null> {
   const declared = Number(req.headers.get("content-length") ?? "0");
   if (declared > max) return null;
-  if (!req.body) return "";
+  if (!req.body) return new Uint8Array(0);
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -36,7 +42,7 @@ export async function readText(req: Request, max = MAX_BODY_BYTES): Promise<stri
     all.set(c, off);
     off += c.byteLength;
   }
-  return new TextDecoder().decode(all);
+  return all;
 }
 
 // A header sent twice reads as "a, b" (Huawei's Java 1.x SMN SDK adds Content-Type twice): the first counts.

@@ -27,6 +27,8 @@ export interface NewBatch {
   amount: number;
   now: number;
   messages: NewMessage[];
+  /** The batch row exists (a schedule being replaced): update it instead of inserting it. */
+  replaces?: boolean;
 }
 
 // D1 caps bound parameters at 100 per statement, so rows travel as one JSON parameter and are
@@ -65,12 +67,19 @@ export function acceptStatements(db: D1Database, b: NewBatch): D1PreparedStateme
     db
       .prepare("INSERT INTO ledger (tenant_id, amount, reason, batch_id, created_at) VALUES (?1, ?2, 'send', ?3, ?4)")
       .bind(b.tenantId, -b.amount, b.id, b.now),
-    db
-      .prepare(
-        `INSERT INTO batches (id, tenant_id, app_id, dialect, kind, template_id, size, amount, send_at, scheduled, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)`,
-      )
-      .bind(b.id, b.tenantId, b.appId, b.dialect, b.kind, b.templateId, b.messages.length, b.amount, b.sendAt, Number(b.scheduled), b.now),
+    b.replaces
+      ? db
+          .prepare(
+            `UPDATE batches SET kind = ?3, template_id = ?4, size = ?5, amount = ?6, send_at = ?7, scheduled = ?8, canceled = 0, updated_at = ?9
+             WHERE tenant_id = ?1 AND id = ?2`,
+          )
+          .bind(b.tenantId, b.id, b.kind, b.templateId, b.messages.length, b.amount, b.sendAt, Number(b.scheduled), b.now)
+      : db
+          .prepare(
+            `INSERT INTO batches (id, tenant_id, app_id, dialect, kind, template_id, size, amount, send_at, scheduled, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)`,
+          )
+          .bind(b.id, b.tenantId, b.appId, b.dialect, b.kind, b.templateId, b.messages.length, b.amount, b.sendAt, Number(b.scheduled), b.now),
   ];
   for (const chunk of messageChunks(b)) {
     stmts.push(
@@ -161,3 +170,46 @@ export async function optedOutAmong(db: D1Database, tenantId: string, mobiles: s
     .all<{ mobile: string }>();
   return new Set(results.map((r) => r.mobile));
 }
+
+export interface BatchRow {
+  id: string;
+  app_id: string;
+  kind: string;
+  template_id: number | null;
+  size: number;
+  send_at: number;
+  scheduled: number;
+  canceled: number;
+}
+
+export async function getBatch(db: D1Database, tenantId: string, batchId: string): Promise<BatchRow | null> {
+  return db
+    .prepare("SELECT id, app_id, kind, template_id, size, send_at, scheduled, canceled FROM batches WHERE tenant_id = ?1 AND id = ?2")
+    .bind(tenantId, batchId)
+    .first<BatchRow>();
+}
+
+/** A batch's messages except the canceled ones, in id (= request) order. */
+export async function liveBatchMessages(db: D1Database, tenantId: string, batchId: string): Promise<Message[]> {
+  const { results } = await db
+    .prepare("SELECT * FROM messages WHERE tenant_id = ?1 AND batch_id = ?2 AND status <> 'canceled' ORDER BY id")
+    .bind(tenantId, batchId)
+    .all<MessageRow>();
+  return results.map(toMessage);
+}
+
+/**
+ * Aborts the db.batch it runs in (through batch_guards' CHECK) when any of `idsJson` is no longer
+ * `scheduled`: the release or a cancel got there first.
+ */
+export function stillScheduledGuard(db: D1Database, tenantId: string, idsJson: string): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO batch_guards (reason) SELECT 'not scheduled' WHERE EXISTS (
+         SELECT 1 FROM messages WHERE tenant_id = ?1 AND id IN (SELECT value FROM json_each(?2)) AND status <> 'scheduled')`,
+    )
+    .bind(tenantId, idsJson);
+}
+
+/** The error D1 raises when a stillScheduledGuard aborted the batch (test this before isOverdraft: both are CHECK failures). */
+export const isGuardFailure = (e: unknown): boolean => e instanceof Error && /batch_guard_failed|batch_guards/i.test(e.message);

@@ -134,6 +134,19 @@ describe("acceptSend", () => {
     expect(res.items[0]!.ok).toBe(true);
   });
 
+  it("a request refused in mode 'all' for one limited mobile gives the others' admissions back before it answers", async () => {
+    const { tenant, app } = await setup(10_000, { limits: { notification: [{ seconds: 60, max: 1 }] } });
+    const [limited, others] = [mobile(), [mobile(), mobile(), mobile()]];
+    await acceptSend(env, [draft(limited)], { tenant, app, kind: "notification", mode: "all" });
+    await expect(acceptSend(env, [...others.map((m) => draft(m)), draft(limited)], { tenant, app, kind: "notification", mode: "all" })).rejects.toMatchObject({
+      code: "rate_limited",
+    });
+    // Each of the others still has its one message a minute: the refused request used none of them.
+    const res = await acceptSend(env, others.map((m) => draft(m)), { tenant, app, kind: "notification", mode: "all" });
+    expect(res.items.every((i) => i.ok)).toBe(true);
+    expect((await money(tenant.id)).balance).toBe(10_000 - 4 * 10);
+  });
+
   it("an app may only send the kinds it is allowed", async () => {
     const tenant = await makeTenant({ balance: 1000 });
     const cred = await makeCredential(tenant, "smsapi", { kinds: "verification" });

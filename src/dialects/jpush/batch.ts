@@ -3,11 +3,13 @@
 // the others are billed and queued together in one atomic batch.
 import type { IRequest } from "itty-router";
 import { CoreError } from "../../core/errors";
-import { acceptSend, type Draft } from "../../core/send";
+import type { z } from "zod";
+import { acceptSend, type AcceptOptions, type Accepted, type Draft } from "../../core/send";
+import type { App, Tenant } from "../../core/types";
 import { isPlainObject } from "../../http/body";
 import { json } from "../../http/respond";
 import { jpushAuth } from "./auth";
-import { itemError, JpushRefusal, refuse } from "./errors";
+import { itemError, JpushRefusal, refuse, type JpushErrorName } from "./errors";
 import { issueRefusal, parseInput, readJsonObject } from "./input";
 import { BatchRecipient, BatchRequest, MAX_RECIPIENTS } from "./schemas";
 import { prepareTemplate, renderFor, storedParams, type Prepared } from "./templates";
@@ -44,24 +46,8 @@ function slotFor(raw: unknown, index: number, prepared: Prepared): Slot {
   return slot as Slot;
 }
 
-export async function postBatch(req: IRequest, env: Env): Promise<Response> {
-  const { app, tenant } = await jpushAuth(req, env);
-  const input = parseInput(BatchRequest, await readJsonObject(req), [
-    ["temp_id", "missingTempId"],
-    ["recipients", "recipientsEmpty"],
-  ]);
-  if (input.recipients.length === 0) throw refuse("recipientsEmpty", "recipients must list at least one recipient");
-  if (input.recipients.length > MAX_RECIPIENTS) {
-    throw refuse("tooManyRecipients", `recipients lists ${input.recipients.length}; at most ${MAX_RECIPIENTS} per request`);
-  }
-  const prepared = await prepareTemplate(env, tenant, app, input.temp_id, input.sign_id, "message");
-  const slots = input.recipients.map((r, i) => slotFor(r, i, prepared));
-  const res = await acceptSend(
-    env,
-    slots.map((s) => s.draft),
-    { tenant, app, kind: prepared.template.kind, mode: "each", templateId: prepared.template.id },
-  );
-
+/** Per recipient: its msg_id, or its refusal (which the failure list repeats, as the Java SDK reads it). */
+function outcome(slots: Slot[], res: Accepted): { recipients: Array<Record<string, unknown>>; failures: Array<Record<string, unknown>> } {
   const recipients: Array<Record<string, unknown>> = [];
   const failures: Array<Record<string, unknown>> = [];
   for (const it of res.items) {
@@ -79,6 +65,41 @@ export async function postBatch(req: IRequest, env: Env): Promise<Response> {
     recipients.push(failure);
     failures.push(failure);
   }
+  return { recipients, failures };
+}
+
+/** Accepts a validated batch body (now, or as /v1/schedule/batch asks): the shared path of /v1/messages/batch and /v1/schedule/batch. */
+export async function acceptRecipients(
+  env: Env,
+  who: { app: App; tenant: Tenant },
+  input: z.output<typeof BatchRequest>,
+  extra: Pick<AcceptOptions, "sendAt" | "now" | "replace"> = {},
+) {
+  const { app, tenant } = who;
+  if (input.recipients.length === 0) throw refuse("recipientsEmpty", "recipients must list at least one recipient");
+  if (input.recipients.length > MAX_RECIPIENTS) {
+    throw refuse("tooManyRecipients", `recipients lists ${input.recipients.length}; at most ${MAX_RECIPIENTS} per request`);
+  }
+  const prepared = await prepareTemplate(env, tenant, app, input.temp_id, input.sign_id, "message");
+  const slots = input.recipients.map((r, i) => slotFor(r, i, prepared));
+  const res = await acceptSend(
+    env,
+    slots.map((s) => s.draft),
+    { tenant, app, kind: prepared.template.kind, mode: "each", templateId: prepared.template.id, ...extra },
+  );
+  return { res, ...outcome(slots, res) };
+}
+
+/** temp_id and recipients first, each with the document's "missing" code. */
+export const BATCH_REQUIRED: Array<[string, JpushErrorName]> = [
+  ["temp_id", "missingTempId"],
+  ["recipients", "recipientsEmpty"],
+];
+
+export async function postBatch(req: IRequest, env: Env): Promise<Response> {
+  const who = await jpushAuth(req, env);
+  const input = parseInput(BatchRequest, await readJsonObject(req), BATCH_REQUIRED);
+  const { recipients, failures } = await acceptRecipients(env, who, input);
   return json({
     success_count: recipients.length - failures.length,
     failure_count: failures.length,

@@ -40,6 +40,8 @@ export const JPUSH = {
   unsubscribed: e(403, 50024, "unsubscribed mobile"),
   wrongTemplateType: e(403, 50025, "wrong template type"),
   wrongMsgId: e(403, 50026, "wrong msg_id"),
+  invalidSendTime: e(403, 50027, "invalid send_time"),
+  invalidScheduleId: e(403, 50028, "invalid schedule_id"),
   wrongScheduleStatus: e(403, 50029, "wrong schedule status"),
   recipientsEmpty: e(403, 50030, "recipients is empty"),
   tooManyRecipients: e(403, 50031, "too much recipients"),
@@ -58,7 +60,11 @@ export const JPUSH = {
   signatureNotSet: e(403, 50046, "signature not set"),
   templateModifyNotAllowed: e(403, 50047, "modify template not allow"),
   templateSpecialSymbol: e(403, 50052, "template contains special symbol"),
+  invalidImage: e(403, 50101, "invalid image"),
   invalidSignId: e(403, 50102, "invalid sign id"),
+  signInAudit: e(403, 50103, "other signatures in the audit"),
+  invalidSignature: e(403, 50104, "invalid signature"),
+  signUndeletable: e(403, 50105, "default signature cannot be deleted"),
 } as const satisfies Record<string, JpushError>;
 
 export type JpushErrorName = keyof typeof JPUSH;

@@ -8,7 +8,21 @@ import { postBatch } from "./batch";
 import { deleteTemplate, getTemplateView, postTemplate, putTemplate, TemplateRequest, TempIdResponse, TemplateView } from "./template-api";
 import { postCodes } from "./codes";
 import { postMessages } from "./messages";
+import {
+  deleteScheduleView,
+  getScheduleView,
+  postSchedule,
+  postScheduleBatch,
+  putSchedule,
+  putScheduleBatch,
+  ScheduleBatchRequestDoc,
+  ScheduleBatchResponse,
+  ScheduleIdResponse,
+  ScheduleRequest,
+  ScheduleView,
+} from "./schedule";
 import { postValid } from "./valid";
+import { deleteSign, getSign, postSign, SignForm, SignIdResponse, SignInfo, updateSign } from "./sign-api";
 import { postVoiceCodes } from "./voice-codes";
 import {
   BatchRequestDoc,
@@ -42,10 +56,22 @@ router.post("/v1/voice_codes", postVoiceCodes);
 router.post("/v1/codes/:msg_id/valid", postValid);
 router.post("/v1/messages", postMessages);
 router.post("/v1/messages/batch", postBatch);
+router.post("/v1/schedule", postSchedule);
+router.post("/v1/schedule/batch", postScheduleBatch);
+router.put("/v1/schedule/batch/:schedule_id", putScheduleBatch);
+router.put("/v1/schedule/:schedule_id", putSchedule);
+router.get("/v1/schedule/:schedule_id", getScheduleView);
+router.delete("/v1/schedule/:schedule_id", deleteScheduleView);
 router.post("/v1/templates", postTemplate);
 router.get("/v1/templates/:temp_id", getTemplateView);
 router.put("/v1/templates/:temp_id", putTemplate);
 router.delete("/v1/templates/:temp_id", deleteTemplate);
+router.post("/v1/sign", postSign);
+// The SDKs update with POST; JPush's English document says PUT.
+router.post("/v1/sign/:sign_id", updateSign);
+router.put("/v1/sign/:sign_id", updateSign);
+router.get("/v1/sign/:sign_id", getSign);
+router.delete("/v1/sign/:sign_id", deleteSign);
 router.get("/v1/accounts/app", getAppBalance);
 router.get("/v1/accounts/dev", getDevBalance);
 
@@ -94,6 +120,40 @@ export const docs: RouteDoc[] = [
   },
   { method: "get", path: "/v1/templates/{temp_id}", tag: "jpush", summary: "A template and its review status", response: TemplateView, errors: { ...COMMON, "403": code("invalidTempId") }, security: AUTH },
   { method: "delete", path: "/v1/templates/{temp_id}", tag: "jpush", summary: "Delete a template (200, empty body)", errors: { ...COMMON, "403": code("invalidTempId") }, security: AUTH },
+  {
+    method: "post",
+    path: "/v1/sign",
+    tag: "jpush",
+    summary: "Create a signature (pending review)",
+    description: "multipart/form-data only. Images are checked by their bytes (JPEG, PNG, GIF, BMP); the first is kept for review. Refused while another signature of the tenant is under review (50103).",
+    body: SignForm,
+    contentTypes: ["multipart/form-data"],
+    response: SignIdResponse,
+    errors: { ...COMMON, "403": code("invalidBody", "remarkTooLong", "invalidImage", "signInAudit", "invalidSignature") },
+    security: AUTH,
+  },
+  {
+    method: "post",
+    path: "/v1/sign/{sign_id}",
+    tag: "jpush",
+    summary: "Change a signature (back to review); PUT is accepted too",
+    description: "Fields not sent (type, remark, images) stay as they are.",
+    body: SignForm,
+    contentTypes: ["multipart/form-data"],
+    response: SignIdResponse,
+    errors: { ...COMMON, "403": code("invalidBody", "remarkTooLong", "invalidImage", "invalidSignId", "signInAudit", "invalidSignature") },
+    security: AUTH,
+  },
+  { method: "get", path: "/v1/sign/{sign_id}", tag: "jpush", summary: "A signature and its review status", response: SignInfo, errors: { ...COMMON, "403": code("invalidSignId") }, security: AUTH },
+  {
+    method: "delete",
+    path: "/v1/sign/{sign_id}",
+    tag: "jpush",
+    summary: "Delete a signature (200, empty body)",
+    description: "Refused (50105) while a template or an app's default uses it.",
+    errors: { ...COMMON, "403": code("invalidSignId", "signUndeletable") },
+    security: AUTH,
+  },
   {
     method: "get",
     path: "/v1/accounts/app",
@@ -174,6 +234,71 @@ export const docs: RouteDoc[] = [
     contentTypes: ["application/json", "text/plain"],
     response: BatchResponse,
     errors: { ...COMMON, "400": code("missingAuth", "missingBody", "missingTempId"), "403": code("invalidBody", "noSmsAuth", "noMoney", "recipientsEmpty", "tooManyRecipients", ...TEMPLATE_403) },
+    security: AUTH,
+  },
+  {
+    method: "post",
+    path: "/v1/schedule",
+    tag: "jpush",
+    summary: "Schedule one template SMS at send_time (the tenant's local time)",
+    description: "Billed at acceptance; the cron sends it when due. Any refusal refuses the request, as /v1/messages.",
+    body: ScheduleRequest,
+    contentTypes: ["application/json", "text/plain"],
+    response: ScheduleIdResponse,
+    errors: { ...COMMON, "400": code("missingAuth", "missingBody", "missingMobile", "missingTempId"), "403": code(...SEND_403, ...TEMPLATE_403, "unsubscribed", "invalidSendTime") },
+    security: AUTH,
+  },
+  {
+    method: "post",
+    path: "/v1/schedule/batch",
+    tag: "jpush",
+    summary: "Schedule one template to 1–1000 recipients at send_time",
+    description: "Refused recipients are listed (as /v1/messages/batch) and cost nothing; the others are billed and stored in one atomic batch.",
+    body: ScheduleBatchRequestDoc,
+    contentTypes: ["application/json", "text/plain"],
+    response: ScheduleBatchResponse,
+    errors: { ...COMMON, "400": code("missingAuth", "missingBody", "missingTempId"), "403": code("invalidBody", "noSmsAuth", "noMoney", "recipientsEmpty", "tooManyRecipients", "invalidSendTime", ...TEMPLATE_403) },
+    security: AUTH,
+  },
+  {
+    method: "put",
+    path: "/v1/schedule/{schedule_id}",
+    tag: "jpush",
+    summary: "Replace a schedule before it fires (single-recipient body)",
+    description: "Atomic: the old messages are canceled and refunded and the new one billed in one D1 batch; the schedule_id stays. Once the cron released it (or it was deleted): 50029, nothing changes.",
+    body: ScheduleRequest,
+    contentTypes: ["application/json", "text/plain"],
+    response: ScheduleIdResponse,
+    errors: {
+      ...COMMON,
+      "400": code("missingAuth", "missingBody", "missingMobile", "missingTempId"),
+      "403": code(...SEND_403, ...TEMPLATE_403, "unsubscribed", "invalidSendTime", "invalidScheduleId", "wrongScheduleStatus"),
+    },
+    security: AUTH,
+  },
+  {
+    method: "put",
+    path: "/v1/schedule/batch/{schedule_id}",
+    tag: "jpush",
+    summary: "Replace a schedule before it fires (batch body)",
+    description: "As PUT /v1/schedule/{schedule_id}; refused recipients are listed. With no recipient accepted nothing changes.",
+    body: ScheduleBatchRequestDoc,
+    contentTypes: ["application/json", "text/plain"],
+    response: ScheduleBatchResponse,
+    errors: {
+      ...COMMON,
+      "400": code("missingAuth", "missingBody", "missingTempId"),
+      "403": code("invalidBody", "noSmsAuth", "noMoney", "recipientsEmpty", "tooManyRecipients", "invalidSendTime", "invalidScheduleId", "wrongScheduleStatus", ...TEMPLATE_403),
+    },
+    security: AUTH,
+  },
+  { method: "get", path: "/v1/schedule/{schedule_id}", tag: "jpush", summary: "A schedule: send_time, temp_id and its recipients", response: ScheduleView, errors: { ...COMMON, "403": code("invalidScheduleId") }, security: AUTH },
+  {
+    method: "delete",
+    path: "/v1/schedule/{schedule_id}",
+    tag: "jpush",
+    summary: "Delete a schedule before it fires: its messages are canceled and refunded (200, empty body)",
+    errors: { ...COMMON, "403": code("invalidScheduleId", "wrongScheduleStatus") },
     security: AUTH,
   },
 ];

@@ -1,0 +1,48 @@
+// Scheduled sends as a unit: a batch stored `scheduled` and owned by the app that created it. It
+// can be read, replaced before it fires (atomically, through acceptSend's `replace`) and deleted
+// with the exact refunds of core cancel. Whatever the cron released is no longer changeable.
+import { CoreError } from "./errors";
+import { cancelScheduled } from "./cancel";
+import type { AcceptOptions } from "./send";
+import { getBatch, liveBatchMessages } from "../store/messages";
+import type { Message } from "./types";
+
+export interface Schedule {
+  id: string;
+  templateId: number | null;
+  sendAt: number;
+  /** Its messages except canceled ones (those of earlier versions, or all of them once deleted). */
+  messages: Message[];
+  deleted: boolean;
+}
+
+/** The app's schedule, or null: unknown, another tenant's or app's, or a batch that was never scheduled. */
+export async function getSchedule(env: Env, scope: { tenantId: string; appId: string }, id: string): Promise<Schedule | null> {
+  const batch = await getBatch(env.DB, scope.tenantId, id);
+  if (!batch || batch.app_id !== scope.appId || batch.scheduled !== 1) return null;
+  const messages = batch.canceled ? [] : await liveBatchMessages(env.DB, scope.tenantId, id);
+  return { id, templateId: batch.template_id, sendAt: batch.send_at, messages, deleted: messages.length === 0 };
+}
+
+function refuseFiredOrDeleted(s: Schedule): void {
+  if (s.deleted) throw new CoreError("not_cancelable", `schedule ${s.id} was deleted`);
+  if (s.messages.some((m) => m.status !== "scheduled")) throw new CoreError("not_cancelable", `schedule ${s.id} already fired`);
+}
+
+/** acceptSend's `replace` for `s`; refused (not_cancelable) once it fired or was deleted. */
+export function replacing(s: Schedule): NonNullable<AcceptOptions["replace"]> {
+  refuseFiredOrDeleted(s);
+  return { batchId: s.id, messageIds: s.messages.map((m) => m.id) };
+}
+
+/** Cancels and refunds every still-scheduled message of `s`; refused once none is left to cancel. */
+export async function deleteSchedule(env: Env, tenantId: string, s: Schedule, now = Date.now()): Promise<{ canceled: number }> {
+  if (s.deleted) throw new CoreError("not_cancelable", `schedule ${s.id} was deleted`);
+  const waiting = s.messages.filter((m) => m.status === "scheduled").map((m) => m.id);
+  if (waiting.length === 0) throw new CoreError("not_cancelable", `schedule ${s.id} already fired`);
+  const results = await cancelScheduled(env, tenantId, waiting, now);
+  const canceled = results.filter((r) => r.outcome === "canceled").length;
+  // The cron released them between the read and the cancel.
+  if (canceled === 0) throw new CoreError("not_cancelable", `schedule ${s.id} already fired`);
+  return { canceled };
+}

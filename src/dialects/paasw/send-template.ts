@@ -15,6 +15,18 @@ import { approvedSignature, signedText } from "./signature";
 
 type ParamObject = Record<string, unknown>;
 
+/** What /sms/send allows in `content` (schemas.ts); a rendered template may not hold more. */
+export const MAX_RENDERED_CHARS = 1000;
+
+/** The template with its parameters, refused (30010) past MAX_RENDERED_CHARS before the signature is added. */
+function rendered(content: string, p: ParamObject): string {
+  const text = renderTemplate(content, p);
+  if (text.length > MAX_RENDERED_CHARS) {
+    throw new CoreError("content_too_long", `the rendered template is ${text.length} characters long; at most ${MAX_RENDERED_CHARS} are allowed`, { field: "paramJson" });
+  }
+  return text;
+}
+
 const isObject = (v: unknown): v is ParamObject => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** One object for all, or one per listed number. A missing paramJson is no parameters (a template without any). */
@@ -53,7 +65,7 @@ export async function postSendTemplate(req: IRequest, env: Env): Promise<Respons
   const draft = (mobile: string, p: ParamObject, at?: number): Draft => {
     let text: string;
     try {
-      text = signedText(sig.name, renderTemplate(template.content, p));
+      text = signedText(sig.name, rendered(template.content, p));
     } catch (e) {
       // Name the array element, so that a client with 1000 objects knows which one is short.
       if (e instanceof CoreError && at !== undefined) throw new CoreError(e.code, `paramJson[${at}]: ${e.message}`, e.detail);

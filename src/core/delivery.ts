@@ -6,7 +6,7 @@ import { randomHex } from "./crypto";
 import { normalizeMobile } from "./phone";
 import { createReplyPushes, createReportPushes } from "./webhooks";
 import type { CarrierEvents, CarrierReply, CarrierReport } from "../carriers/events";
-import { failStatements, rejectStatements } from "../store/delivery";
+import { failStatements, optedOutStatements, rejectStatements } from "../store/delivery";
 import {
   applyReportsStatement,
   idsForRefs,
@@ -61,12 +61,18 @@ export async function applyReports(env: Env, carrier: string | null, reports: Ca
   return { applied, ignored: reports.length - applied };
 }
 
-/** Gateway-side final outcomes of a submit, refunded: "reject" (carrier refused) or "fail" (retries exhausted). */
-export async function finishUnsent(env: Env, how: "reject" | "fail", ids: string[], reason: string, now = Date.now()): Promise<void> {
+const UNSENT = { reject: rejectStatements, fail: failStatements, opted_out: optedOutStatements };
+
+/**
+ * Gateway-side final outcomes, refunded and reported: "reject" (the carrier refused at submit),
+ * "fail" (retries exhausted), "opted_out" (a released marketing message whose mobile unsubscribed
+ * after it was accepted; the other ids are left alone).
+ */
+export async function finishUnsent(env: Env, how: keyof typeof UNSENT, ids: string[], reason: string, now = Date.now()): Promise<void> {
   if (ids.length === 0) return;
   const idsJson = JSON.stringify(ids);
   const token = `${how}:${randomHex(12)}`;
-  const moves = how === "reject" ? rejectStatements(env.DB, idsJson, reason, token, now) : failStatements(env.DB, idsJson, reason, token, now);
+  const moves = UNSENT[how](env.DB, idsJson, reason, token, now);
   const res = await env.DB.batch([...moves, insertReportsStatement(env.DB, idsJson, now), pushableReportsStatement(env.DB, idsJson)]);
   await createReportPushes(env, res[res.length - 1]!.results as unknown as ReportRow[], now);
 }

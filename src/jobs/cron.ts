@@ -1,6 +1,6 @@
 // Cron (every minute): small, bounded, idempotent jobs. One failing job does not stop the others.
 import { enqueueDispatch } from "./dispatch-queue";
-import { applyReports } from "../core/delivery";
+import { applyReports, finishUnsent } from "../core/delivery";
 import { enqueuePushes } from "../core/webhooks";
 import { purgeOld, releaseDue, touchStuck, unreported } from "../store/delivery-sweeps";
 import { overduePushes } from "../store/webhooks";
@@ -18,6 +18,8 @@ const DAY = 86_400_000;
 export const cronJobs: Record<string, (env: Env, now: number) => Promise<unknown>> = {
   async releaseScheduled(env, now) {
     const ids = await releaseDue(env.DB, now, SWEEP_LIMIT);
+    // An opt-out that came after acceptance still wins: such marketing messages are not sent.
+    await finishUnsent(env, "opted_out", ids, "the mobile unsubscribed from marketing messages before the send time", now);
     await enqueueDispatch(env, ids);
     return ids.length;
   },

@@ -171,6 +171,23 @@ export function rejectStatements(db: D1Database, idsJson: string, reason: string
   ];
 }
 
+/**
+ * Released marketing messages whose mobile opted out after they were accepted: undelivered with
+ * code 7 (black/white list), refunded. The others among `ids` are left as they are.
+ */
+export function optedOutStatements(db: D1Database, idsJson: string, reason: string, token: string, now: number): D1PreparedStatement[] {
+  return [
+    db
+      .prepare(
+        `UPDATE messages SET status = 'undelivered', result_code = '7', result_message = ?2, reported_at = ?3, updated_at = ?3
+         WHERE id IN (SELECT value FROM json_each(?1)) AND status = 'queued' AND kind = 'marketing'
+           AND EXISTS (SELECT 1 FROM opt_outs o WHERE o.tenant_id = messages.tenant_id AND o.mobile = messages.mobile)`,
+      )
+      .bind(idsJson, reason, now),
+    ...refundStatements(db, idsJson, "undelivered", "7", token, now),
+  ];
+}
+
 /** Queue bodies that could not be processed ([[queue, bodyJson], …]), kept for the operator. */
 export async function insertDeadLetters(db: D1Database, rows: Array<[string, string]>, now: number): Promise<void> {
   if (rows.length === 0) return;

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
 import { mobile, money } from "../helpers/fixtures";
 import { cancelScheduled } from "../../src/core/cancel";
+import { insertOptOut } from "../../src/store/admin";
 import { accept, messagesOf, rows, sender, waitFor } from "./support";
 
 async function tick(): Promise<void> {
@@ -72,6 +73,22 @@ describe("cron", () => {
     await waitFor(async () => (await messagesOf(ids))[0]!.status === "delivered", 15_000, "crashed claim delivered");
     expect((await messagesOf(ids))[0]).toMatchObject({ attempts: 2, carrier_ref: `sim-${ids[0]}` });
     expect(await rows("SELECT message_id FROM simulator_inbox WHERE message_id = ?1", ids[0])).toHaveLength(1);
+  });
+
+  it("a scheduled marketing message to a mobile that opted out after acceptance is not sent: undelivered 7, refunded, reported", async () => {
+    const s = await sender({ balance: 1000 });
+    const m = mobile();
+    const marketing = (await accept(s, [m], { scheduled: true, kind: "marketing" })).items.map((i) => i.messageId);
+    const notice = (await accept(s, [m], { scheduled: true })).items.map((i) => i.messageId);
+    expect(await money(s.tenant.id)).toEqual({ balance: 980, ledger: 980 });
+    await insertOptOut(env.DB, s.tenant.id, `+86${m}`, "reply", Date.now());
+    await setCol("send_at", Date.now() - 1000, [...marketing, ...notice]);
+    await tick();
+    expect((await messagesOf(marketing))[0]).toMatchObject({ status: "undelivered", result_code: "7", carrier_ref: null });
+    expect(await rows("SELECT code FROM reports WHERE message_id = ?1", marketing[0])).toEqual([{ code: "7" }]);
+    await waitFor(async () => (await messagesOf(notice))[0]!.status === "delivered", 15_000, "the notification delivered");
+    expect(await money(s.tenant.id)).toEqual({ balance: 990, ledger: 990 });
+    expect(await rows("SELECT message_id FROM simulator_inbox WHERE message_id = ?1", marketing[0])).toEqual([]);
   });
 
   it("a message submitted 72 h ago without a report becomes undelivered with code 9 and a report", async () => {

@@ -5,7 +5,7 @@
 import { CoreError } from "./errors";
 import { hmacSha256Hex, secretsKey, sha256Hex } from "./crypto";
 import type { App, Tenant } from "./types";
-import { insertToken, latestLiveToken } from "../store/tokens";
+import { insertTokenUnlessLive, latestLiveToken } from "../store/tokens";
 import { getAppAndTenantByToken } from "../store/apps";
 import { admitApp } from "./credentials";
 
@@ -31,16 +31,16 @@ export async function issueToken(env: Env, app: App, ttlSeconds: number, now = D
   const live = await latestLiveToken(env.DB, app.id, app.secretVersion, now);
   if (live) return { token: await deriveToken(env, app, live.issued_at), issuedAt: live.issued_at, expiresAt: live.expires_at };
   const token = await deriveToken(env, app, now);
-  const expiresAt = now + ttlSeconds * 1000;
-  await insertToken(env.DB, {
+  const row = await insertTokenUnlessLive(env.DB, {
     token_hash: await sha256Hex(token),
     app_id: app.id,
     tenant_id: app.tenantId,
     secret_version: app.secretVersion,
     issued_at: now,
-    expires_at: expiresAt,
+    expires_at: now + ttlSeconds * 1000,
   });
-  return { token, issuedAt: now, expiresAt };
+  // A concurrent login may have stored its token first: that one is the app's token now.
+  return { token: row.issued_at === now ? token : await deriveToken(env, app, row.issued_at), issuedAt: row.issued_at, expiresAt: row.expires_at };
 }
 
 /**

@@ -4,6 +4,7 @@ import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { rotateCredential } from "../../../src/core/credentials";
 import { getAppByKey, updateApp } from "../../../src/store/apps";
+import { insertTokenUnlessLive } from "../../../src/store/tokens";
 import { makeCredential, makeTenant } from "../../helpers/fixtures";
 import { call, FORMS, ok, paaswSetup, refused } from "./helpers";
 
@@ -33,6 +34,25 @@ describe("GET /api/token", () => {
     const row = await env.DB.prepare("SELECT token_hash FROM tokens WHERE app_id = ?1").bind(s.appId).first<{ token_hash: string }>();
     expect(row!.token_hash).toMatch(/^[0-9a-f]{64}$/);
     expect(row!.token_hash).not.toContain(body.token);
+  });
+
+  it("racing logins that derived different tokens end with one stored, and both answered with it", async () => {
+    // A fresh app with no token yet.
+    const tenant = await makeTenant();
+    const { app } = await makeCredential(tenant, "paasw");
+    const t0 = Date.now();
+    const candidate = (i: number) => ({
+      token_hash: `${"0".repeat(63)}${i}`,
+      app_id: app.id,
+      tenant_id: tenant.id,
+      secret_version: 1,
+      issued_at: t0 + i,
+      expires_at: t0 + i + 7_200_000,
+    });
+    const won = await Promise.all([1, 2, 3].map((i) => insertTokenUnlessLive(env.DB, candidate(i))));
+    expect(new Set(won.map((w) => w.token_hash)).size).toBe(1);
+    const { n } = (await env.DB.prepare("SELECT COUNT(*) AS n FROM tokens WHERE app_id = ?1").bind(app.id).first<{ n: number }>())!;
+    expect(n).toBe(1);
   });
 
   it("gives the same token back while it is valid, with the seconds it has left; a new one after expiry", async () => {

@@ -124,6 +124,11 @@ export async function acceptSend(env: Env, drafts: Array<Draft | CoreError>, opt
   let admitted = valid;
   if (kind === "marketing" && admitted.length > 0) {
     const out = await optedOutAmong(env.DB, tenant.id, [...new Set(admitted.map((v) => v.row.mobile))]);
+    if (out.size > 0 && opts.mode === "all") {
+      // The whole request is refused: name every such mobile, so one corrected retry suffices.
+      const named = [...out].slice(0, 50).join(", ") + (out.size > 50 ? ` and ${out.size - 50} more` : "");
+      throw new CoreError("opted_out", `${out.size === 1 ? "this mobile" : `${out.size} mobiles`} unsubscribed from marketing messages: ${named}`);
+    }
     if (out.size > 0) {
       admitted = admitted.filter((v) => {
         if (!out.has(v.row.mobile)) return true;

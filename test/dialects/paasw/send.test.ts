@@ -143,6 +143,18 @@ describe("POST /sms/send", () => {
     await ok(await call("/sms/send", { token: s.token, phoneNumbers: m, sign: s.sign.name, content: "通知", kind: "2" }));
   });
 
+  it("a refused marketing list names every opted-out mobile at once, and nothing is sent", async () => {
+    const s = await paaswSetup();
+    const [a, b] = [mobile(), mobile()];
+    for (const m of [a, b]) {
+      await env.DB.prepare("INSERT INTO opt_outs (tenant_id, mobile, source, created_at) VALUES (?1, ?2, 'reply', ?3)").bind(s.tenant.id, `+86${m}`, Date.now()).run();
+    }
+    const body = await refused(await call("/sms/send", { token: s.token, phoneNumbers: `${a},${mobile()},${b}`, sign: s.sign.name, content: "促销", kind: "3" }), "40004");
+    expect(body.message).toContain(`+86${a}`);
+    expect(body.message).toContain(`+86${b}`);
+    expect(await countMessages(s.tenant.id)).toBe(0);
+  });
+
   it("malformed bodies are parameter errors, never a 500", async () => {
     const s = await paaswSetup();
     await refused(await exportsFetch(`/sms/send?token=${s.token}`, "{not json", "application/json"), "10002", /JSON/);

@@ -15,15 +15,18 @@ export function refundStatements(
   code: string | null,
   token: string,
   now: number,
+  /** The tenant a tenant's own operation (cancel) is limited to; null for the engine's sweeps across tenants. */
+  tenantId: string | null = null,
 ): D1PreparedStatement[] {
   return [
     db
       .prepare(
         `INSERT OR IGNORE INTO ledger (tenant_id, amount, reason, batch_id, message_id, note, created_at)
          SELECT m.tenant_id, m.price, 'refund', m.batch_id, m.id, ?2, ?3 FROM messages m
-         WHERE m.id IN (SELECT value FROM json_each(?1)) AND m.status = ?4 AND (?5 IS NULL OR m.result_code = ?5) AND m.price > 0`,
+         WHERE m.id IN (SELECT value FROM json_each(?1)) AND m.status = ?4 AND (?5 IS NULL OR m.result_code = ?5) AND m.price > 0
+           AND (?6 IS NULL OR m.tenant_id = ?6)`,
       )
-      .bind(idsJson, token, now, status, code),
+      .bind(idsJson, token, now, status, code, tenantId),
     db
       .prepare(
         `UPDATE tenants SET
@@ -52,7 +55,7 @@ export function cancelStatements(db: D1Database, tenantId: string, idsJson: stri
          WHERE tenant_id = ?1 AND id IN (SELECT value FROM json_each(?2)) AND status = 'scheduled' RETURNING id, price`,
       )
       .bind(tenantId, idsJson, now),
-    ...refundStatements(db, idsJson, "canceled", null, token, now),
+    ...refundStatements(db, idsJson, "canceled", null, token, now, tenantId),
     markBatchesCanceled(db, tenantId, idsJson, now),
   ];
 }

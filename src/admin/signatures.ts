@@ -13,7 +13,7 @@ const SignatureParams = TenantParams.extend({ sid: z.coerce.number().int().posit
 
 export const CreateSignatureBody = z.strictObject({
   name: SignatureName.describe("2–20 characters, without 【】"),
-  type: z.number().int().min(1).max(6).optional().describe("JPush type: 1 company, 2 app, 3 website, 4 public account, 5 trademark, 6 other"),
+  type: z.number().int().min(1).max(7).optional().describe("JPush type: 1 company, 2 website, 3 app, 4 public account / mini program, 5 e-shop, 6 trademark, 7 other"),
   remark: z.string().trim().max(200).optional(),
   status: InitialStatus,
 });

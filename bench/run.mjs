@@ -64,8 +64,9 @@ try {
   add("jpush_codes", "JPush POST /v1/codes", "insert", codes, 1);
   add("jpush_valid", "JPush POST /v1/codes/{id}/valid", "insert", valid);
   await sendRow("paasw_send_1");
+  for (const id of ["jpush_voice_codes", "paasw_template_1", "huawei_single", "smsapi_industry"]) await sendRow(id);
 
-  for (const id of ["jpush_batch_1000", "paasw_send_1000", "huawei_batch_999", "smsapi_batch_1000"]) await sendRow(id);
+  for (const id of ["jpush_batch_1000", "paasw_send_1000", "paasw_template_1000", "huawei_batch_999", "huawei_endpoints_1000", "smsapi_batch_1000", "smsapi_personality_1000"]) await sendRow(id);
 
   const s = await settle(db, seed.tenant, 45_000);
   if (s.open) notes.push(`before end to end: ${s.open} earlier messages still open after ${s.ms} ms`);

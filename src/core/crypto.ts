@@ -102,3 +102,8 @@ export async function decryptSecret(secretsKey: string, sealed: string): Promise
   const plain = await crypto.subtle.decrypt({ name: "AES-GCM", iv: fromB64(iv) }, await aesKey(secretsKey), fromB64(ct));
   return new TextDecoder().decode(plain);
 }
+
+/** A stored secret that must stay recoverable: sealed ("v1.…") ones are opened; rows written before sealing are plain. */
+export async function openSecret(env: Env, stored: string): Promise<string> {
+  return stored.startsWith("v1.") ? decryptSecret(secretsKey(env), stored) : stored;
+}

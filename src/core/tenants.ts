@@ -2,7 +2,7 @@
 // against TenantSettings, the webhook signing secret, and balance top-ups/adjustments with their ledger row.
 import { z } from "zod";
 import { CoreError } from "./errors";
-import { randomHex } from "./crypto";
+import { encryptSecret, randomHex, secretsKey } from "./crypto";
 import { TenantSettings } from "./tenant-settings";
 import type { Kind, Tenant } from "./types";
 import { insertTenantIfAbsent } from "../store/admin";
@@ -50,20 +50,24 @@ export interface TenantInput {
   settings?: TenantSettingsPatch;
 }
 
-/** The new tenant and its webhook secret (kept in clear: it keys the HMAC of outbound webhooks). */
-export async function createTenant(db: D1Database, input: TenantInput, now: number): Promise<Tenant> {
+/**
+ * The new tenant and its webhook secret, shown this once. The secret keys the HMAC of outbound
+ * pushes, so it must stay recoverable: it is stored AES-GCM sealed under SECRETS_KEY, not hashed.
+ */
+export async function createTenant(env: Env, input: TenantInput, now: number): Promise<{ tenant: Tenant; webhookSecret: string }> {
   const id = input.id ?? `tn_${randomHex(8)}`;
-  const created = await insertTenantIfAbsent(db, {
+  const webhookSecret = randomHex(32);
+  const created = await insertTenantIfAbsent(env.DB, {
     id,
     name: input.name,
     timezone: input.timezone ?? "Asia/Shanghai",
     prices: { ...DEFAULT_PRICES, ...input.prices },
-    webhookSecret: randomHex(32),
+    webhookSecret: await encryptSecret(secretsKey(env), webhookSecret),
     settings: JSON.stringify(TenantSettings.parse(input.settings ?? {})),
     now,
   });
   if (!created) throw new CoreError("conflict", `tenant ${id} already exists`, { field: "id", value: id });
-  return (await getTenant(db, id))!;
+  return { tenant: (await getTenant(env.DB, id))!, webhookSecret };
 }
 
 export interface TenantChange {
@@ -90,9 +94,10 @@ export async function changeTenant(db: D1Database, id: string, change: TenantCha
 }
 
 /** A new webhook signing secret; pushes signed with the old one stop verifying at once. */
-export async function rotateWebhookSecret(db: D1Database, id: string, now: number): Promise<string> {
+export async function rotateWebhookSecret(env: Env, id: string, now: number): Promise<string> {
   const secret = randomHex(32);
-  if (!(await updateTenant(db, id, { webhookSecret: secret }, now))) throw new CoreError("not_found", `tenant ${id} does not exist`);
+  const sealed = await encryptSecret(secretsKey(env), secret);
+  if (!(await updateTenant(env.DB, id, { webhookSecret: sealed }, now))) throw new CoreError("not_found", `tenant ${id} does not exist`);
   return secret;
 }
 

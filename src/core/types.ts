@@ -36,6 +36,7 @@ export interface Tenant {
   balance: number;
   prices: Record<Kind, number>;
   timezone: string;
+  /** AES-GCM sealed under SECRETS_KEY ("v1.…"; rows from before sealing are plain): open with openSecret. */
   webhookSecret: string;
   settings: import("./tenant-settings").TenantSettings;
   createdAt: number;

@@ -3,7 +3,7 @@
 // the retry schedule. Rows are durable before anything is queued, so nothing is lost.
 import type { App, Dialect, Tenant } from "./types";
 import type { PushFormat, PushItems, PushTopic, ReplyItem, ReportItem, ReviewItem } from "./push";
-import { hmacSha256Hex } from "./crypto";
+import { hmacSha256Hex, openSecret } from "./crypto";
 import { newIds } from "./ids";
 import { isIpLiteral, isPrivateAddress } from "./ip";
 import { PUSH_FORMATS } from "../dialects/push-formats";
@@ -251,7 +251,7 @@ async function attempt(env: Env, p: PushRow, now: number): Promise<string | null
     "content-type": p.content_type,
     "user-agent": "edgesms-webhooks/1",
     "x-edgesms-timestamp": timestamp,
-    "x-edgesms-signature": await pushSignature(p.webhook_secret, timestamp, p.body),
+    "x-edgesms-signature": await pushSignature(await openSecret(env, p.webhook_secret), timestamp, p.body),
   };
   try {
     const res = await fetch(p.url, { method: "POST", headers, body: p.body, redirect: "manual", signal: AbortSignal.timeout(PUSH_TIMEOUT_MS) });

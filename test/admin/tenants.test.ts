@@ -1,7 +1,12 @@
 // Tenants through the operator API: create (client id, defaults, validation), list with cursor, get, patch, webhook secret.
-import { describe, expect, it } from "vitest";
+import { env, exports } from "cloudflare:workers";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { randomHex } from "../../src/core/crypto";
+import { updateApp } from "../../src/store/apps";
+import { hmacHex, mockReceiver, waitFor } from "../jobs/support";
 import { admin, newTenant, paths, type Answer } from "./helpers";
+
+afterEach(() => vi.restoreAllMocks());
 
 describe("POST /admin/v1/tenants", () => {
   it("creates a tenant with defaults and shows the webhook secret", async () => {
@@ -148,6 +153,33 @@ describe("PATCH /admin/v1/tenants/{id}", () => {
     expect(paths(res).sort()).toEqual(["settings.repeatWindowSeconds", "timezone"]);
     expect((await admin("GET", `/tenants/${t.id}`)).body.name).toBe("Acme");
     expect((await admin("PATCH", "/tenants/no-such-tenant", { name: "x" })).status).toBe(404);
+  });
+});
+
+describe("the webhook secret at rest", () => {
+  it("is stored sealed, never in clear, and pushes are signed with the secret the operator was shown", async () => {
+    const t = await newTenant({ prices: { verification: 1, notification: 1, marketing: 1 } });
+    const stored = async () => (await env.DB.prepare("SELECT webhook_secret FROM tenants WHERE id = ?1").bind(t.id).first<{ webhook_secret: string }>())!.webhook_secret;
+    expect(await stored()).toMatch(/^v1\./);
+    expect(await stored()).not.toContain(t.webhook_secret);
+    const rotated = (await admin("POST", `/tenants/${t.id}/webhook-secret`)).body.webhook_secret as string;
+    expect(await stored()).not.toContain(rotated);
+
+    const calls = mockReceiver(() => new Response("ok"));
+    expect((await admin("POST", `/tenants/${t.id}/balance`, { amount: 100, reason: "topup", note: "test" })).status).toBe(200);
+    const app = await admin("POST", `/tenants/${t.id}/apps`, { dialect: "smsapi" });
+    await updateApp(env.DB, t.id, app.body.id, { reportUrl: "https://hooks.example.com/sealed" }, Date.now());
+    const sig = await admin("POST", `/tenants/${t.id}/signatures`, { name: "封存测试", status: "approved" });
+    expect(sig.status).toBe(201);
+    const send = await exports.default.fetch("http://gw/smsapi/v1/sms/industry", {
+      method: "POST",
+      headers: { authorization: `Bearer ${app.body.credentials.api_key}`, "content-type": "application/json" },
+      body: JSON.stringify({ mobile: "13912345678", content: "【封存测试】您的包裹已签收" }),
+    });
+    expect(send.status).toBe(200);
+    const [push] = await waitFor(async () => calls.length > 0 && calls, 20_000, "the report push");
+    const h = new Headers(push!.init.headers);
+    expect(h.get("x-edgesms-signature")).toBe(await hmacHex(rotated, `${h.get("x-edgesms-timestamp")}.${push!.body}`));
   });
 });
 

@@ -30,8 +30,8 @@ export const createTenantRoute = adminRoute(
   },
   async (req, env) => {
     const body = await parseBody(req, CreateTenantBody);
-    const tenant = await createTenant(env.DB, body, Date.now());
-    const view: z.infer<typeof CreatedTenant> = { ...tenantView(tenant), webhook_secret: tenant.webhookSecret };
+    const { tenant, webhookSecret } = await createTenant(env, body, Date.now());
+    const view: z.infer<typeof CreatedTenant> = { ...tenantView(tenant), webhook_secret: webhookSecret };
     return json(view, 201);
   },
 );

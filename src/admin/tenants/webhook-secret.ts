@@ -18,7 +18,7 @@ export const rotateWebhookSecretRoute = adminRoute(
   async (req, env) => {
     const { id } = parseParams(req, TenantParams);
     await requireTenant(env, id);
-    const secret = await rotateWebhookSecret(env.DB, id, Date.now());
+    const secret = await rotateWebhookSecret(env, id, Date.now());
     return json({ webhook_secret: secret } satisfies z.infer<typeof WebhookSecret>);
   },
 );

@@ -22,6 +22,7 @@ export const TemplateRequest = z.object({
   type: z.union([z.literal(1), z.literal(2), z.literal(3)]).describe("1 verification code, 2 notification, 3 marketing"),
   ttl: z.number().int().optional().describe("seconds a code stays valid; required for type 1 (0 < ttl ≤ 86400)"),
   remark: z.string().optional().describe("at most 100 characters"),
+  sign_id: z.number().int().optional().describe("the signature the template is sent with (one of the tenant's); default the app's"),
 });
 export const TempIdResponse = z.object({ temp_id: z.number().int() });
 export const TemplateView = z.object({
@@ -30,11 +31,12 @@ export const TemplateView = z.object({
   type: z.number().int(),
   ttl: z.number().int(),
   remark: z.string().nullable(),
+  sign_id: z.number().int().nullable(),
   status: z.number().int().describe("0 under review, 1 approved, 2 rejected"),
 });
 
 /** Validates a template body with JPush's own codes, in the document's order. */
-function parseTemplate(body: Record<string, unknown>): { kind: Kind; content: string; ttl: number | undefined; remark: string | null } {
+function parseTemplate(body: Record<string, unknown>): { kind: Kind; content: string; ttl: number | undefined; remark: string | null; signatureId: number | undefined } {
   const content = typeof body.template === "string" ? body.template : body.template == null ? "" : null;
   if (content === null) throw refuse("invalidBody", "template must be a string");
   if (content.trim() === "") throw refuse("templateEmpty", "template is required");
@@ -54,7 +56,11 @@ function parseTemplate(body: Record<string, unknown>): { kind: Kind; content: st
   if (kind === "verification" && (names.length !== 1 || names[0] !== "code")) {
     throw refuse("templateParamInvalid", "a verification-code template holds exactly one parameter, {{code}}");
   }
-  return { kind, content, ttl, remark };
+  const signId = body.sign_id == null ? undefined : Number(body.sign_id);
+  if (signId !== undefined && (!Number.isSafeInteger(signId) || signId <= 0 || typeof body.sign_id === "boolean")) {
+    throw refuse("invalidSignId", `sign_id ${String(body.sign_id)} is not a signature id`);
+  }
+  return { kind, content, ttl, remark, signatureId: signId };
 }
 
 /** checkTemplateContent's refusal (a malformed placeholder) is JPush's 50044. */
@@ -83,7 +89,7 @@ export async function postTemplate(req: IRequest, env: Env): Promise<Response> {
   const { tenant } = await jpushAuth(req, env);
   const t = parseTemplate(await readJsonObject(req));
   const created = await withParamCheck(() =>
-    createTemplate(env.DB, tenant.id, { kind: t.kind, content: t.content, ttl: t.ttl, remark: t.remark, status: "pending" }, Date.now()),
+    createTemplate(env.DB, tenant.id, { kind: t.kind, content: t.content, ttl: t.ttl, remark: t.remark, signatureId: t.signatureId, status: "pending" }, Date.now()),
   );
   return json({ temp_id: created.id });
 }
@@ -94,14 +100,16 @@ export async function putTemplate(req: IRequest, env: Env): Promise<Response> {
   const t = parseTemplate(await readJsonObject(req));
   const current = await ownTemplate(env, tenant.id, id);
   if (current.status === "approved") throw refuse("templateModifyNotAllowed", `template ${id} is approved; only templates not yet approved may change`);
-  await withParamCheck(() => changeTemplate(env.DB, tenant.id, id, { kind: t.kind, content: t.content, ttl: t.ttl, remark: t.remark }, Date.now()));
+  await withParamCheck(() =>
+    changeTemplate(env.DB, tenant.id, id, { kind: t.kind, content: t.content, ttl: t.ttl, remark: t.remark, signatureId: t.signatureId }, Date.now()),
+  );
   return json({ temp_id: id });
 }
 
 export async function getTemplateView(req: IRequest, env: Env): Promise<Response> {
   const { tenant } = await jpushAuth(req, env);
   const t = await ownTemplate(env, tenant.id, templateId(req));
-  return json({ temp_id: t.id, template: t.content, type: TYPE_BY_KIND[t.kind], ttl: t.ttl, remark: t.remark, status: STATUS[t.status] });
+  return json({ temp_id: t.id, template: t.content, type: TYPE_BY_KIND[t.kind], ttl: t.ttl, remark: t.remark, sign_id: t.signatureId, status: STATUS[t.status] });
 }
 
 export async function deleteTemplate(req: IRequest, env: Env): Promise<Response> {

@@ -3,7 +3,7 @@
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { reviewTemplate } from "../../../src/core/catalog";
-import { makeCredential, makeTenant } from "../../helpers/fixtures";
+import { makeCredential, makeSignature, makeTenant } from "../../helpers/fixtures";
 
 async function client() {
   const tenant = await makeTenant({ balance: 1000 });
@@ -31,7 +31,7 @@ describe("JPush templates", () => {
     expect(created.body).toEqual({ temp_id: expect.any(Number) });
     const id = created.body!.temp_id as number;
     expect((await call("GET", `/v1/templates/${id}`)).body).toEqual({
-      temp_id: id, template: "您的验证码是{{code}}，{{ttl}}分钟内有效", type: 2, ttl: 300, remark: "登录", status: 0,
+      temp_id: id, template: "您的验证码是{{code}}，{{ttl}}分钟内有效", type: 2, ttl: 300, remark: "登录", sign_id: null, status: 0,
     });
     expect((await call("PUT", `/v1/templates/${id}`, { temp_id: id, template: "验证码{{code}}", type: 1, ttl: 120 })).body).toEqual({ temp_id: id });
     expect((await call("GET", `/v1/templates/${id}`)).body).toMatchObject({ template: "验证码{{code}}", type: 1, ttl: 120, status: 0 });
@@ -45,6 +45,21 @@ describe("JPush templates", () => {
     expect(del.status).toBe(200);
     expect(del.text).toBe("");
     expect(errCode(await call("GET", `/v1/templates/${id}`))).toBe(50013);
+  });
+
+  it("sign_id binds the template to one of the tenant's signatures; another tenant's or an unknown one is 50102", async () => {
+    const { tenant, call } = await client();
+    const own = await makeSignature(tenant);
+    const stranger = await makeSignature(await makeTenant());
+    const id = (await call("POST", "/v1/templates", { template: "取件码{{code_no}}", type: 2, sign_id: own.id })).body!.temp_id as number;
+    expect((await call("GET", `/v1/templates/${id}`)).body).toMatchObject({ sign_id: own.id });
+    for (const sign_id of [stranger.id, 99_999_999, "abc", true]) {
+      const r = await call("POST", "/v1/templates", { template: "取件码{{code_no}}", type: 2, sign_id });
+      expect([r.status, errCode(r)]).toEqual([403, 50102]);
+    }
+    const moved = await call("PUT", `/v1/templates/${id}`, { template: "取件码{{code_no}}", type: 2, sign_id: stranger.id });
+    expect([moved.status, errCode(moved)]).toEqual([403, 50102]);
+    expect((await call("GET", `/v1/templates/${id}`)).body).toMatchObject({ sign_id: own.id });
   });
 
   it("a rejected template may change and goes back to review", async () => {

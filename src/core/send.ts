@@ -7,6 +7,7 @@ import { countSegments } from "./segments";
 import { newIds } from "./ids";
 import { sha256Hex } from "./crypto";
 import { findBlockedWord } from "./blocked-words";
+import { afterQuietHours } from "./time";
 import { guardName, type AdmitDecision } from "../guard/mobile-guard";
 import { acceptStatements, isGuardFailure, optedOutAmong, stillScheduledGuard, type NewMessage } from "../store/messages";
 import { cancelInBatch } from "./cancel";
@@ -74,7 +75,9 @@ interface Valid {
 export async function acceptSend(env: Env, drafts: Array<Draft | CoreError>, opts: AcceptOptions): Promise<Accepted> {
   const { tenant, app, kind } = opts;
   const now = opts.now ?? Date.now();
-  const sendAt = Math.max(opts.sendAt ?? now, now);
+  const requested = Math.max(opts.sendAt ?? now, now);
+  const quiet = kind === "marketing" ? tenant.settings.quietHours : null;
+  const sendAt = quiet ? afterQuietHours(requested, quiet, tenant.timezone) : requested;
   const scheduled = sendAt > now;
   if (!app.kinds.includes(kind)) throw new CoreError("kind_not_allowed", `this app may not send ${kind} messages`);
   if (drafts.length === 0) throw new CoreError("no_recipients", "no recipients");

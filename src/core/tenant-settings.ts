@@ -12,6 +12,8 @@ export type LimitWindow = z.infer<typeof LimitWindow>;
 
 const windows = z.array(LimitWindow).max(8);
 
+const HourMinute = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "a time of day as HH:mm (00:00–23:59)");
+
 export const TenantSettings = z.object({
   /** Per-mobile sliding windows per kind, enforced by MobileGuard. Empty = no limit. */
   limits: z
@@ -29,6 +31,15 @@ export const TenantSettings = z.object({
   repeatWindowSeconds: z.number().int().min(0).max(86400).default(0),
   /** Words refused in content (case-insensitive), besides the global list. */
   blockedWords: z.array(z.string().min(1).max(50)).max(1000).default([]),
+  /**
+   * Daily hours (tenant timezone, `HH:mm`, `start` included, `end` not; may wrap midnight) in which
+   * no marketing message goes out: one sent or scheduled inside them waits until they end. null = none.
+   */
+  quietHours: z
+    .strictObject({ start: HourMinute, end: HourMinute })
+    .refine((q) => q.start !== q.end, "start and end must differ")
+    .nullable()
+    .default(null),
 });
 export type TenantSettings = z.infer<typeof TenantSettings>;
 

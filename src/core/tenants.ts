@@ -37,6 +37,7 @@ export const TenantSettingsPatch = z.strictObject({
     .optional(),
   repeatWindowSeconds: TenantSettings.shape.repeatWindowSeconds.unwrap().optional(),
   blockedWords: TenantSettings.shape.blockedWords.unwrap().optional(),
+  quietHours: TenantSettings.shape.quietHours.unwrap().optional(),
 });
 export type TenantSettingsPatch = z.infer<typeof TenantSettingsPatch>;
 

@@ -58,3 +58,23 @@ export function parseLocalDateTime(text: string, timeZone: string): number | nul
   const fits = [wall - offsetAt(wall - DAY), wall - offsetAt(wall + DAY)].filter((t) => t + offsetAt(t) === wall);
   return fits.length > 0 ? Math.min(...fits) : null;
 }
+
+const minutesOf = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+
+/**
+ * The earliest time at or after `ms` outside the daily quiet hours `[start, end)` of `timeZone`
+ * (a window may wrap midnight, e.g. 21:00–08:00): `ms` itself, or the end of the window it is in.
+ */
+export function afterQuietHours(ms: number, quiet: { start: string; end: string }, timeZone: string): number {
+  const local = formatLocalDateTime(ms, timeZone);
+  const minute = minutesOf(local.slice(11, 16));
+  const [start, end] = [minutesOf(quiet.start), minutesOf(quiet.end)];
+  const inside = start < end ? minute >= start && minute < end : minute >= start || minute < end;
+  if (!inside) return ms;
+  // The window ends today, unless it wraps midnight and we are before midnight: then tomorrow.
+  const [y, mo, d] = local.slice(0, 10).split("-").map(Number) as [number, number, number];
+  const day = new Date(Date.UTC(y, mo - 1, d + (start > end && minute >= start ? 1 : 0))).toISOString().slice(0, 10);
+  const at = parseLocalDateTime(`${day} ${quiet.end}:00`, timeZone);
+  // An end that falls in a DST gap: an hour later always exists.
+  return at ?? parseLocalDateTime(`${day} ${String(Math.min(23, Number(quiet.end.slice(0, 2)) + 1)).padStart(2, "0")}${quiet.end.slice(2)}:00`, timeZone) ?? ms;
+}

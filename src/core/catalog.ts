@@ -10,6 +10,8 @@ import * as store from "../store/catalog";
 import type { ReviewStatus, Signature, Template } from "../store/catalog";
 
 export type { ReviewStatus, Signature, Template };
+// A send's template read, built to share authentication's round trip (src/core/credentials authenticateWith).
+export { templateReadByKey, type TemplateRead } from "../store/catalog";
 
 /** 2–20 characters (code points) without the full-width brackets that delimit it in the text. */
 export const SignatureName = z
@@ -30,7 +32,11 @@ const refText = (by: SignatureRef): string => ("id" in by ? `id ${by.id}` : "uid
 
 /** The signature if it is this tenant's and approved; otherwise the typed refusal. */
 export async function requireApprovedSignature(db: D1Database, tenantId: string, by: SignatureRef): Promise<Signature> {
-  const sig = await lookupSignature(db, tenantId, by);
+  return checkApprovedSignature(await lookupSignature(db, tenantId, by), by);
+}
+
+/** requireApprovedSignature's verdict on a signature already read (null: none of this tenant's). */
+export function checkApprovedSignature(sig: Signature | null, by: SignatureRef): Signature {
   if (!sig) throw new CoreError("signature_not_found", `signature ${refText(by)} does not exist`);
   if (sig.status === "pending") throw new CoreError("signature_pending", `signature ${refText(by)} is still under review`);
   if (sig.status === "rejected") throw new CoreError("signature_rejected", `signature ${refText(by)} was rejected`);
@@ -39,7 +45,11 @@ export async function requireApprovedSignature(db: D1Database, tenantId: string,
 
 /** The template if it is this tenant's and approved; otherwise the typed refusal. */
 export async function requireApprovedTemplate(db: D1Database, tenantId: string, id: number): Promise<Template> {
-  const t = await store.getTemplate(db, tenantId, id);
+  return checkApprovedTemplate(await store.getTemplate(db, tenantId, id), id);
+}
+
+/** requireApprovedTemplate's verdict on a template already read (null: none of this tenant's). */
+export function checkApprovedTemplate(t: Template | null, id: number): Template {
   if (!t) throw new CoreError("template_not_found", `template ${id} does not exist`);
   if (t.status === "pending") throw new CoreError("template_pending", `template ${id} is still under review`);
   if (t.status === "rejected") throw new CoreError("template_rejected", `template ${id} was rejected`);
@@ -55,10 +65,16 @@ export async function requireApprovedTemplateWithSignature(
   tenantId: string,
   id: number,
 ): Promise<{ template: Template; signature: Signature | null }> {
-  const { template: t, signature: sig } = await store.getTemplateWithSignature(db, tenantId, id);
-  if (!t) throw new CoreError("template_not_found", `template ${id} does not exist`);
-  if (t.status === "pending") throw new CoreError("template_pending", `template ${id} is still under review`);
-  if (t.status === "rejected") throw new CoreError("template_rejected", `template ${id} was rejected`);
+  return checkApprovedTemplateWithSignature(await store.getTemplateWithSignature(db, tenantId, id), id);
+}
+
+/** requireApprovedTemplateWithSignature's verdict on a template and its signature already read. */
+export function checkApprovedTemplateWithSignature(
+  read: { template: Template | null; signature: Signature | null },
+  id: number,
+): { template: Template; signature: Signature | null } {
+  const t = checkApprovedTemplate(read.template, id);
+  const sig = read.signature;
   if (t.signatureId !== null && !sig) throw new CoreError("signature_not_found", `signature id ${t.signatureId} does not exist`);
   if (sig?.status === "pending") throw new CoreError("signature_pending", `signature id ${sig.id} is still under review`);
   if (sig?.status === "rejected") throw new CoreError("signature_rejected", `signature id ${sig.id} was rejected`);

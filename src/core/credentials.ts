@@ -4,7 +4,7 @@ import { CoreError } from "./errors";
 import { encryptSecret, randomAlnum, randomDigits, randomHex, secretMatches, secretsKey, sha256Hex } from "./crypto";
 import { ipAllowed } from "./ip";
 import type { App, Dialect, Tenant } from "./types";
-import { getAppAndTenantByKey, insertApp, rotateAppSecret } from "../store/apps";
+import { getAppAndTenantByKey, getAppAndTenantByKeyWith, insertApp, rotateAppSecret } from "../store/apps";
 
 interface Format {
   key: () => string;
@@ -87,6 +87,28 @@ export async function authenticate(
   ip: string,
 ): Promise<{ app: App; tenant: Tenant }> {
   const found = key.length <= 128 ? await getAppAndTenantByKey(env.DB, dialect, key) : null;
+  return check(found, secret, ip);
+}
+
+/**
+ * authenticate, with `more` reads (scoped to the key's tenant: store/apps TENANT_OF_KEY) in the same
+ * D1 round trip. Their results come back only once the credentials and the app's state passed, so a
+ * wrong secret learns nothing from them; nothing is cached: every call reads the app afresh.
+ */
+export async function authenticateWith(
+  env: Env,
+  dialect: Dialect,
+  key: string,
+  secret: string,
+  ip: string,
+  more: D1PreparedStatement[],
+): Promise<{ app: App; tenant: Tenant; results: D1Result[] }> {
+  if (key.length > 128) return { ...(await check(null, secret, ip)), results: [] };
+  const { found, results } = await getAppAndTenantByKeyWith(env.DB, dialect, key, more);
+  return { ...(await check(found, secret, ip)), results };
+}
+
+async function check(found: { app: App; tenant: Tenant } | null, secret: string, ip: string): Promise<{ app: App; tenant: Tenant }> {
   const matches = await secretMatches(secret, found?.app.secretHash ?? DUMMY_HASH);
   if (!found || !matches) throw new CoreError("auth_failed", "authentication failed: unknown key or wrong secret");
   return admitApp(found.app, found.tenant, ip);

@@ -3,7 +3,7 @@
 import { CoreError } from "./errors";
 import { hmacSha256Hex, randomBytes, secretsKey } from "./crypto";
 import { guardName } from "../guard/mobile-guard";
-import { getMessage } from "../store/messages";
+import { getMessage, type CodeMessage } from "../store/messages";
 
 export const CODE_MIN_LENGTH = 4;
 export const CODE_MAX_LENGTH = 8;
@@ -60,7 +60,18 @@ export async function issueCode(
  * right (and marks it used); otherwise throws not_found, code_used, code_expired or code_wrong.
  */
 export async function validateCode(env: Env, tenantId: string, messageId: string, code: string, now: number): Promise<void> {
-  const msg = /^\d{1,24}$/.test(messageId) ? await getMessage(env.DB, tenantId, messageId) : null;
+  const msg = isMessageId(messageId) ? await getMessage(env.DB, tenantId, messageId) : null;
+  return checkCode(env, tenantId, messageId, msg, code, now);
+}
+
+/** What a message id may look like; anything else is not_found without a read. */
+export const isMessageId = (id: string): boolean => /^\d{1,24}$/.test(id);
+
+/** The message of a code as read with authentication (store/messages codeMessageByKey). */
+export { codeMessageByKey } from "../store/messages";
+
+/** validateCode, once message `messageId` of this tenant has been read (null: none). */
+export async function checkCode(env: Env, tenantId: string, messageId: string, msg: CodeMessage | null, code: string, now: number): Promise<void> {
   if (!msg || msg.kind !== "verification") throw new CoreError("not_found", `msg_id ${messageId.slice(0, 40)} is not a verification code of this app's account`);
   const hash = await codeHash(secretsKey(env), tenantId, msg.mobile, code);
   const outcome = await env.MOBILE_GUARD.getByName(guardName(tenantId, msg.mobile)).verify(messageId, hash, now);

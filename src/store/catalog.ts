@@ -1,6 +1,7 @@
 // Signatures (签名) and templates, both reviewed before use. Deleted rows are kept (soft delete)
 // because messages refer to them.
 import type { Kind } from "../core/types";
+import { APP_OF_KEY, TENANT_OF_KEY } from "./apps";
 
 export type ReviewStatus = "pending" | "approved" | "rejected";
 
@@ -262,6 +263,53 @@ export async function getTemplateWithSignature(
   const tr = (t!.results as TemplateRow[])[0];
   const sr = (sig!.results as SignatureRow[])[0];
   return { template: tr ? toTemplate(tr) : null, signature: sr ? toSignature(sr) : null };
+}
+
+/** What a templated send reads: the template, the signature it names, and one more signature (the request's sign_id, or else the app's default). */
+export interface TemplateRead {
+  template: Template | null;
+  signature: Signature | null;
+  other: Signature | null;
+}
+
+/**
+ * The statements of a TemplateRead for the tenant and app owning the key bound as ?1 dialect, ?2 key
+ * (store/apps TENANT_OF_KEY), so that they share authentication's round trip; `read` takes their
+ * results. `signId` null reads the app's default signature as `other`.
+ */
+export function templateReadByKey(
+  db: D1Database,
+  dialect: string,
+  key: string,
+  templateId: number,
+  signId: number | null,
+): { statements: D1PreparedStatement[]; read: (results: D1Result[]) => TemplateRead } {
+  const statements = [
+    db.prepare(`SELECT * FROM templates WHERE tenant_id = ${TENANT_OF_KEY} AND id = ?3 AND deleted = 0`).bind(dialect, key, templateId),
+    db
+      .prepare(
+        `SELECT ${SIG_COLS} FROM signatures WHERE tenant_id = ${TENANT_OF_KEY} AND deleted = 0
+           AND id = (SELECT signature_id FROM templates WHERE tenant_id = ${TENANT_OF_KEY} AND id = ?3 AND deleted = 0)`,
+      )
+      .bind(dialect, key, templateId),
+    signId !== null
+      ? db.prepare(`SELECT ${SIG_COLS} FROM signatures WHERE tenant_id = ${TENANT_OF_KEY} AND id = ?3 AND deleted = 0`).bind(dialect, key, signId)
+      : db
+          .prepare(
+            `SELECT ${SIG_COLS} FROM signatures WHERE tenant_id = ${TENANT_OF_KEY} AND deleted = 0
+               AND id = (SELECT default_signature_id FROM apps WHERE id = ${APP_OF_KEY})`,
+          )
+          .bind(dialect, key),
+  ];
+  const read = (results: D1Result[]): TemplateRead => {
+    const [t, sig, other] = results.map((r) => r.results[0]);
+    return {
+      template: t ? toTemplate(t as TemplateRow) : null,
+      signature: sig ? toSignature(sig as SignatureRow) : null,
+      other: other ? toSignature(other as SignatureRow) : null,
+    };
+  };
+  return { statements, read };
 }
 
 export async function listTemplates(db: D1Database, tenantId: string, limit: number, after: number | null): Promise<Template[]> {

@@ -1,5 +1,6 @@
 // Messages and batches: the accept write (one atomic D1 batch) and the tenant-scoped reads.
 import type { Channel, Dialect, Kind, Message, MessageStatus } from "../core/types";
+import { TENANT_OF_KEY } from "./apps";
 import { type MessageRow, toMessage } from "./rows";
 
 export interface NewMessage {
@@ -102,6 +103,24 @@ export function acceptStatements(db: D1Database, b: NewBatch): D1PreparedStateme
 export async function getMessage(db: D1Database, tenantId: string, messageId: string): Promise<Message | null> {
   const row = await db.prepare("SELECT * FROM messages WHERE tenant_id = ?1 AND id = ?2").bind(tenantId, messageId).first<MessageRow>();
   return row ? toMessage(row) : null;
+}
+
+/** What checking a code needs of its message. */
+export interface CodeMessage {
+  mobile: string;
+  kind: Kind;
+  dialect: Dialect;
+}
+
+/**
+ * Message `messageId` of the tenant owning the app key bound as ?1 dialect, ?2 key (store/apps
+ * TENANT_OF_KEY), so that the read shares authentication's round trip; `read` takes its result.
+ */
+export function codeMessageByKey(db: D1Database, dialect: string, key: string, messageId: string) {
+  return {
+    statements: [db.prepare(`SELECT mobile, kind, dialect FROM messages WHERE tenant_id = ${TENANT_OF_KEY} AND id = ?3`).bind(dialect, key, messageId)],
+    read: (results: D1Result[]): CodeMessage | null => (results[0]?.results[0] as CodeMessage | undefined) ?? null,
+  };
 }
 
 /** Messages by id regardless of tenant: for the delivery engine, which acts on ids it enqueued itself. */

@@ -1,16 +1,15 @@
 // JPush authentication: HTTP Basic base64(appKey:masterSecret), checked by the core's credentials.
-import { authenticate } from "../../core/credentials";
+import { authenticate, authenticateWith } from "../../core/credentials";
 import { clientIp } from "../../http/respond";
 import type { App, Tenant } from "../../core/types";
 import { refuse } from "./errors";
 
 const BASIC = /^basic\s+(\S+)$/i;
 
-/**
- * The app and tenant behind the request's Basic credentials, or the documented refusal.
- * `dialect` "jpush_dev" checks the developer pair devKey:devSecret (GET /v1/accounts/dev).
- */
-export async function jpushAuth(req: Request, env: Env, dialect: "jpush" | "jpush_dev" = "jpush"): Promise<{ app: App; tenant: Tenant }> {
+export type JpushDialect = "jpush" | "jpush_dev";
+
+/** The appKey and masterSecret of the request's Basic header, or the documented refusal (no I/O). */
+export function basicCredentials(req: Request): { key: string; secret: string } {
   const header = req.headers.get("authorization");
   if (!header || header.trim() === "") throw refuse("missingAuth", "send Authorization: Basic base64(appKey:masterSecret)");
   const m = BASIC.exec(header.trim());
@@ -23,5 +22,31 @@ export async function jpushAuth(req: Request, env: Env, dialect: "jpush" | "jpus
   }
   const colon = decoded.indexOf(":");
   if (colon <= 0) throw refuse("authFailed", "the Basic credentials must be appKey:masterSecret");
-  return authenticate(env, dialect, decoded.slice(0, colon), decoded.slice(colon + 1), clientIp(req));
+  return { key: decoded.slice(0, colon), secret: decoded.slice(colon + 1) };
+}
+
+/**
+ * The app and tenant behind the request's Basic credentials, or the documented refusal.
+ * `dialect` "jpush_dev" checks the developer pair devKey:devSecret (GET /v1/accounts/dev).
+ */
+export async function jpushAuth(req: Request, env: Env, dialect: JpushDialect = "jpush"): Promise<{ app: App; tenant: Tenant }> {
+  const { key, secret } = basicCredentials(req);
+  return authenticate(env, dialect, key, secret, clientIp(req));
+}
+
+/** Reads that share authentication's round trip: statements scoped to the key's tenant (store/apps TENANT_OF_KEY) and how to take their results. */
+export interface KeyedReads<T> {
+  statements: D1PreparedStatement[];
+  read: (results: D1Result[]) => T;
+}
+
+/**
+ * jpushAuth plus the reads `more(key)` builds, in one D1 round trip; what they read is returned
+ * only after the credentials and the app's state passed.
+ */
+export async function jpushAuthWith<T>(req: Request, env: Env, more: (key: string) => KeyedReads<T>): Promise<{ app: App; tenant: Tenant; extra: T }> {
+  const { key, secret } = basicCredentials(req);
+  const reads = more(key);
+  const { app, tenant, results } = await authenticateWith(env, "jpush", key, secret, clientIp(req), reads.statements);
+  return { app, tenant, extra: reads.read(results) };
 }

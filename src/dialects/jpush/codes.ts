@@ -6,19 +6,21 @@ import { normalizeMobile } from "../../core/phone";
 import { acceptSend } from "../../core/send";
 import { issueCode } from "../../core/verification";
 import { json } from "../../http/respond";
-import { jpushAuth } from "./auth";
 import { parseInput, readJsonObject } from "./input";
 import { CodesRequest } from "./schemas";
-import { prepareTemplate, renderFor, storedParams } from "./templates";
+import { authAndTemplate, renderFor, storedParams } from "./templates";
 
 export async function postCodes(req: IRequest, env: Env): Promise<Response> {
-  const { app, tenant } = await jpushAuth(req, env);
-  const input = parseInput(CodesRequest, await readJsonObject(req), [
-    ["mobile", "missingMobile"],
-    ["temp_id", "missingTempId"],
-  ]);
-  const mobile = normalizeMobile(input.mobile);
-  const prepared = await prepareTemplate(env, tenant, app, input.temp_id, input.sign_id, "code");
+  // Authentication and the template share one D1 round trip.
+  const { app, tenant, input, prepared } = await authAndTemplate(req, env, "code", async () => {
+    const body = parseInput(CodesRequest, await readJsonObject(req), [
+      ["mobile", "missingMobile"],
+      ["temp_id", "missingTempId"],
+    ]);
+    // A bad mobile is refused before the template is looked at, as before the reads were joined.
+    return { ...body, mobile: normalizeMobile(body.mobile) };
+  });
+  const mobile = input.mobile;
   const now = Date.now();
   const issued = await issueCode(env, tenant.id, mobile, {
     length: prepared.template.codeLength,

@@ -5,10 +5,9 @@ import { normalizeMobile } from "../../core/phone";
 import { acceptSend, type AcceptOptions, type Accepted } from "../../core/send";
 import type { App, Tenant } from "../../core/types";
 import { json } from "../../http/respond";
-import { jpushAuth } from "./auth";
 import { parseInput, readJsonObject } from "./input";
 import { MessagesRequest } from "./schemas";
-import { prepareTemplate, renderFor, storedParams } from "./templates";
+import { authAndTemplate, prepareTemplate, renderFor, storedParams, type Prepared } from "./templates";
 
 /** Accepts one validated /v1/messages-shaped body (now, or as /v1/schedule asks): any refusal refuses the request. */
 export async function acceptMessage(
@@ -17,9 +16,19 @@ export async function acceptMessage(
   input: z.output<typeof MessagesRequest>,
   extra: Pick<AcceptOptions, "sendAt" | "now" | "replace"> = {},
 ): Promise<Accepted> {
+  const prepared = await prepareTemplate(env, who.tenant, who.app, input.temp_id, input.sign_id, "message");
+  return acceptPrepared(env, who, input, prepared, extra);
+}
+
+function acceptPrepared(
+  env: Env,
+  who: { app: App; tenant: Tenant },
+  input: z.output<typeof MessagesRequest>,
+  prepared: Prepared,
+  extra: Pick<AcceptOptions, "sendAt" | "now" | "replace"> = {},
+): Promise<Accepted> {
   const { app, tenant } = who;
   const mobile = normalizeMobile(input.mobile);
-  const prepared = await prepareTemplate(env, tenant, app, input.temp_id, input.sign_id, "message");
   const text = renderFor(prepared, input.temp_para);
   return acceptSend(
     env,
@@ -29,11 +38,15 @@ export async function acceptMessage(
 }
 
 export async function postMessages(req: IRequest, env: Env): Promise<Response> {
-  const who = await jpushAuth(req, env);
-  const input = parseInput(MessagesRequest, await readJsonObject(req), [
-    ["mobile", "missingMobile"],
-    ["temp_id", "missingTempId"],
-  ]);
-  const res = await acceptMessage(env, who, input);
+  // Authentication and the template share one D1 round trip (templates.ts authAndTemplate).
+  const { app, tenant, input, prepared } = await authAndTemplate(req, env, "message", async () => {
+    const body = parseInput(MessagesRequest, await readJsonObject(req), [
+      ["mobile", "missingMobile"],
+      ["temp_id", "missingTempId"],
+    ]);
+    // A bad mobile is refused before the template is looked at, as before the reads were joined.
+    return { ...body, mobile: normalizeMobile(body.mobile) };
+  });
+  const res = await acceptPrepared(env, { app, tenant }, input, prepared);
   return json({ msg_id: res.items[0]!.messageId });
 }

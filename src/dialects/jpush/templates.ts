@@ -2,9 +2,20 @@
 // allows), its signature (sign_id, else the template's, else the app's default; approved), and
 // the handset text: {{name}} parameters rendered and 【signature】 in front.
 import { CoreError } from "../../core/errors";
-import { requireApprovedSignature, requireApprovedTemplate, requireApprovedTemplateWithSignature, type Template } from "../../core/catalog";
+import {
+  checkApprovedSignature,
+  checkApprovedTemplate,
+  checkApprovedTemplateWithSignature,
+  requireApprovedSignature,
+  requireApprovedTemplate,
+  requireApprovedTemplateWithSignature,
+  templateReadByKey,
+  type Template,
+  type TemplateRead,
+} from "../../core/catalog";
 import { renderTemplate, templateParams, withSignature } from "../../core/content";
 import type { App, Tenant } from "../../core/types";
+import { jpushAuthWith } from "./auth";
 import type { TempPara } from "./schemas";
 
 export interface Prepared {
@@ -47,8 +58,51 @@ export async function prepareTemplate(
     checkKind(template, use);
     if (!sig && app.defaultSignatureId !== null) sig = await requireApprovedSignature(env.DB, tenant.id, { id: app.defaultSignatureId });
   }
+  return prepared(template, sig, tempId);
+}
+
+function prepared(template: Template, sig: { name: string } | null, tempId: number): Prepared {
   if (!sig) throw new CoreError("signature_missing", `template ${tempId} has no signature and the app has no default signature`);
   return { template, signature: sig.name, params: templateParams(template.content) };
+}
+
+/** prepareTemplate's checks, in the same order, on what templateReadByKey read. */
+function fromRead(read: TemplateRead, app: App, tempId: number, signId: number | null | undefined, use: "code" | "message"): Prepared {
+  if (signId != null) {
+    const template = checkApprovedTemplate(read.template, tempId);
+    checkKind(template, use);
+    return prepared(template, checkApprovedSignature(read.other, { id: signId }), tempId);
+  }
+  const { template, signature } = checkApprovedTemplateWithSignature(read, tempId);
+  checkKind(template, use);
+  const sig = signature ?? (app.defaultSignatureId !== null ? checkApprovedSignature(read.other, { id: app.defaultSignatureId }) : null);
+  return prepared(template, sig, tempId);
+}
+
+/**
+ * Authentication, the body and prepareTemplate with ONE D1 round trip: the body is read first and
+ * its refusal held until the credentials were checked (a bad key still answers as a bad key), then
+ * app + tenant + template + signatures are read in one batch scoped to the key's tenant.
+ */
+export async function authAndTemplate<I extends { temp_id: number; sign_id?: number | null | undefined }>(
+  req: Request,
+  env: Env,
+  use: "code" | "message",
+  readInput: () => Promise<I>,
+): Promise<{ app: App; tenant: Tenant; input: I; prepared: Prepared }> {
+  let input: I | null = null;
+  let refusal: unknown;
+  try {
+    input = await readInput();
+  } catch (e) {
+    refusal = e;
+  }
+  const body = input;
+  const { app, tenant, extra } = await jpushAuthWith(req, env, (key) =>
+    body ? templateReadByKey(env.DB, "jpush", key, body.temp_id, body.sign_id ?? null) : { statements: [], read: () => null },
+  );
+  if (!body || !extra) throw refusal;
+  return { app, tenant, input: body, prepared: fromRead(extra, app, body.temp_id, body.sign_id, use) };
 }
 
 /** The text one recipient's handset shows. */

@@ -1,18 +1,30 @@
 // POST /v1/codes/{msg_id}/valid: checks a code once. Refusals keep the document's shape
 // `{"is_valid": false, "error": {...}}` with the code table's HTTP status (403 for 50010–50012, 50026).
 import type { IRequest } from "itty-router";
-import { validateCode } from "../../core/verification";
+import { checkCode, codeMessageByKey, isMessageId } from "../../core/verification";
 import { json } from "../../http/respond";
-import { jpushAuth } from "./auth";
+import { jpushAuthWith } from "./auth";
 import { errorResponse, explainError } from "./errors";
 import { parseInput, readJsonObject } from "./input";
 import { ValidRequest } from "./schemas";
 
 export async function postValid(req: IRequest, env: Env): Promise<Response> {
-  const { tenant } = await jpushAuth(req, env);
+  const msgId = req.params.msg_id ?? "";
+  // The body is read first, its refusal held until the credentials were checked (a bad key still
+  // answers as a bad key); the message is read in authentication's round trip, scoped to its tenant.
+  let input: { code: string } | null = null;
+  let refusal: unknown;
   try {
-    const input = parseInput(ValidRequest, await readJsonObject(req), [["code", "missingCode"]]);
-    await validateCode(env, tenant.id, req.params.msg_id ?? "", input.code, Date.now());
+    input = parseInput(ValidRequest, await readJsonObject(req), [["code", "missingCode"]]);
+  } catch (e) {
+    refusal = e;
+  }
+  const { tenant, extra: msg } = await jpushAuthWith(req, env, (key) =>
+    input && isMessageId(msgId) ? codeMessageByKey(env.DB, "jpush", key, msgId) : { statements: [], read: () => null },
+  );
+  try {
+    if (!input) throw refusal;
+    await checkCode(env, tenant.id, msgId, msg, input.code, Date.now());
     return json({ is_valid: true });
   } catch (e) {
     const known = explainError(e);

@@ -30,6 +30,7 @@ describe("POST /admin/v1/tenants", () => {
           marketing: [],
         },
         repeatWindowSeconds: 0,
+        quietHours: null,
         blockedWords: [],
       },
       created_at: expect.any(Number),

@@ -72,8 +72,11 @@ export async function waitFor<T>(check: () => Promise<T | null | undefined | fal
 /** A special simulator number: 1390000 + the 4-digit rule suffix. */
 export const special = (suffix: string): string => `1390000${suffix}`;
 
-/** Runs the real consumer; the harness records retry() but not its options, so those are captured too. */
-export async function runQueue(queue: string, messages: Array<{ id: string; attempts: number; body: unknown }>) {
+/**
+ * Runs the real consumer (with `overrides` on the env, e.g. another carrier); the harness records
+ * retry() but not its options, so those are captured too.
+ */
+export async function runQueue(queue: string, messages: Array<{ id: string; attempts: number; body: unknown }>, overrides: Partial<Env> = {}) {
   const batch = createMessageBatch(queue, messages.map((m) => ({ ...m, timestamp: new Date() })));
   const delays = new Map<string, number | undefined>();
   for (const m of batch.messages) {
@@ -81,7 +84,7 @@ export async function runQueue(queue: string, messages: Array<{ id: string; atte
     vi.spyOn(m, "retry").mockImplementation((o?: QueueRetryOptions) => (delays.set(m.id, o?.delaySeconds), retry(o)));
   }
   const ctx = createExecutionContext();
-  await worker.queue(batch, env, ctx);
+  await worker.queue(batch, { ...env, ...overrides }, ctx);
   const res = await getQueueResult(batch, ctx);
   return { ...res, retryMessages: (res.retryMessages as Array<{ msgId: string }>).map((r) => ({ ...r, ...(delays.get(r.msgId) !== undefined ? { delaySeconds: delays.get(r.msgId) } : {}) })) };
 }

@@ -13,7 +13,8 @@ import { MAX_DIFF_ITEMS, MAX_ENDPOINTS, SmsBatchRequest, SmsEndpointsRequest, Sm
 /** Huawei SMN does not classify its SMS: every send is a notification (a tenant may restrict kinds per app). */
 const KIND = "notification";
 
-export async function postSms(req: IRequest, env: Env): Promise<Response> {
+export async function postSms(req: IRequest, env: Env, ctx: ExecutionContext): Promise<Response> {
+  const defer = (p: Promise<void>) => ctx.waitUntil(p);
   const auth = await authenticateSmn(req, env, req.params.project_id ?? "");
   if (!auth.ok) return auth.response;
   const { app, tenant } = auth;
@@ -47,7 +48,7 @@ export async function postSms(req: IRequest, env: Env): Promise<Response> {
       items = endpoints.map((endpoint) => ({ endpoint, ...rest }));
     }
     const drafts = await buildDrafts(env, tenant, items);
-    const accepted = await acceptSend(env, drafts, { tenant, app, kind: KIND, mode: "each" });
+    const accepted = await acceptSend(env, drafts, { tenant, app, kind: KIND, mode: "each", defer });
     return json({
       request_id: accepted.batchId ?? accepted.items[0]!.messageId,
       result: accepted.items.map((it) => {
@@ -60,7 +61,7 @@ export async function postSms(req: IRequest, env: Env): Promise<Response> {
   const parsed = SmsSingleRequest.safeParse(value);
   if (!parsed.success) return invalid(parsed.error);
   const [draft] = await buildDrafts(env, tenant, [parsed.data]);
-  const accepted = await acceptSend(env, [draft!], { tenant, app, kind: KIND, mode: "all" });
+  const accepted = await acceptSend(env, [draft!], { tenant, app, kind: KIND, mode: "all", defer });
   return json({ request_id: accepted.batchId!, message_id: accepted.items[0]!.messageId });
 }
 

@@ -8,11 +8,10 @@ import { acceptSend, type AcceptOptions, type Accepted, type Draft } from "../..
 import type { App, Tenant } from "../../core/types";
 import { isPlainObject } from "../../http/body";
 import { json } from "../../http/respond";
-import { jpushAuth } from "./auth";
 import { itemError, JpushRefusal, refuse, type JpushErrorName } from "./errors";
 import { issueRefusal, parseInput, readJsonObject } from "./input";
 import { BatchRecipient, BatchRequest, MAX_RECIPIENTS } from "./schemas";
-import { prepareTemplate, renderFor, storedParams, type Prepared } from "./templates";
+import { authAndTemplate, prepareTemplate, renderFor, storedParams, type Prepared } from "./templates";
 
 interface Slot {
   mobile: string;
@@ -73,14 +72,12 @@ export async function acceptRecipients(
   env: Env,
   who: { app: App; tenant: Tenant },
   input: z.output<typeof BatchRequest>,
-  extra: Pick<AcceptOptions, "sendAt" | "now" | "replace"> = {},
+  extra: Pick<AcceptOptions, "sendAt" | "now" | "replace" | "defer"> = {},
+  read?: Prepared,
 ) {
   const { app, tenant } = who;
-  if (input.recipients.length === 0) throw refuse("recipientsEmpty", "recipients must list at least one recipient");
-  if (input.recipients.length > MAX_RECIPIENTS) {
-    throw refuse("tooManyRecipients", `recipients lists ${input.recipients.length}; at most ${MAX_RECIPIENTS} per request`);
-  }
-  const prepared = await prepareTemplate(env, tenant, app, input.temp_id, input.sign_id, "message");
+  checkRecipientCount(input);
+  const prepared = read ?? (await prepareTemplate(env, tenant, app, input.temp_id, input.sign_id, "message"));
   const slots = input.recipients.map((r, i) => slotFor(r, i, prepared));
   const res = await acceptSend(
     env,
@@ -90,16 +87,27 @@ export async function acceptRecipients(
   return { res, ...outcome(slots, res) };
 }
 
+function checkRecipientCount(input: z.output<typeof BatchRequest>): void {
+  if (input.recipients.length === 0) throw refuse("recipientsEmpty", "recipients must list at least one recipient");
+  if (input.recipients.length > MAX_RECIPIENTS) {
+    throw refuse("tooManyRecipients", `recipients lists ${input.recipients.length}; at most ${MAX_RECIPIENTS} per request`);
+  }
+}
+
 /** temp_id and recipients first, each with the document's "missing" code. */
 export const BATCH_REQUIRED: Array<[string, JpushErrorName]> = [
   ["temp_id", "missingTempId"],
   ["recipients", "recipientsEmpty"],
 ];
 
-export async function postBatch(req: IRequest, env: Env): Promise<Response> {
-  const who = await jpushAuth(req, env);
-  const input = parseInput(BatchRequest, await readJsonObject(req), BATCH_REQUIRED);
-  const { recipients, failures } = await acceptRecipients(env, who, input);
+export async function postBatch(req: IRequest, env: Env, ctx: ExecutionContext): Promise<Response> {
+  // Authentication and the template share one D1 round trip; the recipient count is checked before the template, as before.
+  const { app, tenant, input, prepared } = await authAndTemplate(req, env, "message", async () => {
+    const body = parseInput(BatchRequest, await readJsonObject(req), BATCH_REQUIRED);
+    checkRecipientCount(body);
+    return body;
+  });
+  const { recipients, failures } = await acceptRecipients(env, { app, tenant }, input, { defer: (p) => ctx.waitUntil(p) }, prepared);
   return json({
     success_count: recipients.length - failures.length,
     failure_count: failures.length,

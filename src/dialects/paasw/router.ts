@@ -1,7 +1,7 @@
 // The paasw gateway v1 routes (/api/token, /sms/*). Every endpoint answers GET and POST alike and
 // reads its parameters from the query, a form or a JSON body (params.ts); every refusal is the
 // envelope {"code","message"} with HTTP 200 (errors.ts), unknown paths 404 in the same envelope.
-import { dialectRouter, logUnexpected } from "../../http/router";
+import { dialectRouter, logUnexpected, type Handler } from "../../http/router";
 import { isCoreError } from "../../core/errors";
 import type { RouteDoc } from "../../openapi/registry";
 import type { z } from "zod";
@@ -43,14 +43,14 @@ export const router = dialectRouter("", {
   },
 });
 
-const ROUTES = [
+const ROUTES: Array<[string, Handler]> = [
   ["/api/token", getToken],
   ["/sms/send", postSend],
   ["/sms/sendTemplate", postSendTemplate],
   ["/sms/deliver", getDeliver],
   ["/sms/smsUp", getSmsUp],
   ["/sms/balance", getBalance],
-] as const;
+];
 
 for (const [path, handler] of ROUTES) {
   router.get(path, handler);

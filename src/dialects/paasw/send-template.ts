@@ -48,7 +48,7 @@ export function parseParamJson(raw: string | undefined, listed: number): ParamOb
   return value as ParamObject[];
 }
 
-export async function postSendTemplate(req: IRequest, env: Env): Promise<Response> {
+export async function postSendTemplate(req: IRequest, env: Env, ctx: ExecutionContext): Promise<Response> {
   const input = await readAuthed(req, env, SendTemplateParams);
   if (!input.ok) return input.response;
   const { data, app, tenant } = input;
@@ -81,6 +81,6 @@ export async function postSendTemplate(req: IRequest, env: Env): Promise<Respons
     const one = draft(mobiles[0]!, params);
     drafts = mobiles.map((mobile) => ({ ...one, mobile }));
   }
-  const accepted = await acceptSend(env, drafts, { tenant, app, kind: template.kind, mode: "all", templateId });
+  const accepted = await acceptSend(env, drafts, { tenant, app, kind: template.kind, mode: "all", templateId, defer: (p) => ctx.waitUntil(p) });
   return sent(accepted.batchId!);
 }

@@ -21,7 +21,7 @@ export function resolveKind(app: App, param: "1" | "2" | "3" | undefined): Kind 
 
 export const sent = (bizId: string): Response => json({ code: "10000", message: "操作成功", bizId });
 
-export async function postSend(req: IRequest, env: Env): Promise<Response> {
+export async function postSend(req: IRequest, env: Env, ctx: ExecutionContext): Promise<Response> {
   const input = await readAuthed(req, env, SendParams);
   if (!input.ok) return input.response;
   const { data, app, tenant } = input;
@@ -32,7 +32,7 @@ export async function postSend(req: IRequest, env: Env): Promise<Response> {
   const accepted = await acceptSend(
     env,
     mobiles.map((mobile) => ({ mobile, text, signature: sig.name })),
-    { tenant, app, kind, mode: "all" },
+    { tenant, app, kind, mode: "all", defer: (p) => ctx.waitUntil(p) },
   );
   return sent(accepted.batchId!);
 }

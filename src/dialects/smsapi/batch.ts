@@ -6,7 +6,7 @@ import { readInput } from "./input";
 import { BatchRequest, MAX_RECIPIENTS, resolveSendTime, splitList } from "./schemas";
 import { sendItems } from "./send";
 
-export async function postBatch(req: IRequest, env: Env): Promise<Response> {
+export async function postBatch(req: IRequest, env: Env, ctx: ExecutionContext): Promise<Response> {
   const { app, tenant } = await authenticateSmsapi(req, env);
   const input = await readInput(req, BatchRequest);
   if (!input.ok) return input.response;
@@ -18,5 +18,5 @@ export async function postBatch(req: IRequest, env: Env): Promise<Response> {
   if (mobiles.length > MAX_RECIPIENTS) throw new CoreError("too_many_recipients", `mobiles holds ${mobiles.length} numbers; at most ${MAX_RECIPIENTS} are allowed`);
   const sendAt = resolveSendTime(sendTime, env);
   const items = mobiles.map((mobile) => ({ mobile, content }));
-  return sendItems(env, { tenant, app, kind: marketing ? "marketing" : "notification", sendAt, mode: "each" }, items);
+  return sendItems(env, { tenant, app, kind: marketing ? "marketing" : "notification", sendAt, mode: "each", defer: (p) => ctx.waitUntil(p) }, items);
 }

@@ -10,12 +10,12 @@ import { sendItems } from "./send";
 const industryKind = (app: App, asked: Kind | undefined): Kind =>
   asked ?? (!app.kinds.includes("notification") && app.kinds.includes("verification") ? "verification" : "notification");
 
-export async function postIndustry(req: IRequest, env: Env): Promise<Response> {
+export async function postIndustry(req: IRequest, env: Env, ctx: ExecutionContext): Promise<Response> {
   const { app, tenant } = await authenticateSmsapi(req, env);
   const input = await readInput(req, IndustryRequest);
   if (!input.ok) return input.response;
   const { mobile, content, tenantId, kind } = input.data;
   const mismatch = tenantMismatch(tenant, tenantId);
   if (mismatch) return mismatch;
-  return sendItems(env, { tenant, app, kind: industryKind(app, kind), sendAt: undefined, mode: "all" }, [{ mobile, content }]);
+  return sendItems(env, { tenant, app, kind: industryKind(app, kind), sendAt: undefined, mode: "all", defer: (p) => ctx.waitUntil(p) }, [{ mobile, content }]);
 }

@@ -5,7 +5,7 @@ import { readInput } from "./input";
 import { PersonalityRequest, resolveSendTime } from "./schemas";
 import { sendItems } from "./send";
 
-export async function postPersonality(req: IRequest, env: Env): Promise<Response> {
+export async function postPersonality(req: IRequest, env: Env, ctx: ExecutionContext): Promise<Response> {
   const { app, tenant } = await authenticateSmsapi(req, env);
   const input = await readInput(req, PersonalityRequest);
   if (!input.ok) return input.response;
@@ -13,5 +13,5 @@ export async function postPersonality(req: IRequest, env: Env): Promise<Response
   const mismatch = tenantMismatch(tenant, tenantId);
   if (mismatch) return mismatch;
   const sendAt = resolveSendTime(sendTime, env);
-  return sendItems(env, { tenant, app, kind: marketing ? "marketing" : "notification", sendAt, mode: "each" }, smses);
+  return sendItems(env, { tenant, app, kind: marketing ? "marketing" : "notification", sendAt, mode: "each", defer: (p) => ctx.waitUntil(p) }, smses);
 }

@@ -49,11 +49,11 @@ async function buildDrafts(env: Env, tenant: Tenant, app: App, items: SmsapiItem
  */
 export async function sendItems(
   env: Env,
-  ctx: { tenant: Tenant; app: App; kind: Kind; sendAt: number | undefined; mode: "all" | "each" },
+  ctx: { tenant: Tenant; app: App; kind: Kind; sendAt: number | undefined; mode: "all" | "each"; defer?: (p: Promise<void>) => void },
   items: SmsapiItem[],
 ): Promise<Response> {
   const drafts = await buildDrafts(env, ctx.tenant, ctx.app, items);
-  const accepted = await acceptSend(env, drafts, { tenant: ctx.tenant, app: ctx.app, kind: ctx.kind, mode: ctx.mode, sendAt: ctx.sendAt });
+  const accepted = await acceptSend(env, drafts, { tenant: ctx.tenant, app: ctx.app, kind: ctx.kind, mode: ctx.mode, sendAt: ctx.sendAt, defer: ctx.defer });
   const data = {
     batchId: accepted.batchId,
     sendTime: accepted.sendAt,

@@ -90,6 +90,12 @@ export async function authenticate(
   return check(found, secret, ip);
 }
 
+/** Reads that share authentication's round trip: statements scoped to the key's tenant (store/apps TENANT_OF_KEY) and how to take their results. */
+export interface KeyedReads<T> {
+  statements: D1PreparedStatement[];
+  read: (results: D1Result[]) => T;
+}
+
 /**
  * authenticate, with `more` reads (scoped to the key's tenant: store/apps TENANT_OF_KEY) in the same
  * D1 round trip. Their results come back only once the credentials and the app's state passed, so a

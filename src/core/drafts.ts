@@ -3,13 +3,32 @@
 // of recipients, both answering per item with a CoreError instead of failing the request.
 import { CoreError } from "./errors";
 import { normalizeMobile } from "./phone";
-import { requireApprovedSignature, type SignatureRef } from "./catalog";
+import { checkApprovedSignature, requireApprovedSignature, type Signature, type SignatureRef } from "./catalog";
 
 const refKey = (by: SignatureRef): string => ("id" in by ? `i:${by.id}` : "uid" in by ? `u:${by.uid}` : `n:${by.name}`);
 
-/** Returns a lookup giving an approved signature's name, or the refusal as a value. */
-export function signatureLookup(db: D1Database, tenantId: string): (by: SignatureRef) => Promise<string | CoreError> {
+/**
+ * Returns a lookup giving an approved signature's name, or the refusal as a value. `known` are
+ * signatures already read for this request (with authentication): a ref they answer costs no read,
+ * and `known.complete` names refs looked for there (absent from the rows = not found).
+ */
+export function signatureLookup(
+  db: D1Database,
+  tenantId: string,
+  known?: { rows: Signature[]; complete: SignatureRef[] },
+): (by: SignatureRef) => Promise<string | CoreError> {
   const cache = new Map<string, Promise<string | CoreError>>();
+  for (const by of known?.complete ?? []) {
+    const sig = known!.rows.find((s) => ("id" in by ? s.id === by.id : "uid" in by ? s.uid === by.uid : s.name === by.name)) ?? null;
+    let verdict: string | CoreError;
+    try {
+      verdict = checkApprovedSignature(sig, by).name;
+    } catch (e) {
+      if (!(e instanceof CoreError)) throw e;
+      verdict = e;
+    }
+    cache.set(refKey(by), Promise.resolve(verdict));
+  }
   return (by) => {
     const key = refKey(by);
     let hit = cache.get(key);

@@ -19,6 +19,8 @@ import type { App, Channel, Kind, Tenant } from "./types";
 export interface Draft {
   /** As the client sent it; normalised to E.164 here. */
   mobile: string;
+  /** `mobile` is normalizeMobile's output already (the dialect normalised it to de-duplicate): not parsed again. */
+  normalized?: boolean;
   /** The full text as the handset will show it, 【signature】 included. */
   text: string;
   signature: string | null;
@@ -101,7 +103,7 @@ export async function acceptSend(env: Env, drafts: Array<Draft | CoreError>, opt
   drafts.forEach((d, index) => {
     if (d instanceof CoreError) return fail(index, d);
     try {
-      const mobile = normalizeMobile(d.mobile);
+      const mobile = d.normalized ? d.mobile : normalizeMobile(d.mobile);
       if (d.text.trim() === "") throw new CoreError("invalid_input", "content is empty", { field: "content" });
       const word = findBlockedWord(d.text, tenant.settings.blockedWords);
       if (word) throw new CoreError("blocked_word", `content contains a blocked word: ${word}`);

@@ -312,6 +312,31 @@ export function templateReadByKey(
   return { statements, read };
 }
 
+/**
+ * The signatures named `names` and, when `withDefault`, the app's default one, for the tenant and app
+ * owning the key bound as ?1 dialect, ?2 key (store/apps TENANT_OF_KEY): one statement that shares
+ * authentication's round trip. `read` gives the rows found.
+ */
+export function signaturesByKey(
+  db: D1Database,
+  dialect: string,
+  key: string,
+  names: string[],
+  withDefault: boolean,
+): { statements: D1PreparedStatement[]; read: (results: D1Result[]) => Signature[] } {
+  return {
+    statements: [
+      db
+        .prepare(
+          `SELECT ${SIG_COLS} FROM signatures WHERE tenant_id = ${TENANT_OF_KEY} AND deleted = 0
+             AND (name IN (SELECT value FROM json_each(?3)) OR (?4 = 1 AND id = (SELECT default_signature_id FROM apps WHERE id = ${APP_OF_KEY})))`,
+        )
+        .bind(dialect, key, JSON.stringify(names), withDefault ? 1 : 0),
+    ],
+    read: (results) => ((results[0]?.results ?? []) as SignatureRow[]).map(toSignature),
+  };
+}
+
 export async function listTemplates(db: D1Database, tenantId: string, limit: number, after: number | null): Promise<Template[]> {
   const { results } = await db
     .prepare("SELECT * FROM templates WHERE tenant_id = ?1 AND deleted = 0 AND (?2 IS NULL OR id > ?2) ORDER BY id LIMIT ?3")

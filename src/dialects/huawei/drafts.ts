@@ -56,7 +56,7 @@ export async function buildDrafts(env: Env, tenant: Tenant, items: SmnItemInput[
       if (textLength(text) > MAX_MESSAGE_CHARS) {
         return new CoreError("content_too_long", `The message is longer than ${MAX_MESSAGE_CHARS} characters.`, { field: "message" });
       }
-      return { mobile, text, signature: name };
+      return { mobile, normalized: true, text, signature: name };
     }),
   );
 }

@@ -1,5 +1,5 @@
 // JPush authentication: HTTP Basic base64(appKey:masterSecret), checked by the core's credentials.
-import { authenticate, authenticateWith } from "../../core/credentials";
+import { authenticate, authenticateWith, type KeyedReads } from "../../core/credentials";
 import { clientIp } from "../../http/respond";
 import type { App, Tenant } from "../../core/types";
 import { refuse } from "./errors";
@@ -34,11 +34,6 @@ export async function jpushAuth(req: Request, env: Env, dialect: JpushDialect = 
   return authenticate(env, dialect, key, secret, clientIp(req));
 }
 
-/** Reads that share authentication's round trip: statements scoped to the key's tenant (store/apps TENANT_OF_KEY) and how to take their results. */
-export interface KeyedReads<T> {
-  statements: D1PreparedStatement[];
-  read: (results: D1Result[]) => T;
-}
 
 /**
  * jpushAuth plus the reads `more(key)` builds, in one D1 round trip; what they read is returned

@@ -32,7 +32,7 @@ function acceptPrepared(
   const text = renderFor(prepared, input.temp_para);
   return acceptSend(
     env,
-    [{ mobile, text, signature: prepared.signature, templateId: prepared.template.id, params: storedParams(input.temp_para) }],
+    [{ mobile, normalized: true, text, signature: prepared.signature, templateId: prepared.template.id, params: storedParams(input.temp_para) }],
     { tenant, app, kind: prepared.template.kind, mode: "all", templateId: prepared.template.id, ...extra },
   );
 }

@@ -71,7 +71,7 @@ export async function postSendTemplate(req: IRequest, env: Env, ctx: ExecutionCo
       if (e instanceof CoreError && at !== undefined) throw new CoreError(e.code, `paramJson[${at}]: ${e.message}`, e.detail);
       throw e;
     }
-    return { mobile, text, signature: sig.name, templateId, params: Object.fromEntries(names.map((n) => [n, String(p[n])])) };
+    return { mobile, normalized: true, text, signature: sig.name, templateId, params: Object.fromEntries(names.map((n) => [n, String(p[n])])) };
   };
   let drafts: Draft[];
   if (Array.isArray(params)) {

@@ -31,7 +31,7 @@ export async function postSend(req: IRequest, env: Env, ctx: ExecutionContext): 
   const text = signedText(sig.name, data.content);
   const accepted = await acceptSend(
     env,
-    mobiles.map((mobile) => ({ mobile, text, signature: sig.name })),
+    mobiles.map((mobile) => ({ mobile, normalized: true, text, signature: sig.name })),
     { tenant, app, kind, mode: "all", defer: (p) => ctx.waitUntil(p) },
   );
   return sent(accepted.batchId!);

@@ -1,19 +1,32 @@
 // smsapi authentication: `Authorization: Bearer <key>.<secret>` (the credential's API key), and
 // the body's optional tenantId bound to the key's tenant.
-import { authenticate } from "../../core/credentials";
+import { authenticate, authenticateWith, type KeyedReads } from "../../core/credentials";
 import { CoreError } from "../../core/errors";
 import type { App, Tenant } from "../../core/types";
 import { clientIp } from "../../http/respond";
 import { fail, SMSAPI_OWN } from "./errors";
 
-export async function authenticateSmsapi(req: Request, env: Env): Promise<{ app: App; tenant: Tenant }> {
+function bearerKey(req: Request): { key: string; secret: string } {
   const header = req.headers.get("authorization") ?? "";
   const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!m) throw new CoreError("auth_failed", "send the API key as Authorization: Bearer <key>");
   const apiKey = m[1]!;
   const dot = apiKey.indexOf(".");
   if (dot <= 0 || dot === apiKey.length - 1) throw new CoreError("auth_failed", "authentication failed: malformed API key");
-  return authenticate(env, "smsapi", apiKey.slice(0, dot), apiKey.slice(dot + 1), clientIp(req));
+  return { key: apiKey.slice(0, dot), secret: apiKey.slice(dot + 1) };
+}
+
+export async function authenticateSmsapi(req: Request, env: Env): Promise<{ app: App; tenant: Tenant }> {
+  const { key, secret } = bearerKey(req);
+  return authenticate(env, "smsapi", key, secret, clientIp(req));
+}
+
+/** authenticateSmsapi plus the reads `more(key)` builds, in one D1 round trip (results only once the key passed). */
+export async function authenticateSmsapiWith<T>(req: Request, env: Env, more: (key: string) => KeyedReads<T>): Promise<{ app: App; tenant: Tenant; extra: T }> {
+  const { key, secret } = bearerKey(req);
+  const reads = more(key);
+  const { app, tenant, results } = await authenticateWith(env, "smsapi", key, secret, clientIp(req), reads.statements);
+  return { app, tenant, extra: reads.read(results) };
 }
 
 /** The document's tenantId is optional; when given it must name the key's own tenant. */

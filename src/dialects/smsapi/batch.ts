@@ -1,14 +1,16 @@
 // POST /smsapi/v1/sms/batch: one text to a comma-separated list of mobiles, now or at sendTime.
 import type { IRequest } from "itty-router";
 import { CoreError } from "../../core/errors";
-import { authenticateSmsapi, tenantMismatch } from "./auth";
+import { authenticateSmsapiWith, tenantMismatch } from "./auth";
 import { readInput } from "./input";
 import { BatchRequest, MAX_RECIPIENTS, resolveSendTime, splitList } from "./schemas";
-import { sendItems } from "./send";
+import { NOTHING, preloadSignatures, sendItems } from "./send";
 
 export async function postBatch(req: IRequest, env: Env, ctx: ExecutionContext): Promise<Response> {
-  const { app, tenant } = await authenticateSmsapi(req, env);
+  // The body first (its refusal answered only once the key passed), then the key and the
+  // signatures the contents name in one D1 round trip.
   const input = await readInput(req, BatchRequest);
+  const { app, tenant, extra: pre } = await authenticateSmsapiWith(req, env, (key) => (input.ok ? preloadSignatures(env, key, [input.data.content]) : NOTHING));
   if (!input.ok) return input.response;
   const { content, sendTime, tenantId, marketing } = input.data;
   const mismatch = tenantMismatch(tenant, tenantId);
@@ -18,5 +20,5 @@ export async function postBatch(req: IRequest, env: Env, ctx: ExecutionContext):
   if (mobiles.length > MAX_RECIPIENTS) throw new CoreError("too_many_recipients", `mobiles holds ${mobiles.length} numbers; at most ${MAX_RECIPIENTS} are allowed`);
   const sendAt = resolveSendTime(sendTime, env);
   const items = mobiles.map((mobile) => ({ mobile, content }));
-  return sendItems(env, { tenant, app, kind: marketing ? "marketing" : "notification", sendAt, mode: "each", defer: (p) => ctx.waitUntil(p) }, items);
+  return sendItems(env, { tenant, app, kind: marketing ? "marketing" : "notification", sendAt, mode: "each", defer: (p) => ctx.waitUntil(p) }, items, pre);
 }

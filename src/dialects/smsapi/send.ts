@@ -3,6 +3,8 @@
 // item, one acceptSend call, and the envelope listing every recipient with its id or its refusal.
 import { CoreError } from "../../core/errors";
 import { extractSignature, withSignature } from "../../core/content";
+import { signaturesByKey, type Signature, type SignatureRef } from "../../core/catalog";
+import type { KeyedReads } from "../../core/credentials";
 import { recipientSet, signatureLookup, textLength } from "../../core/drafts";
 import { acceptSend, type Draft } from "../../core/send";
 import type { App, Kind, Tenant } from "../../core/types";
@@ -21,8 +23,40 @@ const tooLong = (d: Draft | CoreError): Draft | CoreError =>
     ? d
     : new CoreError("content_too_long", `the content is longer than ${MAX_CONTENT_CHARS} characters (signature included)`, { field: "content" });
 
-async function buildDrafts(env: Env, tenant: Tenant, app: App, items: SmsapiItem[]): Promise<Array<Draft | CoreError>> {
-  const lookup = signatureLookup(env.DB, tenant.id);
+/** The signatures the items name, read with authentication (preloadSignatures). */
+export interface Preloaded {
+  rows: Signature[];
+  names: string[];
+  /** Some item carries no 【signature】, so the key's default signature was read too. */
+  bare: boolean;
+}
+
+/** Distinct signature names read with authentication; any further ones are read on their own. */
+const MAX_PRELOADED = 20;
+
+/**
+ * The reads of the signatures `contents` will need (each carried 【name】, and the key's default when
+ * a content carries none), built to share authentication's round trip (authenticateSmsapiWith).
+ */
+export function preloadSignatures(env: Env, key: string, contents: string[]): KeyedReads<Preloaded> {
+  const names = new Set<string>();
+  let bare = false;
+  for (const c of contents) {
+    const name = extractSignature(c);
+    if (name === null) bare = true;
+    else if (names.size < MAX_PRELOADED) names.add(name);
+  }
+  const r = signaturesByKey(env.DB, "smsapi", key, [...names], bare);
+  return { statements: r.statements, read: (results) => ({ rows: r.read(results), names: [...names], bare }) };
+}
+
+/** For a request whose body was refused: authentication reads nothing more. */
+export const NOTHING: KeyedReads<null> = { statements: [], read: () => null };
+
+async function buildDrafts(env: Env, tenant: Tenant, app: App, items: SmsapiItem[], pre: Preloaded | null): Promise<Array<Draft | CoreError>> {
+  const complete: SignatureRef[] = pre ? pre.names.map((name) => ({ name })) : [];
+  if (pre?.bare && app.defaultSignatureId !== null) complete.push({ id: app.defaultSignatureId });
+  const lookup = signatureLookup(env.DB, tenant.id, pre ? { rows: pre.rows, complete } : undefined);
   const take = recipientSet((raw) => new CoreError("conflict", `${raw} appears more than once in this request`, { value: raw }));
   return Promise.all(
     items.map(async (item): Promise<Draft | CoreError> => {
@@ -32,13 +66,13 @@ async function buildDrafts(env: Env, tenant: Tenant, app: App, items: SmsapiItem
       const carried = extractSignature(item.content);
       if (carried) {
         const sig = await lookup({ name: carried });
-        return sig instanceof CoreError ? sig : tooLong({ mobile, text: item.content, signature: sig });
+        return sig instanceof CoreError ? sig : tooLong({ mobile, normalized: true, text: item.content, signature: sig });
       }
       if (app.defaultSignatureId === null) {
         return new CoreError("signature_missing", "the content carries no 【signature】 and the API key has no default signature");
       }
       const sig = await lookup({ id: app.defaultSignatureId });
-      return sig instanceof CoreError ? sig : tooLong({ mobile, text: withSignature(sig, item.content), signature: sig });
+      return sig instanceof CoreError ? sig : tooLong({ mobile, normalized: true, text: withSignature(sig, item.content), signature: sig });
     }),
   );
 }
@@ -51,8 +85,9 @@ export async function sendItems(
   env: Env,
   ctx: { tenant: Tenant; app: App; kind: Kind; sendAt: number | undefined; mode: "all" | "each"; defer?: (p: Promise<void>) => void },
   items: SmsapiItem[],
+  pre: Preloaded | null = null,
 ): Promise<Response> {
-  const drafts = await buildDrafts(env, ctx.tenant, ctx.app, items);
+  const drafts = await buildDrafts(env, ctx.tenant, ctx.app, items, pre);
   const accepted = await acceptSend(env, drafts, { tenant: ctx.tenant, app: ctx.app, kind: ctx.kind, mode: ctx.mode, sendAt: ctx.sendAt, defer: ctx.defer });
   const data = {
     batchId: accepted.batchId,

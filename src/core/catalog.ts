@@ -11,7 +11,7 @@ import type { ReviewStatus, Signature, Template } from "../store/catalog";
 
 export type { ReviewStatus, Signature, Template };
 // A send's template read, built to share authentication's round trip (src/core/credentials authenticateWith).
-export { signaturesByKey, templateReadByKey, type TemplateRead } from "../store/catalog";
+export { signaturesIn, templateReadIn, type TemplateRead } from "../store/catalog";
 
 /** 2–20 characters (code points) without the full-width brackets that delimit it in the text. */
 export const SignatureName = z

@@ -4,7 +4,7 @@ import { CoreError } from "./errors";
 import { encryptSecret, randomAlnum, randomDigits, randomHex, secretMatches, secretsKey, sha256Hex } from "./crypto";
 import { ipAllowed } from "./ip";
 import type { App, Dialect, Tenant } from "./types";
-import { getAppAndTenantByKey, getAppAndTenantByKeyWith, insertApp, rotateAppSecret } from "../store/apps";
+import { getAppAndTenantByKey, getAppAndTenantByKeyWith, insertApp, keyScope, rotateAppSecret, type AuthScope } from "../store/apps";
 
 interface Format {
   key: () => string;
@@ -90,28 +90,31 @@ export async function authenticate(
   return check(found, secret, ip);
 }
 
-/** Reads that share authentication's round trip: statements scoped to the key's tenant (store/apps TENANT_OF_KEY) and how to take their results. */
+/** Reads that share authentication's round trip: statements scoped by its AuthScope (store/apps) and how to take their results. */
 export interface KeyedReads<T> {
   statements: D1PreparedStatement[];
   read: (results: D1Result[]) => T;
 }
 
+export { keyScope, tokenScope, type AuthScope } from "../store/apps";
+
 /**
- * authenticate, with `more` reads (scoped to the key's tenant: store/apps TENANT_OF_KEY) in the same
- * D1 round trip. Their results come back only once the credentials and the app's state passed, so a
- * wrong secret learns nothing from them; nothing is cached: every call reads the app afresh.
+ * authenticate, with the reads `more` builds (scoped to the key's tenant: store/apps keyScope) in
+ * the same D1 round trip. What they read comes back only once the credentials and the app's state
+ * passed, so a wrong secret learns nothing from them; nothing is cached: every call reads afresh.
  */
-export async function authenticateWith(
+export async function authenticateWith<T>(
   env: Env,
   dialect: Dialect,
   key: string,
   secret: string,
   ip: string,
-  more: D1PreparedStatement[],
-): Promise<{ app: App; tenant: Tenant; results: D1Result[] }> {
-  if (key.length > 128) return { ...(await check(null, secret, ip)), results: [] };
-  const { found, results } = await getAppAndTenantByKeyWith(env.DB, dialect, key, more);
-  return { ...(await check(found, secret, ip)), results };
+  more: (scope: AuthScope) => KeyedReads<T>,
+): Promise<{ app: App; tenant: Tenant; extra: T }> {
+  const reads = more(keyScope(dialect, key));
+  const { found, results } = key.length <= 128 ? await getAppAndTenantByKeyWith(env.DB, dialect, key, reads.statements) : { found: null, results: [] };
+  const ok = await check(found, secret, ip);
+  return { ...ok, extra: reads.read(results) };
 }
 
 async function check(found: { app: App; tenant: Tenant } | null, secret: string, ip: string): Promise<{ app: App; tenant: Tenant }> {

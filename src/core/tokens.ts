@@ -6,8 +6,8 @@ import { CoreError } from "./errors";
 import { hmacSha256Hex, secretsKey, sha256Hex } from "./crypto";
 import type { App, Tenant } from "./types";
 import { insertTokenUnlessLive, latestLiveToken } from "../store/tokens";
-import { getAppAndTenantByToken } from "../store/apps";
-import { admitApp } from "./credentials";
+import { getAppAndTenantByToken, getAppAndTenantByTokenWith, tokenScope, type AuthScope, type TokenFound } from "../store/apps";
+import { admitApp, type KeyedReads } from "./credentials";
 
 export interface IssuedToken {
   token: string;
@@ -55,7 +55,30 @@ export async function resolveToken(
   now = Date.now(),
 ): Promise<{ app: App; tenant: Tenant; expiresAt: number }> {
   if (token.length < 16 || token.length > 256) throw new CoreError("auth_failed", "invalid token");
-  const found = await getAppAndTenantByToken(env.DB, await sha256Hex(token));
+  return checkToken(await getAppAndTenantByToken(env.DB, await sha256Hex(token)), dialect, ip, now);
+}
+
+/**
+ * resolveToken, with the reads `more` builds (scoped to the token's tenant: store/apps tokenScope) in
+ * the same D1 round trip; what they read comes back only for a valid, live token of a usable app.
+ */
+export async function resolveTokenWith<T>(
+  env: Env,
+  dialect: App["dialect"],
+  token: string,
+  ip: string,
+  more: (scope: AuthScope) => KeyedReads<T>,
+  now = Date.now(),
+): Promise<{ app: App; tenant: Tenant; expiresAt: number; extra: T }> {
+  if (token.length < 16 || token.length > 256) throw new CoreError("auth_failed", "invalid token");
+  const hash = await sha256Hex(token);
+  const reads = more(tokenScope(hash));
+  const { found, results } = await getAppAndTenantByTokenWith(env.DB, hash, reads.statements);
+  const ok = checkToken(found, dialect, ip, now);
+  return { ...ok, extra: reads.read(results) };
+}
+
+function checkToken(found: TokenFound | null, dialect: App["dialect"], ip: string, now: number): { app: App; tenant: Tenant; expiresAt: number } {
   if (!found || found.app.dialect !== dialect) throw new CoreError("auth_failed", "invalid token");
   if (found.expiresAt <= now) throw new CoreError("auth_failed", "token expired: request a new one", { reason: "token_expired" });
   if (found.app.secretVersion !== found.secretVersion) throw new CoreError("auth_failed", "token revoked (the secret was reset): request a new one", { reason: "token_revoked" });

@@ -23,15 +23,30 @@ export async function getAppAndTenantByKey(db: D1Database, dialect: Dialect, key
 }
 
 /**
- * The tenant owning the app key bound as ?1 (dialect) and ?2 (key). Reads that share
- * authentication's round trip are scoped by it, so they only ever see that tenant's rows.
+ * Whose rows a read that shares authentication's round trip may see: the tenant (`tenant`) and the
+ * app (`app`) owning the presented key or token, as SQL subqueries over `binds` (bound as ?1 …).
+ * Such reads are scoped by it, so they only ever see that tenant's rows; `at(n)` numbers their own
+ * parameters after the scope's.
  */
-export const TENANT_OF_KEY = "(SELECT tenant_id FROM apps WHERE dialect = ?1 AND key = ?2)";
-/** The app of that key, for its own columns (e.g. its default signature). */
-export const APP_OF_KEY = "(SELECT id FROM apps WHERE dialect = ?1 AND key = ?2)";
+export interface AuthScope {
+  tenant: string;
+  app: string;
+  binds: unknown[];
+  at: (n: number) => string;
+}
+
+const scope = (tenant: string, app: string, binds: unknown[]): AuthScope => ({ tenant, app, binds, at: (n) => `?${binds.length + n}` });
+
+/** The app key `key` of `dialect`. */
+export const keyScope = (dialect: Dialect, key: string): AuthScope =>
+  scope("(SELECT tenant_id FROM apps WHERE dialect = ?1 AND key = ?2)", "(SELECT id FROM apps WHERE dialect = ?1 AND key = ?2)", [dialect, key]);
+
+/** The login token whose hash is `tokenHash`. */
+export const tokenScope = (tokenHash: string): AuthScope =>
+  scope("(SELECT tenant_id FROM tokens WHERE token_hash = ?1)", "(SELECT app_id FROM tokens WHERE token_hash = ?1)", [tokenHash]);
 
 /**
- * getAppAndTenantByKey and `more` (statements scoped by TENANT_OF_KEY) in ONE db.batch: one round
+ * getAppAndTenantByKey and `more` (statements scoped by keyScope) in ONE db.batch: one round
  * trip instead of one per read. The caller may use `results` only after the secret has matched.
  */
 export async function getAppAndTenantByKeyWith(
@@ -46,19 +61,34 @@ export async function getAppAndTenantByKeyWith(
   return { found: row ? split(row) : null, results };
 }
 
-/** A token's app and tenant, with the token's own validity, in one round trip. */
-export async function getAppAndTenantByToken(
-  db: D1Database,
-  tokenHash: string,
-): Promise<{ app: App; tenant: Tenant; expiresAt: number; secretVersion: number } | null> {
-  const row = await db
+type TokenRow = JoinedRow & { k_expires_at: number; k_secret_version: number };
+export type TokenFound = { app: App; tenant: Tenant; expiresAt: number; secretVersion: number };
+
+const byToken = (db: D1Database, tokenHash: string) =>
+  db
     .prepare(
       `${APP_AND_TENANT.replace("FROM apps a", "FROM tokens k JOIN apps a ON a.id = k.app_id").replace("SELECT a.*", "SELECT a.*, k.expires_at AS k_expires_at, k.secret_version AS k_secret_version")}
        WHERE k.token_hash = ?1`,
     )
-    .bind(tokenHash)
-    .first<JoinedRow & { k_expires_at: number; k_secret_version: number }>();
-  return row ? { ...split(row), expiresAt: row.k_expires_at, secretVersion: row.k_secret_version } : null;
+    .bind(tokenHash);
+
+const tokenFound = (row: TokenRow | null | undefined): TokenFound | null =>
+  row ? { ...split(row), expiresAt: row.k_expires_at, secretVersion: row.k_secret_version } : null;
+
+/** A token's app and tenant, with the token's own validity, in one round trip. */
+export async function getAppAndTenantByToken(db: D1Database, tokenHash: string): Promise<TokenFound | null> {
+  return tokenFound(await byToken(db, tokenHash).first<TokenRow>());
+}
+
+/** getAppAndTenantByToken and `more` (statements scoped by tokenScope) in ONE db.batch; `results` only for a valid token. */
+export async function getAppAndTenantByTokenWith(
+  db: D1Database,
+  tokenHash: string,
+  more: D1PreparedStatement[],
+): Promise<{ found: TokenFound | null; results: D1Result[] }> {
+  if (more.length === 0) return { found: await getAppAndTenantByToken(db, tokenHash), results: [] };
+  const [auth, ...results] = await db.batch([byToken(db, tokenHash), ...more]);
+  return { found: tokenFound((auth!.results as TokenRow[])[0]), results };
 }
 
 export async function getAppByKey(db: D1Database, dialect: Dialect, key: string): Promise<App | null> {

@@ -1,7 +1,7 @@
 // Signatures (签名) and templates, both reviewed before use. Deleted rows are kept (soft delete)
 // because messages refer to them.
 import type { Kind } from "../core/types";
-import { APP_OF_KEY, TENANT_OF_KEY } from "./apps";
+import type { AuthScope } from "./apps";
 
 export type ReviewStatus = "pending" | "approved" | "rejected";
 
@@ -273,33 +273,32 @@ export interface TemplateRead {
 }
 
 /**
- * The statements of a TemplateRead for the tenant and app owning the key bound as ?1 dialect, ?2 key
- * (store/apps TENANT_OF_KEY), so that they share authentication's round trip; `read` takes their
- * results. `signId` null reads the app's default signature as `other`.
+ * The statements of a TemplateRead for the tenant and app of an authentication scope (store/apps
+ * AuthScope), so that they share authentication's round trip; `read` takes their results. `signId`
+ * null reads the app's default signature as `other`.
  */
-export function templateReadByKey(
+export function templateReadIn(
   db: D1Database,
-  dialect: string,
-  key: string,
+  s: AuthScope,
   templateId: number,
   signId: number | null,
 ): { statements: D1PreparedStatement[]; read: (results: D1Result[]) => TemplateRead } {
   const statements = [
-    db.prepare(`SELECT * FROM templates WHERE tenant_id = ${TENANT_OF_KEY} AND id = ?3 AND deleted = 0`).bind(dialect, key, templateId),
+    db.prepare(`SELECT * FROM templates WHERE tenant_id = ${s.tenant} AND id = ${s.at(1)} AND deleted = 0`).bind(...s.binds, templateId),
     db
       .prepare(
-        `SELECT ${SIG_COLS} FROM signatures WHERE tenant_id = ${TENANT_OF_KEY} AND deleted = 0
-           AND id = (SELECT signature_id FROM templates WHERE tenant_id = ${TENANT_OF_KEY} AND id = ?3 AND deleted = 0)`,
+        `SELECT ${SIG_COLS} FROM signatures WHERE tenant_id = ${s.tenant} AND deleted = 0
+           AND id = (SELECT signature_id FROM templates WHERE tenant_id = ${s.tenant} AND id = ${s.at(1)} AND deleted = 0)`,
       )
-      .bind(dialect, key, templateId),
+      .bind(...s.binds, templateId),
     signId !== null
-      ? db.prepare(`SELECT ${SIG_COLS} FROM signatures WHERE tenant_id = ${TENANT_OF_KEY} AND id = ?3 AND deleted = 0`).bind(dialect, key, signId)
+      ? db.prepare(`SELECT ${SIG_COLS} FROM signatures WHERE tenant_id = ${s.tenant} AND id = ${s.at(1)} AND deleted = 0`).bind(...s.binds, signId)
       : db
           .prepare(
-            `SELECT ${SIG_COLS} FROM signatures WHERE tenant_id = ${TENANT_OF_KEY} AND deleted = 0
-               AND id = (SELECT default_signature_id FROM apps WHERE id = ${APP_OF_KEY})`,
+            `SELECT ${SIG_COLS} FROM signatures WHERE tenant_id = ${s.tenant} AND deleted = 0
+               AND id = (SELECT default_signature_id FROM apps WHERE id = ${s.app})`,
           )
-          .bind(dialect, key),
+          .bind(...s.binds),
   ];
   const read = (results: D1Result[]): TemplateRead => {
     const [t, sig, other] = results.map((r) => r.results[0]);
@@ -313,25 +312,24 @@ export function templateReadByKey(
 }
 
 /**
- * The signatures named `names` and, when `withDefault`, the app's default one, for the tenant and app
- * owning the key bound as ?1 dialect, ?2 key (store/apps TENANT_OF_KEY): one statement that shares
- * authentication's round trip. `read` gives the rows found.
+ * The signatures named `names` or with a uid in `uids` and, when `withDefault`, the app's default one,
+ * for the tenant and app of an authentication scope (store/apps AuthScope): one statement that
+ * shares authentication's round trip. `read` gives the rows found.
  */
-export function signaturesByKey(
+export function signaturesIn(
   db: D1Database,
-  dialect: string,
-  key: string,
-  names: string[],
-  withDefault: boolean,
+  s: AuthScope,
+  refs: { names?: string[]; uids?: string[]; withDefault?: boolean },
 ): { statements: D1PreparedStatement[]; read: (results: D1Result[]) => Signature[] } {
   return {
     statements: [
       db
         .prepare(
-          `SELECT ${SIG_COLS} FROM signatures WHERE tenant_id = ${TENANT_OF_KEY} AND deleted = 0
-             AND (name IN (SELECT value FROM json_each(?3)) OR (?4 = 1 AND id = (SELECT default_signature_id FROM apps WHERE id = ${APP_OF_KEY})))`,
+          `SELECT ${SIG_COLS} FROM signatures WHERE tenant_id = ${s.tenant} AND deleted = 0
+             AND (name IN (SELECT value FROM json_each(${s.at(1)})) OR uid IN (SELECT value FROM json_each(${s.at(2)}))
+               OR (${s.at(3)} = 1 AND id = (SELECT default_signature_id FROM apps WHERE id = ${s.app})))`,
         )
-        .bind(dialect, key, JSON.stringify(names), withDefault ? 1 : 0),
+        .bind(...s.binds, JSON.stringify(refs.names ?? []), JSON.stringify(refs.uids ?? []), refs.withDefault ? 1 : 0),
     ],
     read: (results) => ((results[0]?.results ?? []) as SignatureRow[]).map(toSignature),
   };

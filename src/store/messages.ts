@@ -1,6 +1,6 @@
 // Messages and batches: the accept write (one atomic D1 batch) and the tenant-scoped reads.
 import type { Channel, Dialect, Kind, Message, MessageStatus } from "../core/types";
-import { TENANT_OF_KEY } from "./apps";
+import type { AuthScope } from "./apps";
 import { type MessageRow, toMessage } from "./rows";
 
 export interface NewMessage {
@@ -113,12 +113,12 @@ export interface CodeMessage {
 }
 
 /**
- * Message `messageId` of the tenant owning the app key bound as ?1 dialect, ?2 key (store/apps
- * TENANT_OF_KEY), so that the read shares authentication's round trip; `read` takes its result.
+ * Message `messageId` of an authentication scope's tenant (store/apps AuthScope), so that the read
+ * shares authentication's round trip; `read` takes its result.
  */
-export function codeMessageByKey(db: D1Database, dialect: string, key: string, messageId: string) {
+export function codeMessageIn(db: D1Database, s: AuthScope, messageId: string) {
   return {
-    statements: [db.prepare(`SELECT mobile, kind, dialect FROM messages WHERE tenant_id = ${TENANT_OF_KEY} AND id = ?3`).bind(dialect, key, messageId)],
+    statements: [db.prepare(`SELECT mobile, kind, dialect FROM messages WHERE tenant_id = ${s.tenant} AND id = ${s.at(1)}`).bind(...s.binds, messageId)],
     read: (results: D1Result[]): CodeMessage | null => (results[0]?.results[0] as CodeMessage | undefined) ?? null,
   };
 }

@@ -3,6 +3,8 @@
 // Signatures are looked up once per distinct sign_id / name, never once per item.
 import { CoreError } from "../../core/errors";
 import { extractSignature, withSignature } from "../../core/content";
+import { signaturesIn, type Signature, type SignatureRef } from "../../core/catalog";
+import type { AuthScope, KeyedReads } from "../../core/credentials";
 import { recipientSet, signatureLookup, textLength } from "../../core/drafts";
 import type { Draft } from "../../core/send";
 import type { Tenant } from "../../core/types";
@@ -17,8 +19,34 @@ export interface SmnItemInput {
 /** The CMPP limit the SDKs warn about; counted on the text the handset shows (signature included). */
 export const MAX_MESSAGE_CHARS = 500;
 
-export async function buildDrafts(env: Env, tenant: Tenant, items: SmnItemInput[]): Promise<Array<Draft | CoreError>> {
-  const lookup = signatureLookup(env.DB, tenant.id);
+/** Signatures read with the token (preloadSignatures): the rows found and the refs looked for. */
+export interface Preloaded {
+  rows: Signature[];
+  complete: SignatureRef[];
+}
+
+/** Distinct sign_ids (and carried names) read with the token; any further ones are read on their own. */
+const MAX_PRELOADED = 20;
+
+/** The reads of the signatures the items name (sign_id, or the 【name】 a flagged message carries), built to share the token's round trip. */
+export function preloadSignatures(env: Env, scope: AuthScope, items: SmnItemInput[]): KeyedReads<Preloaded> {
+  const uids = new Set<string>();
+  const names = new Set<string>();
+  for (const item of items) {
+    const uid = item.sign_id?.trim();
+    if (uid && uids.size < MAX_PRELOADED) uids.add(uid);
+    if (item.message_include_sign_flag) {
+      const name = extractSignature(item.message);
+      if (name !== null && names.size < MAX_PRELOADED) names.add(name);
+    }
+  }
+  const r = signaturesIn(env.DB, scope, { names: [...names], uids: [...uids] });
+  const complete: SignatureRef[] = [...[...uids].map((uid) => ({ uid })), ...[...names].map((name) => ({ name }))];
+  return { statements: r.statements, read: (results) => ({ rows: r.read(results), complete }) };
+}
+
+export async function buildDrafts(env: Env, tenant: Tenant, items: SmnItemInput[], pre?: Preloaded | null): Promise<Array<Draft | CoreError>> {
+  const lookup = signatureLookup(env.DB, tenant.id, pre ?? undefined);
   const take = recipientSet((raw) => new CoreError("conflict", "This endpoint already exists.", { value: raw }));
   return Promise.all(
     items.map(async (item): Promise<Draft | CoreError> => {

@@ -6,48 +6,62 @@ import { acceptSend } from "../../core/send";
 import { readBody, isPlainObject } from "../../http/body";
 import { json } from "../../http/respond";
 import { authenticateSmn } from "./auth";
-import { buildDrafts, type SmnItemInput } from "./drafts";
+import { buildDrafts, preloadSignatures, type SmnItemInput } from "./drafts";
 import { SMN_ERRORS, SMN_OWN, smnErrorResponse, smnItem } from "./errors";
 import { MAX_DIFF_ITEMS, MAX_ENDPOINTS, SmsBatchRequest, SmsEndpointsRequest, SmsSingleRequest } from "./schemas";
 
 /** Huawei SMN does not classify its SMS: every send is a notification (a tenant may restrict kinds per app). */
 const KIND = "notification";
 
-export async function postSms(req: IRequest, env: Env, ctx: ExecutionContext): Promise<Response> {
-  const defer = (p: Promise<void>) => ctx.waitUntil(p);
-  const auth = await authenticateSmn(req, env, req.params.project_id ?? "");
-  if (!auth.ok) return auth.response;
-  const { app, tenant } = auth;
+type Parsed = { ok: true; items: SmnItemInput[]; single: boolean } | { ok: false; response: Response };
 
+/** The body as SMN items, in request order, or the refusal to answer (once the token was checked). */
+async function parseSms(req: Request): Promise<Parsed> {
+  const no = (response: Response): Parsed => ({ ok: false, response });
   const body = await readBody(req);
-  if (body.kind === "too_large") return smnErrorResponse(SMN_OWN.tooLarge, "The request body is too large.");
-  if (body.kind === "unsupported") return smnErrorResponse(SMN_OWN.unsupportedType, `Unsupported content type: ${body.contentType}.`);
+  if (body.kind === "too_large") return no(smnErrorResponse(SMN_OWN.tooLarge, "The request body is too large."));
+  if (body.kind === "unsupported") return no(smnErrorResponse(SMN_OWN.unsupportedType, `Unsupported content type: ${body.contentType}.`));
   if (body.kind !== "json" || !isPlainObject(body.value)) {
-    return smnErrorResponse(SMN_OWN.badBody, body.kind === "malformed" ? `The request body is not valid JSON: ${body.reason}` : "The request body must be a JSON object.");
+    return no(smnErrorResponse(SMN_OWN.badBody, body.kind === "malformed" ? `The request body is not valid JSON: ${body.reason}` : "The request body must be a JSON object."));
   }
   const value = body.value;
 
   // 1000+ items are refused whole before their contents are examined.
   if (Array.isArray(value.sms_message) && value.sms_message.length > MAX_DIFF_ITEMS) {
-    return smnErrorResponse(SMN_ERRORS.too_many_recipients, `sms_message holds ${value.sms_message.length} items; fewer than 1000 are allowed.`);
+    return no(smnErrorResponse(SMN_ERRORS.too_many_recipients, `sms_message holds ${value.sms_message.length} items; fewer than 1000 are allowed.`));
   }
   if (Array.isArray(value.endpoints) && value.endpoints.length > MAX_ENDPOINTS) {
-    return smnErrorResponse(SMN_ERRORS.too_many_recipients, `endpoints holds ${value.endpoints.length} numbers; at most ${MAX_ENDPOINTS} are allowed.`);
+    return no(smnErrorResponse(SMN_ERRORS.too_many_recipients, `endpoints holds ${value.endpoints.length} numbers; at most ${MAX_ENDPOINTS} are allowed.`));
   }
+  if ("sms_message" in value) {
+    const parsed = SmsBatchRequest.safeParse(value);
+    return parsed.success ? { ok: true, items: parsed.data.sms_message, single: false } : no(invalid(parsed.error));
+  }
+  if ("endpoints" in value) {
+    const parsed = SmsEndpointsRequest.safeParse(value);
+    if (!parsed.success) return no(invalid(parsed.error));
+    const { endpoints, ...rest } = parsed.data;
+    return { ok: true, items: endpoints.map((endpoint) => ({ endpoint, ...rest })), single: false };
+  }
+  const parsed = SmsSingleRequest.safeParse(value);
+  return parsed.success ? { ok: true, items: [parsed.data], single: true } : no(invalid(parsed.error));
+}
 
-  if ("sms_message" in value || "endpoints" in value) {
-    let items: SmnItemInput[];
-    if ("sms_message" in value) {
-      const parsed = SmsBatchRequest.safeParse(value);
-      if (!parsed.success) return invalid(parsed.error);
-      items = parsed.data.sms_message;
-    } else {
-      const parsed = SmsEndpointsRequest.safeParse(value);
-      if (!parsed.success) return invalid(parsed.error);
-      const { endpoints, ...rest } = parsed.data;
-      items = endpoints.map((endpoint) => ({ endpoint, ...rest }));
-    }
-    const drafts = await buildDrafts(env, tenant, items);
+export async function postSms(req: IRequest, env: Env, ctx: ExecutionContext): Promise<Response> {
+  const defer = (p: Promise<void>) => ctx.waitUntil(p);
+  // The body is read first, its refusal answered only after the token and project were checked;
+  // the signatures it names are read in the token's D1 round trip.
+  const parsed = await parseSms(req);
+  const auth = await authenticateSmn(req, env, req.params.project_id ?? "", (scope) =>
+    parsed.ok ? preloadSignatures(env, scope, parsed.items) : { statements: [], read: () => null },
+  );
+  if (!auth.ok) return auth.response;
+  if (!parsed.ok) return parsed.response;
+  const { app, tenant } = auth;
+  const { items } = parsed;
+  const drafts = await buildDrafts(env, tenant, items, auth.extra);
+
+  if (!parsed.single) {
     const accepted = await acceptSend(env, drafts, { tenant, app, kind: KIND, mode: "each", defer });
     return json({
       request_id: accepted.batchId ?? accepted.items[0]!.messageId,
@@ -57,11 +71,7 @@ export async function postSms(req: IRequest, env: Env, ctx: ExecutionContext): P
       }),
     });
   }
-
-  const parsed = SmsSingleRequest.safeParse(value);
-  if (!parsed.success) return invalid(parsed.error);
-  const [draft] = await buildDrafts(env, tenant, [parsed.data]);
-  const accepted = await acceptSend(env, [draft!], { tenant, app, kind: KIND, mode: "all", defer });
+  const accepted = await acceptSend(env, [drafts[0]!], { tenant, app, kind: KIND, mode: "all", defer });
   return json({ request_id: accepted.batchId!, message_id: accepted.items[0]!.messageId });
 }
 

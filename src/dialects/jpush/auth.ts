@@ -1,5 +1,5 @@
 // JPush authentication: HTTP Basic base64(appKey:masterSecret), checked by the core's credentials.
-import { authenticate, authenticateWith, type KeyedReads } from "../../core/credentials";
+import { authenticate, authenticateWith, type AuthScope, type KeyedReads } from "../../core/credentials";
 import { clientIp } from "../../http/respond";
 import type { App, Tenant } from "../../core/types";
 import { refuse } from "./errors";
@@ -39,9 +39,7 @@ export async function jpushAuth(req: Request, env: Env, dialect: JpushDialect = 
  * jpushAuth plus the reads `more(key)` builds, in one D1 round trip; what they read is returned
  * only after the credentials and the app's state passed.
  */
-export async function jpushAuthWith<T>(req: Request, env: Env, more: (key: string) => KeyedReads<T>): Promise<{ app: App; tenant: Tenant; extra: T }> {
+export async function jpushAuthWith<T>(req: Request, env: Env, more: (scope: AuthScope) => KeyedReads<T>): Promise<{ app: App; tenant: Tenant; extra: T }> {
   const { key, secret } = basicCredentials(req);
-  const reads = more(key);
-  const { app, tenant, results } = await authenticateWith(env, "jpush", key, secret, clientIp(req), reads.statements);
-  return { app, tenant, extra: reads.read(results) };
+  return authenticateWith(env, "jpush", key, secret, clientIp(req), more);
 }

@@ -9,7 +9,7 @@ import {
   requireApprovedSignature,
   requireApprovedTemplate,
   requireApprovedTemplateWithSignature,
-  templateReadByKey,
+  templateReadIn,
   type Template,
   type TemplateRead,
 } from "../../core/catalog";
@@ -98,8 +98,8 @@ export async function authAndTemplate<I extends { temp_id: number; sign_id?: num
     refusal = e;
   }
   const body = input;
-  const { app, tenant, extra } = await jpushAuthWith(req, env, (key) =>
-    body ? templateReadByKey(env.DB, "jpush", key, body.temp_id, body.sign_id ?? null) : { statements: [], read: () => null },
+  const { app, tenant, extra } = await jpushAuthWith(req, env, (scope) =>
+    body ? templateReadIn(env.DB, scope, body.temp_id, body.sign_id ?? null) : { statements: [], read: () => null },
   );
   if (!body || !extra) throw refusal;
   return { app, tenant, input: body, prepared: fromRead(extra, app, body.temp_id, body.sign_id, use) };

@@ -1,7 +1,7 @@
 // POST /v1/codes/{msg_id}/valid: checks a code once. Refusals keep the document's shape
 // `{"is_valid": false, "error": {...}}` with the code table's HTTP status (403 for 50010–50012, 50026).
 import type { IRequest } from "itty-router";
-import { checkCode, codeMessageByKey, isMessageId } from "../../core/verification";
+import { checkCode, codeMessageIn, isMessageId } from "../../core/verification";
 import { json } from "../../http/respond";
 import { jpushAuthWith } from "./auth";
 import { errorResponse, explainError } from "./errors";
@@ -19,8 +19,8 @@ export async function postValid(req: IRequest, env: Env): Promise<Response> {
   } catch (e) {
     refusal = e;
   }
-  const { tenant, extra: msg } = await jpushAuthWith(req, env, (key) =>
-    input && isMessageId(msgId) ? codeMessageByKey(env.DB, "jpush", key, msgId) : { statements: [], read: () => null },
+  const { tenant, extra: msg } = await jpushAuthWith(req, env, (scope) =>
+    input && isMessageId(msgId) ? codeMessageIn(env.DB, scope, msgId) : { statements: [], read: () => null },
   );
   try {
     if (!input) throw refusal;

@@ -1,6 +1,6 @@
 // smsapi authentication: `Authorization: Bearer <key>.<secret>` (the credential's API key), and
 // the body's optional tenantId bound to the key's tenant.
-import { authenticate, authenticateWith, type KeyedReads } from "../../core/credentials";
+import { authenticate, authenticateWith, type AuthScope, type KeyedReads } from "../../core/credentials";
 import { CoreError } from "../../core/errors";
 import type { App, Tenant } from "../../core/types";
 import { clientIp } from "../../http/respond";
@@ -22,11 +22,9 @@ export async function authenticateSmsapi(req: Request, env: Env): Promise<{ app:
 }
 
 /** authenticateSmsapi plus the reads `more(key)` builds, in one D1 round trip (results only once the key passed). */
-export async function authenticateSmsapiWith<T>(req: Request, env: Env, more: (key: string) => KeyedReads<T>): Promise<{ app: App; tenant: Tenant; extra: T }> {
+export async function authenticateSmsapiWith<T>(req: Request, env: Env, more: (scope: AuthScope) => KeyedReads<T>): Promise<{ app: App; tenant: Tenant; extra: T }> {
   const { key, secret } = bearerKey(req);
-  const reads = more(key);
-  const { app, tenant, results } = await authenticateWith(env, "smsapi", key, secret, clientIp(req), reads.statements);
-  return { app, tenant, extra: reads.read(results) };
+  return authenticateWith(env, "smsapi", key, secret, clientIp(req), more);
 }
 
 /** The document's tenantId is optional; when given it must name the key's own tenant. */

@@ -9,7 +9,7 @@ export async function postPersonality(req: IRequest, env: Env, ctx: ExecutionCon
   // The body first (its refusal answered only once the key passed), then the key and the
   // signatures the contents name in one D1 round trip.
   const input = await readInput(req, PersonalityRequest);
-  const { app, tenant, extra: pre } = await authenticateSmsapiWith(req, env, (key) => (input.ok ? preloadSignatures(env, key, input.data.smses.map((s) => s.content)) : NOTHING));
+  const { app, tenant, extra: pre } = await authenticateSmsapiWith(req, env, (scope) => (input.ok ? preloadSignatures(env, scope, input.data.smses.map((s) => s.content)) : NOTHING));
   if (!input.ok) return input.response;
   const { smses, sendTime, tenantId, marketing } = input.data;
   const mismatch = tenantMismatch(tenant, tenantId);

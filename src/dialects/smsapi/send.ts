@@ -3,8 +3,8 @@
 // item, one acceptSend call, and the envelope listing every recipient with its id or its refusal.
 import { CoreError } from "../../core/errors";
 import { extractSignature, withSignature } from "../../core/content";
-import { signaturesByKey, type Signature, type SignatureRef } from "../../core/catalog";
-import type { KeyedReads } from "../../core/credentials";
+import { signaturesIn, type Signature, type SignatureRef } from "../../core/catalog";
+import type { AuthScope, KeyedReads } from "../../core/credentials";
 import { recipientSet, signatureLookup, textLength } from "../../core/drafts";
 import { acceptSend, type Draft } from "../../core/send";
 import type { App, Kind, Tenant } from "../../core/types";
@@ -38,7 +38,7 @@ const MAX_PRELOADED = 20;
  * The reads of the signatures `contents` will need (each carried 【name】, and the key's default when
  * a content carries none), built to share authentication's round trip (authenticateSmsapiWith).
  */
-export function preloadSignatures(env: Env, key: string, contents: string[]): KeyedReads<Preloaded> {
+export function preloadSignatures(env: Env, scope: AuthScope, contents: string[]): KeyedReads<Preloaded> {
   const names = new Set<string>();
   let bare = false;
   for (const c of contents) {
@@ -46,7 +46,7 @@ export function preloadSignatures(env: Env, key: string, contents: string[]): Ke
     if (name === null) bare = true;
     else if (names.size < MAX_PRELOADED) names.add(name);
   }
-  const r = signaturesByKey(env.DB, "smsapi", key, [...names], bare);
+  const r = signaturesIn(env.DB, scope, { names: [...names], withDefault: bare });
   return { statements: r.statements, read: (results) => ({ rows: r.read(results), names: [...names], bare }) };
 }
 

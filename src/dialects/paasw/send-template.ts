@@ -2,16 +2,16 @@
 // paramJson is an object (the same parameters for every number) or an array of one object per
 // listed number, in order (the document's example), whose length must match the list.
 import type { IRequest } from "itty-router";
-import { requireApprovedTemplate } from "../../core/catalog";
+import { checkApprovedTemplate, templateReadIn } from "../../core/catalog";
 import { renderTemplate, templateParams } from "../../core/content";
 import { CoreError } from "../../core/errors";
 import { acceptSend, type Draft } from "../../core/send";
 import { PAASW_OWN, PaaswRefusal } from "./errors";
-import { readAuthed } from "./input";
+import { readAuthedWith } from "./input";
 import { parsePhoneNumbers } from "./recipients";
 import { SendTemplateParams } from "./schemas";
 import { sent } from "./send";
-import { approvedSignature, signedText } from "./signature";
+import { approvedSignatureOf, signatureRead, signedText } from "./signature";
 
 type ParamObject = Record<string, unknown>;
 
@@ -49,7 +49,15 @@ export function parseParamJson(raw: string | undefined, listed: number): ParamOb
 }
 
 export async function postSendTemplate(req: IRequest, env: Env, ctx: ExecutionContext): Promise<Response> {
-  const input = await readAuthed(req, env, SendTemplateParams);
+  // The token, the template and the signature share one D1 round trip.
+  const input = await readAuthedWith(req, env, SendTemplateParams, (scope, d) => {
+    const id = Number(d.templateId);
+    const sig = signatureRead(env, scope, d.sign);
+    if (!Number.isSafeInteger(id)) return { statements: sig.statements, read: (r: D1Result[]) => ({ template: null, sigs: sig.read(r) }) };
+    const t = templateReadIn(env.DB, scope, id, null);
+    const n = t.statements.length;
+    return { statements: [...t.statements, ...sig.statements], read: (r: D1Result[]) => ({ template: t.read(r.slice(0, n)).template, sigs: sig.read(r.slice(n)) }) };
+  });
   if (!input.ok) return input.response;
   const { data, app, tenant } = input;
   const { mobiles, positions, listed } = parsePhoneNumbers(data.phoneNumbers);
@@ -57,7 +65,8 @@ export async function postSendTemplate(req: IRequest, env: Env, ctx: ExecutionCo
   const templateId = Number(data.templateId);
   if (!Number.isSafeInteger(templateId)) throw new CoreError("template_not_found", `template ${data.templateId} does not exist`);
 
-  const [template, sig] = await Promise.all([requireApprovedTemplate(env.DB, tenant.id, templateId), approvedSignature(env, tenant, data.sign)]);
+  const template = checkApprovedTemplate(input.extra.template, templateId);
+  const sig = approvedSignatureOf(input.extra.sigs, data.sign);
   if (template.signatureId !== null && template.signatureId !== sig.id) {
     throw new PaaswRefusal(PAASW_OWN.signMismatch, `template ${templateId} is approved for another signature than ${sig.name}`);
   }

@@ -5,10 +5,10 @@ import { acceptSend } from "../../core/send";
 import type { App, Kind } from "../../core/types";
 import { json } from "../../http/respond";
 import { PAASW_OWN, PaaswRefusal } from "./errors";
-import { readAuthed } from "./input";
+import { readAuthedWith } from "./input";
 import { parsePhoneNumbers } from "./recipients";
 import { SendParams } from "./schemas";
-import { approvedSignature, signedText } from "./signature";
+import { approvedSignatureOf, signatureRead, signedText } from "./signature";
 
 const KIND_BY_PARAM: Record<"1" | "2" | "3", Kind> = { "1": "verification", "2": "notification", "3": "marketing" };
 
@@ -22,12 +22,13 @@ export function resolveKind(app: App, param: "1" | "2" | "3" | undefined): Kind 
 export const sent = (bizId: string): Response => json({ code: "10000", message: "操作成功", bizId });
 
 export async function postSend(req: IRequest, env: Env, ctx: ExecutionContext): Promise<Response> {
-  const input = await readAuthed(req, env, SendParams);
+  // The token and the signature share one D1 round trip.
+  const input = await readAuthedWith(req, env, SendParams, (scope, d) => signatureRead(env, scope, d.sign));
   if (!input.ok) return input.response;
   const { data, app, tenant } = input;
   const kind = resolveKind(app, data.kind);
   const { mobiles } = parsePhoneNumbers(data.phoneNumbers);
-  const sig = await approvedSignature(env, tenant, data.sign);
+  const sig = approvedSignatureOf(input.extra, data.sign);
   const text = signedText(sig.name, data.content);
   const accepted = await acceptSend(
     env,

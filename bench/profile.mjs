@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `node bench/profile.mjs <row id> [seconds]`: loads one send row like the bench does while the V8
 // sampling profiler runs in edgesms's isolate, then prints where its CPU time went (self and
-// inclusive, top 30 each). Row ids: see bench/lib/rows-send.mjs (jpush_single, jpush_batch_1000, …),
+// inclusive, top 30 each, PROFILE_TOP=n for more). Row ids: see bench/lib/rows-send.mjs (jpush_single, jpush_batch_1000, …),
 // or end_to_end (20 JPush batches of 1000 until delivered).
 import WebSocket from "ws";
 import { SECRETS, startAll } from "./lib/gateway.mjs";
@@ -18,6 +18,8 @@ if (!spec) {
   process.exit(2);
 }
 const PORT = 9230;
+/** PROFILE_TOP=n prints n functions per list (default 30). */
+const TOP = Number(process.env.PROFILE_TOP) || 30;
 
 /** A minimal Chrome DevTools Protocol client over the inspector's WebSocket. */
 async function inspect(url) {
@@ -58,7 +60,7 @@ function summarize(profile) {
     [...m.entries()]
       .filter(([k]) => !k.startsWith("(root)"))
       .sort((a, b) => b[1] - a[1])
-      .slice(0, 30)
+      .slice(0, TOP)
       .map(([k, v]) => `${(v / 1000).toFixed(0).padStart(7)} ms ${((100 * v) / total).toFixed(1).padStart(5)}%  ${k}`)
       .join("\n");
   return `sampled ${(total / 1000).toFixed(0)} ms\n\nself time:\n${top(self)}\n\ninclusive time:\n${top(incl)}`;

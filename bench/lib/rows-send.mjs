@@ -6,7 +6,12 @@ import { SIGN } from "./seed.mjs";
 
 const basic = (c) => `Basic ${Buffer.from(`${c.key}:${c.secret}`).toString("base64")}`;
 const order = () => `SF${randomInt(1e9, 1e10)}`;
-const mobiles = (n, gen = mobile) => Array.from({ length: n }, gen);
+/** n distinct mobiles: a repeated one would be refused per item as a duplicate (Huawei, smsapi) and count as refused. */
+const mobiles = (n, gen = mobile) => {
+  const out = new Set();
+  while (out.size < n) out.add(gen());
+  return [...out];
+};
 const form = (o) => new URLSearchParams(o).toString();
 const FORM = { "content-type": "application/x-www-form-urlencoded" };
 

@@ -47,8 +47,7 @@ async function parseSms(req: Request): Promise<Parsed> {
   return parsed.success ? { ok: true, items: [parsed.data], single: true } : no(invalid(parsed.error));
 }
 
-export async function postSms(req: IRequest, env: Env, ctx: ExecutionContext): Promise<Response> {
-  const defer = (p: Promise<void>) => ctx.waitUntil(p);
+export async function postSms(req: IRequest, env: Env): Promise<Response> {
   // The body is read first, its refusal answered only after the token and project were checked;
   // the signatures it names are read in the token's D1 round trip.
   const parsed = await parseSms(req);
@@ -62,7 +61,7 @@ export async function postSms(req: IRequest, env: Env, ctx: ExecutionContext): P
   const drafts = await buildDrafts(env, tenant, items, auth.extra);
 
   if (!parsed.single) {
-    const accepted = await acceptSend(env, drafts, { tenant, app, kind: KIND, mode: "each", defer });
+    const accepted = await acceptSend(env, drafts, { tenant, app, kind: KIND, mode: "each" });
     return json({
       request_id: accepted.batchId ?? accepted.items[0]!.messageId,
       result: accepted.items.map((it) => {
@@ -71,7 +70,7 @@ export async function postSms(req: IRequest, env: Env, ctx: ExecutionContext): P
       }),
     });
   }
-  const accepted = await acceptSend(env, [drafts[0]!], { tenant, app, kind: KIND, mode: "all", defer });
+  const accepted = await acceptSend(env, [drafts[0]!], { tenant, app, kind: KIND, mode: "all" });
   return json({ request_id: accepted.batchId!, message_id: accepted.items[0]!.messageId });
 }
 

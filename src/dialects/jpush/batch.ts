@@ -72,7 +72,7 @@ export async function acceptRecipients(
   env: Env,
   who: { app: App; tenant: Tenant },
   input: z.output<typeof BatchRequest>,
-  extra: Pick<AcceptOptions, "sendAt" | "now" | "replace" | "defer"> = {},
+  extra: Pick<AcceptOptions, "sendAt" | "now" | "replace"> = {},
   read?: Prepared,
 ) {
   const { app, tenant } = who;
@@ -100,14 +100,14 @@ export const BATCH_REQUIRED: Array<[string, JpushErrorName]> = [
   ["recipients", "recipientsEmpty"],
 ];
 
-export async function postBatch(req: IRequest, env: Env, ctx: ExecutionContext): Promise<Response> {
+export async function postBatch(req: IRequest, env: Env): Promise<Response> {
   // Authentication and the template share one D1 round trip; the recipient count is checked before the template, as before.
   const { app, tenant, input, prepared } = await authAndTemplate(req, env, "message", async () => {
     const body = parseInput(BatchRequest, await readJsonObject(req), BATCH_REQUIRED);
     checkRecipientCount(body);
     return body;
   });
-  const { recipients, failures } = await acceptRecipients(env, { app, tenant }, input, { defer: (p) => ctx.waitUntil(p) }, prepared);
+  const { recipients, failures } = await acceptRecipients(env, { app, tenant }, input, {}, prepared);
   return json({
     success_count: recipients.length - failures.length,
     failure_count: failures.length,

@@ -10,7 +10,7 @@ import { parseInput, readJsonObject } from "./input";
 import { CodesRequest } from "./schemas";
 import { authAndTemplate, renderFor, storedParams } from "./templates";
 
-export async function postCodes(req: IRequest, env: Env, ctx: ExecutionContext): Promise<Response> {
+export async function postCodes(req: IRequest, env: Env): Promise<Response> {
   // Authentication and the template share one D1 round trip.
   const { app, tenant, input, prepared } = await authAndTemplate(req, env, "code", async () => {
     const body = parseInput(CodesRequest, await readJsonObject(req), [
@@ -31,7 +31,7 @@ export async function postCodes(req: IRequest, env: Env, ctx: ExecutionContext):
   const res = await acceptSend(
     env,
     [{ mobile, text, signature: prepared.signature, templateId: prepared.template.id, params: storedParams(input.temp_para), code: issued.held }],
-    { tenant, app, kind: "verification", mode: "all", templateId: prepared.template.id, now, defer: (p) => ctx.waitUntil(p) },
+    { tenant, app, kind: "verification", mode: "all", templateId: prepared.template.id, now },
   );
   return json({ msg_id: res.items[0]!.messageId });
 }

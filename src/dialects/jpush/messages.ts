@@ -25,7 +25,7 @@ function acceptPrepared(
   who: { app: App; tenant: Tenant },
   input: z.output<typeof MessagesRequest>,
   prepared: Prepared,
-  extra: Pick<AcceptOptions, "sendAt" | "now" | "replace" | "defer"> = {},
+  extra: Pick<AcceptOptions, "sendAt" | "now" | "replace"> = {},
 ): Promise<Accepted> {
   const { app, tenant } = who;
   const mobile = normalizeMobile(input.mobile);
@@ -37,7 +37,7 @@ function acceptPrepared(
   );
 }
 
-export async function postMessages(req: IRequest, env: Env, ctx: ExecutionContext): Promise<Response> {
+export async function postMessages(req: IRequest, env: Env): Promise<Response> {
   // Authentication and the template share one D1 round trip (templates.ts authAndTemplate).
   const { app, tenant, input, prepared } = await authAndTemplate(req, env, "message", async () => {
     const body = parseInput(MessagesRequest, await readJsonObject(req), [
@@ -47,6 +47,6 @@ export async function postMessages(req: IRequest, env: Env, ctx: ExecutionContex
     // A bad mobile is refused before the template is looked at, as before the reads were joined.
     return { ...body, mobile: normalizeMobile(body.mobile) };
   });
-  const res = await acceptPrepared(env, { app, tenant }, input, prepared, { defer: (p) => ctx.waitUntil(p) });
+  const res = await acceptPrepared(env, { app, tenant }, input, prepared, {});
   return json({ msg_id: res.items[0]!.messageId });
 }

@@ -23,7 +23,7 @@ export function voiceText(code: string, lang: number): string {
   return lang === 0 ? zh : lang === 1 ? en : `${zh}。${en}`;
 }
 
-export async function postVoiceCodes(req: IRequest, env: Env, ctx: ExecutionContext): Promise<Response> {
+export async function postVoiceCodes(req: IRequest, env: Env): Promise<Response> {
   const { app, tenant } = await jpushAuth(req, env);
   const input = parseInput(VoiceCodesRequest, await readJsonObject(req), [["mobile", "missingMobile"]]);
   const mobile = normalizeMobile(input.mobile);
@@ -37,7 +37,7 @@ export async function postVoiceCodes(req: IRequest, env: Env, ctx: ExecutionCont
   const res = await acceptSend(
     env,
     [{ mobile, text: voiceText(issued.code, input.voice_lang ?? 0), signature: null, channel: "voice", code: issued.held }],
-    { tenant, app, kind: "verification", mode: "all", now, defer: (p) => ctx.waitUntil(p) },
+    { tenant, app, kind: "verification", mode: "all", now },
   );
   return json({ msg_id: res.items[0]!.messageId });
 }

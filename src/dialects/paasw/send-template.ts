@@ -48,7 +48,7 @@ export function parseParamJson(raw: string | undefined, listed: number): ParamOb
   return value as ParamObject[];
 }
 
-export async function postSendTemplate(req: IRequest, env: Env, ctx: ExecutionContext): Promise<Response> {
+export async function postSendTemplate(req: IRequest, env: Env): Promise<Response> {
   // The token, the template and the signature share one D1 round trip.
   const input = await readAuthedWith(req, env, SendTemplateParams, (scope, d) => {
     const id = Number(d.templateId);
@@ -90,6 +90,6 @@ export async function postSendTemplate(req: IRequest, env: Env, ctx: ExecutionCo
     const one = draft(mobiles[0]!, params);
     drafts = mobiles.map((mobile) => ({ ...one, mobile }));
   }
-  const accepted = await acceptSend(env, drafts, { tenant, app, kind: template.kind, mode: "all", templateId, defer: (p) => ctx.waitUntil(p) });
+  const accepted = await acceptSend(env, drafts, { tenant, app, kind: template.kind, mode: "all", templateId });
   return sent(accepted.batchId!);
 }

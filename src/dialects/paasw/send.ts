@@ -21,7 +21,7 @@ export function resolveKind(app: App, param: "1" | "2" | "3" | undefined): Kind 
 
 export const sent = (bizId: string): Response => json({ code: "10000", message: "操作成功", bizId });
 
-export async function postSend(req: IRequest, env: Env, ctx: ExecutionContext): Promise<Response> {
+export async function postSend(req: IRequest, env: Env): Promise<Response> {
   // The token and the signature share one D1 round trip.
   const input = await readAuthedWith(req, env, SendParams, (scope, d) => signatureRead(env, scope, d.sign));
   if (!input.ok) return input.response;
@@ -33,7 +33,7 @@ export async function postSend(req: IRequest, env: Env, ctx: ExecutionContext): 
   const accepted = await acceptSend(
     env,
     mobiles.map((mobile) => ({ mobile, normalized: true, text, signature: sig.name })),
-    { tenant, app, kind, mode: "all", defer: (p) => ctx.waitUntil(p) },
+    { tenant, app, kind, mode: "all" },
   );
   return sent(accepted.batchId!);
 }

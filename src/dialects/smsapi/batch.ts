@@ -6,7 +6,7 @@ import { readInput } from "./input";
 import { BatchRequest, MAX_RECIPIENTS, resolveSendTime, splitList } from "./schemas";
 import { NOTHING, preloadSignatures, sendItems } from "./send";
 
-export async function postBatch(req: IRequest, env: Env, ctx: ExecutionContext): Promise<Response> {
+export async function postBatch(req: IRequest, env: Env): Promise<Response> {
   // The body first (its refusal answered only once the key passed), then the key and the
   // signatures the contents name in one D1 round trip.
   const input = await readInput(req, BatchRequest);
@@ -20,5 +20,5 @@ export async function postBatch(req: IRequest, env: Env, ctx: ExecutionContext):
   if (mobiles.length > MAX_RECIPIENTS) throw new CoreError("too_many_recipients", `mobiles holds ${mobiles.length} numbers; at most ${MAX_RECIPIENTS} are allowed`);
   const sendAt = resolveSendTime(sendTime, env);
   const items = mobiles.map((mobile) => ({ mobile, content }));
-  return sendItems(env, { tenant, app, kind: marketing ? "marketing" : "notification", sendAt, mode: "each", defer: (p) => ctx.waitUntil(p) }, items, pre);
+  return sendItems(env, { tenant, app, kind: marketing ? "marketing" : "notification", sendAt, mode: "each" }, items, pre);
 }

@@ -10,7 +10,7 @@ import { NOTHING, preloadSignatures, sendItems } from "./send";
 const industryKind = (app: App, asked: Kind | undefined): Kind =>
   asked ?? (!app.kinds.includes("notification") && app.kinds.includes("verification") ? "verification" : "notification");
 
-export async function postIndustry(req: IRequest, env: Env, ctx: ExecutionContext): Promise<Response> {
+export async function postIndustry(req: IRequest, env: Env): Promise<Response> {
   // The body first (its refusal answered only once the key passed), then the key and the
   // signatures the contents name in one D1 round trip.
   const input = await readInput(req, IndustryRequest);
@@ -19,5 +19,5 @@ export async function postIndustry(req: IRequest, env: Env, ctx: ExecutionContex
   const { mobile, content, tenantId, kind } = input.data;
   const mismatch = tenantMismatch(tenant, tenantId);
   if (mismatch) return mismatch;
-  return sendItems(env, { tenant, app, kind: industryKind(app, kind), sendAt: undefined, mode: "all", defer: (p) => ctx.waitUntil(p) }, [{ mobile, content }], pre);
+  return sendItems(env, { tenant, app, kind: industryKind(app, kind), sendAt: undefined, mode: "all" }, [{ mobile, content }], pre);
 }

@@ -5,7 +5,7 @@ import { readInput } from "./input";
 import { PersonalityRequest, resolveSendTime } from "./schemas";
 import { NOTHING, preloadSignatures, sendItems } from "./send";
 
-export async function postPersonality(req: IRequest, env: Env, ctx: ExecutionContext): Promise<Response> {
+export async function postPersonality(req: IRequest, env: Env): Promise<Response> {
   // The body first (its refusal answered only once the key passed), then the key and the
   // signatures the contents name in one D1 round trip.
   const input = await readInput(req, PersonalityRequest);
@@ -15,5 +15,5 @@ export async function postPersonality(req: IRequest, env: Env, ctx: ExecutionCon
   const mismatch = tenantMismatch(tenant, tenantId);
   if (mismatch) return mismatch;
   const sendAt = resolveSendTime(sendTime, env);
-  return sendItems(env, { tenant, app, kind: marketing ? "marketing" : "notification", sendAt, mode: "each", defer: (p) => ctx.waitUntil(p) }, smses, pre);
+  return sendItems(env, { tenant, app, kind: marketing ? "marketing" : "notification", sendAt, mode: "each" }, smses, pre);
 }

@@ -83,12 +83,12 @@ async function buildDrafts(env: Env, tenant: Tenant, app: App, items: SmsapiItem
  */
 export async function sendItems(
   env: Env,
-  ctx: { tenant: Tenant; app: App; kind: Kind; sendAt: number | undefined; mode: "all" | "each"; defer?: (p: Promise<void>) => void },
+  ctx: { tenant: Tenant; app: App; kind: Kind; sendAt: number | undefined; mode: "all" | "each" },
   items: SmsapiItem[],
   pre: Preloaded | null = null,
 ): Promise<Response> {
   const drafts = await buildDrafts(env, ctx.tenant, ctx.app, items, pre);
-  const accepted = await acceptSend(env, drafts, { tenant: ctx.tenant, app: ctx.app, kind: ctx.kind, mode: ctx.mode, sendAt: ctx.sendAt, defer: ctx.defer });
+  const accepted = await acceptSend(env, drafts, { tenant: ctx.tenant, app: ctx.app, kind: ctx.kind, mode: ctx.mode, sendAt: ctx.sendAt });
   const data = {
     batchId: accepted.batchId,
     sendTime: accepted.sendAt,

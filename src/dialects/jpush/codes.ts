@@ -2,24 +2,16 @@
 // digits), rendered into the approved verification template's {{code}}, and held hashed by the
 // mobile's MobileGuard until it is validated or expires (template ttl, or the request's ttl).
 import type { IRequest } from "itty-router";
-import { normalizeMobile } from "../../core/phone";
 import { acceptSend } from "../../core/send";
 import { issueCode } from "../../core/verification";
 import { json } from "../../http/respond";
-import { parseInput, readJsonObject } from "./input";
+import { readMobileBody } from "./input";
 import { CodesRequest } from "./schemas";
 import { authAndTemplate, renderFor, storedParams } from "./templates";
 
 export async function postCodes(req: IRequest, env: Env): Promise<Response> {
   // Authentication and the template share one D1 round trip.
-  const { app, tenant, input, prepared } = await authAndTemplate(req, env, "code", async () => {
-    const body = parseInput(CodesRequest, await readJsonObject(req), [
-      ["mobile", "missingMobile"],
-      ["temp_id", "missingTempId"],
-    ]);
-    // A bad mobile is refused before the template is looked at, as before the reads were joined.
-    return { ...body, mobile: normalizeMobile(body.mobile) };
-  });
+  const { app, tenant, input, prepared } = await authAndTemplate(req, env, "code", () => readMobileBody(req, CodesRequest));
   const mobile = input.mobile;
   const now = Date.now();
   const issued = await issueCode(env, tenant.id, mobile, {

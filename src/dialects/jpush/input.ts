@@ -1,6 +1,7 @@
 // Reading a JPush request body: JSON whatever the content type claims when it is none, JSON or
 // text/plain (the Python SDK sends none, the C# SDK text/plain), then the schema, with each
 // failure answered by the document's code for that field.
+import { normalizeMobile } from "../../core/phone";
 import type { z } from "zod";
 import { isPlainObject, readBody } from "../../http/body";
 import { refuse, type JpushErrorName } from "./errors";
@@ -31,6 +32,18 @@ export function parseInput<S extends z.ZodType>(schema: S, body: Record<string, 
   const r = schema.safeParse(body);
   if (r.success) return r.data;
   throw issueRefusal(r.error.issues[0]!);
+}
+
+/**
+ * A single-recipient body (/v1/codes, /v1/messages): mobile and temp_id with their own "missing"
+ * codes, then the mobile normalised, so a bad one is refused before the template is looked at.
+ */
+export async function readMobileBody<S extends z.ZodType<{ mobile: string }>>(req: Request, schema: S): Promise<z.output<S>> {
+  const body = parseInput(schema, await readJsonObject(req), [
+    ["mobile", "missingMobile"],
+    ["temp_id", "missingTempId"],
+  ]);
+  return { ...body, mobile: normalizeMobile(body.mobile) };
 }
 
 export function issueRefusal(issue: z.core.$ZodIssue, prefix = "") {

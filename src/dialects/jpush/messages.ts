@@ -5,7 +5,7 @@ import { normalizeMobile } from "../../core/phone";
 import { acceptSend, type AcceptOptions, type Accepted } from "../../core/send";
 import type { App, Tenant } from "../../core/types";
 import { json } from "../../http/respond";
-import { parseInput, readJsonObject } from "./input";
+import { readMobileBody } from "./input";
 import { MessagesRequest } from "./schemas";
 import { authAndTemplate, prepareTemplate, renderFor, storedParams, type Prepared } from "./templates";
 
@@ -39,14 +39,7 @@ function acceptPrepared(
 
 export async function postMessages(req: IRequest, env: Env): Promise<Response> {
   // Authentication and the template share one D1 round trip (templates.ts authAndTemplate).
-  const { app, tenant, input, prepared } = await authAndTemplate(req, env, "message", async () => {
-    const body = parseInput(MessagesRequest, await readJsonObject(req), [
-      ["mobile", "missingMobile"],
-      ["temp_id", "missingTempId"],
-    ]);
-    // A bad mobile is refused before the template is looked at, as before the reads were joined.
-    return { ...body, mobile: normalizeMobile(body.mobile) };
-  });
+  const { app, tenant, input, prepared } = await authAndTemplate(req, env, "message", () => readMobileBody(req, MessagesRequest));
   const res = await acceptPrepared(env, { app, tenant }, input, prepared, {});
   return json({ msg_id: res.items[0]!.messageId });
 }

@@ -1,9 +1,11 @@
-// The Worker: HTTP front door, queue consumers, cron, and the Durable Object export. Wiring only.
+// The Worker: HTTP front door, queue consumers, cron, and the Durable Object exports. Wiring only.
 import { route } from "./routes";
 import { handleQueue } from "./jobs/queues";
 import { handleScheduled } from "./jobs/cron";
 
 export { MobileGuard } from "./guard/mobile-guard";
+export { SmppBind } from "./carriers/smpp/bind";
+export { CarrierGate } from "./carriers/gate";
 
 export default {
   fetch: route,

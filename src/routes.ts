@@ -21,7 +21,7 @@ const MOUNTS: Array<[prefix: string, router: DialectRouter]> = [
   ["/webhooks/carriers/", carrierCallbacks],
 ];
 
-const simulatorActive = (env: Env): boolean => env.CARRIER === "simulator";
+const simulatorActive = (env: Env): boolean => env.SIMULATOR === "true";
 
 let openapi: string | null = null;
 

@@ -23,7 +23,7 @@ export const SECRETS = {
   CARRIER_CALLBACK_SECRET: randomBytes(24).toString("hex"),
 };
 const VARS = {
-  CARRIER: "simulator",
+  SIMULATOR: "true",
   SIMULATOR_REPORT_DELAY_SECONDS: "0",
   ALLOW_PRIVATE_WEBHOOKS: "true",
   RETENTION_DAYS: "30",

@@ -9,17 +9,18 @@ import { simulatorCarrier } from "./simulator";
 function unconfiguredCarrier(name: string): Carrier {
   return {
     name,
+    type: "simulator",
     async submit(messages) {
-      return messages.map((m) => ({ id: m.id, ok: false as const, permanent: false, reason: `no adapter for carrier "${name}"` }));
+      return messages.map((m) => ({ id: m.id, outcome: "transient" as const, reason: `no adapter for carrier "${name}"` }));
     },
   };
 }
 
-export const isSimulator = (env: Env): boolean => env.CARRIER === "simulator";
+export const isSimulator = (env: Env): boolean => env.SIMULATOR === "true";
 
 export function carrierFor(env: Env): Carrier {
-  return isSimulator(env) ? simulatorCarrier(env) : unconfiguredCarrier(env.CARRIER);
+  return isSimulator(env) ? simulatorCarrier(env) : unconfiguredCarrier("carrier");
 }
 
 /** Whether `name` is the carrier this deployment talks to (callbacks from any other are refused). */
-export const isConfiguredCarrier = (env: Env, name: string): boolean => name === env.CARRIER;
+export const isConfiguredCarrier = (env: Env, name: string): boolean => name === (isSimulator(env) ? "simulator" : "");

@@ -1,6 +1,7 @@
 // The embedded carrier simulator: deterministic outcomes by mobile (rules.ts), a handset inbox in
 // D1, and delivery reports posted in groups to the carrier-events queue after a delay.
-import type { Carrier, OutboundMessage, SubmitResult } from "./types";
+import { z } from "zod";
+import type { Carrier, CarrierKind, OutboundMessage, SubmitResult } from "./types";
 import type { CarrierReport } from "./events";
 import { enqueueReports } from "./events";
 import { reportDelay, simOutcome } from "./rules";
@@ -11,9 +12,10 @@ export const SIMULATOR = "simulator";
 /** The simulator's reference is derived from the idempotency key, so a resubmit yields the same one. */
 export const simRef = (messageId: string): string => `sim-${messageId}`;
 
-export function simulatorCarrier(env: Env): Carrier {
+export function simulatorCarrier(env: Env, name = SIMULATOR): Carrier {
   return {
-    name: SIMULATOR,
+    name,
+    type: "simulator",
     async submit(messages: OutboundMessage[]): Promise<SubmitResult[]> {
       const now = Date.now();
       const results: SubmitResult[] = [];
@@ -22,14 +24,14 @@ export function simulatorCarrier(env: Env): Carrier {
       for (const m of messages) {
         const rule = simOutcome(m.mobile);
         if (rule.kind === "reject") {
-          results.push({ id: m.id, ok: false, permanent: true, reason: "simulator: the carrier refused this number" });
+          results.push({ id: m.id, outcome: "permanent", reason: "simulator: the carrier refused this number" });
           continue;
         }
         if (rule.kind === "transient" && m.attempts <= rule.until) {
-          results.push({ id: m.id, ok: false, permanent: false, reason: `simulator: transient failure (attempt ${m.attempts})` });
+          results.push({ id: m.id, outcome: "transient", reason: `simulator: transient failure (attempt ${m.attempts})` });
           continue;
         }
-        results.push({ id: m.id, ok: true, ref: simRef(m.id) });
+        results.push({ id: m.id, outcome: "sent", refs: [simRef(m.id)] });
         const code = rule.kind === "report" ? rule.code : "10000";
         if (code === "10000") inbox.push({ messageId: m.id, mobile: m.mobile, channel: m.channel, content: m.content, receivedAt: now });
         if (rule.kind === "silent") continue;
@@ -41,8 +43,20 @@ export function simulatorCarrier(env: Env): Carrier {
       // The inbox insert ignores ids it already holds: a resubmit after a crash shows once.
       await insertInbox(env.DB, inbox);
       // A resubmit posts its report again; applying a report twice changes nothing.
-      for (const [delay, reports] of byDelay) await enqueueReports(env, SIMULATOR, reports, delay);
+      for (const [delay, reports] of byDelay) await enqueueReports(env, name, reports, delay);
       return results;
     },
   };
 }
+
+const SimulatorSettings = z.strictObject({});
+
+/** The simulator as a carrier type: no settings; its reports come through the carrier-events queue. */
+export const simulatorKind: CarrierKind<typeof SimulatorSettings> = {
+  type: "simulator",
+  settings: SimulatorSettings,
+  secrets: [],
+  templated: false,
+  reportWindowMs: 60_000,
+  create: (env, config) => simulatorCarrier(env, config.name),
+};

@@ -24,7 +24,15 @@ const toOutbound = (r: ClaimedRow): OutboundMessage => ({
   mobile: r.mobile,
   content: r.content,
   channel: r.channel,
+  kind: r.kind,
+  encoding: r.encoding,
   segments: r.segments,
+  signature: r.signature,
+  templateId: r.template_id,
+  params: r.params === null ? null : (JSON.parse(r.params) as Record<string, string>),
+  sourceAddr: null,
+  extension: null,
+  providerTemplate: null,
   attempts: r.attempts,
 });
 
@@ -88,16 +96,16 @@ async function dispatchIds(env: Env, ids: string[], now: number): Promise<{ tran
   try {
     results = await carrier.submit(rows.map(toOutbound));
   } catch (e) {
-    results = rows.map((r) => ({ id: r.id, ok: false, permanent: false, reason: `carrier error: ${String(e).slice(0, 200)}` }));
+    results = rows.map((r) => ({ id: r.id, outcome: "transient" as const, reason: `carrier error: ${String(e).slice(0, 200)}` }));
   }
   const byId = new Map(results.map((r) => [r.id, r]));
   const refs: Array<[string, string]> = [];
   const rejected: string[] = [];
   let rejectReason = "";
   for (const r of rows) {
-    const res = byId.get(r.id) ?? { id: r.id, ok: false as const, permanent: false, reason: "no result from the carrier" };
-    if (res.ok) refs.push([r.id, res.ref]);
-    else if (res.permanent) (rejected.push(r.id), (rejectReason ||= res.reason));
+    const res = byId.get(r.id) ?? { id: r.id, outcome: "transient" as const, reason: "no result from the carrier" };
+    if (res.outcome === "sent") refs.push([r.id, res.refs[0]!]);
+    else if (res.outcome === "permanent") (rejected.push(r.id), (rejectReason ||= res.reason));
     else transient.set(r.id, res.reason);
   }
   const stmts: D1PreparedStatement[] = [];

@@ -1,6 +1,7 @@
 // Status moves of the delivery engine (cancel, claim, submit outcome, reports, replies) and the
 // refund statements they share. Every move is a guarded UPDATE; related writes return as
 // statements so the caller runs them in ONE db.batch.
+import type { Kind } from "../core/types";
 
 /**
  * A refund for each message in `ids` that is now in `status` (and `code`, when given), tagged with
@@ -90,11 +91,16 @@ export interface ClaimedRow {
   mobile: string;
   content: string;
   channel: "sms" | "voice";
+  kind: Kind;
+  encoding: "gsm7" | "ucs2";
   segments: number;
+  signature: string | null;
+  template_id: number | null;
+  params: string | null;
   attempts: number;
 }
 
-const CLAIM_COLUMNS = "id, tenant_id, mobile, content, channel, segments, attempts";
+const CLAIM_COLUMNS = "id, tenant_id, mobile, content, channel, kind, encoding, segments, signature, template_id, params, attempts";
 
 /**
  * [in flight, leftovers, claimed], one db.batch: rows another run claimed within the lease and may

@@ -19,7 +19,7 @@ describe("the simulator's routes", () => {
   it("exist only while the simulator is the configured carrier", async () => {
     const call = async (carrier: string) => {
       const ctx = createExecutionContext();
-      const res = await worker.fetch(new Request("http://gw/simulator/v1/inbox/13912345678"), { ...env, CARRIER: carrier }, ctx);
+      const res = await worker.fetch(new Request("http://gw/simulator/v1/inbox/13912345678"), { ...env, SIMULATOR: carrier === "simulator" ? "true" : "false" }, ctx);
       await waitOnExecutionContext(ctx);
       return res.status;
     };
@@ -32,12 +32,12 @@ describe("carrier faults at dispatch", () => {
   it("a carrier with no adapter fails transiently: queued again, retried with backoff, failed and refunded only at the last attempt", async () => {
     const s = await sender({ balance: 1000 });
     const ids = await queuedIds(s, [mobile()]);
-    const first = await runQueue("edgesms-dispatch", [{ id: "c1", attempts: 1, body: { ids } }], { CARRIER: "carrier" });
+    const first = await runQueue("edgesms-dispatch", [{ id: "c1", attempts: 1, body: { ids } }], { SIMULATOR: "false" });
     expect(first.explicitAcks).toEqual([]);
     expect(first.retryMessages).toEqual([{ msgId: "c1", delaySeconds: 2 }]);
     expect((await messagesOf(ids))[0]).toMatchObject({ status: "queued", carrier_ref: null, attempts: 1 });
     expect(await money(s.tenant.id)).toEqual({ balance: 990, ledger: 990 });
-    const last = await runQueue("edgesms-dispatch", [{ id: "c1", attempts: 6, body: { ids } }], { CARRIER: "carrier" });
+    const last = await runQueue("edgesms-dispatch", [{ id: "c1", attempts: 6, body: { ids } }], { SIMULATOR: "false" });
     expect(last.retryMessages).toEqual([{ msgId: "c1" }]);
     expect((await messagesOf(ids))[0]).toMatchObject({ status: "failed", result_code: "1" });
     expect(await money(s.tenant.id)).toEqual({ balance: 1000, ledger: 1000 });

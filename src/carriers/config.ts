@@ -1,0 +1,47 @@
+// A carrier's configuration as the adapters use it: the row's settings with its sealed secrets
+// opened, and the built-in simulator (SIMULATOR = "true") that exists without a row.
+import type { Carrier, CarrierConfig } from "./types";
+import { carrierKind } from "./registry";
+import { openSecret } from "../core/crypto";
+import { getCarrierRow, getCarrierRows, type CarrierRow } from "../store/carriers";
+import { SIMULATOR } from "./simulator";
+
+export const simulatorEnabled = (env: Env): boolean => env.SIMULATOR === "true";
+
+/** The built-in simulator carrier, present only where the simulator is enabled. */
+const builtInSimulator = (): CarrierConfig => ({ name: SIMULATOR, type: "simulator", enabled: true, version: 1, settings: {} });
+
+export async function toCarrierConfig(env: Env, row: CarrierRow): Promise<CarrierConfig> {
+  const settings = JSON.parse(row.settings) as Record<string, unknown>;
+  const secrets = row.secrets === null ? {} : (JSON.parse(await openSecret(env, row.secrets)) as Record<string, unknown>);
+  return { name: row.name, type: row.type, enabled: row.enabled === 1, version: row.version, settings: { ...settings, ...secrets } };
+}
+
+/** A carrier's configuration by name (disabled ones included), or null when there is none. */
+export async function loadCarrierConfig(env: Env, name: string): Promise<CarrierConfig | null> {
+  const row = await getCarrierRow(env.DB, name);
+  if (row) return toCarrierConfig(env, row);
+  return name === SIMULATOR && simulatorEnabled(env) ? builtInSimulator() : null;
+}
+
+/** Configurations of several carriers in one read; unknown names are absent from the map. */
+export async function loadCarrierConfigs(env: Env, names: string[]): Promise<Map<string, CarrierConfig>> {
+  const out = new Map<string, CarrierConfig>();
+  for (const row of await getCarrierRows(env.DB, names)) out.set(row.name, await toCarrierConfig(env, row));
+  if (names.includes(SIMULATOR) && !out.has(SIMULATOR) && simulatorEnabled(env)) out.set(SIMULATOR, builtInSimulator());
+  return out;
+}
+
+/** The adapter of a configuration; null when this build has no adapter for its type. */
+export function carrierOf(env: Env, config: CarrierConfig): Carrier | null {
+  const kind = carrierKind(config.type);
+  if (!kind) return null;
+  if (config.type === "simulator" && !simulatorEnabled(env)) return null;
+  return kind.create(env, config);
+}
+
+/** The adapter of a carrier by name (enabled or not), or null. */
+export async function loadCarrier(env: Env, name: string): Promise<Carrier | null> {
+  const config = await loadCarrierConfig(env, name);
+  return config ? carrierOf(env, config) : null;
+}

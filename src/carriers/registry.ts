@@ -1,0 +1,9 @@
+// Every carrier type the gateway can talk to, by the `type` of /admin/v1/carriers.
+import type { CarrierKind, CarrierType } from "./types";
+import { simulatorKind } from "./simulator";
+
+export const CARRIER_KINDS: Partial<Record<CarrierType, CarrierKind>> = {
+  simulator: simulatorKind as unknown as CarrierKind,
+};
+
+export const carrierKind = (type: CarrierType): CarrierKind | undefined => CARRIER_KINDS[type];

@@ -42,7 +42,7 @@ describe("sends work at every base URL of a dialect", () => {
       const res = await fetchAt(`${base}/sms/send`, {
         method: "POST",
         headers: { "content-type": "application/x-www-form-urlencoded" },
-        body: new URLSearchParams({ token: token.token, phoneNumbers: mobile(), sign: s.sign.name, content: `【${s.sign.name}】您的快件已签收` }),
+        body: new URLSearchParams({ token: token.token, phoneNumbers: mobile(), sign: s.sign.name, content: `【${s.sign.name}】您的快件已签收`, kind: "2" }),
       });
       expect(((await res.json()) as Json).code, base).toBe("10000");
     }
@@ -99,7 +99,7 @@ describe("wrong methods get that dialect's 405 with Allow", () => {
     ["http://jpush.localhost/v1/messages", "DELETE", 405, (b) => expect(b.error.code).toBe(50018)],
     ["http://gw/paasw/sms/send", "PUT", 405, (b) => expect(b.code).toBe("90405")],
     ["http://paasw.localhost/api/token", "DELETE", 405, (b) => expect(b.code).toBe("90405")],
-    ["http://gw/huawei/v2/p/notifications/sms", "GET", 405, (b) => expect(b.code).toBe("SMN.9405")],
+    ["http://gw/huawei/v2/p/notifications/sms", "PUT", 405, (b) => expect(b.code).toBe("SMN.9405")],
     ["http://huawei.localhost/v3/auth/tokens", "GET", 405, (b) => expect(b.error.code).toBe(405)],
     ["http://smsapi.localhost/smsapi/v1/sms/batch", "GET", 405, (b) => expect(b.code).toBe(40500)],
   ];

@@ -8,6 +8,7 @@ import { postAuthTokens } from "./iam-tokens";
 import { postSms } from "./sms-publish";
 import { hashSignedPayload } from "./aksk-auth";
 import { getProjects, ProjectsResponse } from "./projects";
+import { getSmsStatus, SmsStatusQuery, SmsStatusResponse } from "./sms-status";
 import { IamTokenRequest, IamTokenResponse, SmsPublishRequest, SmsPublishResponse } from "./schemas";
 
 const isIam = (req: Request): boolean => new URL(req.url).pathname.startsWith("/v3/");
@@ -34,6 +35,7 @@ router.post("/v3/auth/tokens", postAuthTokens);
 router.get("/v3/projects", getProjects);
 router.post("/v2/:project_id/notifications/sms", postSms);
 router.post("/v2/:project_id/notifications/batch_sms", postSms);
+router.get("/v2/:project_id/notifications/sms", getSmsStatus);
 
 const SMN_ERRORS_DOC = {
   "400": "SMN.0012 / SMN.0024 / SMN.0159 / SMN.0160 / SMN.0261 / SMN.99xx: bad body, 1000+ items, bad endpoint or message, balance (see docs/huawei.md)",
@@ -72,6 +74,17 @@ export const docs: RouteDoc[] = [
       security: "huaweiToken",
     }),
   ),
+  {
+    method: "get",
+    path: "/v2/{project_id}/notifications/sms",
+    tag: "Huawei SMN",
+    summary: "Status of sent SMS by the publish answer's request_id and/or message_id (comma-separated)",
+    description: "SMN's list convention: offset (default 0), limit (1–100, default 100); sms_count is the total matched. Another tenant's ids match nothing.",
+    query: SmsStatusQuery,
+    response: SmsStatusResponse,
+    errors: { "400": "SMN.9900: neither request_id nor message_id, or a malformed one", "401": SMN_ERRORS_DOC["401"], "403": "APIGW.0302: the path's project is not the credential's" },
+    security: "huaweiToken",
+  },
   {
     method: "get",
     path: "/v3/projects",

@@ -1,7 +1,15 @@
 // What became of a customer's messages, for the dialects' status queries: one dialect-neutral view
 // per message (status, delivery code, times, the customer's reference), read tenant-scoped.
+import { z } from "zod";
 import type { MessageStatus } from "./types";
 import { messagesByIds, messagesOfBatch, type MessageStateRow } from "../store/status";
+
+/** A customer reference (outId / extend): at most 64 printable characters, kept as sent. */
+export const CUSTOMER_REF_MAX = 64;
+export const CustomerRef = z
+  .string()
+  .max(CUSTOMER_REF_MAX)
+  .regex(/^[^\u0000-\u001f\u007f]+$/, "printable characters only, not empty");
 
 export interface MessageState {
   messageId: string;

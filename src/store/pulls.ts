@@ -20,6 +20,7 @@ interface ReportRow {
   segments: number;
   sent_at: number;
   reported_at: number;
+  customer_ref: string | null;
 }
 
 interface InboundRow {
@@ -47,7 +48,7 @@ export async function pullReports(
          SELECT id FROM reports
          WHERE tenant_id = ?1 AND app_id = ?2 AND pulled_at IS NULL AND push_id IS NULL AND (?3 IS NULL OR signature = ?3)
          ORDER BY id LIMIT ?5)
-       RETURNING id, message_id, batch_id, mobile, signature, code, message, segments, sent_at, reported_at`,
+       RETURNING id, message_id, batch_id, mobile, signature, code, message, segments, sent_at, reported_at, customer_ref`,
     )
     .bind(tenantId, appId, signature, now, limit)
     .all<ReportRow>();
@@ -64,6 +65,7 @@ export async function pullReports(
       segments: r.segments,
       sentAt: r.sent_at,
       reportedAt: r.reported_at,
+      customerRef: r.customer_ref,
     }));
 }
 

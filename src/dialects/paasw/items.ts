@@ -28,6 +28,8 @@ export interface ReportJson {
   message: string;
   smsSize: string;
   bizId: string;
+  /** Present when the send carried an outId. */
+  outId?: string;
 }
 
 export function reportJson(r: ReportItem, timeZone: string): ReportJson {
@@ -40,6 +42,7 @@ export function reportJson(r: ReportItem, timeZone: string): ReportJson {
     message: REPORT_MESSAGES[r.code] ?? r.message,
     smsSize: String(r.segments),
     bizId: r.batchId,
+    ...(r.customerRef ? { outId: r.customerRef } : {}),
   };
 }
 

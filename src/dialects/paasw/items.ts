@@ -5,7 +5,7 @@ import type { ReplyItem, ReportItem } from "../../core/push";
 import { formatLocalDateTime } from "../../core/time";
 
 /** The document's labels for its receipt codes (success shows "请求成功" in its example). */
-const REPORT_MESSAGES: Record<string, string> = {
+export const REPORT_MESSAGES: Record<string, string> = {
   "10000": "请求成功",
   "1": "提交失败",
   "4": "失败",

@@ -9,7 +9,7 @@ import { statesOfBatch, type MessageState } from "../../core/status";
 import { formatLocalDateTime } from "../../core/time";
 import { json } from "../../http/respond";
 import { readAuthed } from "./input";
-import { phoneNumberOf } from "./items";
+import { phoneNumberOf, REPORT_MESSAGES } from "./items";
 
 /** A bizId names at most 1000 numbers: one answer holds them all. */
 const MAX_ITEMS = 1000;
@@ -38,7 +38,7 @@ export const QueryItem = z.object({
   status: z.enum(["scheduled", "sending", "delivered", "undelivered", "failed", "canceled"]),
   success: z.boolean().nullable().describe("null until final"),
   code: z.string().nullable().describe("the report code once final: 10000 delivered, 1, 4–9 (as /sms/deliver)"),
-  message: z.string().nullable(),
+  message: z.string().nullable().describe("the code's label, as /sms/deliver gives it"),
   sendTime: z.string().describe("YYYY-MM-DD HH:mm:ss, tenant timezone: when it was (or is to be) sent"),
   reportTime: z.string().nullable(),
   smsSize: z.string(),
@@ -65,7 +65,7 @@ export async function getQuery(req: IRequest, env: Env): Promise<Response> {
       status: STATUS[s.status],
       success: s.code === null ? null : s.code === "10000",
       code: s.code,
-      message: s.code === null ? null : (s.codeMessage ?? ""),
+      message: s.code === null ? null : (REPORT_MESSAGES[s.code] ?? s.codeMessage ?? ""),
       sendTime: formatLocalDateTime(s.submittedAt ?? s.sendAt, tz),
       reportTime: s.reportedAt === null ? null : formatLocalDateTime(s.reportedAt, tz),
       smsSize: String(s.segments),

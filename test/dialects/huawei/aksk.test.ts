@@ -139,6 +139,22 @@ describe("AK/SK through the real Worker", () => {
     }
   });
 
+  it("every signed Huawei route: a good signature passes, a wrong secret and a stale date are 401 APIGW.0301", async () => {
+    const s = await akSetup();
+    const sent = (await (await signed("POST", ...routes(s).single, s)).json()) as Json;
+    const all: Array<[string, string, unknown]> = [
+      ["POST", ...routes(s).single],
+      ["POST", ...routes(s).batch],
+      ["GET", `http://gw/v2/${s.projectId}/notifications/sms?message_id=${sent.message_id}`, undefined],
+      ["GET", "http://gw/v3/projects?name=cn-north-4", undefined],
+    ];
+    for (const [method, url, body] of all) {
+      expect((await signed(method, url, body, s)).status, `${method} ${url}`).toBe(200);
+      await expectApigw(await signed(method, url, body, { ak: s.ak, sk: s.sk.slice(1) }), 401, "APIGW.0301", /verify aksk signature fail/);
+      await expectApigw(await signed(method, url, body, s, { date: Date.now() - 16 * 60_000 }), 401, "APIGW.0301", /signature expired/);
+    }
+  });
+
   it("GET /v3/projects?name={region} answers the credential's project, signed or with a token", async () => {
     const s = await akSetup();
     const res = await signed("GET", "http://gw/v3/projects?name=cn-north-4", undefined, s);

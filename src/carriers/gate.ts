@@ -61,8 +61,8 @@ export class CarrierGate extends DurableObject<Env> {
    * at all; the bucket (maxTps parts per second, null = no cap) how many of them may go now.
    */
   async admit(parts: number[], maxTps: number | null, now = Date.now()): Promise<Admission> {
-    const c = await this.#load();
-    if (c.state === "open" && now >= c.openUntil) await this.#save({ ...c, state: "half_open", probeUntil: 0 });
+    let c = await this.#load();
+    if (c.state === "open" && now >= c.openUntil) await this.#save((c = { ...c, state: "half_open", probeUntil: 0 }));
     if (c.state === "open") return { allowed: false, admitted: 0, retryAfterMs: c.openUntil - now };
     if (c.state === "half_open") {
       // One probe at a time: the others keep failing over until it has shown the carrier is back.

@@ -204,6 +204,28 @@ describe("the day and refunds", () => {
     expect(await money(s.tenant.id)).toEqual({ balance: 9_970, ledger: 9_970 });
   });
 
+  it("modifying a JPush schedule at the cap: the old message's refund and the new debit in one batch fit it; deleting frees it", async () => {
+    const s = await jpushSetup({ price: 10, balance: 10_000 });
+    await setCaps(s.tenant.id, s.appId, { cap_total: 10 });
+    const at = new Date(Date.now() + 8 * 3_600_000 + 2 * 3_600_000).toISOString().slice(0, 19).replace("T", " ");
+    const body = { send_time: at, temp_id: s.noticeTpl, mobile: mobile(), temp_para: { number: "1", place: "A" } };
+    const created = await jpush("/v1/schedule", body, s.auth);
+    expect(created.status).toBe(200);
+    const id = created.body.schedule_id;
+    expect(await jpush("/v1/schedule", { ...body, mobile: mobile() }, s.auth)).toEqual({ status: 403, body: err(50014) });
+    const put = await exports.default.fetch(`http://gw/v1/schedule/${id}`, {
+      method: "PUT",
+      headers: { authorization: s.auth, "content-type": "application/json" },
+      body: JSON.stringify({ ...body, mobile: mobile() }),
+    });
+    expect(put.status).toBe(200);
+    expect(await counters(s.tenant.id, s.appId)).toEqual({ spent_day: 10, spent_total: 10 });
+    const del = await exports.default.fetch(`http://gw/v1/schedule/${id}`, { method: "DELETE", headers: { authorization: s.auth } });
+    expect(del.status).toBe(200);
+    expect(await counters(s.tenant.id, s.appId)).toEqual({ spent_day: 0, spent_total: 0 });
+    expect(await money(s.tenant.id)).toEqual({ balance: 10_000, ledger: 10_000 });
+  });
+
   it("a carrier's refusal and a gateway-side failure give the allowance back, once", async () => {
     const s = await apiSetup({ price: 10, balance: 10_000 });
     await setCaps(s.tenant.id, s.appId, { cap_total: 20 });

@@ -10,6 +10,7 @@ import { router as smsapi, docs as smsapiDocs } from "./dialects/smsapi/router";
 import { router as carrierCallbacks, docs as carrierDocs } from "./carriers/callbacks";
 import { router as simulator, docs as simulatorDocs } from "./simulator/router";
 import { openApiDocument } from "./openapi/document";
+import { simulatorEnabled } from "./carriers/config";
 
 const MOUNTS: Array<[prefix: string, router: DialectRouter]> = [
   ["/admin/", admin],
@@ -24,8 +25,6 @@ const MOUNTS: Array<[prefix: string, router: DialectRouter]> = [
 
 /** Each dialect's router for its own prefix (/jpush, /paasw, /huawei, /smsapi) and host (DIALECT_HOSTS). */
 const DIALECT_ROUTERS: Record<MountedDialect, DialectRouter> = { jpush, paasw, huawei, smsapi };
-
-const simulatorActive = (env: Env): boolean => env.SIMULATOR === "true";
 
 let openapi: string | null = null;
 
@@ -49,7 +48,7 @@ export async function route(incoming: Request, env: Env, ctx: ExecutionContext):
     );
     return new Response(openapi, { headers: { "content-type": "application/json;charset=utf-8" } });
   }
-  if (path.startsWith("/simulator/") && simulatorActive(env)) return simulator.fetch(req, env, ctx);
+  if (path.startsWith("/simulator/") && simulatorEnabled(env)) return simulator.fetch(req, env, ctx);
   const prefixed = dialectOfPrefix(path);
   if (prefixed) return DIALECT_ROUTERS[prefixed].fetch(unmount(req, prefixed), env, ctx);
   for (const [prefix, router] of MOUNTS) {

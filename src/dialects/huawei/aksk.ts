@@ -2,9 +2,8 @@
 // canonical request (method, URI-encoded path ending in "/", sorted query, the signed headers
 // lower-cased and trimmed, hex SHA-256 of the body), the string to sign
 // "SDK-HMAC-SHA256\n<X-Sdk-Date>\n<hex SHA-256 of the canonical request>", and the signature as
-// hex HMAC-SHA256 keyed with the secret key itself (no derived key). Pure functions: the verifier
-// and the test signer share them, and test/dialects/huawei/aksk.test.ts checks them against the
-// values Huawei publishes.
+// hex HMAC-SHA256 keyed with the secret key itself (no derived key). Pure functions;
+// test/dialects/huawei/aksk.test.ts checks them against the values Huawei publishes.
 import { digestsEqual, hmacSha256Hex } from "../../core/crypto";
 
 export const ALGORITHM = "SDK-HMAC-SHA256";
@@ -105,11 +104,4 @@ export async function sha256HexOf(data: string | Uint8Array): Promise<string> {
   let out = "";
   for (const b of digest) out += b.toString(16).padStart(2, "0");
   return out;
-}
-
-/** The Authorization value for a request (what Huawei's signing SDKs send; used by tests and docs tooling). */
-export async function authorizationFor(accessKey: string, secretKey: string, sdkDate: string, input: Omit<SigningInput, "signedHeaders"> & { signedHeaders: string[] }): Promise<string> {
-  const signed = [...input.signedHeaders].sort();
-  const signature = await signatureOf(secretKey, sdkDate, canonicalRequest({ ...input, signedHeaders: signed }));
-  return `${ALGORITHM} Access=${accessKey}, SignedHeaders=${signed.join(";")}, Signature=${signature}`;
 }

@@ -45,8 +45,8 @@ describe("JPush receipt API", () => {
     const s = await jpushSetup();
     const stranger = await jpushSetup();
     const good = mobile();
-    const [okId, badId] = await sendMessages(s, [good, "13900000004"]);
-    await reportsOf(s.tenant.id, 2);
+    const [okId, badId, blockedId] = await sendMessages(s, [good, "13900000004", "13900000005"]);
+    await reportsOf(s.tenant.id, 3);
 
     // Another tenant's app sees none of them.
     expect(await (await get("/v1/report", stranger)).json()).toEqual([]);
@@ -56,6 +56,7 @@ describe("JPush receipt API", () => {
       [
         { msgId: okId, phone: good, receiveTime: expect.any(Number), status: 4001 },
         { msgId: badId, phone: "13900000004", receiveTime: expect.any(Number), status: 4003 },
+        { msgId: blockedId, phone: "13900000005", receiveTime: expect.any(Number), status: 4010 },
       ].sort((a, b) => (a.msgId! < b.msgId! ? -1 : 1)),
     );
     const again = await get("/v1/report", s);

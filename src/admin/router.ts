@@ -17,6 +17,10 @@ import { createTemplateRoute, getTemplateRoute, listTemplatesRoute, reviewTempla
 import { getMessageRoute, listBatchMessagesRoute, listMessagesRoute } from "./messages";
 import { addOptOutRoute, deleteOptOutRoute, getOptOutRoute, listOptOutsRoute } from "./opt-outs";
 import { listDeadLettersRoute, listDeliveriesRoute } from "./deliveries";
+import { statsRoute } from "./stats";
+import { metricsRoute } from "./metrics";
+import { messageTimelineRoute } from "./timeline";
+import { reviewQueueRoute } from "./review-queue";
 
 const ROUTES: AdminRoute[] = [
   createTenantRoute, listTenantsRoute, getTenantRoute, updateTenantRoute, rotateWebhookSecretRoute,
@@ -27,6 +31,7 @@ const ROUTES: AdminRoute[] = [
   getMessageRoute, listBatchMessagesRoute, listMessagesRoute,
   listOptOutsRoute, getOptOutRoute, addOptOutRoute, deleteOptOutRoute,
   listDeliveriesRoute, listDeadLettersRoute,
+  statsRoute, metricsRoute, messageTimelineRoute, reviewQueueRoute,
 ];
 
 export const router = dialectRouter("", {

@@ -1,0 +1,67 @@
+// Apps (credentials) of a tenant: rotate a secret (shown once, here), block or unblock.
+import { all, patch, post } from "../api.js";
+import { badge, h, notice, table, time } from "../dom.js";
+import { chosenTenant, heading, tenantPicker } from "../widgets.js";
+
+export async function render(root, params) {
+  const tenant = await chosenTenant(params);
+  root.append(heading("Apps and credentials", await tenantPicker("apps", tenant)));
+  if (!tenant) return root.append(h("p", { class: "empty" }, "No tenants yet."));
+  const t = encodeURIComponent(tenant);
+  const status = notice();
+  const secretBox = h("div", { class: "secret", id: "secret", hidden: true });
+  const apps = await all(`tenants/${t}/apps`, 500);
+  const refresh = async () => {
+    root.replaceChildren();
+    await render(root, params);
+  };
+
+  async function rotate(app) {
+    if (!confirm(`Rotate the secret of "${app.name}"? The old secret and its tokens stop working at once.`)) return;
+    try {
+      const r = await post(`tenants/${t}/apps/${encodeURIComponent(app.id)}/rotate`);
+      secretBox.hidden = false;
+      secretBox.replaceChildren(
+        h("strong", {}, `New credentials for ${app.name} (shown once; copy them now):`),
+        h("dl", {}, Object.entries(r.credentials).map(([k, v]) => [h("dt", {}, k), h("dd", {}, h("code", {}, v))])),
+      );
+    } catch (e) {
+      status.error(e);
+    }
+  }
+  async function setBlocked(app, blocked) {
+    try {
+      await patch(`tenants/${t}/apps/${encodeURIComponent(app.id)}`, { blocked });
+      await refresh();
+    } catch (e) {
+      status.error(e);
+    }
+  }
+  root.append(
+    status.el,
+    secretBox,
+    table(
+      [
+        ["Name", (a) => a.name || a.id],
+        ["Dialect", (a) => a.dialect],
+        ["Key", (a) => h("code", {}, a.key)],
+        ["Kinds", (a) => a.kinds.join(", ")],
+        ["State", (a) => (a.blocked ? badge("blocked") : badge("active"))],
+        ["Secret v", (a) => a.secret_version],
+        ["Updated", (a) => time(a.updated_at)],
+        [
+          "",
+          (a) =>
+            h(
+              "div",
+              { class: "actions" },
+              h("button", { type: "button", onclick: () => rotate(a) }, "Rotate"),
+              h("button", { type: "button", class: a.blocked ? "" : "danger", onclick: () => setBlocked(a, !a.blocked) }, a.blocked ? "Unblock" : "Block"),
+            ),
+        ],
+      ],
+      apps,
+      "This tenant has no apps.",
+    ),
+  );
+}

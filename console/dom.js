@@ -29,7 +29,8 @@ export const go = (page, params) => {
 };
 
 /** Minor units (1 = 0.001 CNY) as yuan with three decimals. */
-export const money = (n) => `¥${(Number(n) / 1000).toLocaleString("en-US", { minimumFractionDigits: 3, maximumFractionDigits: 3 })}`;
+export const money = (n) =>
+  `${Number(n) < 0 ? "-" : ""}¥${(Math.abs(Number(n)) / 1000).toLocaleString("en-US", { minimumFractionDigits: 3, maximumFractionDigits: 3 })}`;
 export const time = (ms) => (ms === null || ms === undefined ? "" : new Date(ms).toLocaleString());
 export const duration = (ms) => (ms === null || ms === undefined ? "–" : ms < 1000 ? `${ms} ms` : ms < 120000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 60000)} min`);
 export const percent = (r) => (r === null || r === undefined ? "–" : `${(r * 100).toFixed(1)}%`);

@@ -38,7 +38,7 @@ export async function render(root, params) {
     }
   });
   root.append(
-    h("h2", {}, `Inbox of ${inbox.mobile}`),
+    h("div", { class: "page-head" }, h("h2", {}, `Inbox of ${inbox.mobile}`), h("button", { type: "button", id: "inbox-refresh", onclick: () => go("simulator", { mobile, at: Date.now() }) }, "Refresh")),
     table([["Received", (m) => time(m.received_at)], ["Channel", (m) => m.channel], ["Text", (m) => h("span", { class: "text sms" }, m.content)]], inbox.messages, "Nothing received yet."),
     h("h2", {}, "Reply from this handset"),
     reply,

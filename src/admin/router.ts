@@ -21,6 +21,8 @@ import { statsRoute } from "./stats";
 import { metricsRoute } from "./metrics";
 import { messageTimelineRoute } from "./timeline";
 import { reviewQueueRoute } from "./review-queue";
+import { carrierStatusRoute, createCarrierRoute, deleteCarrierRoute, getCarrierRoute, listCarriersRoute, updateCarrierRoute } from "./carriers";
+import { getRoutesRoute, putRoutesRoute } from "./carrier-routes";
 
 const ROUTES: AdminRoute[] = [
   createTenantRoute, listTenantsRoute, getTenantRoute, updateTenantRoute, rotateWebhookSecretRoute,
@@ -32,6 +34,8 @@ const ROUTES: AdminRoute[] = [
   listOptOutsRoute, getOptOutRoute, addOptOutRoute, deleteOptOutRoute,
   listDeliveriesRoute, listDeadLettersRoute,
   statsRoute, metricsRoute, messageTimelineRoute, reviewQueueRoute,
+  createCarrierRoute, listCarriersRoute, getCarrierRoute, updateCarrierRoute, deleteCarrierRoute, carrierStatusRoute,
+  getRoutesRoute, putRoutesRoute,
 ];
 
 export const router = dialectRouter("", {

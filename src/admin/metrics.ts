@@ -1,7 +1,40 @@
 // GET /admin/v1/metrics: the gateway's counters and gauges in the Prometheus text exposition format
 // (version 0.0.4), for an existing monitoring stack to scrape with the operator token.
 import { HISTOGRAM_BOUNDS_MS, readMetricRows, type MetricRows } from "../store/stats";
+import { loadCarrierConfigs, simulatorEnabled } from "../carriers/config";
+import { gateOf, type GateStatus } from "../carriers/gate";
+import { carrierKind } from "../carriers/registry";
+import { SIMULATOR } from "../carriers/simulator";
 import { adminRoute } from "./http";
+
+/** What each carrier's gate (and, where its kind has one, its own status) says right now. */
+export interface CarrierLive {
+  name: string;
+  type: string;
+  enabled: boolean;
+  gate: GateStatus | null;
+  details: Record<string, unknown>;
+}
+
+/** Live figures of at most this many carriers per scrape (each is a Durable Object call or two). */
+const MAX_LIVE_CARRIERS = 100;
+
+async function carriersLive(env: Env, rows: MetricRows["carriers"]): Promise<CarrierLive[]> {
+  const list = rows.map((r) => ({ name: r.name, type: r.type, enabled: r.enabled === 1 }));
+  if (simulatorEnabled(env) && !list.some((c) => c.name === SIMULATOR)) list.unshift({ name: SIMULATOR, type: "simulator", enabled: true });
+  const shown = list.slice(0, MAX_LIVE_CARRIERS);
+  const configs = await loadCarrierConfigs(env, shown.map((c) => c.name));
+  return Promise.all(
+    shown.map(async (c) => {
+      const config = configs.get(c.name);
+      const [gate, details] = await Promise.all([
+        gateOf(env, c.name).status().catch(() => null),
+        (config ? carrierKind(config.type)?.status?.(env, config) : undefined)?.catch(() => ({})) ?? Promise.resolve({}),
+      ]);
+      return { ...c, gate, details: details ?? {} };
+    }),
+  );
+}
 
 type Labels = Record<string, string>;
 
@@ -40,7 +73,7 @@ function sumBy(rows: MetricRows["messages"], cols: string[], keep: (r: MetricRow
   return [...out.values()];
 }
 
-export function exposition(m: MetricRows): string {
+export function exposition(m: MetricRows, live: CarrierLive[]): string {
   const e = new Exposition();
   const rows = m.messages;
   e.family("edgesms_messages_accepted_total", "counter", "Messages accepted (written and charged), by dialect and kind.", sumBy(rows, ["dialect", "kind"], () => true));
@@ -86,7 +119,33 @@ export function exposition(m: MetricRows): string {
     [...webhooks].map(([status, n]) => [{ status }, n]),
   );
   e.family("edgesms_dead_letters", "gauge", "Queue messages that exhausted their retries (kept until retention), by queue.", m.deadLetters.map((d) => [{ queue: d.queue }, Number(d.n)]));
-  e.family("edgesms_carrier_enabled", "gauge", "Configured carriers: 1 enabled, 0 disabled.", m.carriers.map((c) => [{ carrier: c.name, type: c.type }, c.enabled ? 1 : 0]));
+  e.family("edgesms_carrier_enabled", "gauge", "Configured carriers: 1 enabled, 0 disabled.", live.map((c) => [{ carrier: c.name, type: c.type }, c.enabled ? 1 : 0]));
+  const gated = live.filter((c) => c.gate !== null);
+  e.family(
+    "edgesms_carrier_up",
+    "gauge",
+    "1 when the carrier is enabled and its circuit is not open (it takes messages), else 0.",
+    gated.map((c) => [{ carrier: c.name }, c.enabled && c.gate!.circuit !== "open" ? 1 : 0]),
+  );
+  e.family(
+    "edgesms_carrier_circuit_state",
+    "gauge",
+    "The carrier's circuit breaker: 1 for its current state.",
+    gated.flatMap((c) => (["closed", "open", "half_open"] as const).map((state): [Labels, number] => [{ carrier: c.name, state }, c.gate!.circuit === state ? 1 : 0])),
+  );
+  e.family(
+    "edgesms_carrier_error_rate",
+    "gauge",
+    "Share of the carrier's recent submit outcomes that failed.",
+    gated.filter((c) => c.gate!.recent.errorRate !== null).map((c) => [{ carrier: c.name }, c.gate!.recent.errorRate!]),
+  );
+  // Carriers that hold connections (SMPP) report their binds in their own status.
+  e.family(
+    "edgesms_carrier_binds_up",
+    "gauge",
+    "Connections (SMPP binds) up, for carriers that hold them.",
+    live.filter((c) => typeof c.details.binds_up === "number").map((c) => [{ carrier: c.name }, c.details.binds_up as number]),
+  );
   return e.toString();
 }
 
@@ -95,10 +154,12 @@ export const metricsRoute = adminRoute(
     method: "get",
     path: "/admin/v1/metrics",
     summary: "Prometheus metrics (text exposition format 0.0.4)",
-    description: "Counters of accepted, delivered, undelivered, failed, canceled and refused messages; backlog, delivery time, webhook and dead-letter gauges. See docs/console.md.",
+    description: "Counters of accepted, delivered, undelivered, failed, canceled and refused messages; backlog, delivery time, webhook, dead-letter and carrier gauges (up, circuit, error rate, binds). See docs/console.md.",
   },
-  async (_req, env) =>
-    new Response(exposition(await readMetricRows(env.DB)), {
+  async (_req, env) => {
+    const rows = await readMetricRows(env.DB);
+    return new Response(exposition(rows, await carriersLive(env, rows.carriers)), {
       headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8", "cache-control": "no-store" },
-    }),
+    });
+  },
 );

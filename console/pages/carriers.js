@@ -1,46 +1,48 @@
-// Carriers and routes with their live status, from the operator API's carrier endpoints. Fields are
-// shown as the API answers them, so the page follows the API as it grows.
+// Carriers with their live status (circuit breaker, recent error rate, the kind's own figures such
+// as SMPP binds) and the routing table, from /admin/v1/carriers, …/{name}/status and /routes.
 import { get } from "../api.js";
-import { badge, h, notice, table } from "../dom.js";
+import { badge, h, percent, table } from "../dom.js";
 import { heading } from "../widgets.js";
 
-const show = (v) => (v === null || v === undefined ? "" : typeof v === "object" ? JSON.stringify(v) : String(v));
-
-/** A table of whatever fields the items have (secrets are never answered by the API). */
-function generic(items, status = {}) {
-  const keys = [...new Set(items.flatMap((i) => Object.keys(i)))].filter((k) => k !== "settings");
-  const cols = keys.map((k) => [k, (i) => (k === "enabled" ? badge(i[k] ? "enabled" : "disabled") : show(i[k]))]);
-  if (Object.keys(status).length) cols.push(["live status", (i) => show(status[i.name] ?? "")]);
-  return table(cols, items, "None configured.");
-}
+const details = (d) =>
+  Object.keys(d ?? {}).length
+    ? h("dl", { class: "detail" }, Object.entries(d).map(([k, v]) => [h("dt", {}, k), h("dd", {}, typeof v === "object" ? JSON.stringify(v) : String(v))]))
+    : "";
 
 export async function render(root) {
-  root.append(heading("Carriers and routes"));
-  const msg = notice();
-  root.append(msg.el);
-  let carriers;
-  try {
-    carriers = await get("carriers?limit=500");
-  } catch (e) {
-    if (e.status === 404) return msg.error(new Error("This gateway's operator API has no carrier endpoints yet (/admin/v1/carriers)."));
-    throw e;
-  }
-  const items = carriers.items ?? [];
-  const live = {};
-  await Promise.all(
-    items.map(async (c) => {
-      try {
-        live[c.name] = await get(`carriers/${encodeURIComponent(c.name)}/status`);
-      } catch {
-        live[c.name] = null;
-      }
-    }),
+  const [carriers, routes] = await Promise.all([get("carriers?limit=500"), get("routes")]);
+  const live = Object.fromEntries(
+    await Promise.all(carriers.items.map(async (c) => [c.name, await get(`carriers/${encodeURIComponent(c.name)}/status`).catch(() => null)])),
   );
-  root.append(h("h2", {}, "Carriers"), generic(items, live));
-  try {
-    const routes = await get("routes");
-    root.append(h("h2", {}, "Routes (first match wins)"), generic(routes.items ?? routes.rules ?? []));
-  } catch (e) {
-    root.append(h("p", { class: "notice error" }, `Routes: ${e.message}`));
-  }
+  root.append(
+    heading("Carriers and routes", h("a", { href: "#/carriers" }, "Refresh")),
+    h("h2", {}, "Carriers"),
+    table(
+      [
+        ["Carrier", (c) => h("strong", {}, c.name)],
+        ["Type", (c) => c.type],
+        ["State", (c) => badge(c.enabled ? "enabled" : "disabled")],
+        ["Circuit", (c) => (live[c.name] ? badge(live[c.name].circuit.state) : "unknown")],
+        ["Recent errors", (c) => (live[c.name] ? `${percent(live[c.name].recent.error_rate)} of ${live[c.name].recent.outcomes}` : "")],
+        ["Latency", (c) => (live[c.name]?.recent.mean_latency_ms == null ? "–" : `${Math.round(live[c.name].recent.mean_latency_ms)} ms`)],
+        ["Max parts/s", (c) => c.max_tps ?? "no cap"],
+        ["Last error", (c) => live[c.name]?.last_error ?? ""],
+        ["Live", (c) => details(live[c.name]?.details)],
+      ],
+      carriers.items,
+      "No carriers configured.",
+    ),
+    h("h2", {}, "Routes (the first rule that matches wins)"),
+    table(
+      [
+        ["#", (r) => String(routes.rules.indexOf(r) + 1)],
+        ["Tenant", (r) => r.tenant ?? "any"],
+        ["Kind", (r) => r.kind ?? "any"],
+        ["Destination", (r) => r.prefix ?? "any"],
+        ["Carriers, in failover order", (r) => r.carriers.join(" → ")],
+      ],
+      routes.rules,
+      routes.fallback ? `No rules: every message goes to ${routes.fallback}.` : "No rules: no message can be sent until a route names a carrier.",
+    ),
+  );
 }

@@ -204,6 +204,15 @@ describe.skipIf(!gw)("operator console in Chromium", () => {
     await page.waitForSelector("text=invoice 2026-017");
   });
 
+  it("shows carriers with their live circuit state, and the routing table", async () => {
+    await page.goto(`${gw!.base}/console/#/carriers`);
+    await page.waitForSelector("[data-page=carriers] table");
+    const row = page.locator("tbody tr", { hasText: "simulator" }).first();
+    expect(await row.locator(".badge-enabled").count()).toBe(1);
+    expect(await row.locator(".badge-closed").count()).toBe(1);
+    expect(await page.textContent("[data-page=carriers]")).toContain("No rules: every message goes to simulator.");
+  });
+
   it("works at phone width (menu, tables as cards)", async () => {
     const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     await phone.goto(`${gw!.base}/console/`);

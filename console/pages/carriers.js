@@ -23,7 +23,7 @@ export async function render(root) {
         ["Type", (c) => c.type],
         ["State", (c) => badge(c.enabled ? "enabled" : "disabled")],
         ["Circuit", (c) => (live[c.name] ? badge(live[c.name].circuit.state) : "unknown")],
-        ["Recent errors", (c) => (live[c.name] ? `${percent(live[c.name].recent.error_rate)} of ${live[c.name].recent.outcomes}` : "")],
+        ["Recent errors", (c) => (!live[c.name] ? "" : live[c.name].recent.outcomes === 0 ? "no submits yet" : `${percent(live[c.name].recent.error_rate)} of ${live[c.name].recent.outcomes}`)],
         ["Latency", (c) => (live[c.name]?.recent.mean_latency_ms == null ? "–" : `${Math.round(live[c.name].recent.mean_latency_ms)} ms`)],
         ["Max parts/s", (c) => c.max_tps ?? "no cap"],
         ["Last error", (c) => live[c.name]?.last_error ?? ""],

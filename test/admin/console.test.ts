@@ -54,6 +54,15 @@ describe("console", () => {
     expect(post.headers.get("allow")).toBe("GET, HEAD");
   });
 
+  it("documents the endpoints the console added in /openapi.json", async () => {
+    const doc = (await (await get("/openapi.json")).json()) as { paths: Record<string, Record<string, { parameters?: Array<{ name: string }> }>> };
+    for (const path of ["/admin/v1/stats", "/admin/v1/metrics", "/admin/v1/review-queue", "/admin/v1/tenants/{id}/messages/{messageId}/timeline"]) {
+      expect(doc.paths[path]?.get, path).toBeDefined();
+    }
+    const params = (doc.paths["/admin/v1/stats"]!.get!.parameters ?? []).map((p) => p.name);
+    expect(params).toEqual(expect.arrayContaining(["from", "to", "bucket", "utc_offset", "group_by", "tenant", "carrier", "country"]));
+  });
+
   it("leaves the APIs where they were", async () => {
     expect((await get("/healthz")).status).toBe(200);
     expect((await get("/admin/v1/tenants")).status).toBe(401);

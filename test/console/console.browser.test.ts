@@ -226,9 +226,13 @@ describe.skipIf(!gw)("operator console in Chromium", () => {
     expect(await phone.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(390);
     await phone.click("#menu");
     await phone.screenshot({ path: `${SHOTS}/console-phone.png`, fullPage: true });
+    for (const pg of ["messages?tenant=demo", "tenant?tenant=demo", "apps?tenant=demo", "review", "carriers", "simulator?mobile=13800138000"]) {
+      await phone.goto(`${gw!.base}/console/#/${pg}`);
+      await phone.waitForSelector(`[data-page=${pg.split("?")[0]}]`);
+      expect(await phone.evaluate("document.documentElement.scrollWidth"), pg).toBeLessThanOrEqual(390);
+    }
     await phone.goto(`${gw!.base}/console/#/messages?tenant=demo`);
     await phone.waitForSelector("tbody tr");
-    expect(await phone.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(390);
     await phone.screenshot({ path: `${SHOTS}/console-phone-messages.png` });
     await phone.close();
   });

@@ -266,3 +266,29 @@ describe("GET /admin/v1/review-queue", () => {
     expect(mine.some((i: { id: number; type: string }) => i.type === "template" && i.id === approved)).toBe(false);
   });
 });
+
+describe("Workers Analytics Engine (optional STATS binding)", () => {
+  it("writes one data point per accept and per refusal reason when the binding exists", async () => {
+    // Only the Analytics Engine service is stood in for; it refuses what the real one refuses
+    // (more than 1 index, 20 blobs or 20 doubles, an index over 96 bytes).
+    const points: AnalyticsEngineDataPoint[] = [];
+    const STATS = {
+      writeDataPoint(p: AnalyticsEngineDataPoint = {}) {
+        if ((p.indexes ?? []).length > 1 || (p.blobs ?? []).length > 20 || (p.doubles ?? []).length > 20) throw new Error("too many fields");
+        if ((p.indexes ?? []).some((i) => new TextEncoder().encode(String(i)).length > 96)) throw new Error("index too long");
+        points.push(p);
+      },
+    };
+    const withStats = { ...env, STATS } as Env;
+    const s = await sender({ balance: 25 });
+    await acceptSend(withStats, [draft(s), draft(s, "12")], { tenant: s.tenant, app: s.app, kind: "notification", mode: "each", sendAt: Date.now() + HOUR });
+    await expect(acceptSend(withStats, [draft(s), draft(s)], { tenant: s.tenant, app: s.app, kind: "notification", mode: "all" })).rejects.toMatchObject({
+      code: "insufficient_balance",
+    });
+    expect(points).toEqual([
+      { indexes: [s.tenant.id], blobs: ["refused", "smsapi", "invalid_mobile"], doubles: [1] },
+      { indexes: [s.tenant.id], blobs: ["accepted", "smsapi", "notification"], doubles: [1, 10] },
+      { indexes: [s.tenant.id], blobs: ["refused", "smsapi", "insufficient_balance"], doubles: [2] },
+    ]);
+  });
+});

@@ -129,3 +129,30 @@ export async function countRefusals(env: Env, tenantId: string, dialect: string,
 export function recordAccepted(env: Env, tenantId: string, dialect: string, kind: string, messages: number, amount: number): void {
   dataset(env)?.writeDataPoint({ indexes: [tenantId], blobs: ["accepted", dialect, kind], doubles: [messages, amount] });
 }
+
+/** A message a receipt just made final, as the report statement returns it. */
+export interface FinalisedRow {
+  id: string;
+  tenant_id: string;
+  dialect: string;
+  kind: string;
+  carrier: string | null;
+  status: string;
+  result_code: string | null;
+}
+
+/** Final statuses from receipts as Analytics Engine data points (one per tenant, carrier and code), when the binding exists. */
+export function recordFinal(env: Env, rows: FinalisedRow[]): void {
+  const ds = dataset(env);
+  if (!ds || rows.length === 0) return;
+  const groups = new Map<string, { row: FinalisedRow; n: number }>();
+  for (const r of rows) {
+    const key = JSON.stringify([r.tenant_id, r.dialect, r.kind, r.carrier, r.status, r.result_code]);
+    const g = groups.get(key);
+    if (g) g.n++;
+    else groups.set(key, { row: r, n: 1 });
+  }
+  for (const { row, n } of groups.values()) {
+    ds.writeDataPoint({ indexes: [row.tenant_id], blobs: [row.status, row.dialect, row.kind, row.carrier ?? "", row.result_code ?? ""], doubles: [n] });
+  }
+}

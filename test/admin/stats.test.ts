@@ -5,6 +5,7 @@ import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { acceptSend } from "../../src/core/send";
 import { cancelScheduled } from "../../src/core/cancel";
+import { applyReports } from "../../src/core/delivery";
 import { mobile, makeTemplate } from "../helpers/fixtures";
 import { accept, draft, messagesOf, rows, sender, special, waitFor, type Sender } from "../jobs/support";
 import { admin } from "./helpers";
@@ -289,6 +290,24 @@ describe("Workers Analytics Engine (optional STATS binding)", () => {
       { indexes: [s.tenant.id], blobs: ["refused", "smsapi", "invalid_mobile"], doubles: [1] },
       { indexes: [s.tenant.id], blobs: ["accepted", "smsapi", "notification"], doubles: [1, 10] },
       { indexes: [s.tenant.id], blobs: ["refused", "smsapi", "insufficient_balance"], doubles: [2] },
+    ]);
+
+    // A receipt making two submitted messages final: one point per tenant, carrier and code.
+    const t = await sender();
+    const ids = (await accept(t, [mobile(), mobile(), mobile()], { scheduled: true })).items.map((i) => i.messageId);
+    await env.DB.prepare("UPDATE messages SET status = 'submitted', carrier = 'simulator', submitted_at = ?2 WHERE id IN (SELECT value FROM json_each(?1))")
+      .bind(JSON.stringify(ids), Date.now())
+      .run();
+    points.length = 0;
+    const out = await applyReports(withStats, "simulator", [
+      { message_id: ids[0]!, code: "10000" },
+      { message_id: ids[1]!, code: "10000" },
+      { message_id: ids[2]!, code: "4" },
+    ]);
+    expect(out.applied).toBe(3);
+    expect(points).toEqual([
+      { indexes: [t.tenant.id], blobs: ["delivered", "smsapi", "notification", "simulator", "10000"], doubles: [2] },
+      { indexes: [t.tenant.id], blobs: ["undelivered", "smsapi", "notification", "simulator", "4"], doubles: [1] },
     ]);
   });
 });

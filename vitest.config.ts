@@ -1,6 +1,6 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
-// @ts-expect-error a plain .mjs script without types: copies the charting library into console/vendor/
+// Copies the charting library into console/vendor/ (gitignored) before the tests serve the console.
 import { copyConsoleAssets } from "./scripts/console-assets.mjs";
 
 // Two projects: "workers" runs every test inside the Workers runtime (as before); "browser" runs the

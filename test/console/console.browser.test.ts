@@ -204,6 +204,49 @@ describe.skipIf(!gw)("operator console in Chromium", () => {
     await page.waitForSelector("text=invoice 2026-017");
   });
 
+  it("rotates a credential (the new secret shown once) and blocks it", async () => {
+    const app = await admin("POST", "/tenants/demo/apps", { dialect: "smsapi", name: `console test ${Date.now()}` });
+    const oldKey = app.credentials.api_key as string;
+    const send = (key: string) =>
+      fetch(`${gw!.base}/smsapi/v1/sms/batch`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+        body: JSON.stringify({ mobiles: "13800138000", content: "【边缘短信】会议改到三点", sendTime: 0 }),
+      }).then(async (r) => ({ status: r.status, body: await r.json() }));
+    expect((await send(oldKey)).status).toBe(200);
+
+    await page.goto(`${gw!.base}/console/#/apps?tenant=demo`);
+    const row = page.locator("tbody tr", { hasText: app.name });
+    page.once("dialog", (d) => void d.accept());
+    await row.locator("button", { hasText: "Rotate" }).click();
+    await page.waitForSelector("#secret:not([hidden]) code");
+    const newKey = (await page.locator("#secret dd code").first().textContent())!;
+    expect(newKey).not.toBe(oldKey);
+    expect(newKey.startsWith(`${app.key}.`)).toBe(true);
+    expect(page.url()).not.toContain(newKey);
+    expect((await send(oldKey)).status).not.toBe(200);
+    expect((await send(newKey)).status).toBe(200);
+
+    await row.locator("button", { hasText: "Block" }).click();
+    await page.waitForSelector(`tbody tr:has-text("${app.name}") .badge-blocked`);
+    expect((await admin("GET", `/tenants/demo/apps/${app.id}`)).blocked).toBe(true);
+    expect((await send(newKey)).status).not.toBe(200);
+  });
+
+  it("adds and removes an opt-out", async () => {
+    const m = `1355555${String(Date.now() % 10000).padStart(4, "0")}`;
+    await page.goto(`${gw!.base}/console/#/opt-outs?tenant=demo`);
+    await page.fill("#add-opt-out input[name=mobile]", m);
+    await page.click("#add-opt-out button[type=submit]");
+    const row = page.locator("tbody tr", { hasText: `+86${m}` });
+    await row.waitFor();
+    expect(await row.textContent()).toContain("console");
+    await row.locator("button", { hasText: "Remove" }).click();
+    await row.waitFor({ state: "detached" });
+    const res = await fetch(`${gw!.base}/admin/v1/tenants/demo/opt-outs/${m}`, { headers: { authorization: `Bearer ${gw!.adminToken}` } });
+    expect(res.status).toBe(404);
+  });
+
   it("shows carriers with their live circuit state, and the routing table", async () => {
     await page.goto(`${gw!.base}/console/#/carriers`);
     await page.waitForSelector("[data-page=carriers] table");

@@ -1,6 +1,6 @@
 // Apps (credentials) of a tenant: rotate a secret (shown once, here), block or unblock.
 import { all, patch, post } from "../api.js";
-import { badge, h, notice, table, time } from "../dom.js";
+import { badge, h, money, notice, table, time } from "../dom.js";
 import { chosenTenant, heading, tenantPicker } from "../widgets.js";
 
 export async function render(root, params) {
@@ -47,6 +47,8 @@ export async function render(root, params) {
         ["Key", (a) => h("code", {}, a.key)],
         ["Kinds", (a) => a.kinds.join(", ")],
         ["State", (a) => (a.blocked ? badge("blocked") : badge("active"))],
+        ["Spent today", (a) => (a.caps ? `${money(a.caps.spent_today)}${a.caps.daily === null ? "" : ` of ${money(a.caps.daily)}`}` : "")],
+        ["Spent in total", (a) => (a.caps ? `${money(a.caps.spent_total)}${a.caps.total === null ? "" : ` of ${money(a.caps.total)}`}` : "")],
         ["Secret v", (a) => a.secret_version],
         ["Updated", (a) => time(a.updated_at)],
         [

@@ -6,8 +6,9 @@ import { heading, tenantPicker } from "../widgets.js";
 export async function render(root, params) {
   const id = params.tenant;
   const t = encodeURIComponent(id ?? "");
-  const [tenant, ledger, sigs, tpls, dead] = await Promise.all([
+  const [tenant, prices, ledger, sigs, tpls, dead] = await Promise.all([
     get(`tenants/${t}`),
+    get(`tenants/${t}/prices`),
     get(`tenants/${t}/ledger?limit=50${params.cursor ? `&cursor=${encodeURIComponent(params.cursor)}` : ""}`),
     all(`tenants/${t}/signatures`, 200),
     all(`tenants/${t}/templates`, 200),
@@ -37,6 +38,18 @@ export async function render(root, params) {
   root.append(
     heading(tenant.name, await tenantPicker("tenant", id)),
     h("div", { class: "cards" }, h("div", { class: "card" }, h("span", { class: "label" }, "Balance"), h("strong", { id: "balance" }, money(tenant.balance)))),
+    h("h2", {}, "Prices per segment"),
+    table(
+      [
+        ["Destination", (p) => p.destination],
+        ["Kind", (p) => p.kind ?? "any"],
+        ["Price", (p) => money(p.price)],
+      ],
+      [
+        ...["verification", "notification", "marketing"].map((k) => ({ destination: `${prices.home_country} (home)`, kind: k, price: prices.home_prices[k] })),
+        ...prices.prices,
+      ],
+    ),
     h("h2", {}, "Top up or adjust"),
     topup,
     status.el,

@@ -1,5 +1,5 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 // Copies the charting library into console/vendor/ (gitignored) before the tests serve the console.
 import { copyConsoleAssets } from "./scripts/console-assets.mjs";
 
@@ -33,7 +33,7 @@ export default defineConfig(async () => {
           ],
           test: {
             name: "workers",
-            exclude: ["**/node_modules/**", BROWSER_TESTS],
+            exclude: [...configDefaults.exclude, BROWSER_TESTS],
             setupFiles: ["./test/setup/apply-migrations.ts"],
             testTimeout: 30_000,
             hookTimeout: 30_000,

@@ -1,6 +1,6 @@
 // Apps (credentials) of a tenant: rotate a secret (shown once, here), block or unblock.
 import { all, patch, post } from "../api.js";
-import { badge, h, money, notice, table, time } from "../dom.js";
+import { badge, field, h, money, notice, table, time } from "../dom.js";
 import { chosenTenant, heading, tenantPicker } from "../widgets.js";
 
 export async function render(root, params) {
@@ -16,15 +16,41 @@ export async function render(root, params) {
     await render(root, params);
   };
 
+  /** The credentials of a new or rotated app: shown here once, never again. */
+  function showSecret(title, credentials) {
+    // After a refresh the page was built again: write into the box on screen.
+    const box = root.querySelector("#secret") ?? secretBox;
+    box.hidden = false;
+    box.replaceChildren(
+      h("strong", {}, `${title} (shown once; copy them now):`),
+      h("dl", {}, Object.entries(credentials).map(([k, v]) => [h("dt", {}, k), h("dd", {}, h("code", {}, v))])),
+    );
+  }
+
+  const create = h(
+    "form",
+    { class: "inline-form", id: "new-app" },
+    field("Dialect", h("select", { name: "dialect" }, ["jpush", "jpush_dev", "paasw", "huawei", "smsapi"].map((d) => h("option", { value: d }, d)))),
+    field("Name", h("input", { name: "name", maxlength: 100, placeholder: "shop backend" })),
+    h("button", { type: "submit" }, "Create app"),
+  );
+  create.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const f = Object.fromEntries(new FormData(create));
+    try {
+      const r = await post(`tenants/${t}/apps`, { dialect: f.dialect, ...(f.name ? { name: f.name } : {}) });
+      await refresh();
+      showSecret(`Credentials of the new ${r.dialect} app ${r.name || r.id}`, r.credentials);
+    } catch (err) {
+      status.error(err);
+    }
+  });
+
   async function rotate(app) {
     if (!confirm(`Rotate the secret of "${app.name}"? The old secret and its tokens stop working at once.`)) return;
     try {
       const r = await post(`tenants/${t}/apps/${encodeURIComponent(app.id)}/rotate`);
-      secretBox.hidden = false;
-      secretBox.replaceChildren(
-        h("strong", {}, `New credentials for ${app.name} (shown once; copy them now):`),
-        h("dl", {}, Object.entries(r.credentials).map(([k, v]) => [h("dt", {}, k), h("dd", {}, h("code", {}, v))])),
-      );
+      showSecret(`New credentials for ${app.name || app.id}`, r.credentials);
     } catch (e) {
       status.error(e);
     }
@@ -65,5 +91,7 @@ export async function render(root, params) {
       apps,
       "This tenant has no apps.",
     ),
+    h("h2", {}, "New app"),
+    create,
   );
 }

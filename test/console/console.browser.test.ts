@@ -204,9 +204,16 @@ describe.skipIf(!gw)("operator console in Chromium", () => {
     await page.waitForSelector("text=invoice 2026-017");
   });
 
-  it("rotates a credential (the new secret shown once) and blocks it", async () => {
-    const app = await admin("POST", "/tenants/demo/apps", { dialect: "smsapi", name: `console test ${Date.now()}` });
-    const oldKey = app.credentials.api_key as string;
+  it("creates a credential, rotates it (the new secret shown once) and blocks it", async () => {
+    const name = `console test ${Date.now()}`;
+    await page.goto(`${gw!.base}/console/#/apps?tenant=demo`);
+    await page.selectOption("#new-app select[name=dialect]", "smsapi");
+    await page.fill("#new-app input[name=name]", name);
+    await page.click("#new-app button[type=submit]");
+    await page.waitForSelector("#secret:not([hidden]) code");
+    const oldKey = (await page.locator("#secret dd code").first().textContent())!;
+    const app = (await admin("GET", "/tenants/demo/apps?limit=500")).items.find((a: { name: string }) => a.name === name);
+    expect(oldKey.startsWith(`${app.key}.`)).toBe(true);
     const send = (key: string) =>
       fetch(`${gw!.base}/smsapi/v1/sms/batch`, {
         method: "POST",
@@ -215,20 +222,19 @@ describe.skipIf(!gw)("operator console in Chromium", () => {
       }).then(async (r) => ({ status: r.status, body: await r.json() }));
     expect((await send(oldKey)).status).toBe(200);
 
-    await page.goto(`${gw!.base}/console/#/apps?tenant=demo`);
-    const row = page.locator("tbody tr", { hasText: app.name });
+    const row = page.locator("tbody tr", { hasText: name });
     page.once("dialog", (d) => void d.accept());
     await row.locator("button", { hasText: "Rotate" }).click();
-    await page.waitForSelector("#secret:not([hidden]) code");
+    // The box showed the new app's key; it shows the rotated one once the answer is in.
+    await expect.poll(() => page.locator("#secret dd code").first().textContent()).not.toBe(oldKey);
     const newKey = (await page.locator("#secret dd code").first().textContent())!;
-    expect(newKey).not.toBe(oldKey);
     expect(newKey.startsWith(`${app.key}.`)).toBe(true);
     expect(page.url()).not.toContain(newKey);
     expect((await send(oldKey)).status).not.toBe(200);
     expect((await send(newKey)).status).toBe(200);
 
     await row.locator("button", { hasText: "Block" }).click();
-    await page.waitForSelector(`tbody tr:has-text("${app.name}") .badge-blocked`);
+    await page.waitForSelector(`tbody tr:has-text("${name}") .badge-blocked`);
     expect((await admin("GET", `/tenants/demo/apps/${app.id}`)).blocked).toBe(true);
     expect((await send(newKey)).status).not.toBe(200);
   });

@@ -35,6 +35,38 @@ export async function render(root, params) {
       status.error(err);
     }
   });
+  const catalogStatus = notice();
+  const approveNow = () => h("label", { class: "field inline" }, h("input", { type: "checkbox", name: "approve" }), h("span", {}, "approve now"));
+  const newSignature = h(
+    "form",
+    { class: "inline-form", id: "new-signature" },
+    field("Signature (without 【】)", h("input", { name: "name", required: true, minlength: 2, maxlength: 20 })),
+    approveNow(),
+    h("button", { type: "submit" }, "Add signature"),
+  );
+  const newTemplate = h(
+    "form",
+    { class: "inline-form", id: "new-template" },
+    field("Kind", h("select", { name: "kind" }, ["verification", "notification", "marketing"].map((k) => h("option", { value: k }, k)))),
+    field("Text ({{name}} parameters; verification needs {{code}})", h("input", { name: "content", required: true, maxlength: 1000 })),
+    field("Signature", h("select", { name: "signature_id" }, h("option", { value: "" }, "none"), sigs.map((x) => h("option", { value: String(x.id) }, `【${x.name}】`)))),
+    approveNow(),
+    h("button", { type: "submit" }, "Add template"),
+  );
+  const submitCatalog = (form, path, body) =>
+    form.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      const f = Object.fromEntries(new FormData(form));
+      try {
+        await post(`tenants/${t}/${path}`, { ...body(f), ...(f.approve ? { status: "approved" } : {}) });
+        go("tenant", { tenant: id, done: Date.now() });
+      } catch (err) {
+        catalogStatus.error(err);
+      }
+    });
+  submitCatalog(newSignature, "signatures", (f) => ({ name: f.name }));
+  submitCatalog(newTemplate, "templates", (f) => ({ kind: f.kind, content: f.content, ...(f.signature_id ? { signature_id: Number(f.signature_id) } : {}) }));
+
   root.append(
     heading(tenant.name, await tenantPicker("tenant", id)),
     h("div", { class: "cards" }, h("div", { class: "card" }, h("span", { class: "label" }, "Balance"), h("strong", { id: "balance" }, money(tenant.balance)))),
@@ -74,6 +106,10 @@ export async function render(root, params) {
       tpls,
       "No templates.",
     ),
+    h("h2", {}, "New signature or template"),
+    newSignature,
+    newTemplate,
+    catalogStatus.el,
     h("h2", {}, "Dead webhook pushes"),
     table([["When", (d) => time(d.updated_at)], ["URL", (d) => d.url], ["Attempts", (d) => d.attempts], ["Last error", (d) => d.last_error ?? ""]], dead.items, "None."),
   );

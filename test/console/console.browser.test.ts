@@ -150,7 +150,18 @@ describe.skipIf(!gw)("operator console in Chromium", () => {
   it("shows a template containing <script> as text, approves a template, and the tenant can send with it", async () => {
     const evil = "<script>window.__pwned = 1</script><img src=x onerror=\"window.__pwned = 2\">{{x}}";
     const bad = await admin("POST", "/tenants/demo/templates", { kind: "marketing", content: evil, signature_id: 1 });
-    const good = await admin("POST", "/tenants/demo/templates", { kind: "notification", content: `您的工单{{no}}已受理 ${Date.now()}`, signature_id: 1 });
+    // The tenant page adds a template (pending review, bound to the demo signature).
+    const content = `您的工单{{no}}已受理 ${Date.now()}`;
+    await page.goto(`${gw!.base}/console/#/tenant?tenant=demo`);
+    await page.selectOption("#new-template select[name=kind]", "notification");
+    await page.fill("#new-template input[name=content]", content);
+    await page.selectOption("#new-template select[name=signature_id]", { label: "【边缘短信】" });
+    await page.click("#new-template button[type=submit]");
+    const good = await until(
+      async () => (await admin("GET", "/tenants/demo/templates?limit=500")).items.find((x: { content: string }) => x.content === content),
+      "the template added in the console",
+    );
+    expect(good).toMatchObject({ status: "pending", signature_id: 1 });
     await page.goto(`${gw!.base}/console/#/review`);
     await page.waitForSelector("#review-list");
     const evilItem = page.locator(`li[data-type=template][data-id="${bad.id}"]`);

@@ -213,6 +213,7 @@ describe.skipIf(!gw)("operator console in Chromium", () => {
     await expect.poll(() => page.textContent("#topup + .notice")).toContain("Balance is now");
     expect((await admin("GET", "/tenants/demo")).balance).toBe(before + 12_500);
     await page.waitForSelector("text=invoice 2026-017");
+    await page.screenshot({ path: `${SHOTS}/console-tenant.png`, fullPage: true });
   });
 
   it("creates a credential, rotates it (the new secret shown once) and blocks it", async () => {

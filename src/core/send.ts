@@ -33,6 +33,8 @@ export interface Draft {
   channel?: Channel;
   /** A verification code carried by this message: MobileGuard keeps its hash for validation. */
   code?: { hash: string; expiresAt: number };
+  /** The customer's own reference (Aliyun's outId): stored, echoed in reports, pushes and status queries. */
+  customerRef?: string | null;
 }
 
 export interface AcceptOptions {
@@ -146,6 +148,7 @@ async function acceptOnce(env: Env, drafts: Array<Draft | CoreError>, opts: Acce
           encoding: seg.encoding,
           segments: seg.segments,
           price: seg.segments * price,
+          customerRef: d.customerRef ?? null,
         },
         code: d.code ?? null,
       });

@@ -16,6 +16,7 @@ import { dayStartOf } from "./app-caps";
 import { isOverdraft } from "../store/tenants";
 import { appSpendStatements, isAppCapFailure } from "../store/app-caps";
 import { enqueueDispatch } from "../jobs/dispatch-queue";
+import { countRefusals, recordAccepted } from "./stats";
 import type { App, Channel, Kind, Tenant } from "./types";
 
 /** One message a dialect wants sent, before validation. */
@@ -78,8 +79,26 @@ interface Valid {
   code: { hash: string; expiresAt: number } | null;
 }
 
-/** A draft slot is either a draft or an error the dialect already found for that item. */
+/**
+ * A draft slot is either a draft or an error the dialect already found for that item. What is
+ * refused is counted by reason for the statistics (src/core/stats.ts), after the answer is decided.
+ */
 export async function acceptSend(env: Env, drafts: Array<Draft | CoreError>, opts: AcceptOptions): Promise<Accepted> {
+  const at = Date.now();
+  let out: Accepted;
+  try {
+    out = await acceptOnce(env, drafts, opts);
+  } catch (e) {
+    if (e instanceof CoreError) await countRefusals(env, opts.tenant.id, opts.app.dialect, [[e.code, Math.max(1, drafts.length)]], at);
+    throw e;
+  }
+  await countRefusals(env, opts.tenant.id, opts.app.dialect, out.items.flatMap((i) => (i.ok ? [] : [[i.error.code, 1] as [string, number]])), at);
+  const accepted = out.items.length - out.items.filter((i) => !i.ok).length;
+  if (accepted > 0) recordAccepted(env, opts.tenant.id, opts.app.dialect, opts.kind, accepted, out.amount);
+  return out;
+}
+
+async function acceptOnce(env: Env, drafts: Array<Draft | CoreError>, opts: AcceptOptions): Promise<Accepted> {
   const { tenant, app, kind } = opts;
   const now = opts.now ?? Date.now();
   const requested = Math.max(opts.sendAt ?? now, now);

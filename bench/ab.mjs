@@ -2,12 +2,15 @@
 // `node bench/ab.mjs <refA> <refB> <row id>… [ROUNDS=3 SECONDS=5]`: an A/B of two commits (or
 // `worktree`) on the same rows, both gateways up at once and measured alternately (A B, B A, …), so
 // the machine's drift hits both sides alike. Prints each row's req/s, p50, p99 per side, and B ÷ A.
-// Row ids as in bench/lib/rows-send.mjs, plus jpush_codes (/v1/codes) and insert (the baseline).
+// Row ids as in bench/lib/rows-send.mjs, plus jpush_codes (/v1/codes), insert (the baseline) and
+// end_to_end (20 JPush batches of 1000 until delivered; its "req/s" column is delivered msg/s).
 import { SECRETS, startAll } from "./lib/gateway.mjs";
 import { mobile } from "./lib/load.mjs";
 import { measure } from "./lib/runner.mjs";
 import { seed as seedTenant } from "./lib/seed.mjs";
 import { SEND_ROWS } from "./lib/rows-send.mjs";
+import { endToEnd } from "./lib/rows-flow.mjs";
+import { settle } from "./lib/load.mjs";
 
 const [refA, refB, ...ids] = process.argv.slice(2);
 if (!refA || !refB || !ids.length) {
@@ -58,9 +61,18 @@ try {
     const order = round % 2 === 0 ? [0, 1] : [1, 0];
     for (const id of ids) {
       for (const i of order) {
-        const { url, ep, load } = endpointOf(id, sides[i]);
-        const opts = load && load.amount ? load : { duration: SECONDS };
-        const r = await measure(url, ep, opts);
+        let r;
+        if (id === "end_to_end") {
+          const { gw, seed } = sides[i];
+          await settle(gw.db, seed.tenant, 30_000);
+          const e = await endToEnd(gw.edge.url, gw.db, seed, { jpush_batch_1000: {} });
+          r = { rps: e.msgPerSec, p50: e.acceptSeconds, p99: e.seconds, refused: e.finished ? 0 : e.messages - e.delivered };
+        } else {
+          const { url, ep, load } = endpointOf(id, sides[i]);
+          const opts = load && load.amount ? load : { duration: SECONDS };
+          r = await measure(url, ep, opts);
+          await settle(sides[i].gw.db, sides[i].seed.tenant, 30_000);
+        }
         got[id][i].push(r);
         process.stderr.write(`[ab] round ${round + 1} ${id} ${sides[i].ref}: ${r.rps} req/s p50 ${r.p50} p99 ${r.p99} refused ${r.refused}${r.refusedSample ? ` (${r.refusedSample})` : ""}\n`);
       }

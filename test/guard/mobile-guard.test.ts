@@ -4,6 +4,11 @@
 import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { acceptSend } from "../../src/core/send";
+import { codeHash, validateCode } from "../../src/core/verification";
+import { secretsKey } from "../../src/core/crypto";
+import { getAppByKey } from "../../src/store/apps";
+import { makeCredential, makeTenant, mobile } from "../helpers/fixtures";
 import { randomHex } from "../../src/core/crypto";
 import { CODE_RETAIN_MS, MAX_WRONG_ATTEMPTS } from "../../src/guard/codes";
 import { guardBucket, guardBuckets, guardName, type AdmitRequest, type MobileGuard } from "../../src/guard/mobile-guard";
@@ -194,5 +199,39 @@ describe("MobileGuard buckets", () => {
       await stub.admit(r);
       expect(await env.MOBILE_GUARD.getByName(guardName(tenant, m, buckets)).verify(r.messageId, hash("ab"), now)).toBe("ok");
     }
+  });
+
+  it("a code sent through the accept pipeline is held by the mobile's bucket object and checked there", async () => {
+    const tenant = await makeTenant({ balance: 1000, prices: { notification: 10, marketing: 10, verification: 10 } });
+    const cred = await makeCredential(tenant, "smsapi");
+    const app = (await getAppByKey(env.DB, "smsapi", cred.app.key))!;
+    const [m1, m2] = [mobile(), mobile()];
+    const now = Date.now();
+    const send = async (m: string, code: string) => {
+      const e164 = `+86${m.replace(/^\+?86/, "")}`;
+      const hash = await codeHash(secretsKey(env), tenant.id, e164, code);
+      const res = await acceptSend(env, [{ mobile: m, text: `【测试】验证码${code}`, signature: "测试", code: { hash, expiresAt: now + 60_000 } }], {
+        tenant,
+        app,
+        kind: "verification",
+        mode: "all",
+        now,
+      });
+      const item = res.items[0]!;
+      if (!item.ok) throw item.error;
+      return { id: item.messageId, e164: item.mobile };
+    };
+    const a = await send(m1, "123456");
+    const b = await send(m2, "654321");
+    const held = (e164: string) =>
+      runInDurableObject(env.MOBILE_GUARD.getByName(guardName(tenant.id, e164, guardBuckets(env))), (_, state) => ({
+        sends: state.storage.sql.exec<{ message_id: string }>("SELECT message_id FROM sends WHERE mobile = ?", e164).toArray().map((r) => r.message_id),
+      }));
+    expect(await held(a.e164)).toEqual({ sends: [a.id] });
+    expect(await held(b.e164)).toEqual({ sends: [b.id] });
+    await expect(validateCode(env, tenant.id, b.id, "000000", now)).rejects.toMatchObject({ code: "code_wrong" });
+    await validateCode(env, tenant.id, b.id, "654321", now);
+    await expect(validateCode(env, tenant.id, b.id, "654321", now)).rejects.toMatchObject({ code: "code_used" });
+    await validateCode(env, tenant.id, a.id, "123456", now);
   });
 });

@@ -82,7 +82,11 @@ export async function startKannel(log = () => {}) {
   // fakesmsc prints "Got message N: <…>" for every message the SMSC link hands it (N counts from 1).
   let delivered = 0;
   let tail = "";
+  // A bench that dies half-way must not leave Kannel running on a shared machine.
+  const orphans = () => procs.forEach((p) => p.exitCode === null && p.kill("SIGTERM"));
+  process.once("exit", orphans);
   const close = async () => {
+    process.off("exit", orphans);
     for (const p of procs.reverse()) if (p.exitCode === null) p.kill("SIGTERM");
     await Promise.all(procs.map((p) => (p.exitCode === null ? new Promise((r) => p.once("exit", r)) : null)));
     rmSync(dir, { recursive: true, force: true });

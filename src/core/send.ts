@@ -8,7 +8,7 @@ import { newIds } from "./ids";
 import { sha256Hex } from "./crypto";
 import { findBlockedWord } from "./blocked-words";
 import { afterQuietHours } from "./time";
-import { guardName, type AdmitDecision } from "../guard/mobile-guard";
+import { guardBuckets, guardName, type AdmitDecision } from "../guard/mobile-guard";
 import { acceptStatements, isGuardFailure, optedOutAmong, stillScheduledGuard, type NewMessage } from "../store/messages";
 import { cancelInBatch } from "./cancel";
 import { pricerFor } from "./pricing";
@@ -260,9 +260,12 @@ async function admitAll(env: Env, tenant: Tenant, kind: Kind, items: Valid[], no
   const settled = await Promise.allSettled(
     items.map(async (v) => {
       if (!guarded && !v.code) return out.set(v.index, { ok: true, ticket: "" });
-      const stub = env.MOBILE_GUARD.getByName(guardName(tenant.id, v.row.mobile));
+      const stub = env.MOBILE_GUARD.getByName(guardName(tenant.id, v.row.mobile, guardBuckets(env)));
       const contentHash = repeat > 0 ? await sha256Hex(v.row.content) : null;
-      out.set(v.index, await stub.admit({ kind, messageId: v.id, code: v.code, now, windows, contentHash, repeatWindowSeconds: repeat }));
+      out.set(
+        v.index,
+        await stub.admit({ mobile: v.row.mobile, kind, messageId: v.id, code: v.code, now, windows, contentHash, repeatWindowSeconds: repeat }),
+      );
     }),
   );
   const failure = settled.find((r) => r.status === "rejected");
@@ -278,7 +281,7 @@ async function releaseAll(env: Env, tenant: Tenant, items: Valid[], tickets: Map
   await Promise.all(
     items.map(async (v) => {
       const d = tickets.get(v.index);
-      if (d?.ok && d.ticket) await env.MOBILE_GUARD.getByName(guardName(tenant.id, v.row.mobile)).release(d.ticket);
+      if (d?.ok && d.ticket) await env.MOBILE_GUARD.getByName(guardName(tenant.id, v.row.mobile, guardBuckets(env))).release(d.ticket);
     }),
   );
 }

@@ -22,7 +22,16 @@ function groupBy<T>(items: T[], key: (t: T) => number): Map<number, T[]> {
   return out;
 }
 
-export function smppCarrier(env: Env, name: string, settings: SmppSettings): Carrier {
+/**
+ * The settings with their defaults filled in. The operator API validates them when saved; a row that
+ * no longer parses (an older shape) still spreads over one bind, whose own parse reports the problem.
+ */
+const settingsOf = (raw: unknown): Pick<SmppSettings, "binds"> => {
+  const parsed = SmppSettings.safeParse(raw);
+  return parsed.success ? parsed.data : { binds: 1 };
+};
+
+export function smppCarrier(env: Env, name: string, settings: Pick<SmppSettings, "binds">): Carrier {
   return {
     name,
     type: "smpp",
@@ -56,18 +65,18 @@ export const smppKind: CarrierKind<typeof SmppSettings> = {
   templated: false,
   // SMSC receipts usually arrive within seconds to minutes; an hour before asking the bind's records.
   reportWindowMs: 3_600_000,
-  create: (env, config) => smppCarrier(env, config.name, config.settings),
+  create: (env, config) => smppCarrier(env, config.name, settingsOf(config.settings)),
   async onChange(env, before, after) {
-    const keep = after && after.enabled ? after.settings.binds : 0;
+    const keep = after && after.enabled ? settingsOf(after.settings).binds : 0;
     await Promise.all(
-      Array.from({ length: Math.max(before.settings.binds, keep) }, (_, index) =>
+      Array.from({ length: Math.max(settingsOf(before.settings).binds, keep) }, (_, index) =>
         bindStub(env, before.name, index).unbind({ carrier: before.name, index }, index < keep),
       ),
     );
   },
   async status(env, config) {
     const binds: BindStatus[] = await Promise.all(
-      Array.from({ length: config.settings.binds }, (_, index) => bindStub(env, config.name, index).status({ carrier: config.name, index })),
+      Array.from({ length: settingsOf(config.settings).binds }, (_, index) => bindStub(env, config.name, index).status({ carrier: config.name, index })),
     );
     const errors = binds.filter((b) => b.lastError !== null).sort((a, b) => (b.lastErrorAt ?? 0) - (a.lastErrorAt ?? 0));
     return {

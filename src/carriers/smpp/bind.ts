@@ -79,6 +79,22 @@ export class SmppBind extends DurableObject<Env> {
     );
   }
 
+  /**
+   * Brings the bind up now and keeps it up (receipts and replies arrive over it even when nothing is
+   * being sent). Resolves once bound, or false when that failed (the alarm keeps trying).
+   */
+  async start(addr: BindAddress): Promise<boolean> {
+    this.#identify(addr);
+    this.#stopped = false;
+    try {
+      await this.#ensureBound(Date.now() + BIND_WAIT_MS);
+      return true;
+    } catch {
+      await this.#arm();
+      return false;
+    }
+  }
+
   /** What this bind knows of messages by id: never written, pending (refs when answered), or refused for good. */
   async query(addr: BindAddress, targets: QueryTarget[]): Promise<QueryResult[]> {
     this.#identify(addr);

@@ -20,8 +20,12 @@ export interface InboundContext {
   settings: SmppSettings;
 }
 
-/** A redelivered reply (same sender, recipient and octets) within this time keeps its first ref. */
-const REDELIVERY_MS = 3_600_000;
+/**
+ * SMPP gives a reply no id of its own: the same PDU (sender, recipient, octets) again within this
+ * time is the SMSC delivering it again (our answer was lost or refused) and keeps its first ref. The
+ * price: a handset sending the very same text twice within it counts once.
+ */
+const REDELIVERY_MS = 10 * 60_000;
 
 const hex = (b: Uint8Array): string => [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
 

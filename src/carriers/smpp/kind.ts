@@ -1,7 +1,7 @@
 // The SMPP carrier type: its settings, its secret (the bind password), and the Carrier that spreads
 // messages over the carrier's binds (one Durable Object each, "<carrier>#<index>") by message id, so a
 // resubmit always reaches the bind holding that message's record.
-import type { Carrier, CarrierKind, OutboundMessage, QueryResult, QueryTarget, SubmitResult } from "../types";
+import type { Carrier, CarrierConfig, CarrierKind, OutboundMessage, QueryResult, QueryTarget, SubmitResult } from "../types";
 import { SmppSettings } from "./settings";
 import type { BindStatus } from "./bind";
 
@@ -56,6 +56,18 @@ export function smppCarrier(env: Env, name: string, settings: Pick<SmppSettings,
       return answers.flat();
     },
   };
+}
+
+/**
+ * Brings every bind of a carrier up (after it is created or enabled, and from the cron): an SMSC
+ * delivers receipts and replies only over a bound connection. Answers how many binds are up.
+ */
+export async function startBinds(env: Env, config: CarrierConfig): Promise<number> {
+  if (!config.enabled) return 0;
+  const up = await Promise.all(
+    Array.from({ length: settingsOf(config.settings).binds }, (_, index) => bindStub(env, config.name, index).start({ carrier: config.name, index })),
+  );
+  return up.filter(Boolean).length;
 }
 
 export const smppKind: CarrierKind<typeof SmppSettings> = {

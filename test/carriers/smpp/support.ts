@@ -5,7 +5,8 @@ import { inject } from "vitest";
 import { encryptSecret, randomDigits, randomHex, secretsKey } from "../../../src/core/crypto";
 import { countSegments } from "../../../src/core/segments";
 import { insertCarrierRow } from "../../../src/store/carriers";
-import { loadCarrier } from "../../../src/carriers/config";
+import { loadCarrier, loadCarrierConfig } from "../../../src/carriers/config";
+import { startBinds } from "../../../src/carriers/smpp/kind";
 import type { Carrier, OutboundMessage } from "../../../src/carriers/types";
 
 export const smsc = () => inject("smsc");
@@ -54,7 +55,7 @@ export interface TestSmpp {
 }
 
 /** A fresh SMPP carrier row pointing at the local SMSC, with its own SMSC account (so records and faults are its own). */
-export async function makeSmppCarrier(opts: { settings?: Record<string, unknown>; wrongPassword?: boolean } = {}): Promise<TestSmpp> {
+export async function makeSmppCarrier(opts: { settings?: Record<string, unknown>; wrongPassword?: boolean; start?: boolean } = {}): Promise<TestSmpp> {
   const { host, smppPort } = smsc();
   const systemId = `t${randomHex(6)}`;
   const password = randomHex(4);
@@ -66,6 +67,7 @@ export async function makeSmppCarrier(opts: { settings?: Record<string, unknown>
   await insertCarrierRow(env.DB, { name, type: "smpp", settings: JSON.stringify(settings), secrets: sealed, enabled: 1 }, Date.now());
   const carrier = await loadCarrier(env, name);
   if (!carrier) throw new Error("no SMPP adapter");
+  if (opts.start) await startBinds(env, (await loadCarrierConfig(env, name))!);
   return { name, systemId, carrier, sourceAddr };
 }
 

@@ -164,9 +164,10 @@ export async function startSmsc(opts = {}) {
       }
       const answer = (status, id) => {
         a.outstanding--;
-        submit.answer = status;
-        if (id) submit.messageId = id;
-        session.send(pdu.response(status === 0 ? { message_id: id } : { command_status: status }));
+        // "lost": the connection was gone by the time the answer was due, so the client never saw it.
+        const sent = session.send(pdu.response(status === 0 ? { message_id: id } : { command_status: status }));
+        submit.answer = sent ? status : "lost";
+        if (id && sent) submit.messageId = id;
       };
       setTimeout(() => {
         if (f.throttle > 0) {

@@ -161,7 +161,8 @@ export class SmppBind extends DurableObject<Env> {
         if (resp.status !== ESME_ROK) this.#recordError(`enquire_link answered ${statusName(resp.status)}`);
       }
     } catch (e) {
-      if (this.#session && !this.#session.closed && !this.#bound) this.#session.close(String(e));
+      // Disabled, deleted or invalid: stay down until a submit or start() asks again.
+      if (e instanceof Unavailable) return;
       if (this.#bound && this.#session) this.#session.close(`enquire_link failed: ${e instanceof Error ? e.message : String(e)}`);
     }
     await this.#arm();
@@ -199,8 +200,10 @@ export class SmppBind extends DurableObject<Env> {
       }
       try {
         await this.#binding;
-      } catch {
-        // Recorded by #bind; the loop decides whether another attempt fits before the deadline.
+      } catch (e) {
+        // A configuration problem (disabled, deleted, invalid) is answered at once: waiting cannot fix it.
+        if (e instanceof Unavailable) throw e;
+        // Otherwise recorded by #bind; the loop decides whether another attempt fits before the deadline.
       }
       if (!this.#bound && Date.now() >= deadline) throw new Unavailable(getMeta(this.ctx.storage.sql, "last_error") ?? "not bound");
     }

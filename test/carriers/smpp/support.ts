@@ -32,7 +32,7 @@ export interface SubmitRecord {
   shortMessage: string;
   textLength: number;
   udh: { ref: number; total: number; seq: number } | null;
-  answer?: number | "none" | "dropped";
+  answer?: number | "none" | "dropped" | "lost";
   messageId?: string;
 }
 

@@ -40,7 +40,10 @@ const SUBMIT_RETENTION_DAYS = 7;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** The bind is not up and cannot be brought up before the caller's deadline. */
 class Unavailable extends Error {}
+/** The carrier is disabled, deleted or misconfigured: no wait or retry can help until it changes. */
+class ConfigProblem extends Unavailable {}
 
 export class SmppBind extends DurableObject<Env> {
   #addr: BindAddress | null = null;
@@ -162,7 +165,7 @@ export class SmppBind extends DurableObject<Env> {
       }
     } catch (e) {
       // Disabled, deleted or invalid: stay down until a submit or start() asks again.
-      if (e instanceof Unavailable) return;
+      if (e instanceof ConfigProblem) return;
       if (this.#bound && this.#session) this.#session.close(`enquire_link failed: ${e instanceof Error ? e.message : String(e)}`);
     }
     await this.#arm();
@@ -202,7 +205,7 @@ export class SmppBind extends DurableObject<Env> {
         await this.#binding;
       } catch (e) {
         // A configuration problem (disabled, deleted, invalid) is answered at once: waiting cannot fix it.
-        if (e instanceof Unavailable) throw e;
+        if (e instanceof ConfigProblem) throw e;
         // Otherwise recorded by #bind; the loop decides whether another attempt fits before the deadline.
       }
       if (!this.#bound && Date.now() >= deadline) throw new Unavailable(getMeta(this.ctx.storage.sql, "last_error") ?? "not bound");
@@ -212,10 +215,10 @@ export class SmppBind extends DurableObject<Env> {
   async #loadSettings(): Promise<SmppSettings> {
     if (this.#settings) return this.#settings;
     const config = await loadCarrierConfig(this.env, this.#addr!.carrier);
-    if (!config || config.type !== "smpp") throw new Unavailable(`carrier "${this.#addr!.carrier}" is not an SMPP carrier`);
-    if (!config.enabled) throw new Unavailable(`carrier "${this.#addr!.carrier}" is disabled`);
+    if (!config || config.type !== "smpp") throw new ConfigProblem(`carrier "${this.#addr!.carrier}" is not an SMPP carrier`);
+    if (!config.enabled) throw new ConfigProblem(`carrier "${this.#addr!.carrier}" is disabled`);
     const parsed = SmppSettings.safeParse(config.settings);
-    if (!parsed.success) throw new Unavailable(`carrier "${this.#addr!.carrier}" has invalid settings`);
+    if (!parsed.success) throw new ConfigProblem(`carrier "${this.#addr!.carrier}" has invalid settings`);
     this.#settings = parsed.data;
     this.#pacer.configure(parsed.data.window, parsed.data.tps);
     return parsed.data;
@@ -246,7 +249,7 @@ export class SmppBind extends DurableObject<Env> {
       await this.#arm();
     } catch (e) {
       const reason = e instanceof Error ? e.message : String(e);
-      this.#recordError(reason.startsWith("bind refused") || e instanceof Unavailable ? reason : `connect failed: ${reason}`);
+      this.#recordError(reason.startsWith("bind refused") || e instanceof ConfigProblem ? reason : `connect failed: ${reason}`);
       session?.close(reason);
       this.#failures++;
       // 1 s, 2 s, 4 s … up to a minute between attempts.

@@ -3,7 +3,7 @@
 // accounts, submit_sm answered with message ids, delivery receipts after a delay with the simulator's
 // reserved-number outcomes, injected replies (MO, concatenated too), faults on demand, and a record
 // of every PDU received. Controlled over HTTP on loopback:
-//   GET  /records?systemId=ID        what that account's binds sent and were sent (PDU fields, raw hex)
+//   GET  /records?systemId=ID        what that account's binds sent and were sent (PDU fields, raw hex), unbinds, keep-alives
 //   POST /accounts {systemId, password}
 //   POST /faults {systemId, refuseBinds?, throttle?, silent?, dropAfter?, responseDelayMs?, receiptDelayMs?, noReceipts?}
 //   POST /mo {systemId, from, to, text, coding?: "gsm"|"ucs2"|"latin1", parts?: n}   → {statuses}
@@ -83,7 +83,7 @@ export async function startSmsc(opts = {}) {
   let nextId = 0x1000;
   let moRef = 0;
   const acct = (id) => {
-    if (!state.has(id)) state.set(id, { faults: {}, submits: [], binds: [], delivers: [], enquireLinks: 0, sessions: new Set(), outstanding: 0, maxOutstanding: 0, seenDest: new Map(), pendingReceipts: [] });
+    if (!state.has(id)) state.set(id, { faults: {}, submits: [], binds: [], delivers: [], enquireLinks: 0, unbinds: 0, sessions: new Set(), outstanding: 0, maxOutstanding: 0, seenDest: new Map(), pendingReceipts: [] });
     return state.get(id);
   };
 
@@ -140,6 +140,7 @@ export async function startSmsc(opts = {}) {
       session.send(pdu.response());
     });
     session.on("unbind", (pdu) => {
+      if (a) a.unbinds++;
       session.send(pdu.response());
       setTimeout(() => session.close(), 20);
     });
@@ -208,8 +209,8 @@ export async function startSmsc(opts = {}) {
     }
     const a = acct(body.systemId ?? url.searchParams.get("systemId") ?? "edgesms");
     if (req.method === "GET" && url.pathname === "/records") {
-      const { faults, submits, binds, delivers, enquireLinks, maxOutstanding, outstanding } = a;
-      return json(res, 200, { faults, submits, binds, delivers, enquireLinks, maxOutstanding, outstanding, connected: a.sessions.size });
+      const { faults, submits, binds, delivers, enquireLinks, unbinds, maxOutstanding, outstanding } = a;
+      return json(res, 200, { faults, submits, binds, delivers, enquireLinks, unbinds, maxOutstanding, outstanding, connected: a.sessions.size });
     }
     if (req.method !== "POST") return json(res, 404, { error: "not found" });
     switch (url.pathname) {

@@ -1,15 +1,13 @@
 // A bind under trouble, against the real SMSC told to misbehave: a dropped connection mid-window (no
 // message written twice, none lost), a submit never answered (unknown, never resent), throttling
 // (the bind slows down), the window and the rate never exceeded, keep-alive, unbind on a change.
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { smppKind } from "../../../src/carriers/smpp/kind";
-import { loadCarrierConfig } from "../../../src/carriers/config";
-import { getCarrierRow, updateCarrierRow } from "../../../src/store/carriers";
+import { admin } from "../../admin/helpers";
 import type { SubmitResult } from "../../../src/carriers/types";
 import { control, eventually, makeSmppCarrier, outbound, records } from "./support";
 
-const status = async (name: string) => smppKind.status!(env, (await loadCarrierConfig(env, name)) as never) as Promise<Record<string, unknown>>;
+/** The SMPP figures of GET /admin/v1/carriers/{name}/status. */
+const status = async (name: string) => (await admin("GET", `/carriers/${name}/status`)).body.details;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("SMPP faults", () => {
@@ -101,13 +99,11 @@ describe("SMPP faults", () => {
     expect((await status(t.name)).lastError).toBe("connection closed by the SMSC");
   });
 
-  it("a disabled carrier unbinds: the SMSC sees unbind, further submits are transient", async () => {
+  it("disabling the carrier (PATCH) unbinds: the SMSC sees unbind, further submits are transient", async () => {
     const t = await makeSmppCarrier({ start: true });
-    const before = (await loadCarrierConfig(env, t.name))!;
-    const row = (await getCarrierRow(env.DB, t.name))!;
-    await updateCarrierRow(env.DB, { ...row, enabled: 0 }, Date.now());
-    await smppKind.onChange!(env, before as never, (await loadCarrierConfig(env, t.name)) as never);
+    expect((await admin("PATCH", `/carriers/${t.name}`, { enabled: false })).status).toBe(200);
     await eventually(async () => ((await records(t.systemId)).connected === 0 ? true : undefined));
+    expect((await records(t.systemId)).unbinds).toBe(1);
     const [r] = await t.carrier.submit([outbound("not any more")]);
     expect(r).toMatchObject({ outcome: "transient" });
     expect((r as { reason: string }).reason).toContain("disabled");

@@ -1,60 +1,106 @@
-// What comes back over a bind: receipts (deliver_sm, esm_class 0x04) become reports on the carrier
-// events queue and are applied by its real consumer; replies (MO), concatenated ones reassembled in
-// the bind, reach the tenant by extension, opt-out words included; a redelivered reply is one reply.
+// What comes back over a bind, end to end: messages routed to an SMPP carrier are dispatched by the
+// real consumer, the local SMSC's receipts come back as deliver_sm and finalise them (multipart when
+// every part has one; an early receipt is kept and matched; a duplicate changes nothing); replies
+// (MO), concatenated ones reassembled in the bind, reach the tenant, opt-out words included.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { randomHex } from "../../../src/core/crypto";
+import { acceptSend } from "../../../src/core/send";
+import { countSegments } from "../../../src/core/segments";
+import { admin } from "../../admin/helpers";
 import { makeSignature, makeTenant, mobile } from "../../helpers/fixtures";
-import { messagesOf, queuedIds, rows, sender } from "../../jobs/support";
+import { messagesOf, queuedIds, rows, runQueue, sender, special, type Sender } from "../../jobs/support";
 import { control, eventually, makeSmppCarrier, outbound, records, type TestSmpp } from "./support";
 
-/** A real accepted message, submitted over SMPP, stored as submitted with the SMSC's ref (as dispatch records it). */
-async function submittedOverSmpp(t: TestSmpp, national: string, text = "您的包裹已签收") {
+/** A sender whose messages route to the carrier. */
+async function routedTo(t: TestSmpp): Promise<Sender> {
   const s = await sender();
-  const [id] = await queuedIds(s, [national]);
-  const m = outbound(`【${s.signature}】${text}`, { id: id!, mobile: `+86${national}` });
-  const r = (await t.carrier.submit([m]))[0]!;
-  if (r.outcome !== "sent") throw new Error(`not sent: ${JSON.stringify(r)}`);
-  await env.DB.prepare("UPDATE messages SET status = 'submitted', carrier = ?2, carrier_ref = ?3, submitted_at = ?4 WHERE id = ?1")
-    .bind(id, t.name, r.refs[0], Date.now())
-    .run();
-  return { id: id!, refs: r.refs };
+  expect((await admin("PUT", "/routes", [{ tenant: s.tenant.id, carriers: [t.name] }, { carriers: ["simulator"] }])).status).toBe(200);
+  return s;
 }
 
-const statusOf = async (id: string, want: string) => eventually(async () => ((await messagesOf([id]))[0]?.status === want ? (await messagesOf([id]))[0] : undefined));
+/** Queued messages with a given text (accepted as scheduled, flipped to queued: the test drives dispatch). */
+async function queuedWith(s: Sender, mobiles: string[], text: string): Promise<string[]> {
+  const drafts = mobiles.map((m) => ({ mobile: m, text: `【${s.signature}】${text}`, signature: s.signature }));
+  const res = await acceptSend(env, drafts, { tenant: s.tenant, app: s.app, kind: "notification", mode: "each", sendAt: Date.now() + 3_600_000 });
+  const ids = res.items.filter((i) => i.ok).map((i) => i.messageId);
+  await env.DB.prepare("UPDATE messages SET status = 'queued' WHERE id IN (SELECT value FROM json_each(?1))").bind(JSON.stringify(ids)).run();
+  return ids;
+}
 
-describe("SMPP receipts", () => {
-  it("a DELIVRD receipt reaches the queue and the message is delivered; a duplicate changes nothing", async () => {
+const dispatch = (ids: string[]) => runQueue("edgesms-dispatch", [{ id: `q-${randomHex(4)}`, attempts: 1, body: { ids } }]);
+
+const statusOf = (id: string, want: string) =>
+  eventually(async () => {
+    const m = (await messagesOf([id]))[0];
+    return m?.status === want ? m : undefined;
+  });
+
+describe("SMPP receipts, end to end", () => {
+  it("dispatched over the bind, delivered by the SMSC's receipt; a duplicate receipt changes nothing", async () => {
     const t = await makeSmppCarrier();
-    await control("/faults", { systemId: t.systemId, noReceipts: true });
-    const { id, refs } = await submittedOverSmpp(t, mobile());
-    expect((await control<{ status: number }>("/receipt", { systemId: t.systemId, id: refs[0], stat: "DELIVRD" })).status).toBe(0);
-    expect(await statusOf(id, "delivered")).toMatchObject({ result_code: "10000" });
-    expect((await control<{ status: number }>("/receipt", { systemId: t.systemId, id: refs[0], stat: "UNDELIV" })).status).toBe(0);
+    const s = await routedTo(t);
+    const [id] = await queuedIds(s, [mobile()]);
+    await dispatch([id!]);
+    expect((await messagesOf([id!]))[0]).toMatchObject({ status: expect.stringMatching(/submitted|delivered/) });
+    expect(await statusOf(id!, "delivered")).toMatchObject({ result_code: "10000" });
+    const sub = (await records(t.systemId)).submits[0]!;
+    expect((await control<{ status: number }>("/receipt", { systemId: t.systemId, id: sub.messageId, stat: "UNDELIV" })).status).toBe(0);
     await new Promise((r) => setTimeout(r, 1500));
-    expect((await messagesOf([id]))[0]).toMatchObject({ status: "delivered", result_code: "10000" });
+    expect((await messagesOf([id!]))[0]).toMatchObject({ status: "delivered", result_code: "10000" });
     expect(await rows("SELECT code FROM reports WHERE message_id = ?1", id)).toEqual([{ code: "10000" }]);
+    const rec = await records(t.systemId);
+    expect(rec.delivers.map((d) => [d.esmClass, d.status])).toEqual([[4, 0], [4, 0]]);
   });
 
-  it("the SMSC's own receipt for an undeliverable number: UNDELIV → code 4", async () => {
+  it("an undeliverable number: UNDELIV → undelivered, code 4", async () => {
+    const t = await makeSmppCarrier();
+    const s = await routedTo(t);
+    const [id] = await queuedIds(s, [special("0004")]);
+    await dispatch([id!]);
+    expect(await statusOf(id!, "undelivered")).toMatchObject({ result_code: "4" });
+  });
+
+  it("a refused number is failed at submit (permanent, refunded)", async () => {
+    const t = await makeSmppCarrier();
+    const s = await routedTo(t);
+    const [id] = await queuedIds(s, [special("0001")]);
+    await dispatch([id!]);
+    expect((await messagesOf([id!]))[0]).toMatchObject({ status: "undelivered", result_code: "1" });
+  });
+
+  it("a multipart message is final only when every part has its receipt", async () => {
     const t = await makeSmppCarrier();
     await control("/faults", { systemId: t.systemId, noReceipts: true });
-    const { id, refs } = await submittedOverSmpp(t, "13900000004");
-    await control("/receipt", { systemId: t.systemId, id: refs[0], stat: "UNDELIV" });
-    expect(await statusOf(id, "undelivered")).toMatchObject({ result_code: "4" });
-    const rec = await records(t.systemId);
-    expect(rec.delivers.map((d) => [d.esmClass, d.status])).toEqual([[4, 0]]);
+    const s = await routedTo(t);
+    const [id] = await queuedWith(s, [mobile()], "您的订单已发货，请注意查收。".repeat(8));
+    await dispatch([id!]);
+    const subs = (await records(t.systemId)).submits;
+    expect(subs.map((x) => x.udh?.seq)).toEqual([1, 2]);
+    await control("/receipt", { systemId: t.systemId, id: subs[1]!.messageId, stat: "DELIVRD" });
+    await new Promise((r) => setTimeout(r, 1500));
+    expect((await messagesOf([id!]))[0]!.status).toBe("submitted");
+    await control("/receipt", { systemId: t.systemId, id: subs[0]!.messageId, stat: "DELIVRD" });
+    expect(await statusOf(id!, "delivered")).toMatchObject({ result_code: "10000" });
   });
 
-  it("receipts sent by the SMSC on its own after the delay are answered ESME_ROK, one per part", async () => {
+  it("a receipt before the gateway recorded the refs is kept and matched when they are", async () => {
     const t = await makeSmppCarrier();
-    const m = outbound("x".repeat(200));
-    const [r] = await t.carrier.submit([m]);
-    expect(r).toMatchObject({ outcome: "sent", refs: [expect.any(String), expect.any(String)] });
-    const rec = await eventually(async () => {
-      const x = await records(t.systemId);
-      return x.delivers.length === 2 ? x : undefined;
-    });
-    expect(rec.delivers.every((d) => d.esmClass === 4 && d.status === 0)).toBe(true);
+    await control("/faults", { systemId: t.systemId, noReceipts: true });
+    const s = await routedTo(t);
+    const [id] = await queuedIds(s, [mobile()]);
+    // The bind sends it (as a dispatch whose answer was lost would), the receipt arrives at once...
+    const [row] = await rows<{ mobile: string; content: string }>("SELECT mobile, content FROM messages WHERE id = ?1", id);
+    const c = countSegments(row!.content);
+    const [r] = await t.carrier.submit([outbound(row!.content, { id: id!, mobile: row!.mobile, encoding: c.encoding, segments: c.segments })]);
+    const ref = (r as { refs: string[] }).refs[0]!;
+    await control("/receipt", { systemId: t.systemId, id: ref, stat: "DELIVRD" });
+    await eventually(async () => (await rows("SELECT ref FROM receipts WHERE carrier = ?1 AND ref = ?2", t.name, ref))[0]);
+    expect((await messagesOf([id!]))[0]!.status).toBe("queued");
+    // ...then dispatch submits it: the bind answers its recorded refs, the kept receipt finalises it.
+    await dispatch([id!]);
+    expect(await statusOf(id!, "delivered")).toMatchObject({ result_code: "10000" });
+    expect((await records(t.systemId)).submits).toHaveLength(1);
   });
 });
 
@@ -69,6 +115,18 @@ describe("SMPP replies", () => {
     const got = await eventually(async () => (await rows("SELECT tenant_id, mobile, content, extension, carrier FROM inbound WHERE carrier = ?1", t.name))[0]);
     expect(got).toEqual({ tenant_id: tenant.id, mobile: `+${from}`, content: "TD", extension: String(sig.id), carrier: t.name });
     expect(await eventually(async () => (await rows("SELECT mobile FROM opt_outs WHERE tenant_id = ?1", tenant.id))[0])).toEqual({ mobile: `+${from}` });
+  });
+
+  it("a reply to the bare source address goes to the tenant that last messaged that mobile", async () => {
+    const t = await makeSmppCarrier({ start: true });
+    const s = await routedTo(t);
+    const m = mobile();
+    const [id] = await queuedIds(s, [m]);
+    await dispatch([id!]);
+    const res = await control<{ statuses: number[] }>("/mo", { systemId: t.systemId, from: `86${m}`, to: t.sourceAddr, text: "收到" });
+    expect(res.statuses).toEqual([0]);
+    const got = await eventually(async () => (await rows("SELECT tenant_id, content, extension FROM inbound WHERE carrier = ?1", t.name))[0]);
+    expect(got).toEqual({ tenant_id: s.tenant.id, content: "收到", extension: null });
   });
 
   it("a concatenated UCS-2 reply is reassembled from its parts, and a redelivery of the same PDU is not a second reply", async () => {

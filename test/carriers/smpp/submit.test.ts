@@ -1,15 +1,15 @@
 // SMPP submits through the real bind object talking TCP to the local SMSC: bind, wrong password,
 // GSM texts with and without extension characters, a long Chinese text checked on the wire,
 // idempotence per message id.
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { smppKind } from "../../../src/carriers/smpp/kind";
-import { loadCarrierConfig } from "../../../src/carriers/config";
+import { admin } from "../../admin/helpers";
 import type { SmppSettings } from "../../../src/carriers/smpp/settings";
 import { decodeText } from "../../../src/carriers/smpp/encoding";
 import { fromHex, makeSmppCarrier, outbound, records, toHex } from "./support";
 
-const status = async (name: string) => smppKind.status!(env, (await loadCarrierConfig(env, name)) as never);
+/** The SMPP figures of GET /admin/v1/carriers/{name}/status. */
+const status = async (name: string) => (await admin("GET", `/carriers/${name}/status`)).body.details;
 
 describe("SMPP submit", () => {
   it("binds as a transceiver and sends a short GSM text: one submit_sm, data_coding 0, receipt asked", async () => {

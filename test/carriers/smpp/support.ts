@@ -2,9 +2,9 @@
 // test/setup/smsc.ts), SMPP carriers inserted as rows with their sealed password, outbound messages.
 import { env } from "cloudflare:workers";
 import { inject } from "vitest";
-import { encryptSecret, randomDigits, randomHex, secretsKey } from "../../../src/core/crypto";
+import { randomDigits, randomHex } from "../../../src/core/crypto";
 import { countSegments } from "../../../src/core/segments";
-import { insertCarrierRow } from "../../../src/store/carriers";
+import { admin } from "../../admin/helpers";
 import { loadCarrier, loadCarrierConfig } from "../../../src/carriers/config";
 import { startBinds } from "../../../src/carriers/smpp/kind";
 import type { Carrier, OutboundMessage } from "../../../src/carriers/types";
@@ -41,6 +41,7 @@ export interface SmscRecords {
   binds: Array<{ status: number }>;
   delivers: Array<{ esmClass: number; status: number }>;
   enquireLinks: number;
+  unbinds: number;
   maxOutstanding: number;
   connected: number;
 }
@@ -54,7 +55,10 @@ export interface TestSmpp {
   sourceAddr: string;
 }
 
-/** A fresh SMPP carrier row pointing at the local SMSC, with its own SMSC account (so records and faults are its own). */
+/**
+ * A fresh SMPP carrier made through the operator API, pointing at the local SMSC with its own SMSC
+ * account (so records and faults are its own).
+ */
 export async function makeSmppCarrier(opts: { settings?: Record<string, unknown>; wrongPassword?: boolean; start?: boolean } = {}): Promise<TestSmpp> {
   const { host, smppPort } = smsc();
   const systemId = `t${randomHex(6)}`;
@@ -62,9 +66,9 @@ export async function makeSmppCarrier(opts: { settings?: Record<string, unknown>
   await control("/accounts", { systemId, password });
   const name = `smpp-${randomHex(5)}`;
   const sourceAddr = `1069${randomDigits(4)}`;
-  const settings = { host, port: smppPort, systemId, sourceAddr, responseTimeoutSeconds: 2, ...opts.settings };
-  const sealed = await encryptSecret(secretsKey(env), JSON.stringify({ password: opts.wrongPassword ? "wrong" : password }));
-  await insertCarrierRow(env.DB, { name, type: "smpp", settings: JSON.stringify(settings), secrets: sealed, enabled: 1 }, Date.now());
+  const smpp = { host, port: smppPort, systemId, password: opts.wrongPassword ? "wrong" : password, sourceAddr, responseTimeoutSeconds: 2, ...opts.settings };
+  const res = await admin("POST", "/carriers", { name, type: "smpp", smpp });
+  if (res.status !== 201) throw new Error(`carrier create failed: ${JSON.stringify(res.body)}`);
   const carrier = await loadCarrier(env, name);
   if (!carrier) throw new Error("no SMPP adapter");
   if (opts.start) await startBinds(env, (await loadCarrierConfig(env, name))!);

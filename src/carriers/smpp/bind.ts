@@ -9,7 +9,7 @@ import type { Pdu } from "./pdu";
 import { SmppSession } from "./session";
 import { Pacer } from "./pacing";
 import { SmppSettings } from "./settings";
-import { handleInbound, type InboundPdu } from "./inbound";
+import { answerInbound } from "./inbound";
 import { submitMessage } from "./submit";
 import { ESME_RINVCMDID, ESME_ROK, statusName } from "./status";
 import { getMeta, getSubmit, migrate, purge, setMeta } from "./records";
@@ -282,24 +282,11 @@ export class SmppBind extends DurableObject<Env> {
         return session.close("the SMSC unbound");
       case "deliver_sm":
       case "data_sm":
-        this.ctx.waitUntil(this.#inbound(session, pdu));
+        this.ctx.waitUntil(answerInbound({ env: this.env, sql: this.ctx.storage.sql, carrier: this.#addr!.carrier, settings: this.#settings }, session, pdu));
         return;
       default:
         return session.respond({ command: "generic_nack", status: ESME_RINVCMDID, seq: pdu.seq, body: null });
     }
-  }
-
-  async #inbound(session: SmppSession, pdu: InboundPdu): Promise<void> {
-    let status = ESME_ROK;
-    try {
-      const settings = await this.#loadSettings();
-      status = await handleInbound({ env: this.env, sql: this.ctx.storage.sql, carrier: this.#addr!.carrier, settings }, pdu);
-    } catch (e) {
-      console.error(JSON.stringify({ level: "error", event: "smpp_inbound_failed", carrier: this.#addr?.carrier, error: String(e) }));
-      status = 0x64; // ESME_RX_T_APPN: delivered again later
-    }
-    if (pdu.command === "deliver_sm") session.respond({ command: "deliver_sm_resp", status, seq: pdu.seq, body: { messageId: "" } });
-    else session.respond({ command: "data_sm_resp", status, seq: pdu.seq, body: { messageId: "" } });
   }
 
   // ---- submit ---------------------------------------------------------------------------------

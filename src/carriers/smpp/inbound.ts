@@ -10,6 +10,7 @@ import { isReceipt, parseReceipt } from "./receipt";
 import { addReplyPart, dropReplyParts, replyRef } from "./records";
 import { ESME_ROK, ESME_RX_T_APPN } from "./status";
 import type { SmppSettings } from "./settings";
+import type { SmppSession } from "./session";
 
 export type InboundPdu = Extract<Pdu, { command: "deliver_sm" | "data_sm" }>;
 
@@ -17,7 +18,20 @@ export interface InboundContext {
   env: Env;
   sql: SqlStorage;
   carrier: string;
-  settings: SmppSettings;
+  /** null while the bind is being reconfigured: the PDU is refused for now and delivered again. */
+  settings: SmppSettings | null;
+}
+
+/** Handles one deliver_sm / data_sm and answers it on the session it came from. */
+export async function answerInbound(ctx: InboundContext, session: SmppSession, pdu: InboundPdu): Promise<void> {
+  let status = ESME_RX_T_APPN;
+  try {
+    if (ctx.settings) status = await handleInbound({ ...ctx, settings: ctx.settings }, pdu);
+  } catch (e) {
+    console.error(JSON.stringify({ level: "error", event: "smpp_inbound_failed", carrier: ctx.carrier, error: String(e) }));
+  }
+  const command = pdu.command === "deliver_sm" ? "deliver_sm_resp" : "data_sm_resp";
+  session.respond({ command, status, seq: pdu.seq, body: { messageId: "" } });
 }
 
 /**
@@ -33,8 +47,8 @@ async function sha256(s: string): Promise<string> {
   return hex(new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(s))));
 }
 
-/** Handles one deliver_sm / data_sm and answers the command_status to respond with. */
-export async function handleInbound(ctx: InboundContext, pdu: InboundPdu): Promise<number> {
+/** Turns one deliver_sm / data_sm into events; answers the command_status to respond with. */
+async function handleInbound(ctx: InboundContext & { settings: SmppSettings }, pdu: InboundPdu): Promise<number> {
   const b = pdu.body;
   // data_sm, and deliver_sm with an empty short_message, carry the text in message_payload.
   const sm = pdu.command === "deliver_sm" && pdu.body.shortMessage.length > 0 ? pdu.body.shortMessage : (pdu.tlvs.get(TLV.message_payload) ?? new Uint8Array());

@@ -4,6 +4,9 @@
 import { describe, expect, it } from "vitest";
 import { admin } from "../../admin/helpers";
 import type { SubmitResult } from "../../../src/carriers/types";
+import { randomHex } from "../../../src/core/crypto";
+import { mobile } from "../../helpers/fixtures";
+import { queuedIds, rows, runQueue, sender } from "../../jobs/support";
 import { control, eventually, makeSmppCarrier, outbound, records } from "./support";
 
 /** The SMPP figures of GET /admin/v1/carriers/{name}/status. */
@@ -108,5 +111,16 @@ describe("SMPP faults", () => {
     expect(r).toMatchObject({ outcome: "transient" });
     expect((r as { reason: string }).reason).toContain("disabled");
     expect((await records(t.systemId)).submits).toHaveLength(0);
+  });
+
+  it("a carrier whose bind cannot come up passes its messages to the next carrier of the rule", async () => {
+    const t = await makeSmppCarrier({ wrongPassword: true });
+    const s = await sender();
+    expect((await admin("PUT", "/routes", [{ tenant: s.tenant.id, carriers: [t.name, "simulator"] }, { carriers: ["simulator"] }])).status).toBe(200);
+    const ids = await queuedIds(s, [mobile()]);
+    await runQueue("edgesms-dispatch", [{ id: `q-${randomHex(4)}`, attempts: 1, body: { ids } }]);
+    expect(await rows("SELECT carrier, status FROM messages WHERE id = ?1", ids[0])).toEqual([{ carrier: "simulator", status: expect.stringMatching(/submitted|delivered/) }]);
+    expect((await records(t.systemId)).submits).toHaveLength(0);
+    expect(await status(t.name)).toMatchObject({ bindsUp: 0, lastError: "bind refused: ESME_RINVPASWD" });
   });
 });

@@ -10,6 +10,7 @@ import { measure, runSpec } from "./lib/runner.mjs";
 import { seed as seedTenant } from "./lib/seed.mjs";
 import { SEND_ROWS } from "./lib/rows-send.mjs";
 import { codesRoundTrip, endToEnd, memory } from "./lib/rows-flow.mjs";
+import { addSmppRows } from "./lib/rows-smpp.mjs";
 import { table, targetLines, targets, writeResults } from "./lib/report.mjs";
 
 const RESULTS = fileURLToPath(new URL("./results.json", import.meta.url));
@@ -80,6 +81,7 @@ try {
     recipients: 1000,
   });
   log(`end to end: ${JSON.stringify(e2e)}`);
+  await addSmppRows({ url: edge.url, db, seed, adminToken: SECRETS.ADMIN_TOKEN, rows, res, log });
 
   log("memory: 60 s sustained at half the single-send rate …");
   const mem = await memory(edge.url, db, edge.pid, seed, res);

@@ -116,6 +116,8 @@ export async function startSmsc(opts = {}) {
   const server = smpp.createServer({}, (session) => {
     let a = null;
     let received = 0;
+    // Answers go out at once, not held back by Nagle's algorithm waiting for the peer's delayed ACK.
+    session.socket.setNoDelay(true);
     session.on("error", () => {});
     session.on("close", () => a?.sessions.delete(session));
     const onBind = (pdu) => {

@@ -10,6 +10,8 @@ import { SmppSession } from "./session";
 import { Pacer } from "./pacing";
 import { SmppSettings } from "./settings";
 import { answerInbound } from "./inbound";
+import { EventBatcher } from "./batcher";
+import { enqueueEvents } from "../events";
 import { submitMessage } from "./submit";
 import { ESME_RINVCMDID, ESME_ROK, statusName } from "./status";
 import { getMeta, getSubmit, migrate, purge, setMeta } from "./records";
@@ -56,6 +58,8 @@ export class SmppBind extends DurableObject<Env> {
   #nextAttemptAt = 0;
   #stopped = false;
   #pacer = new Pacer(10, 50);
+  /** Receipts and replies on their way to the carrier-events queue, sent in groups. */
+  #events = new EventBatcher((events) => enqueueEvents(this.env, this.#addr!.carrier, events));
   /** Submits running in this instance, so a duplicate call for the same id joins the first. */
   #running = new Map<string, Promise<SubmitResult>>();
 
@@ -282,7 +286,7 @@ export class SmppBind extends DurableObject<Env> {
         return session.close("the SMSC unbound");
       case "deliver_sm":
       case "data_sm":
-        this.ctx.waitUntil(answerInbound({ env: this.env, sql: this.ctx.storage.sql, carrier: this.#addr!.carrier, settings: this.#settings }, session, pdu));
+        this.ctx.waitUntil(answerInbound({ sql: this.ctx.storage.sql, carrier: this.#addr!.carrier, settings: this.#settings, publish: this.#events.publish.bind(this.#events) }, session, pdu));
         return;
       default:
         return session.respond({ command: "generic_nack", status: ESME_RINVCMDID, seq: pdu.seq, body: null });

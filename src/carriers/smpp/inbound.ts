@@ -2,7 +2,7 @@
 // replies (MO) decoded, concatenated ones reassembled in the bind's SQLite until complete. The answer
 // is ESME_ROK only once the event is on the queue (or a part is stored), else a temporary error so
 // the SMSC delivers it again.
-import { enqueueEvents, type CarrierEvents } from "../events";
+import type { CarrierEvents } from "../events";
 import { randomHex } from "../../core/crypto";
 import { TLV, tlvInt, type Pdu } from "./pdu";
 import { decodeText, splitUdh } from "./encoding";
@@ -15,11 +15,12 @@ import type { SmppSession } from "./session";
 export type InboundPdu = Extract<Pdu, { command: "deliver_sm" | "data_sm" }>;
 
 export interface InboundContext {
-  env: Env;
   sql: SqlStorage;
   carrier: string;
   /** null while the bind is being reconfigured: the PDU is refused for now and delivered again. */
   settings: SmppSettings | null;
+  /** Puts events on the carrier-events queue (grouped with others); false when that failed. */
+  publish(events: CarrierEvents): Promise<boolean>;
 }
 
 /** Handles one deliver_sm / data_sm and answers it on the session it came from. */
@@ -98,12 +99,7 @@ async function handleInbound(ctx: InboundContext & { settings: SmppSettings }, p
     } as CarrierEvents["replies"][number]);
   }
 
-  try {
-    await enqueueEvents(ctx.env, ctx.carrier, events);
-  } catch (e) {
-    console.error(JSON.stringify({ level: "error", event: "smpp_enqueue_failed", carrier: ctx.carrier, error: String(e) }));
-    return ESME_RX_T_APPN;
-  }
+  if (!(await ctx.publish(events))) return ESME_RX_T_APPN;
   done();
   return ESME_ROK;
 }

@@ -9,11 +9,11 @@ import type { Pdu } from "./pdu";
 import { SmppSession } from "./session";
 import { Pacer } from "./pacing";
 import { SmppSettings } from "./settings";
-import { answerInbound } from "./inbound";
+import { answerRequest } from "./inbound";
 import { EventBatcher } from "./batcher";
 import { enqueueEvents } from "../events";
 import { submitMessage } from "./submit";
-import { ESME_RINVCMDID, ESME_ROK, statusName } from "./status";
+import { ESME_ROK, statusName } from "./status";
 import { getMeta, getSubmit, migrate, purge, setMeta } from "./records";
 
 export interface BindAddress {
@@ -79,7 +79,19 @@ export class SmppBind extends DurableObject<Env> {
       messages.map((m) => {
         const running = this.#running.get(m.id);
         if (running) return running;
-        const p = this.#submitOne(m, deadline).finally(() => this.#running.delete(m.id));
+        const ctx = {
+          sql: this.ctx.storage.sql,
+          pacer: this.#pacer,
+          ready: async () => {
+            await this.#ensureBound(deadline);
+            return { session: this.#session!, settings: this.#settings! };
+          },
+          deadline,
+        };
+        // A throw means nothing was written (the bind never came up): safe to send again.
+        const p = submitMessage(ctx, m)
+          .catch((e: unknown): SubmitResult => ({ id: m.id, outcome: "transient", reason: e instanceof Error ? e.message : String(e) }))
+          .finally(() => this.#running.delete(m.id));
         this.#running.set(m.id, p);
         return p;
       }),
@@ -277,36 +289,10 @@ export class SmppBind extends DurableObject<Env> {
     }
   }
 
+  /** What the SMSC asks of us: keep-alives and unbinds answered here, deliver_sm / data_sm by inbound.ts. */
   #onRequest(session: SmppSession, pdu: Pdu): void {
-    switch (pdu.command) {
-      case "enquire_link":
-        return session.respond({ command: "enquire_link_resp", status: ESME_ROK, seq: pdu.seq, body: null });
-      case "unbind":
-        session.respond({ command: "unbind_resp", status: ESME_ROK, seq: pdu.seq, body: null });
-        return session.close("the SMSC unbound");
-      case "deliver_sm":
-      case "data_sm":
-        this.ctx.waitUntil(answerInbound({ sql: this.ctx.storage.sql, carrier: this.#addr!.carrier, settings: this.#settings, publish: this.#events.publish.bind(this.#events) }, session, pdu));
-        return;
-      default:
-        return session.respond({ command: "generic_nack", status: ESME_RINVCMDID, seq: pdu.seq, body: null });
-    }
-  }
-
-  // ---- submit ---------------------------------------------------------------------------------
-
-  async #submitOne(m: OutboundMessage, deadline: number): Promise<SubmitResult> {
-    return submitMessage(
-      {
-        sql: this.ctx.storage.sql,
-        pacer: this.#pacer,
-        ready: async () => {
-          await this.#ensureBound(deadline);
-          return { session: this.#session!, settings: this.#settings! };
-        },
-        deadline,
-      },
-      m,
-    ).catch((e: unknown): SubmitResult => ({ id: m.id, outcome: "transient", reason: e instanceof Error ? e.message : String(e) }));
+    const ctx = { sql: this.ctx.storage.sql, carrier: this.#addr!.carrier, settings: this.#settings, publish: this.#events.publish.bind(this.#events) };
+    const work = answerRequest(ctx, session, pdu);
+    if (work) this.ctx.waitUntil(work);
   }
 }

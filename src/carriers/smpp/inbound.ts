@@ -1,14 +1,14 @@
-// deliver_sm / data_sm from the SMSC turned into carrier events: receipts by SMSC message id, and
-// replies (MO) decoded, concatenated ones reassembled in the bind's SQLite until complete. The answer
-// is ESME_ROK only once the event is on the queue (or a part is stored), else a temporary error so
-// the SMSC delivers it again.
+// What the SMSC sends a bind: keep-alives and unbinds answered at once; deliver_sm / data_sm turned
+// into carrier events (receipts by SMSC message id; replies decoded, concatenated ones reassembled in
+// the bind's SQLite until complete), answered ESME_ROK only once the event is on the queue (or a part
+// is stored), else with a temporary error so the SMSC delivers it again.
 import type { CarrierEvents } from "../events";
 import { randomHex } from "../../core/crypto";
 import { TLV, tlvInt, type Pdu } from "./pdu";
 import { decodeText, splitUdh } from "./encoding";
 import { isReceipt, parseReceipt } from "./receipt";
 import { addReplyPart, dropReplyParts, replyRef } from "./records";
-import { ESME_ROK, ESME_RX_T_APPN } from "./status";
+import { ESME_RINVCMDID, ESME_ROK, ESME_RX_T_APPN } from "./status";
 import type { SmppSettings } from "./settings";
 import type { SmppSession } from "./session";
 
@@ -23,8 +23,30 @@ export interface InboundContext {
   publish(events: CarrierEvents): Promise<boolean>;
 }
 
+/**
+ * Answers a request of the SMSC: enquire_link and unbind at once, deliver_sm / data_sm once their
+ * event is handled (the promise to keep the object alive for), anything else with generic_nack.
+ */
+export function answerRequest(ctx: InboundContext, session: SmppSession, pdu: Pdu): Promise<void> | null {
+  switch (pdu.command) {
+    case "enquire_link":
+      session.respond({ command: "enquire_link_resp", status: ESME_ROK, seq: pdu.seq, body: null });
+      return null;
+    case "unbind":
+      session.respond({ command: "unbind_resp", status: ESME_ROK, seq: pdu.seq, body: null });
+      session.close("the SMSC unbound");
+      return null;
+    case "deliver_sm":
+    case "data_sm":
+      return answerInbound(ctx, session, pdu);
+    default:
+      session.respond({ command: "generic_nack", status: ESME_RINVCMDID, seq: pdu.seq, body: null });
+      return null;
+  }
+}
+
 /** Handles one deliver_sm / data_sm and answers it on the session it came from. */
-export async function answerInbound(ctx: InboundContext, session: SmppSession, pdu: InboundPdu): Promise<void> {
+async function answerInbound(ctx: InboundContext, session: SmppSession, pdu: InboundPdu): Promise<void> {
   let status = ESME_RX_T_APPN;
   try {
     if (ctx.settings) status = await handleInbound({ ...ctx, settings: ctx.settings }, pdu);

@@ -110,31 +110,48 @@ export async function submitMessage(ctx: SubmitContext, m: OutboundMessage): Pro
   const parts: Array<Promise<PartOutcome>> = [];
   for (let i = 0; i < pdus.length; i++) {
     await ctx.pacer.acquire();
-    // Recorded before the first octet: after a crash the id is known as possibly written.
-    if (i === 0) startSubmit(ctx.sql, m.id, Date.now());
+    if (i === 0) {
+      // Recorded before the first octet: after a crash the id is known as possibly written. A failed
+      // record throws before anything is written (the caller answers transient).
+      try {
+        startSubmit(ctx.sql, m.id, Date.now());
+      } catch (e) {
+        ctx.pacer.release();
+        throw e;
+      }
+    }
     parts.push(attempt(pdus[i]!, session));
   }
   const outs = await Promise.all(parts);
+  try {
+    return settle(ctx.sql, m.id, outs);
+  } catch (e) {
+    return { id: m.id, outcome: "unknown", reason: `written, but its outcome could not be recorded: ${String(e)}` };
+  }
+}
+
+/** The message's outcome from its parts', recorded for resubmits and queries. */
+function settle(sql: SqlStorage, id: string, outs: PartOutcome[]): SubmitResult {
   const now = Date.now();
   const refs = outs.map((o) => (o.kind === "ok" ? o.ref : ""));
   if (outs.every((o) => o.kind === "ok")) {
-    finishSubmit(ctx.sql, m.id, { state: "sent", refs, reason: null, code: null }, now);
-    return { id: m.id, outcome: "sent", refs };
+    finishSubmit(sql, id, { state: "sent", refs, reason: null, code: null }, now);
+    return { id, outcome: "sent", refs };
   }
   const taken = outs.some((o) => o.kind === "ok" || o.kind === "unknown");
   const refused = outs.find((o): o is Extract<PartOutcome, { kind: "refused" }> => o.kind === "refused");
   if (refused?.permanent && !outs.some((o) => o.kind === "unknown")) {
     const reason = `refused by the SMSC: ${statusName(refused.status)}`;
-    finishSubmit(ctx.sql, m.id, { state: "permanent", refs, reason, code: "1" }, now);
-    return { id: m.id, outcome: "permanent", reason, code: "1" };
+    finishSubmit(sql, id, { state: "permanent", refs, reason, code: "1" }, now);
+    return { id, outcome: "permanent", reason, code: "1" };
   }
   if (!taken) {
     // Nothing reached the SMSC or it refused every part for now: the message may be sent again.
-    dropSubmit(ctx.sql, m.id);
+    dropSubmit(sql, id);
     const o = refused ?? outs[0]!;
-    return { id: m.id, outcome: "transient", reason: o.kind === "refused" ? `refused by the SMSC: ${statusName(o.status)}` : (o as { reason: string }).reason };
+    return { id, outcome: "transient", reason: o.kind === "refused" ? `refused by the SMSC: ${statusName(o.status)}` : (o as { reason: string }).reason };
   }
   const reason = outs.find((o) => o.kind === "unknown") ? "no answer from the SMSC after the message was written" : "only some parts were taken by the SMSC";
-  finishSubmit(ctx.sql, m.id, { state: "writing", refs, reason, code: null }, now);
-  return { id: m.id, outcome: "unknown", reason };
+  finishSubmit(sql, id, { state: "writing", refs, reason, code: null }, now);
+  return { id, outcome: "unknown", reason };
 }

@@ -1,5 +1,5 @@
-// The SMPP 3.4 wire format: the 16-octet header, C-octet strings, TLVs, the PDUs a transceiver bind
-// exchanges, and a streaming frame reader for a TCP byte stream (PDUs split across or packed into reads).
+// The SMPP 3.4 wire format: the 16-octet header, C-octet strings, TLVs, and the PDUs a transceiver
+// bind exchanges (framing of the byte stream is frames.ts).
 
 export const CMD = {
   generic_nack: 0x80000000,
@@ -271,35 +271,6 @@ export function decodePdu(b: Uint8Array): Pdu {
     }
     default:
       return { ...head, command, body: null, tlvs: new Map() };
-  }
-}
-
-/** Largest PDU accepted from the peer: a submit/deliver with a full message_payload stays far below it. */
-export const MAX_PDU = 64 * 1024;
-
-/**
- * Turns a TCP byte stream into PDUs: keeps a partial PDU across reads and yields every complete one
- * of a read. A command_length below the header size or above MAX_PDU means the stream is out of
- * step, which cannot be recovered: it throws, and the caller closes the connection.
- */
-export class FrameReader {
-  #buf = new Uint8Array(0);
-
-  push(chunk: Uint8Array): Uint8Array[] {
-    const joined = new Uint8Array(this.#buf.length + chunk.length);
-    joined.set(this.#buf);
-    joined.set(chunk, this.#buf.length);
-    const out: Uint8Array[] = [];
-    let at = 0;
-    while (joined.length - at >= 4) {
-      const len = new DataView(joined.buffer, at, 4).getUint32(0);
-      if (len < 16 || len > MAX_PDU) throw new RangeError(`bad command_length ${len}`);
-      if (joined.length - at < len) break;
-      out.push(joined.slice(at, at + len));
-      at += len;
-    }
-    this.#buf = joined.slice(at);
-    return out;
   }
 }
 

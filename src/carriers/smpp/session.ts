@@ -1,7 +1,8 @@
 // One TCP connection to an SMSC: the only writer of its socket, one reader loop that frames the
 // stream into PDUs, and the requests awaiting their response by sequence number, each with a timeout.
 import { connect } from "cloudflare:sockets";
-import { CMD, FrameReader, decodePdu, encodePdu, type Pdu, type PduInput } from "./pdu";
+import { CMD, decodePdu, encodePdu, type Pdu, type PduInput } from "./pdu";
+import { FrameReader } from "./frames";
 
 /** The request never left: the connection was closed before it was written. Safe to send again. */
 export class NotWritten extends Error {}

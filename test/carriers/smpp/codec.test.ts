@@ -1,7 +1,8 @@
 // The SMPP codec, encodings and receipt parsing, without a connection: PDUs round-trip, the stream is
 // framed whatever the read boundaries, texts split into exactly the parts billing counts.
 import { describe, expect, it } from "vitest";
-import { FrameReader, TLV, decodePdu, encodePdu, type PduInput } from "../../../src/carriers/smpp/pdu";
+import { TLV, decodePdu, encodePdu, type PduInput } from "../../../src/carriers/smpp/pdu";
+import { FrameReader } from "../../../src/carriers/smpp/frames";
 import { decodeText, encodeParts, gsmDecode, gsmEncode, splitUdh } from "../../../src/carriers/smpp/encoding";
 import { isReceipt, parseReceipt } from "../../../src/carriers/smpp/receipt";
 import { statusClass, statusName } from "../../../src/carriers/smpp/status";

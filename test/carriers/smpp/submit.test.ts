@@ -91,6 +91,16 @@ describe("SMPP submit", () => {
     expect(await status(t.name)).toMatchObject({ bindsUp: 0, lastError: "bind refused: ESME_RINVPASWD" });
   });
 
+  it("TLS to an SMSC that does not speak it: transient, nothing written, the status says the connection failed", async () => {
+    const t = await makeSmppCarrier({ settings: { tls: true } });
+    const [r] = await t.carrier.submit([outbound("over TLS")]);
+    expect(r).toMatchObject({ outcome: "transient" });
+    expect((await records(t.systemId)).submits).toHaveLength(0);
+    const st = await status(t.name);
+    expect(st.bindsUp).toBe(0);
+    expect(st.lastError).toMatch(/^connect failed: /);
+  });
+
   it("spreads messages over the binds by id, the same id always to the same bind", async () => {
     const t = await makeSmppCarrier({ settings: { binds: 3 } satisfies Partial<SmppSettings> });
     const ms = Array.from({ length: 12 }, (_, i) => outbound(`msg ${i}`));

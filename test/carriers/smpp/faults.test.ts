@@ -92,6 +92,23 @@ describe("SMPP faults", () => {
     expect(await status(t.name)).toMatchObject({ bindsUp: 1 });
   });
 
+  it("binds refused for a while: submits answer transient, the alarm keeps retrying with backoff, then it is up", { timeout: 20_000 }, async () => {
+    const t = await makeSmppCarrier();
+    await control("/faults", { systemId: t.systemId, refuseBinds: true });
+    const m = outbound("waits");
+    const [r] = await t.carrier.submit([m]);
+    expect(r).toMatchObject({ outcome: "transient", reason: "bind refused: ESME_RBINDFAIL" });
+    await control("/faults", { systemId: t.systemId, refuseBinds: false });
+    // Nothing is submitted meanwhile: the object's alarm rebinds on its own.
+    await eventually(async () => ((await status(t.name)).bindsUp === 1 ? true : undefined), 15_000);
+    const binds = (await records(t.systemId)).binds.map((b) => b.status);
+    expect(binds.at(-1)).toBe(0);
+    expect(binds.slice(0, -1).every((s) => s === 0x0d)).toBe(true);
+    const [again] = await t.carrier.submit([{ ...m, attempts: 2 }]);
+    expect(again).toMatchObject({ outcome: "sent" });
+    expect((await records(t.systemId)).submits).toHaveLength(1);
+  });
+
   it("after the SMSC drops an idle bind, it rebinds and sends", async () => {
     const t = await makeSmppCarrier({ start: true });
     await control("/drop", { systemId: t.systemId });

@@ -35,6 +35,8 @@ export default defineConfig(async () => {
             name: "workers",
             exclude: [...configDefaults.exclude, BROWSER_TESTS],
             setupFiles: ["./test/setup/apply-migrations.ts"],
+            // The local SMSC the SMPP binds talk TCP to (test/setup/smsc.ts).
+            globalSetup: ["./test/setup/smsc.ts"],
             testTimeout: 30_000,
             hookTimeout: 30_000,
           },

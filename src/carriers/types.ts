@@ -116,8 +116,11 @@ export interface CarrierKind<S extends z.ZodType = z.ZodType> {
    * the edgesms JSON callback (X-Carrier-Secret).
    */
   callback?(req: Request, env: Env, config: CarrierConfig<z.output<S>>): Promise<{ events: CarrierEvents; ack: Response } | Response>;
-  /** Extra things a type does when its carrier is disabled, changed or deleted (SMPP: unbind). */
-  onChange?(env: Env, before: CarrierConfig<z.output<S>>, after: CarrierConfig<z.output<S>> | null): Promise<void>;
+  /**
+   * Extra things a type does when its carrier is created (before = null: SMPP binds at once, so
+   * replies can arrive before the first message), changed, disabled or deleted (after = null; SMPP unbinds).
+   */
+  onChange?(env: Env, before: CarrierConfig<z.output<S>> | null, after: CarrierConfig<z.output<S>> | null): Promise<void>;
   /** Live status for GET /admin/v1/carriers/{name}/status (SMPP: binds up, in flight, parts/s, last error). */
   status?(env: Env, config: CarrierConfig<z.output<S>>): Promise<Record<string, unknown>>;
 }

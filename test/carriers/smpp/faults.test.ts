@@ -15,7 +15,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("SMPP faults", () => {
   it("the SMSC drops the connection mid-window: unanswered ones are unknown and never written again, the rest go once", async () => {
-    const t = await makeSmppCarrier({ start: true });
+    const t = await makeSmppCarrier();
     await control("/faults", { systemId: t.systemId, responseDelayMs: 300, dropAfter: 3 });
     const ms = Array.from({ length: 8 }, (_, i) => outbound(`window ${i}`));
     const first = await t.carrier.submit(ms);
@@ -84,7 +84,7 @@ describe("SMPP faults", () => {
   });
 
   it("enquire_link keeps an idle bind up", { timeout: 20_000 }, async () => {
-    const t = await makeSmppCarrier({ start: true, settings: { enquireLinkSeconds: 5 } });
+    const t = await makeSmppCarrier({ settings: { enquireLinkSeconds: 5 } });
     await eventually(async () => ((await records(t.systemId)).enquireLinks >= 1 ? true : undefined), 12_000);
     const rec = await records(t.systemId);
     expect(rec.connected).toBe(1);
@@ -93,8 +93,7 @@ describe("SMPP faults", () => {
   });
 
   it("binds refused for a while: submits answer transient, the alarm keeps retrying with backoff, then it is up", { timeout: 20_000 }, async () => {
-    const t = await makeSmppCarrier();
-    await control("/faults", { systemId: t.systemId, refuseBinds: true });
+    const t = await makeSmppCarrier({ refuseBinds: true });
     const m = outbound("waits");
     const [r] = await t.carrier.submit([m]);
     expect(r).toMatchObject({ outcome: "transient", reason: "bind refused: ESME_RBINDFAIL" });
@@ -110,7 +109,7 @@ describe("SMPP faults", () => {
   });
 
   it("after the SMSC drops an idle bind, it rebinds and sends", async () => {
-    const t = await makeSmppCarrier({ start: true });
+    const t = await makeSmppCarrier();
     await control("/drop", { systemId: t.systemId });
     await sleep(100);
     const [r] = await t.carrier.submit([outbound("after the drop")]);
@@ -120,7 +119,7 @@ describe("SMPP faults", () => {
   });
 
   it("disabling the carrier (PATCH) unbinds: the SMSC sees unbind, further submits are transient", async () => {
-    const t = await makeSmppCarrier({ start: true });
+    const t = await makeSmppCarrier();
     expect((await admin("PATCH", `/carriers/${t.name}`, { enabled: false })).status).toBe(200);
     await eventually(async () => ((await records(t.systemId)).connected === 0 ? true : undefined));
     expect((await records(t.systemId)).unbinds).toBe(1);

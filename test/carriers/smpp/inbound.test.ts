@@ -106,7 +106,7 @@ describe("SMPP receipts, end to end", () => {
 
 describe("SMPP replies", () => {
   it("a reply to source address + extension reaches the tenant; TD opts the mobile out", async () => {
-    const t = await makeSmppCarrier({ start: true });
+    const t = await makeSmppCarrier();
     const tenant = await makeTenant();
     const sig = await makeSignature(tenant);
     const from = `86${mobile()}`;
@@ -118,7 +118,7 @@ describe("SMPP replies", () => {
   });
 
   it("a reply to the bare source address goes to the tenant that last messaged that mobile", async () => {
-    const t = await makeSmppCarrier({ start: true });
+    const t = await makeSmppCarrier();
     const s = await routedTo(t);
     const m = mobile();
     const [id] = await queuedIds(s, [m]);
@@ -130,7 +130,7 @@ describe("SMPP replies", () => {
   });
 
   it("a concatenated UCS-2 reply is reassembled from its parts, and a redelivery of the same PDU is not a second reply", async () => {
-    const t = await makeSmppCarrier({ start: true });
+    const t = await makeSmppCarrier();
     const tenant = await makeTenant();
     const sig = await makeSignature(tenant);
     const from = `86${mobile()}`;

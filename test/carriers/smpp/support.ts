@@ -5,8 +5,7 @@ import { inject } from "vitest";
 import { randomDigits, randomHex } from "../../../src/core/crypto";
 import { countSegments } from "../../../src/core/segments";
 import { admin } from "../../admin/helpers";
-import { loadCarrier, loadCarrierConfig } from "../../../src/carriers/config";
-import { startBinds } from "../../../src/carriers/smpp/kind";
+import { loadCarrier } from "../../../src/carriers/config";
 import type { Carrier, OutboundMessage } from "../../../src/carriers/types";
 
 export const smsc = () => inject("smsc");
@@ -59,11 +58,13 @@ export interface TestSmpp {
  * A fresh SMPP carrier made through the operator API, pointing at the local SMSC with its own SMSC
  * account (so records and faults are its own).
  */
-export async function makeSmppCarrier(opts: { settings?: Record<string, unknown>; wrongPassword?: boolean; start?: boolean } = {}): Promise<TestSmpp> {
+/** The carrier binds as it is created (its kind's onChange); `refuseBinds` makes the SMSC refuse that first. */
+export async function makeSmppCarrier(opts: { settings?: Record<string, unknown>; wrongPassword?: boolean; refuseBinds?: boolean } = {}): Promise<TestSmpp> {
   const { host, smppPort } = smsc();
   const systemId = `t${randomHex(6)}`;
   const password = randomHex(4);
   await control("/accounts", { systemId, password });
+  if (opts.refuseBinds) await control("/faults", { systemId, refuseBinds: true });
   const name = `smpp-${randomHex(5)}`;
   const sourceAddr = `1069${randomDigits(4)}`;
   const smpp = { host, port: smppPort, systemId, password: opts.wrongPassword ? "wrong" : password, sourceAddr, responseTimeoutSeconds: 2, ...opts.settings };
@@ -71,7 +72,6 @@ export async function makeSmppCarrier(opts: { settings?: Record<string, unknown>
   if (res.status !== 201) throw new Error(`carrier create failed: ${JSON.stringify(res.body)}`);
   const carrier = await loadCarrier(env, name);
   if (!carrier) throw new Error("no SMPP adapter");
-  if (opts.start) await startBinds(env, (await loadCarrierConfig(env, name))!);
   return { name, systemId, carrier, sourceAddr };
 }
 

@@ -23,6 +23,7 @@ export default defineConfig(async () => {
     ],
     test: {
       setupFiles: ["./test/setup/apply-migrations.ts"],
+      globalSetup: ["./test/setup/provider-fakes.ts"],
       testTimeout: 30_000,
       hookTimeout: 30_000,
     },

@@ -90,6 +90,12 @@ async function submitCall(s: AliyunSettings, c: Call): Promise<SubmitResult[]> {
   if (a.Code === "OK" && a.BizId) return c.messages.map((m) => ({ id: m.id, outcome: "sent", refs: [aliyunRef(a.BizId!, aliyunPhone(m.mobile))] }));
   const reason = `aliyun ${c.action}: ${a.Code} ${a.Message ?? ""}`.trim();
   const v = a.Code === "OK" ? ({ outcome: "unknown" } as const) : submitVerdict(a.Code);
+  if (v.outcome === "permanent" && c.messages.length > 1) {
+    // Aliyun refuses a whole call for one bad number or parameter set, and a refused call sent
+    // nothing: each message goes again alone, so only the bad one is refused.
+    const alone = await pool(c.messages, s.concurrency, (m) => submitCall(s, { action: "SendSms", messages: [m] }));
+    return alone.flat();
+  }
   if (v.outcome === "permanent") return c.messages.map((m) => ({ id: m.id, outcome: "permanent", reason, code: v.code }));
   return allOf(c.messages, v.outcome, reason);
 }

@@ -17,6 +17,8 @@ import { createTemplateRoute, getTemplateRoute, listTemplatesRoute, reviewTempla
 import { getMessageRoute, listBatchMessagesRoute, listMessagesRoute } from "./messages";
 import { addOptOutRoute, deleteOptOutRoute, getOptOutRoute, listOptOutsRoute } from "./opt-outs";
 import { listDeadLettersRoute, listDeliveriesRoute } from "./deliveries";
+import { carrierStatusRoute, createCarrierRoute, deleteCarrierRoute, getCarrierRoute, listCarriersRoute, updateCarrierRoute } from "./carriers";
+import { getRoutesRoute, putRoutesRoute } from "./carrier-routes";
 
 const ROUTES: AdminRoute[] = [
   createTenantRoute, listTenantsRoute, getTenantRoute, updateTenantRoute, rotateWebhookSecretRoute,
@@ -27,6 +29,8 @@ const ROUTES: AdminRoute[] = [
   getMessageRoute, listBatchMessagesRoute, listMessagesRoute,
   listOptOutsRoute, getOptOutRoute, addOptOutRoute, deleteOptOutRoute,
   listDeliveriesRoute, listDeadLettersRoute,
+  createCarrierRoute, listCarriersRoute, getCarrierRoute, updateCarrierRoute, deleteCarrierRoute, carrierStatusRoute,
+  getRoutesRoute, putRoutesRoute,
 ];
 
 export const router = dialectRouter("", {

@@ -18,6 +18,7 @@ import { getMessageRoute, listBatchMessagesRoute, listMessagesRoute } from "./me
 import { addOptOutRoute, deleteOptOutRoute, getOptOutRoute, listOptOutsRoute } from "./opt-outs";
 import { listDeadLettersRoute, listDeliveriesRoute } from "./deliveries";
 import { carrierStatusRoute, createCarrierRoute, deleteCarrierRoute, getCarrierRoute, listCarriersRoute, updateCarrierRoute } from "./carriers";
+import { listCarrierTemplatesRoute, putCarrierTemplatesRoute } from "./carrier-templates";
 import { getRoutesRoute, putRoutesRoute } from "./carrier-routes";
 
 const ROUTES: AdminRoute[] = [
@@ -30,6 +31,7 @@ const ROUTES: AdminRoute[] = [
   listOptOutsRoute, getOptOutRoute, addOptOutRoute, deleteOptOutRoute,
   listDeliveriesRoute, listDeadLettersRoute,
   createCarrierRoute, listCarriersRoute, getCarrierRoute, updateCarrierRoute, deleteCarrierRoute, carrierStatusRoute,
+  listCarrierTemplatesRoute, putCarrierTemplatesRoute,
   getRoutesRoute, putRoutesRoute,
 ];
 

@@ -9,7 +9,7 @@ export type Provider = "aliyun" | "tencent" | "twilio";
 
 export const fakeUrl = (p: Provider): string => `http://127.0.0.1:${inject("providerFakes")[p]}`;
 
-export async function fakeRequests(p: Provider, key: string): Promise<Array<{ key: string; action: string; at: number; params: any; headers: Record<string, string> }>> {
+export async function fakeRequests(p: Provider, key: string): Promise<Array<{ key: string; action: string; at: number; params: any; headers: Record<string, string>; refused?: string }>> {
   const res = await fetch(`${fakeUrl(p)}/__fake/requests?key=${encodeURIComponent(key)}`);
   return res.json();
 }

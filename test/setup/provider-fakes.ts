@@ -46,6 +46,7 @@ interface Recorded {
   at: number;
   params: Record<string, unknown>;
   headers: Record<string, string>;
+  refused?: string;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -143,7 +144,11 @@ function aliyunFake(records: Recorded[]) {
     if (p.Version !== "2017-05-25" || p.SignatureMethod !== "HMAC-SHA1" || p.SignatureVersion !== "1.0") return err(res, 400, "InvalidParameter");
     if (p.Format !== "JSON") return err(res, 400, "InvalidParameter", "this fake answers JSON only");
     if (Math.abs(Date.parse(p.Timestamp!) - Date.now()) > 15 * 60_000 || !/Z$/.test(p.Timestamp!)) return err(res, 400, "InvalidTimeStamp.Expired");
-    if (aliyunSignature("POST", p, `secret-${p.AccessKeyId}`) !== p.Signature) return err(res, 400, "SignatureDoesNotMatch");
+    if (aliyunSignature("POST", p, `secret-${p.AccessKeyId}`) !== p.Signature) {
+      // Kept, marked refused: a test can tell "tried and refused" from "never tried".
+      records.push({ key: p.AccessKeyId!, action: p.Action!, at: Date.now(), params: p, headers: {}, refused: "SignatureDoesNotMatch" });
+      return err(res, 400, "SignatureDoesNotMatch");
+    }
     if (nonces.has(p.SignatureNonce!)) return err(res, 400, "SignatureNonceUsed");
     nonces.add(p.SignatureNonce!);
     const key = p.AccessKeyId!;

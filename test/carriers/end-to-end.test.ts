@@ -133,6 +133,16 @@ describe("failover across providers", () => {
     expect(ok.status).toBe(200);
     expect(await ok.text()).toContain("<Response>");
     expect(await messageRow(id)).toMatchObject({ status: "delivered", result_code: "10000" });
+
+    // The recipient answers: Twilio names no signature, so the reply goes to the tenant that last messaged that number through this carrier.
+    const replySid = `SM${randomHex(16)}`;
+    const inbound = { AccountSid: t.accountSid, MessageSid: replySid, SmsSid: replySid, SmsStatus: "received", From: `+86${m}`, To: "+15005550006", Body: "好的", NumMedia: "0" };
+    const hook = await webhook(twName, "", new URLSearchParams(inbound).toString(), {
+      "content-type": "application/x-www-form-urlencoded",
+      "x-twilio-signature": await twilioSign(t.authToken, `https://gw.example/webhooks/carriers/${twName}`, inbound),
+    });
+    expect(hook.status).toBe(200);
+    expect(await rows("SELECT mobile, content, carrier_ref FROM inbound WHERE tenant_id = ?1", s.tenant.id)).toEqual([{ mobile: `+86${m}`, content: "好的", carrier_ref: replySid }]);
   });
 
   it("Aliyun refusing transiently (a wrong key) passes the message to Twilio within the same attempt", async () => {

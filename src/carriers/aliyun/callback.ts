@@ -33,6 +33,17 @@ const SmsUp = z.looseObject({
 /** A mainland number comes as 11 digits; anything else already carries its country code. */
 const e164 = (phone: string): string => (/^1\d{10}$/.test(phone) ? `+86${phone}` : `+${phone.replace(/^(\+|00)/, "")}`);
 
+/**
+ * How a provider reply is routed: by the extension it was sent to (ours: the signature id set as
+ * SmsUpExtendCode / ExtendCode), else by the provider's sign name (the same name as the edgesms
+ * signature where the operator registered it so), else to the tenant that last messaged the mobile.
+ */
+export function replyRoute(ext: string | null | undefined, sign: string | null | undefined): { extension?: string; signature?: string } {
+  if (ext && /^\d{1,20}$/.test(ext)) return { extension: ext };
+  const name = sign?.trim();
+  return name ? { signature: name } : {};
+}
+
 export const ACK = (): Response => json({ code: 0, msg: "成功" });
 
 export async function aliyunCallback(req: Request, s: AliyunSettings): Promise<{ events: CarrierEvents; ack: Response } | Response> {
@@ -58,15 +69,11 @@ export async function aliyunCallback(req: Request, s: AliyunSettings): Promise<{
     } else {
       const r = SmsUp.safeParse(item);
       if (!r.success) return errorJson(400, "invalid_input", `item ${i}: not an SmsReport or SmsUp (${r.error.issues[0]?.message})`);
-      const ext = r.data.dest_code && /^\d{1,20}$/.test(r.data.dest_code) ? r.data.dest_code : undefined;
-      const sign = r.data.sign_name?.trim() || undefined;
-      if (!ext && !sign) continue; // a reply naming no signature and no extension cannot be routed to any tenant
       replies.push({
         ref: `up:${r.data.sequence_id}`,
         mobile: e164(r.data.phone_number),
         content: r.data.content,
-        ...(sign ? { signature: sign } : {}),
-        ...(ext ? { extension: ext } : {}),
+        ...replyRoute(r.data.dest_code, r.data.sign_name),
         ...(chinaTime(r.data.send_time) ? { received_at: chinaTime(r.data.send_time) } : {}),
       });
     }

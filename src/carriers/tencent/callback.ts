@@ -9,6 +9,7 @@ import type { CarrierEvents, CarrierReply, CarrierReport } from "../events";
 import { errorJson } from "../http";
 import { callbackText, chinaTime, parseJsonText, singleIdOf, tokenOk } from "../provider-http";
 import { receiptCode } from "./errors";
+import { replyRoute } from "../aliyun/callback";
 import type { TencentSettings } from "./kind";
 
 const Report = z.looseObject({
@@ -54,14 +55,11 @@ export async function tencentCallback(req: Request, s: TencentSettings): Promise
     }
     const r = Reply.safeParse(item);
     if (!r.success) return errorJson(400, "invalid_input", `item ${i}: not a status report or a reply (${r.error.issues[0]?.message})`);
-    const ext = r.data.extend && /^\d{1,20}$/.test(r.data.extend) ? r.data.extend : undefined;
-    const sign = r.data.sign?.trim() || undefined;
-    if (!ext && !sign) continue; // routable to no tenant
     const mobile = `+${r.data.nationcode}${r.data.mobile}`;
     const time = r.data.time === null || r.data.time === undefined ? undefined : Number(r.data.time);
     // A reply push has no id of its own: its content, sender and time identify a retried push.
     const ref = `up:${(await sha256Hex(JSON.stringify([mobile, r.data.text, r.data.extend ?? "", time ?? ""]))).slice(0, 40)}`;
-    replies.push({ ref, mobile, content: r.data.text, ...(sign ? { signature: sign } : {}), ...(ext ? { extension: ext } : {}), ...(time ? { received_at: time * 1000 } : {}) });
+    replies.push({ ref, mobile, content: r.data.text, ...replyRoute(r.data.extend, r.data.sign), ...(time ? { received_at: time * 1000 } : {}) });
   }
   if (reports.length > 5000 || replies.length > 1000) return errorJson(413, "too_large", "at most 5000 reports and 1000 replies per push");
   return { events: { reports, replies }, ack: ACK() };

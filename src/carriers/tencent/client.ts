@@ -81,6 +81,10 @@ async function submitCall(s: TencentSettings, messages: OutboundMessage[]): Prom
     const { Code, Message } = err.data.Response.Error;
     const v = submitVerdict(Code);
     const reason = `tencent SendSms: ${Code} ${Message ?? ""}`.trim();
+    if (v.outcome === "permanent" && messages.length > 1) {
+      // A refused call sent nothing: each message goes again alone, so only a bad one is refused.
+      return (await pool(messages, s.concurrency, (m) => submitCall(s, [m]))).flat();
+    }
     if (v.outcome === "permanent") return messages.map((m) => ({ id: m.id, outcome: "permanent", reason, code: v.code }));
     return allOf(messages, v.outcome, reason);
   }

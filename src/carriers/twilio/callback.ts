@@ -48,9 +48,10 @@ export async function twilioCallback(req: Request, s: TwilioSettings): Promise<{
   } else {
     const inc = Incoming.safeParse(params);
     if (!inc.success) return errorJson(400, "invalid_input", `not an incoming message: ${inc.error.issues[0]?.path.join(".")} ${inc.error.issues[0]?.message}`);
-    // Twilio names no signature or extension: replies go to the tenant of the configured signature.
-    if (s.replySignature && inc.data.Body.trim() !== "") {
-      replies.push({ ref: inc.data.MessageSid, mobile: inc.data.From, content: inc.data.Body, signature: s.replySignature });
+    // Twilio names no signature or extension: a reply goes to the configured signature's tenant,
+    // else to the tenant that last messaged that mobile through this carrier. A media-only message has no text to keep.
+    if (inc.data.Body.trim() !== "") {
+      replies.push({ ref: inc.data.MessageSid, mobile: inc.data.From, content: inc.data.Body, ...(s.replySignature ? { signature: s.replySignature } : {}) });
     }
   }
   return { events: { reports, replies }, ack: twiml() };

@@ -16,7 +16,7 @@ export const TwilioSettings = z
     from: z.string().regex(/^(\+[1-9]\d{4,14}|[A-Za-z0-9 ]{1,11})$/).nullable().default(null).describe("sender: an E.164 number or an alphanumeric sender id"),
     messagingServiceSid: z.string().regex(/^MG[0-9a-fA-F]{32}$/).nullable().default(null).describe("a Messaging Service (MG…) instead of From"),
     callbackUrl: ProviderUrl.describe("the public URL of this carrier's /webhooks/carriers/{name}: sent as StatusCallback and used to verify signatures"),
-    replySignature: z.string().min(1).max(64).nullable().default(null).describe("incoming messages are replies to this tenant signature (bare name); null: not routed"),
+    replySignature: z.string().min(1).max(64).nullable().default(null).describe("incoming messages are replies to this tenant signature (bare name); null: to the tenant that last messaged the sender through this carrier"),
     endpoint: ProviderUrl.default("https://api.twilio.com"),
     timeoutMs: TimeoutMs.default(10_000),
     concurrency: z.number().int().min(1).max(32).default(8),

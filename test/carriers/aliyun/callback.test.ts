@@ -58,13 +58,16 @@ describe("aliyun callback", () => {
     expect(await r.ack.json()).toEqual({ code: 0, msg: "成功" });
   });
 
-  it("turns SmsUp into replies routed by sign name and extension (dest_code), one ref per sequence_id", async () => {
+  it("turns SmsUp into replies routed by our extension (dest_code), else the sign name, else bare; one ref per sequence_id", async () => {
     const up = { phone_number: "13800138000", send_time: "2026-12-01 10:01:00", content: "TD", sign_name: "边缘短信", dest_code: "12", sequence_id: 1234567890 };
-    const r = await push([up, { ...up, sign_name: "", dest_code: "", sequence_id: 2 }]);
+    const r = await push([up, { ...up, dest_code: "", sequence_id: 2 }, { ...up, sign_name: "", dest_code: "", sequence_id: 3 }]);
     if (r instanceof Response) throw new Error(await r.text());
     expect(r.events.reports).toEqual([]);
+    const at = Date.parse("2026-12-01T10:01:00+08:00");
     expect(r.events.replies).toEqual([
-      { ref: "up:1234567890", mobile: "+8613800138000", content: "TD", signature: "边缘短信", extension: "12", received_at: Date.parse("2026-12-01T10:01:00+08:00") },
+      { ref: "up:1234567890", mobile: "+8613800138000", content: "TD", extension: "12", received_at: at },
+      { ref: "up:2", mobile: "+8613800138000", content: "TD", signature: "边缘短信", received_at: at },
+      { ref: "up:3", mobile: "+8613800138000", content: "TD", received_at: at },
     ]);
   });
 

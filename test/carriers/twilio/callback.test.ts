@@ -67,6 +67,22 @@ describe("twilio callback", () => {
     expect(r.events).toEqual({ reports: [], replies: [{ ref: SID, mobile: "+15005550009", content: "STOP", signature: "边缘短信" }] });
   });
 
+  it("without a reply signature an incoming message is a bare reply (to the tenant that last messaged the sender)", async () => {
+    const bareCfg = config("twilio", { ...settings, replySignature: null }, "tw1");
+    const params = { AccountSid: ACCOUNT, MessageSid: SID, SmsStatus: "received", From: "+15005550009", To: "+15005550006", Body: "hello", NumMedia: "0" };
+    const r = await twilioKind.callback!(
+      new Request("http://127.0.0.1:8787/webhooks/carriers/tw1", {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": await sign("https://sms.example.com/webhooks/carriers/tw1", params) },
+        body: new URLSearchParams(params).toString(),
+      }),
+      env,
+      bareCfg,
+    );
+    if (r instanceof Response) throw new Error(await r.text());
+    expect(r.events.replies).toEqual([{ ref: SID, mobile: "+15005550009", content: "hello" }]);
+  });
+
   it("refuses what is not a form post, or a signed form that is neither a status nor a message", async () => {
     const json = await twilioKind.callback!(new Request("http://127.0.0.1/webhooks/carriers/tw1", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" }), env, cfg);
     expect(json instanceof Response && json.status).toBe(415);

@@ -201,3 +201,15 @@ export function brokenCarrier(name: string, type: CarrierType, reason: string): 
     },
   };
 }
+
+/** What GET /admin/v1/carriers/{name}/status shows of a provider: one read-only signed call, timed. */
+export interface ProbeResult {
+  endpoint: string;
+  probe: { ok: boolean; latency_ms: number; answer: string };
+}
+
+export async function timedProbe(endpoint: string, run: () => Promise<{ ok: boolean; answer: string }>): Promise<ProbeResult> {
+  const t0 = Date.now();
+  const r = await run();
+  return { endpoint, probe: { ok: r.ok, latency_ms: Date.now() - t0, answer: r.answer.slice(0, 200) } };
+}

@@ -165,3 +165,12 @@ export async function query(s: AliyunSettings, targets: QueryTarget[]): Promise<
   const now = Date.now();
   return pool(targets, s.concurrency, (t) => queryOne(s, t, now));
 }
+
+/** Reachability and credentials, read-only: a QuerySendDetails for no one in particular. */
+export async function probe(s: AliyunSettings): Promise<{ ok: boolean; answer: string }> {
+  const res = await post(s, "QuerySendDetails", { PhoneNumber: "13800000000", SendDate: chinaDay(Date.now()), PageSize: "1", CurrentPage: "1" });
+  if (res.kind !== "answer") return { ok: false, answer: res.reason };
+  const a = Answer.safeParse(parseJsonText(res.text));
+  if (!a.success) return { ok: false, answer: `HTTP ${res.status} without an Aliyun answer` };
+  return { ok: a.data.Code === "OK", answer: a.data.Code };
+}

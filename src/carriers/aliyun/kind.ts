@@ -2,8 +2,8 @@
 // (AccessKey secret, callback token) sealed at rest, template mapping required.
 import { z } from "zod";
 import type { CarrierKind } from "../types";
-import { brokenCarrier, parsedSettings, ProviderUrl, TimeoutMs } from "../provider-http";
-import { query, submit } from "./client";
+import { brokenCarrier, parsedSettings, ProviderUrl, timedProbe, TimeoutMs } from "../provider-http";
+import { probe, query, submit } from "./client";
 import { aliyunCallback } from "./callback";
 import { errorJson } from "../http";
 
@@ -33,5 +33,11 @@ export const aliyunKind: CarrierKind<typeof AliyunSettings> = {
   callback: async (req, _env, config) => {
     const s = parsedSettings(AliyunSettings, config.settings);
     return s.ok ? aliyunCallback(req, s.value) : errorJson(503, "carrier_misconfigured", "this carrier's settings are invalid");
+  },
+  /** One read-only signed call: whether the endpoint answers and takes the credentials. */
+  status: async (_env, config) => {
+    const s = parsedSettings(AliyunSettings, config.settings);
+    if (!s.ok) return { settings: s.reason };
+    return { ...(await timedProbe(s.value.endpoint, () => probe(s.value))) };
   },
 };

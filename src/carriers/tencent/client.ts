@@ -158,3 +158,14 @@ async function queryOne(s: TencentSettings, t: QueryTarget): Promise<QueryResult
 export async function query(s: TencentSettings, targets: QueryTarget[]): Promise<QueryResult[]> {
   return pool(targets, s.concurrency, (t) => queryOne(s, t));
 }
+
+/** Reachability and credentials, read-only: one pull of an empty minute. */
+export async function probe(s: TencentSettings): Promise<{ ok: boolean; answer: string }> {
+  const now = Math.floor(Date.now() / 1000);
+  const res = await call(s, "PullSmsSendStatusByPhoneNumber", { BeginTime: now - 60, EndTime: now, Offset: 0, Limit: 1, PhoneNumber: "+8613800000000", SmsSdkAppId: s.smsSdkAppId });
+  if (res.kind !== "answer") return { ok: false, answer: res.reason };
+  const json = parseJsonText(res.text);
+  const err = ErrorAnswer.safeParse(json);
+  if (err.success) return { ok: false, answer: err.data.Response.Error.Code };
+  return PullAnswer.safeParse(json).success ? { ok: true, answer: "OK" } : { ok: false, answer: `HTTP ${res.status} without a Tencent answer` };
+}

@@ -114,3 +114,14 @@ export async function query(s: TwilioSettings, targets: QueryTarget[]): Promise<
   const now = Date.now();
   return pool(targets, s.concurrency, (t) => queryOne(s, t, now));
 }
+
+/** Reachability and credentials, read-only: the first page (one message) of the account's list. */
+export async function probe(s: TwilioSettings): Promise<{ ok: boolean; answer: string }> {
+  const url = new URL(messagesUrl(s));
+  url.searchParams.set("PageSize", "1");
+  const res = await get(s, url.toString());
+  if (res.kind !== "answer") return { ok: false, answer: res.reason };
+  if (res.status === 200) return { ok: true, answer: "OK" };
+  const p = Problem.safeParse(parseJsonText(res.text));
+  return { ok: false, answer: `HTTP ${res.status}${p.success && p.data.code ? ` ${p.data.code}` : ""}` };
+}

@@ -3,8 +3,8 @@
 import { z } from "zod";
 import type { CarrierKind } from "../types";
 import { errorJson } from "../http";
-import { brokenCarrier, parsedSettings, ProviderUrl, TimeoutMs } from "../provider-http";
-import { query, submit } from "./client";
+import { brokenCarrier, parsedSettings, ProviderUrl, timedProbe, TimeoutMs } from "../provider-http";
+import { probe, query, submit } from "./client";
 import { twilioCallback } from "./callback";
 
 export const TwilioSettings = z
@@ -39,5 +39,11 @@ export const twilioKind: CarrierKind<typeof TwilioSettings> = {
   callback: async (req, _env, config) => {
     const s = parsedSettings(TwilioSettings, config.settings);
     return s.ok ? twilioCallback(req, s.value) : errorJson(503, "carrier_misconfigured", "this carrier's settings are invalid");
+  },
+  /** One read-only signed call: whether the endpoint answers and takes the credentials. */
+  status: async (_env, config) => {
+    const s = parsedSettings(TwilioSettings, config.settings);
+    if (!s.ok) return { settings: s.reason };
+    return { ...(await timedProbe(s.value.endpoint, () => probe(s.value))) };
   },
 };

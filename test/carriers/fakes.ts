@@ -25,6 +25,7 @@ export const RULE = {
   rate: "0007",
   proxy: "0008",
   undelivered: "0009",
+  refuseCall: "0011",
 } as const;
 
 /** A mainland mobile: ordinary (delivered) unless a rule suffix is given. */

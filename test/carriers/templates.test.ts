@@ -1,6 +1,6 @@
 // The template mapping API (/admin/v1/carriers/{name}/templates) through the real Worker: a
 // tenant's edgesms templates → the provider's template code and sign name, per carrier.
-import { env } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { randomHex } from "../../src/core/crypto";
 import { templateMappings } from "../../src/store/carrier-templates";
@@ -109,6 +109,11 @@ describe("carrier template mapping API", () => {
     expect(free.status).toBe(409);
     expect(free.body.error.code).toBe("not_templated");
     expect((await admin("GET", `/carriers/${c}/templates`, undefined, null)).status).toBe(401);
+  });
+
+  it("is documented in /openapi.json", async () => {
+    const doc = (await (await exports.default.fetch("http://gw/openapi.json")).json()) as { paths: Record<string, Record<string, unknown>> };
+    expect(Object.keys(doc.paths["/admin/v1/carriers/{name}/templates"] ?? {}).sort()).toEqual(["get", "put"]);
   });
 
   it("deleting the carrier deletes its mapping", async () => {

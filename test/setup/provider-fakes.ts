@@ -9,7 +9,8 @@
 // Outcomes by the last four digits of a number (like the simulator's reserved block):
 //   0001 invalid number · 0002 per-number frequency limit · 0003 server error (unknown)
 //   0004 no answer in time, but sent · 0005 no answer in time, never sent · 0006 account problem
-//   0007 rate limited · 0008 HTTP 502 from a proxy · 0009 sent, then undelivered · else sent, delivered
+//   0007 rate limited · 0008 HTTP 502 from a proxy · 0009 sent, then undelivered
+//   0011 Tencent refuses the whole call for this number (others: sent) · else sent, delivered
 // GET /__fake/requests?key=K on any fake lists what it received for key K.
 import { createHash, createHmac, randomBytes, randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -24,7 +25,7 @@ declare module "vitest" {
 /** Longer than any test's client timeout, short enough not to hold the suite. */
 const HANG_MS = 2500;
 
-type Rule = "ok" | "invalid" | "frequency" | "server" | "hang_sent" | "hang_lost" | "account" | "rate" | "proxy" | "undelivered";
+type Rule = "ok" | "invalid" | "frequency" | "server" | "hang_sent" | "hang_lost" | "account" | "rate" | "proxy" | "undelivered" | "refuse_call";
 const RULES: Record<string, Rule> = {
   "0001": "invalid",
   "0002": "frequency",
@@ -35,6 +36,7 @@ const RULES: Record<string, Rule> = {
   "0007": "rate",
   "0008": "proxy",
   "0009": "undelivered",
+  "0011": "refuse_call",
 };
 const ruleOf = (phone: string): Rule => RULES[phone.slice(-4)] ?? "ok";
 /** The rule of a call: the first special number decides for the whole call. */
@@ -320,6 +322,8 @@ function tencentFake(records: Recorded[]) {
         return { SerialNo: serialNo, PhoneNumber: ph, Fee: 1, SessionContext: session, Code: "Ok", Message: "send success", IsoCode: "CN" };
       });
     switch (rule) {
+      case "refuse_call":
+        return fail(res, "InvalidParameterValue.IncorrectPhoneNumber", "a number of the call is not valid");
       case "server":
         return fail(res, "InternalError.Timeout");
       case "account":

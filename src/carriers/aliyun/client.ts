@@ -90,9 +90,10 @@ async function submitCall(s: AliyunSettings, c: Call): Promise<SubmitResult[]> {
   if (a.Code === "OK" && a.BizId) return c.messages.map((m) => ({ id: m.id, outcome: "sent", refs: [aliyunRef(a.BizId!, aliyunPhone(m.mobile))] }));
   const reason = `aliyun ${c.action}: ${a.Code} ${a.Message ?? ""}`.trim();
   const v = a.Code === "OK" ? ({ outcome: "unknown" } as const) : submitVerdict(a.Code);
-  if (v.outcome === "permanent" && c.messages.length > 1) {
+  if (v.outcome === "permanent" && c.messages.length > 1 && !(c.action === "SendSms" && v.code === "5")) {
     // Aliyun refuses a whole call for one bad number or parameter set, and a refused call sent
-    // nothing: each message goes again alone, so only the bad one is refused.
+    // nothing: each message goes again alone, so only the bad one is refused (a blocked word in a
+    // SendSms is in the text every message of the call shares: no point).
     const alone = await pool(c.messages, s.concurrency, (m) => submitCall(s, { action: "SendSms", messages: [m] }));
     return alone.flat();
   }

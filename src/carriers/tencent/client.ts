@@ -81,8 +81,9 @@ async function submitCall(s: TencentSettings, messages: OutboundMessage[]): Prom
     const { Code, Message } = err.data.Response.Error;
     const v = submitVerdict(Code);
     const reason = `tencent SendSms: ${Code} ${Message ?? ""}`.trim();
-    if (v.outcome === "permanent" && messages.length > 1) {
-      // A refused call sent nothing: each message goes again alone, so only a bad one is refused.
+    if (v.outcome === "permanent" && messages.length > 1 && v.code !== "5") {
+      // A refused call sent nothing: each message goes again alone, so only a bad number is refused
+      // (a blocked word is in the text every message of the call shares: no point).
       return (await pool(messages, s.concurrency, (m) => submitCall(s, [m]))).flat();
     }
     if (v.outcome === "permanent") return messages.map((m) => ({ id: m.id, outcome: "permanent", reason, code: v.code }));

@@ -54,6 +54,16 @@ describe("tencent submit", () => {
     expect(await t.sent()).toHaveLength(1);
   });
 
+  it("a call refused as a whole for one number is sent again number by number, so only that one fails", async () => {
+    const t = account();
+    const ms = batch(3, (i) => ({ providerTemplate: tpl, ...(i === 1 ? { mobile: mobile("refuseCall") } : {}) }));
+    const r = byId(await t.carrier.submit(ms));
+    expect(r.get(ms[0]!.id)!.outcome).toBe("sent");
+    expect(r.get(ms[1]!.id)).toMatchObject({ outcome: "permanent", code: "1", reason: expect.stringContaining("IncorrectPhoneNumber") });
+    expect(r.get(ms[2]!.id)!.outcome).toBe("sent");
+    expect((await t.sent()).map((q) => q.params.PhoneNumberSet.length)).toEqual([3, 1, 1, 1]);
+  });
+
   it("maps whole-call errors: package balance and rate limit transient, internal timeout and a proxy's 502 unknown", async () => {
     const t = account();
     const ms = {

@@ -8,6 +8,7 @@ import { getTenantRoute, listTenantsRoute } from "./tenants/read";
 import { updateTenantRoute } from "./tenants/update";
 import { rotateWebhookSecretRoute } from "./tenants/webhook-secret";
 import { changeBalanceRoute, listLedgerRoute } from "./tenants/balance";
+import { getPricesRoute, putPricesRoute } from "./tenants/prices";
 import { createAppRoute } from "./apps/create";
 import { getAppRoute, listAppsRoute } from "./apps/read";
 import { updateAppRoute } from "./apps/update";
@@ -23,7 +24,7 @@ import { getRoutesRoute, putRoutesRoute } from "./carrier-routes";
 
 const ROUTES: AdminRoute[] = [
   createTenantRoute, listTenantsRoute, getTenantRoute, updateTenantRoute, rotateWebhookSecretRoute,
-  changeBalanceRoute, listLedgerRoute,
+  changeBalanceRoute, listLedgerRoute, getPricesRoute, putPricesRoute,
   createAppRoute, listAppsRoute, getAppRoute, updateAppRoute, rotateAppRoute,
   createSignatureRoute, listSignaturesRoute, getSignatureRoute, reviewSignatureRoute,
   createTemplateRoute, listTemplatesRoute, getTemplateRoute, reviewTemplateRoute,

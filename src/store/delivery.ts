@@ -2,12 +2,14 @@
 // refund statements they share. Every move is a guarded UPDATE; related writes return as
 // statements so the caller runs them in ONE db.batch.
 import type { Kind } from "../core/types";
+import { appRefundStatement } from "./app-caps";
 
 /**
  * A refund for each message in `ids` that is now in `status` (and `code`, when given), tagged with
  * `token`; then the balance of every tenant concerned is credited with exactly the SUM of the rows
  * carrying that token. The unique index ledger_refund_once makes a second refund of a message a
- * silently ignored row, so a racing or repeated operation credits nothing twice.
+ * silently ignored row, so a racing or repeated operation credits nothing twice. The apps' spending
+ * counters get the same rows back (caps: store/app-caps).
  */
 export function refundStatements(
   db: D1Database,
@@ -38,6 +40,7 @@ export function refundStatements(
            WHERE l.message_id IN (SELECT value FROM json_each(?1)) AND l.reason = 'refund' AND l.note = ?2)`,
       )
       .bind(idsJson, token, now),
+    appRefundStatement(db, idsJson, token),
   ];
 }
 

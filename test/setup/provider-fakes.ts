@@ -159,8 +159,11 @@ function aliyunFake(records: Recorded[]) {
     if (p.Action === "QuerySendDetails") {
       if (!p.PhoneNumber || !/^\d{8}$/.test(p.SendDate ?? "") || !p.PageSize || !p.CurrentPage) return err(res, 200, "isv.INVALID_PARAMETERS");
       if (Number(p.PageSize) > 50) return err(res, 200, "isv.INVALID_PARAMETERS", "PageSize at most 50");
-      const found = sends.filter((s) => s.key === key && s.phone === p.PhoneNumber && chinaDay(s.at) === p.SendDate && (!p.BizId || s.bizId === p.BizId));
-      const dto = found.map((s) => ({
+      // Newest first, one page of PageSize at CurrentPage, TotalCount of the whole listing.
+      const found = sends.filter((s) => s.key === key && s.phone === p.PhoneNumber && chinaDay(s.at) === p.SendDate && (!p.BizId || s.bizId === p.BizId)).reverse();
+      const size = Number(p.PageSize);
+      const page = found.slice((Number(p.CurrentPage) - 1) * size, Number(p.CurrentPage) * size);
+      const dto = page.map((s) => ({
         PhoneNum: s.phone,
         SendStatus: s.rule === "hang_sent" ? 1 : s.rule === "undelivered" ? 2 : 3,
         ErrCode: s.rule === "undelivered" ? "UNDELIV" : s.rule === "hang_sent" ? "" : "DELIVERED",
@@ -170,7 +173,7 @@ function aliyunFake(records: Recorded[]) {
         ReceiveDate: chinaStamp(s.at),
         OutId: s.outId,
       }));
-      return send(res, 200, { Code: "OK", Message: "OK", RequestId: randomUUID(), TotalCount: dto.length, SmsSendDetailDTOs: { SmsSendDetailDTO: dto } });
+      return send(res, 200, { Code: "OK", Message: "OK", RequestId: randomUUID(), TotalCount: found.length, SmsSendDetailDTOs: { SmsSendDetailDTO: dto } });
     }
 
     let phones: string[];

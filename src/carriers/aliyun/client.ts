@@ -131,8 +131,13 @@ const Detail = z.looseObject({
 });
 const QueryAnswer = z.looseObject({
   Code: z.string(),
+  TotalCount: z.coerce.number().int().optional(),
   SmsSendDetailDTOs: z.looseObject({ SmsSendDetailDTO: z.array(Detail).default([]) }).optional(),
 });
+
+/** QuerySendDetails pages at most 50 records; a number with more in one day is read this far, then left pending. */
+const PAGE_SIZE = 50;
+const MAX_PAGES = 20;
 
 /** The day (yyyyMMdd, China time) of an instant: QuerySendDetails lists one day at a time. */
 const chinaDay = (t: number): string => new Date(t + 8 * 3600_000).toISOString().slice(0, 10).replace(/-/g, "");
@@ -145,18 +150,26 @@ async function queryOne(s: AliyunSettings, t: QueryTarget, now: number): Promise
   // The submit may have landed up to a call's timeout after submittedAt: look at both days around midnight.
   const days = [...new Set([chinaDay(t.submittedAt), chinaDay(t.submittedAt + 15 * 60_000)])];
   for (const day of days) {
-    const params: Record<string, string> = { PhoneNumber: aliyunPhone(t.mobile), SendDate: day, PageSize: "50", CurrentPage: "1" };
-    if (bizId) params.BizId = bizId;
-    const res = await post(s, "QuerySendDetails", params);
-    if (res.kind !== "answer") return { id: t.id, state: "pending" };
-    const a = QueryAnswer.safeParse(parseJsonText(res.text));
-    if (!a.success || a.data.Code !== "OK") return { id: t.id, state: "pending" };
-    const hit = (a.data.SmsSendDetailDTOs?.SmsSendDetailDTO ?? []).find((d) => idInTag(t.id, d.OutId));
-    if (!hit) continue;
-    // SendStatus: 1 waiting for the receipt, 2 failed, 3 delivered.
-    if (hit.SendStatus === 1) return { id: t.id, state: "pending" };
-    const code: DeliveryCode = hit.SendStatus === 3 ? "10000" : receiptCode(hit.ErrCode, false);
-    return { id: t.id, state: "final", code };
+    for (let page = 1; ; page++) {
+      const params: Record<string, string> = { PhoneNumber: aliyunPhone(t.mobile), SendDate: day, PageSize: String(PAGE_SIZE), CurrentPage: String(page) };
+      if (bizId) params.BizId = bizId;
+      const res = await post(s, "QuerySendDetails", params);
+      if (res.kind !== "answer") return { id: t.id, state: "pending" };
+      const a = QueryAnswer.safeParse(parseJsonText(res.text));
+      if (!a.success || a.data.Code !== "OK") return { id: t.id, state: "pending" };
+      const records = a.data.SmsSendDetailDTOs?.SmsSendDetailDTO ?? [];
+      const hit = records.find((d) => idInTag(t.id, d.OutId));
+      if (hit) {
+        // SendStatus: 1 waiting for the receipt, 2 failed, 3 delivered.
+        if (hit.SendStatus === 1) return { id: t.id, state: "pending" };
+        const code: DeliveryCode = hit.SendStatus === 3 ? "10000" : receiptCode(hit.ErrCode, false);
+        return { id: t.id, state: "final", code };
+      }
+      const total = a.data.TotalCount ?? records.length;
+      if (page * PAGE_SIZE >= total || records.length === 0) break;
+      // Too many records that day to read them all: absence is not proven.
+      if (page >= MAX_PAGES) return { id: t.id, state: "pending" };
+    }
   }
   // Only a listing old enough to be complete, for every day asked, says "never got it".
   return now - t.submittedAt >= LISTING_DELAY_MS ? { id: t.id, state: "not_found" } : { id: t.id, state: "pending" };

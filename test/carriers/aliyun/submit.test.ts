@@ -165,6 +165,17 @@ describe("aliyun unknown outcome → QuerySendDetails before any resubmit", () =
     expect(await a.carrier.query!([{ id: other, mobile: ms[0]!.mobile, refs: [], submittedAt: old }])).toEqual([{ id: other, state: "not_found" }]);
   });
 
+  it("pages through a busy number's day: a record beyond the first 50 is found, not mistaken for absent", async () => {
+    const a = account({ concurrency: 16 });
+    const first = message();
+    const later = Array.from({ length: 60 }, () => message({ mobile: first.mobile }));
+    await a.carrier.submit([first]);
+    await a.carrier.submit(later);
+    const old = Date.now() - 120_000;
+    expect(await a.carrier.query!([{ id: first.id, mobile: first.mobile, refs: [], submittedAt: old }])).toEqual([{ id: first.id, state: "final", code: "10000" }]);
+    expect((await a.sent()).filter((r) => r.action === "QuerySendDetails").map((r) => r.params.CurrentPage)).toEqual(["1", "2"]);
+  });
+
   it("an unreachable provider is never reported as not_found", async () => {
     const a = account({ endpoint: "http://127.0.0.1:1", timeoutMs: 300 });
     const m = message();

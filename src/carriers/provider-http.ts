@@ -107,6 +107,13 @@ export function idInTag(id: string, tag: string | null | undefined): boolean {
   return v >= BigInt(m[1]!) && v <= BigInt(m[2]!);
 }
 
+/**
+ * Messages share a call only within one block of 2^20 ids: a batch's ids are consecutive, so its
+ * messages stay together while the call's range (first-last) stays tight enough that no other
+ * message to the same number is likely to fall inside it.
+ */
+export const idBlock = (id: string): string => (BigInt(id) >> 20n).toString();
+
 /** The message id a tag names exactly (a single-id call), else undefined. */
 export const singleIdOf = (tag: string | null | undefined): string | undefined => (tag && /^\d{1,24}$/.test(tag) ? tag : undefined);
 
@@ -158,6 +165,17 @@ export function notForTemplated(m: OutboundMessage): string | null {
   if (m.channel === "voice") return "this provider sends SMS only, not voice calls";
   if (!m.providerTemplate) return "no template mapping for this carrier (PUT /admin/v1/carriers/{name}/templates)";
   return null;
+}
+
+/**
+ * How a provider reply is routed: by the extension it was sent to (ours: the signature id set as
+ * SmsUpExtendCode / ExtendCode), else by the provider's sign name (the same name as the edgesms
+ * signature where the operator registered it so), else to the tenant that last messaged the mobile.
+ */
+export function replyRoute(ext: string | null | undefined, sign: string | null | undefined): { extension?: string; signature?: string } {
+  if (ext && /^\d{1,20}$/.test(ext)) return { extension: ext };
+  const name = sign?.trim();
+  return name ? { signature: name } : {};
 }
 
 /** A provider's "YYYY-MM-DD HH:mm:ss" in China time (UTC+8) as epoch ms, or undefined. */

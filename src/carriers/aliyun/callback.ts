@@ -6,7 +6,7 @@ import { z } from "zod";
 import { json } from "../../http/respond";
 import type { CarrierEvents, CarrierReply, CarrierReport } from "../events";
 import { errorJson } from "../http";
-import { callbackText, chinaTime, parseJsonText, singleIdOf, tokenOk } from "../provider-http";
+import { callbackText, chinaTime, parseJsonText, replyRoute, singleIdOf, tokenOk } from "../provider-http";
 import { aliyunRef } from "./client";
 import { receiptCode } from "./errors";
 import type { AliyunSettings } from "./kind";
@@ -32,17 +32,6 @@ const SmsUp = z.looseObject({
 
 /** A mainland number comes as 11 digits; anything else already carries its country code. */
 const e164 = (phone: string): string => (/^1\d{10}$/.test(phone) ? `+86${phone}` : `+${phone.replace(/^(\+|00)/, "")}`);
-
-/**
- * How a provider reply is routed: by the extension it was sent to (ours: the signature id set as
- * SmsUpExtendCode / ExtendCode), else by the provider's sign name (the same name as the edgesms
- * signature where the operator registered it so), else to the tenant that last messaged the mobile.
- */
-export function replyRoute(ext: string | null | undefined, sign: string | null | undefined): { extension?: string; signature?: string } {
-  if (ext && /^\d{1,20}$/.test(ext)) return { extension: ext };
-  const name = sign?.trim();
-  return name ? { signature: name } : {};
-}
 
 export const ACK = (): Response => json({ code: 0, msg: "成功" });
 

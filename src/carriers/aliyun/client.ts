@@ -4,7 +4,7 @@
 import { z } from "zod";
 import type { DeliveryCode } from "../../core/types";
 import type { OutboundMessage, QueryResult, QueryTarget, SubmitResult } from "../types";
-import { allOf, callProvider, groupCalls, idInTag, idTag, notForTemplated, parseJsonText, pool } from "../provider-http";
+import { allOf, callProvider, groupCalls, idBlock, idInTag, idTag, notForTemplated, parseJsonText, pool } from "../provider-http";
 import { signedBody } from "./sign";
 import { receiptCode, submitVerdict } from "./errors";
 import type { AliyunSettings } from "./kind";
@@ -34,12 +34,6 @@ async function post(s: AliyunSettings, action: string, params: Record<string, st
 
 const paramsJson = (m: OutboundMessage): string => JSON.stringify(m.params ?? {});
 
-/**
- * Messages share a call only within one block of 2^20 ids: a batch's ids are consecutive, so its
- * messages stay together while the call's OutId range (first-last) stays tight enough that no
- * other message to the same number is likely to fall inside it.
- */
-export const idBlock = (id: string): string => (BigInt(id) >> 20n).toString();
 
 /**
  * Groups a dispatch batch into calls. Identical template, sign, parameters and extension share a

@@ -7,9 +7,8 @@ import { json } from "../../http/respond";
 import { sha256Hex } from "../../core/crypto";
 import type { CarrierEvents, CarrierReply, CarrierReport } from "../events";
 import { errorJson } from "../http";
-import { callbackText, chinaTime, parseJsonText, singleIdOf, tokenOk } from "../provider-http";
+import { callbackText, chinaTime, parseJsonText, replyRoute, singleIdOf, tokenOk } from "../provider-http";
 import { receiptCode } from "./errors";
-import { replyRoute } from "../aliyun/callback";
 import type { TencentSettings } from "./kind";
 
 const Report = z.looseObject({

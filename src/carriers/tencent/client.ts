@@ -3,8 +3,7 @@
 // outcome is unknown.
 import { z } from "zod";
 import type { OutboundMessage, QueryResult, QueryTarget, SubmitResult } from "../types";
-import { allOf, callProvider, groupCalls, idInTag, idTag, notForTemplated, parseJsonText, pool } from "../provider-http";
-import { idBlock } from "../aliyun/client";
+import { allOf, callProvider, groupCalls, idBlock, idInTag, idTag, notForTemplated, parseJsonText, pool } from "../provider-http";
 import { CONTENT_TYPE, tc3Authorization } from "./sign";
 import { receiptCode, submitVerdict } from "./errors";
 import type { TencentSettings } from "./kind";

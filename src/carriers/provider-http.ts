@@ -8,21 +8,39 @@ import type { Carrier, CarrierType, OutboundMessage, SubmitResult } from "./type
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
 /** A provider address: https, or plain http only to a loopback host (local fakes and tunnels). */
+const parsedUrl = (s: string): URL | null => {
+  try {
+    return new URL(s);
+  } catch {
+    return null;
+  }
+};
+
 export const ProviderUrl = z
   .string()
-  .url()
   .max(300)
+  .refine((s) => parsedUrl(s) !== null, { message: "not a URL", abort: true })
   .refine(
     (s) => {
-      const u = new URL(s);
+      const u = parsedUrl(s)!;
       return u.protocol === "https:" || (u.protocol === "http:" && LOOPBACK.has(u.hostname));
     },
     { message: "must be https (plain http only to 127.0.0.1, localhost or [::1])" },
   )
-  .refine((s) => !new URL(s).username && !new URL(s).password && !new URL(s).hash, { message: "no credentials or fragment in the URL" });
+  .refine((s) => {
+    const u = parsedUrl(s)!;
+    return !u.username && !u.password && !u.hash;
+  }, { message: "no credentials or fragment in the URL" });
 
 /** Per-call deadline: long enough for a provider's slow answer, short enough to fail over within a dispatch. */
-export const TimeoutMs = z.number().int().min(100).max(30_000);
+export const TimeoutMs = z.number().int().min(100).max(15_000);
+
+/**
+ * No provider call starts later than this after a submit began: with the per-call timeout (at most
+ * 15 s) a submit ends within 35 s, inside dispatch's claim lease (60 s), so no other run can claim
+ * and send the same messages while a call is still out. Messages not started by then are transient.
+ */
+export const SUBMIT_BUDGET_MS = 20_000;
 
 export type CallOutcome =
   | { kind: "answer"; status: number; text: string; headers: Headers }
@@ -141,19 +159,30 @@ export function groupCalls<T extends { mobile: string }>(items: T[], key: (m: T)
   return calls;
 }
 
-/** Runs `fn` over `items` with at most `limit` in flight. */
-export async function pool<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+/**
+ * Runs `fn` over `items` with at most `limit` in flight; with a budget, an item not started by
+ * `budget.until` gets `budget.late(item)` instead.
+ */
+export async function pool<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>, budget?: { until: number; late: (item: T) => R }): Promise<R[]> {
   const out = new Array<R>(items.length);
+  const end = budget ? budget.until : Infinity;
   let next = 0;
   const worker = async () => {
     while (next < items.length) {
       const i = next++;
-      out[i] = await fn(items[i]!);
+      out[i] = Date.now() > end ? budget!.late(items[i]!) : await fn(items[i]!);
     }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return out;
 }
+
+/** When a submit starting now must have started its last call (SUBMIT_BUDGET_MS). */
+export const submitDeadline = (): number => Date.now() + SUBMIT_BUDGET_MS;
+
+/** Messages whose call did not start within the submit's budget: never sent, another carrier may take them. */
+export const lateResults = (provider: string, messages: OutboundMessage[]): SubmitResult[] =>
+  messages.map((m) => ({ id: m.id, outcome: "transient" as const, reason: `${provider}: not sent, this submit's ${SUBMIT_BUDGET_MS / 1000} s budget ran out` }));
 
 /** The same outcome for every message of a call. */
 export function allOf(messages: OutboundMessage[], outcome: "transient" | "unknown", reason: string): SubmitResult[] {

@@ -13,6 +13,23 @@ async function statusOf(type: string, settings: Record<string, unknown>) {
   return res.body.details as { endpoint: string; probe: { ok: boolean; latency_ms: number; answer: string } };
 }
 
+describe("provider settings through the operator API", () => {
+  it("refuses bad settings with 400 naming each field, never a 500", async () => {
+    const cases: Array<[string, Record<string, unknown>, string]> = [
+      ["aliyun", { accessKeyId: "LTAIx", accessKeySecret: "s", callbackToken: "0123456789abcdef", endpoint: "not a url" }, "aliyun.endpoint"],
+      ["aliyun", { accessKeyId: "LTAIx", accessKeySecret: "s", callbackToken: "0123456789abcdef", endpoint: "http://dysmsapi.aliyuncs.com" }, "aliyun.endpoint"],
+      ["tencent", { secretId: "AKIDx", secretKey: "k", smsSdkAppId: "app", callbackToken: "0123456789abcdef" }, "tencent.smsSdkAppId"],
+      ["twilio", { accountSid: `AC${"0".repeat(32)}`, authToken: "0123456789abcdef", callbackUrl: "https://gw.example/cb" }, "twilio.from"],
+      ["twilio", { accountSid: `AC${"0".repeat(32)}`, authToken: "0123456789abcdef", from: "+15005550006", callbackUrl: "https://gw.example/cb", timeoutMs: 60_000 }, "twilio.timeoutMs"],
+    ];
+    for (const [type, settings, path] of cases) {
+      const res = await admin("POST", "/carriers", { name: `bad-${randomHex(3)}`, type, [type]: settings });
+      expect(res.status, JSON.stringify(res.body)).toBe(400);
+      expect(res.body.error.issues.map((i: { path: string }) => i.path)).toContain(path);
+    }
+  });
+});
+
 describe("provider status probe", () => {
   it("aliyun: QuerySendDetails signed with the stored secret; a wrong secret shows Aliyun's code", async () => {
     const id = `LTAI${randomHex(8)}`;

@@ -4,7 +4,7 @@
 import { z } from "zod";
 import type { DeliveryCode } from "../../core/types";
 import type { OutboundMessage, QueryResult, QueryTarget, SubmitResult } from "../types";
-import { allOf, callProvider, groupCalls, idBlock, idInTag, idTag, notForTemplated, parseJsonText, pool } from "../provider-http";
+import { allOf, callProvider, groupCalls, idBlock, idInTag, idTag, lateResults, notForTemplated, parseJsonText, pool, submitDeadline } from "../provider-http";
 import { signedBody } from "./sign";
 import { receiptCode, submitVerdict } from "./errors";
 import type { AliyunSettings } from "./kind";
@@ -71,7 +71,7 @@ function callParams(c: Call): Record<string, string> {
   return out;
 }
 
-async function submitCall(s: AliyunSettings, c: Call): Promise<SubmitResult[]> {
+async function submitCall(s: AliyunSettings, c: Call, until: number): Promise<SubmitResult[]> {
   const res = await post(s, c.action, callParams(c));
   if (res.kind !== "answer") return allOf(c.messages, res.kind === "not_sent" ? "transient" : "unknown", `aliyun ${c.action}: ${res.reason}`);
   const parsed = Answer.safeParse(parseJsonText(res.text));
@@ -88,7 +88,7 @@ async function submitCall(s: AliyunSettings, c: Call): Promise<SubmitResult[]> {
     // Aliyun refuses a whole call for one bad number or parameter set, and a refused call sent
     // nothing: each message goes again alone, so only the bad one is refused (a blocked word in a
     // SendSms is in the text every message of the call shares: no point).
-    const alone = await pool(c.messages, s.concurrency, (m) => submitCall(s, { action: "SendSms", messages: [m] }));
+    const alone = await pool(c.messages, s.concurrency, (m) => submitCall(s, { action: "SendSms", messages: [m] }, until), { until, late: (m) => lateResults("aliyun", [m]) });
     return alone.flat();
   }
   if (v.outcome === "permanent") return c.messages.map((m) => ({ id: m.id, outcome: "permanent", reason, code: v.code }));
@@ -113,7 +113,9 @@ export async function submit(s: AliyunSettings, messages: OutboundMessage[]): Pr
     if (r) results.push(r);
     else ok.push(m);
   }
-  for (const r of await pool(planCalls(ok), s.concurrency, (c) => submitCall(s, c))) results.push(...r);
+  const until = submitDeadline();
+  const calls = await pool(planCalls(ok), s.concurrency, (c) => submitCall(s, c, until), { until, late: (c) => lateResults("aliyun", c.messages) });
+  for (const r of calls) results.push(...r);
   return results;
 }
 

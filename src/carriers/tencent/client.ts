@@ -3,7 +3,7 @@
 // outcome is unknown.
 import { z } from "zod";
 import type { OutboundMessage, QueryResult, QueryTarget, SubmitResult } from "../types";
-import { allOf, callProvider, groupCalls, idBlock, idInTag, idTag, notForTemplated, parseJsonText, pool } from "../provider-http";
+import { allOf, callProvider, groupCalls, idBlock, idInTag, idTag, lateResults, notForTemplated, parseJsonText, pool, submitDeadline } from "../provider-http";
 import { CONTENT_TYPE, tc3Authorization } from "./sign";
 import { receiptCode, submitVerdict } from "./errors";
 import type { TencentSettings } from "./kind";
@@ -60,7 +60,7 @@ export function planCalls(messages: OutboundMessage[]): OutboundMessage[][] {
 const Status = z.looseObject({ SerialNo: z.string().optional(), PhoneNumber: z.string(), Code: z.string(), Message: z.string().optional() });
 const SendAnswer = z.looseObject({ Response: z.looseObject({ SendStatusSet: z.array(Status), RequestId: z.string().optional() }) });
 
-async function submitCall(s: TencentSettings, messages: OutboundMessage[]): Promise<SubmitResult[]> {
+async function submitCall(s: TencentSettings, messages: OutboundMessage[], until: number): Promise<SubmitResult[]> {
   const first = messages[0]!;
   const body: Record<string, unknown> = {
     PhoneNumberSet: messages.map((m) => m.mobile),
@@ -83,7 +83,7 @@ async function submitCall(s: TencentSettings, messages: OutboundMessage[]): Prom
     if (v.outcome === "permanent" && messages.length > 1 && v.code !== "5") {
       // A refused call sent nothing: each message goes again alone, so only a bad number is refused
       // (a blocked word is in the text every message of the call shares: no point).
-      return (await pool(messages, s.concurrency, (m) => submitCall(s, [m]))).flat();
+      return (await pool(messages, s.concurrency, (m) => submitCall(s, [m], until), { until, late: (m) => lateResults("tencent", [m]) })).flat();
     }
     if (v.outcome === "permanent") return messages.map((m) => ({ id: m.id, outcome: "permanent", reason, code: v.code }));
     return allOf(messages, v.outcome, reason);
@@ -121,7 +121,9 @@ export async function submit(s: TencentSettings, messages: OutboundMessage[]): P
     if (r) results.push(r);
     else ok.push(m);
   }
-  for (const r of await pool(planCalls(ok), s.concurrency, (c) => submitCall(s, c))) results.push(...r);
+  const until = submitDeadline();
+  const calls = await pool(planCalls(ok), s.concurrency, (c) => submitCall(s, c, until), { until, late: (c) => lateResults("tencent", c) });
+  for (const r of calls) results.push(...r);
   return results;
 }
 

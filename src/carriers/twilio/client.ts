@@ -3,7 +3,7 @@
 // to the number around the submit time.
 import { z } from "zod";
 import type { OutboundMessage, QueryResult, QueryTarget, SubmitResult } from "../types";
-import { callProvider, parseJsonText, pool } from "../provider-http";
+import { callProvider, lateResults, parseJsonText, pool, submitDeadline } from "../provider-http";
 import { statusCode, submitVerdict } from "./errors";
 import type { TwilioSettings } from "./kind";
 
@@ -52,7 +52,7 @@ async function submitOne(s: TwilioSettings, m: OutboundMessage): Promise<SubmitR
 }
 
 export async function submit(s: TwilioSettings, messages: OutboundMessage[]): Promise<SubmitResult[]> {
-  return pool(messages, s.concurrency, (m) => submitOne(s, m));
+  return pool(messages, s.concurrency, (m) => submitOne(s, m), { until: submitDeadline(), late: (m) => lateResults("twilio", [m])[0]! });
 }
 
 const Msg = z.looseObject({

@@ -134,6 +134,22 @@ describe("failover across providers", () => {
     expect(await ok.text()).toContain("<Response>");
     expect(await messageRow(id)).toMatchObject({ status: "delivered", result_code: "10000" });
 
+    // Twilio retries a callback: the same one again changes nothing; an "undelivered" for it now neither.
+    const again = await webhook(twName, `?m=${id}`, form, { "content-type": "application/x-www-form-urlencoded", "x-twilio-signature": await twilioSign(t.authToken, `https://gw.example/webhooks/carriers/${twName}?m=${id}`, params) });
+    expect(again.status).toBe(200);
+    expect(await messageRow(id)).toMatchObject({ status: "delivered", result_code: "10000" });
+    expect(await rows("SELECT code FROM reports WHERE message_id = ?1", id)).toEqual([{ code: "10000" }]);
+
+    // A callback for a SID never recorded (and no id) is kept as a receipt, to be matched later.
+    const strangerSid = `SM${randomHex(16)}`;
+    const stranger = { ...params, MessageSid: strangerSid, SmsSid: strangerSid, MessageStatus: "undelivered", SmsStatus: "undelivered", ErrorCode: "30003" };
+    const strange = await webhook(twName, "", new URLSearchParams(stranger).toString(), {
+      "content-type": "application/x-www-form-urlencoded",
+      "x-twilio-signature": await twilioSign(t.authToken, `https://gw.example/webhooks/carriers/${twName}`, stranger),
+    });
+    expect(strange.status).toBe(200);
+    expect(await rows("SELECT code FROM receipts WHERE carrier = ?1 AND ref = ?2", twName, strangerSid)).toEqual([{ code: "4" }]);
+
     // The recipient answers: Twilio names no signature, so the reply goes to the tenant that last messaged that number through this carrier.
     const replySid = `SM${randomHex(16)}`;
     const inbound = { AccountSid: t.accountSid, MessageSid: replySid, SmsSid: replySid, SmsStatus: "received", From: `+86${m}`, To: "+15005550006", Body: "好的", NumMedia: "0" };

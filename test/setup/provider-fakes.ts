@@ -12,9 +12,40 @@
 //   0007 rate limited · 0008 HTTP 502 from a proxy · 0009 sent, then undelivered
 //   0011 Tencent refuses the whole call for this number (others: sent) · else sent, delivered
 // GET /__fake/requests?key=K on any fake lists what it received for key K.
-import { createHash, createHmac, randomBytes, randomUUID } from "node:crypto";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { TestProject } from "vitest/node";
+
+// The project's types are the Workers runtime's (no @types/node): the few Node APIs used here are
+// typed locally and imported by a specifier TypeScript does not resolve.
+interface IncomingMessage extends AsyncIterable<Uint8Array> {
+  method?: string;
+  url?: string;
+  headers: Record<string, string | string[] | undefined>;
+}
+interface ServerResponse {
+  writeHead(status: number, headers?: Record<string, string>): this;
+  end(body?: string): void;
+  destroyed: boolean;
+}
+interface Server {
+  listen(port: number, host: string, cb: () => void): this;
+  address(): { port: number } | string | null;
+  close(cb?: (err?: Error) => void): this;
+  closeAllConnections(): void;
+}
+interface Hmac {
+  update(data: string): Hmac;
+  digest(encoding: "hex" | "base64"): string;
+  digest(): Uint8Array;
+}
+const nodeHttp = "node:http";
+const nodeCrypto = "node:crypto";
+const { createServer } = (await import(nodeHttp)) as { createServer(handler: (req: IncomingMessage, res: ServerResponse) => void): Server };
+const { createHash, createHmac, randomBytes, randomUUID } = (await import(nodeCrypto)) as {
+  createHmac(alg: string, key: string | Uint8Array): Hmac;
+  createHash(alg: string): { update(data: string): { digest(encoding: "hex"): string } };
+  randomBytes(n: number): { toString(encoding: "hex"): string };
+  randomUUID(): string;
+};
 
 declare module "vitest" {
   export interface ProvidedContext {

@@ -13,6 +13,7 @@ import { createAppRoute } from "./apps/create";
 import { getAppRoute, listAppsRoute } from "./apps/read";
 import { updateAppRoute } from "./apps/update";
 import { rotateAppRoute } from "./apps/rotate";
+import { createAccessKeyRoute, deleteAccessKeyRoute, listAccessKeysRoute } from "./apps/access-keys";
 import { createSignatureRoute, getSignatureRoute, listSignaturesRoute, reviewSignatureRoute } from "./signatures";
 import { createTemplateRoute, getTemplateRoute, listTemplatesRoute, reviewTemplateRoute } from "./templates";
 import { getMessageRoute, listBatchMessagesRoute, listMessagesRoute } from "./messages";
@@ -26,6 +27,7 @@ const ROUTES: AdminRoute[] = [
   createTenantRoute, listTenantsRoute, getTenantRoute, updateTenantRoute, rotateWebhookSecretRoute,
   changeBalanceRoute, listLedgerRoute, getPricesRoute, putPricesRoute,
   createAppRoute, listAppsRoute, getAppRoute, updateAppRoute, rotateAppRoute,
+  createAccessKeyRoute, listAccessKeysRoute, deleteAccessKeyRoute,
   createSignatureRoute, listSignaturesRoute, getSignatureRoute, reviewSignatureRoute,
   createTemplateRoute, listTemplatesRoute, getTemplateRoute, reviewTemplateRoute,
   getMessageRoute, listBatchMessagesRoute, listMessagesRoute,

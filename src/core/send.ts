@@ -32,6 +32,8 @@ export interface Draft {
   channel?: Channel;
   /** A verification code carried by this message: MobileGuard keeps its hash for validation. */
   code?: { hash: string; expiresAt: number };
+  /** The customer's own reference (Aliyun's outId): stored, echoed in reports, pushes and status queries. */
+  customerRef?: string | null;
 }
 
 export interface AcceptOptions {
@@ -127,6 +129,7 @@ export async function acceptSend(env: Env, drafts: Array<Draft | CoreError>, opt
           encoding: seg.encoding,
           segments: seg.segments,
           price: seg.segments * price,
+          customerRef: d.customerRef ?? null,
         },
         code: d.code ?? null,
       });

@@ -90,6 +90,7 @@ export async function postSendTemplate(req: IRequest, env: Env): Promise<Respons
     const one = draft(mobiles[0]!, params);
     drafts = mobiles.map((mobile) => ({ ...one, mobile }));
   }
+  if (data.outId) drafts = drafts.map((d) => ({ ...d, customerRef: data.outId }));
   const accepted = await acceptSend(env, drafts, { tenant, app, kind: template.kind, mode: "all", templateId });
   return sent(accepted.batchId!);
 }

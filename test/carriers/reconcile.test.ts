@@ -4,6 +4,7 @@ import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { randomHex } from "../../src/core/crypto";
 import { reconcileUnknown } from "../../src/jobs/reconcile";
+import { cronJobs } from "../../src/jobs/cron";
 import { admin } from "../admin/helpers";
 import { call, jpushSetup, type JpushSetup } from "../dialects/jpush/helpers";
 import { rows, waitFor } from "../jobs/support";
@@ -56,6 +57,9 @@ describe("reconciling unknown submits", () => {
     const id = await unknownSend(s, [ali.name], mobile("hangSent").slice(3));
     expect(await reconcileUnknown(env, Date.now(), 100)).toMatchObject({ asked: 1, requeued: 0 });
     expect(await reconcileUnknown(env, Date.now(), 100)).toMatchObject({ asked: 0 });
+    // The stuck-claim sweep (a crashed consumer's rows) never takes an unknown submit, however old.
+    await env.DB.prepare("UPDATE messages SET submitted_at = submitted_at - 3600000 WHERE id = ?1").bind(id).run();
+    await cronJobs.requeueStuck!(env, Date.now());
     expect(await messageRow(id)).toMatchObject({ status: "submitted", submit_unknown: 1, carrier: ali.name });
     expect((await fakeRequests("aliyun", ali.accessKeyId)).map((x) => x.action)).toEqual(["SendSms", "QuerySendDetails"]);
   });

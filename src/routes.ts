@@ -10,6 +10,7 @@ import { router as smsapi, docs as smsapiDocs } from "./dialects/smsapi/router";
 import { router as carrierCallbacks, docs as carrierDocs } from "./carriers/callbacks";
 import { router as simulator, docs as simulatorDocs } from "./simulator/router";
 import { openApiDocument } from "./openapi/document";
+import { serveConsole } from "./admin/console";
 import { simulatorEnabled } from "./carriers/config";
 
 const MOUNTS: Array<[prefix: string, router: DialectRouter]> = [
@@ -48,6 +49,7 @@ export async function route(incoming: Request, env: Env, ctx: ExecutionContext):
     );
     return new Response(openapi, { headers: { "content-type": "application/json;charset=utf-8" } });
   }
+  if (path === "/" || path === "/console" || path.startsWith("/console/")) return serveConsole(req, env);
   if (path.startsWith("/simulator/") && simulatorEnabled(env)) return simulator.fetch(req, env, ctx);
   const prefixed = dialectOfPrefix(path);
   if (prefixed) return DIALECT_ROUTERS[prefixed].fetch(unmount(req, prefixed), env, ctx);

@@ -19,6 +19,10 @@ import { createTemplateRoute, getTemplateRoute, listTemplatesRoute, reviewTempla
 import { getMessageRoute, listBatchMessagesRoute, listMessagesRoute } from "./messages";
 import { addOptOutRoute, deleteOptOutRoute, getOptOutRoute, listOptOutsRoute } from "./opt-outs";
 import { listDeadLettersRoute, listDeliveriesRoute } from "./deliveries";
+import { statsRoute } from "./stats";
+import { metricsRoute } from "./metrics";
+import { messageTimelineRoute } from "./timeline";
+import { reviewQueueRoute } from "./review-queue";
 import { carrierStatusRoute, createCarrierRoute, deleteCarrierRoute, getCarrierRoute, listCarriersRoute, updateCarrierRoute } from "./carriers";
 import { listCarrierTemplatesRoute, putCarrierTemplatesRoute } from "./carrier-templates";
 import { getRoutesRoute, putRoutesRoute } from "./carrier-routes";
@@ -33,6 +37,7 @@ const ROUTES: AdminRoute[] = [
   getMessageRoute, listBatchMessagesRoute, listMessagesRoute,
   listOptOutsRoute, getOptOutRoute, addOptOutRoute, deleteOptOutRoute,
   listDeliveriesRoute, listDeadLettersRoute,
+  statsRoute, metricsRoute, messageTimelineRoute, reviewQueueRoute,
   createCarrierRoute, listCarriersRoute, getCarrierRoute, updateCarrierRoute, deleteCarrierRoute, carrierStatusRoute,
   listCarrierTemplatesRoute, putCarrierTemplatesRoute,
   getRoutesRoute, putRoutesRoute,

@@ -29,8 +29,12 @@ export interface OutboundMessage {
   sourceAddr: string | null;
   /** Digits appended to the sender so replies can be routed back (the signature id); null = none. */
   extension: string | null;
-  /** Template-based providers: the carrier's approved template and sign name for this message (see CarrierKind.templated). */
-  providerTemplate: { code: string; signName: string } | null;
+  /**
+   * Template-based providers: the carrier's approved template and sign name for this message (see
+   * CarrierKind.templated); `params`, where set, names the edgesms parameters in the order of the
+   * provider's positional variables (Tencent's {1}, {2}…).
+   */
+  providerTemplate: { code: string; signName: string; params?: string[] } | null;
   /** How many times the gateway has claimed this message (1 on the first submit). */
   attempts: number;
 }

@@ -4,6 +4,7 @@ import { applyReports, finishUnsent } from "../core/delivery";
 import { enqueuePushes } from "../core/webhooks";
 import { purgeOld, releaseDue, touchStuck, unreported } from "../store/delivery-sweeps";
 import { overduePushes } from "../store/webhooks";
+import { reconcileUnknown } from "./reconcile";
 
 /** Rows per job per run: a backlog drains over several minutes instead of one long invocation. */
 export const SWEEP_LIMIT = 1000;
@@ -27,6 +28,9 @@ export const cronJobs: Record<string, (env: Env, now: number) => Promise<unknown
     const ids = await touchStuck(env.DB, now - STUCK_AFTER_MS, now, SWEEP_LIMIT);
     await enqueueDispatch(env, ids);
     return ids.length;
+  },
+  async reconcileUnknown(env, now) {
+    return reconcileUnknown(env, now, 200);
   },
   async expireUnreported(env, now) {
     const ids = await unreported(env.DB, now - REPORT_DEADLINE_MS, SWEEP_LIMIT);

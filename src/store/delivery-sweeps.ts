@@ -31,8 +31,8 @@ export async function touchStuck(db: D1Database, before: number, now: number, li
     db
       .prepare(
         `UPDATE messages SET status = 'queued', updated_at = ?2
-         WHERE id IN (SELECT id FROM messages WHERE status = 'submitted' AND submitted_at < ?1 AND carrier_ref IS NULL LIMIT ?3)
-           AND status = 'submitted' AND carrier_ref IS NULL RETURNING id`,
+         WHERE id IN (SELECT id FROM messages WHERE status = 'submitted' AND submitted_at < ?1 AND carrier_ref IS NULL AND submit_unknown = 0 LIMIT ?3)
+           AND status = 'submitted' AND carrier_ref IS NULL AND submit_unknown = 0 RETURNING id`,
       )
       .bind(before, now, limit),
   ]);

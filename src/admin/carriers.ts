@@ -7,6 +7,7 @@ import { CARRIER_KINDS, carrierKind } from "../carriers/registry";
 import { CARRIER_TYPES, type CarrierConfig, type CarrierKind, type CarrierType } from "../carriers/types";
 import { loadCarrierConfig, sealSettings, simulatorEnabled, toCarrierConfig } from "../carriers/config";
 import { gateOf } from "../carriers/gate";
+import { openSecret } from "../core/crypto";
 import { SIMULATOR } from "../carriers/simulator";
 import {
   deleteCarrierRow,
@@ -74,15 +75,20 @@ interface NewCarrier {
   [settings: string]: unknown;
 }
 
-function view(row: CarrierRow): z.infer<typeof CarrierView> {
-  const kind = carrierKind(row.type);
+/** The names of the secrets a row holds: opened only to list their keys, never their values. */
+async function secretNames(env: Env, row: CarrierRow): Promise<string[]> {
+  if (row.secrets === null) return [];
+  return Object.keys(JSON.parse(await openSecret(env, row.secrets)) as Record<string, unknown>).sort();
+}
+
+async function view(env: Env, row: CarrierRow): Promise<z.infer<typeof CarrierView>> {
   return {
     name: row.name,
     type: row.type,
     enabled: row.enabled === 1,
     max_tps: row.max_tps,
     [row.type]: JSON.parse(row.settings) as Record<string, unknown>,
-    secrets_set: row.secrets === null ? [] : [...(kind?.secrets ?? [])],
+    secrets_set: await secretNames(env, row),
     version: row.version,
     created_at: row.created_at,
     updated_at: row.updated_at,
@@ -146,7 +152,7 @@ export const createCarrierRoute = adminRoute(
     if (!(await insertCarrierRow(env.DB, row, now))) throw new AdminError(409, "carrier_exists", `carrier ${body.name} exists`);
     const stored = (await getCarrierRow(env.DB, body.name))!;
     await changed(env, null, await toCarrierConfig(env, stored));
-    return json(view(stored), 201);
+    return json(await view(env, stored), 201);
   },
 );
 
@@ -156,7 +162,9 @@ export const listCarriersRoute = adminRoute(
     const q = parseQuery(req, PageQuery);
     const after = decodeCursor(q.cursor, z.string());
     const rows = await listCarrierRows(env.DB, q.limit + 1, after);
-    const listed = page(rows, q.limit, view, (r) => r.name);
+    const shown = rows.slice(0, q.limit);
+    const views = new Map(await Promise.all(shown.map(async (r) => [r.name, await view(env, r)] as const)));
+    const listed = page(rows, q.limit, (r) => views.get(r.name)!, (r) => r.name);
     // The built-in simulator leads the first page where it exists and no row shadows it.
     if (after === null && simulatorEnabled(env) && !rows.some((r) => r.name === SIMULATOR)) listed.items.unshift(builtInView());
     return json(listed);
@@ -168,7 +176,7 @@ export const getCarrierRoute = adminRoute(
   async (req, env) => {
     const { name } = parseParams(req, Params);
     const row = await getCarrierRow(env.DB, name);
-    if (row) return json(view(row));
+    if (row) return json(await view(env, row));
     if (name === SIMULATOR && simulatorEnabled(env)) return json(builtInView());
     throw new AdminError(404, "not_found", `carrier ${name} does not exist`);
   },
@@ -200,7 +208,7 @@ export const updateCarrierRoute = adminRoute(
     const updated = await updateCarrierRow(env.DB, { name, ...sealed, enabled, max_tps: maxTps, version: row.version }, Date.now());
     if (!updated) throw new AdminError(409, "conflict", `carrier ${name} was changed at the same time; read it and retry`);
     await changed(env, before, await toCarrierConfig(env, updated));
-    return json(view(updated));
+    return json(await view(env, updated));
   },
 );
 

@@ -50,7 +50,12 @@ export async function loadCarrier(env: Env, name: string): Promise<Carrier | nul
 export async function sealSettings(env: Env, secretKeys: readonly string[], settings: Record<string, unknown>): Promise<{ settings: string; secrets: string | null }> {
   const plain: Record<string, unknown> = {};
   const secret: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(settings)) (secretKeys.includes(k) ? secret : plain)[k] = v;
+  for (const [k, v] of Object.entries(settings)) {
+    // An optional secret left unset is not stored, so the carrier's view lists only the secrets it has.
+    if (secretKeys.includes(k)) {
+      if (v !== undefined && v !== null) secret[k] = v;
+    } else plain[k] = v;
+  }
   const sealed = Object.keys(secret).length === 0 ? null : await encryptSecret(secretsKey(env), JSON.stringify(secret));
   return { settings: JSON.stringify(plain), secrets: sealed };
 }

@@ -1,6 +1,8 @@
 // /admin/v1/carriers and /admin/v1/routes: carriers as data, validated by their type when saved,
 // the built-in simulator, routes naming only what exists, and a carrier in use kept.
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { loadCarrierConfig } from "../../src/carriers/config";
 import { randomHex } from "../../src/core/crypto";
 import { admin, newTenant, paths } from "./helpers";
 
@@ -47,6 +49,33 @@ describe("/admin/v1/carriers", () => {
     expect(foreign.status).toBe(400);
     expect(paths(foreign)).toEqual(["smpp"]);
     expect((await admin("GET", `/carriers/${n}`)).body.version).toBe(1);
+  });
+
+  it("secrets are sealed and never answered: only their names are listed, and a PATCH without them keeps them", async () => {
+    const n = name();
+    const password = "s3cr3tpw";
+    // Port 1 on loopback refuses at once: the bind that creation starts fails fast, which is fine here.
+    const created = await admin("POST", "/carriers", { name: n, type: "smpp", smpp: { host: "127.0.0.1", port: 1, systemId: "edge", password, sourceAddr: "10690000" } });
+    expect(created.status).toBe(201);
+    expect(created.body.secrets_set).toEqual(["password"]);
+    const patched = await admin("PATCH", `/carriers/${n}`, { smpp: { window: 5 }, enabled: false });
+    const answers = [created, patched, await admin("GET", `/carriers/${n}`), await admin("GET", "/carriers?limit=500")];
+    for (const a of answers) expect(JSON.stringify(a.body)).not.toContain(password);
+    expect(patched.body.smpp).toMatchObject({ window: 5, systemId: "edge" });
+    const row = await env.DB.prepare("SELECT settings, secrets FROM carriers WHERE name = ?1").bind(n).first<{ settings: string; secrets: string }>();
+    expect(row!.settings).not.toContain(password);
+    expect(row!.secrets).toMatch(/^v1\./);
+    expect((await loadCarrierConfig(env, n))!.settings).toMatchObject({ password, window: 5 });
+
+    const t = name();
+    const twilio = await admin("POST", "/carriers", {
+      name: t,
+      type: "twilio",
+      twilio: { accountSid: `AC${"0".repeat(32)}`, authToken: "example-auth-token-0000", from: "+15005550006", callbackUrl: `https://sms.example.com/webhooks/carriers/${t}` },
+    });
+    expect(twilio.status).toBe(201);
+    expect(twilio.body.secrets_set).toEqual(["authToken"]);
+    expect(JSON.stringify(twilio.body)).not.toContain("example-auth-token-0000");
   });
 
   it("the built-in simulator is shown but cannot be changed or deleted", async () => {

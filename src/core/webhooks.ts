@@ -39,7 +39,7 @@ export const genericFormat: PushFormat = {
               message_id: r.messageId,
               batch_id: r.batchId,
               mobile: r.mobile,
-              status: r.code === "10000" ? "delivered" : "undelivered",
+              status: r.code === "10000" ? "delivered" : r.code === "9" ? "unknown" : "undelivered",
               code: r.code,
               message: r.message,
               segments: r.segments,

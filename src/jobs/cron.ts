@@ -2,12 +2,12 @@
 import { enqueueDispatch } from "./dispatch-queue";
 import { applyReports, finishUnsent } from "../core/delivery";
 import { enqueuePushes } from "../core/webhooks";
-import { purgeOld, releaseDue, touchStuck, unreported } from "../store/delivery-sweeps";
+import { purgeOld, releaseDue, unreported } from "../store/delivery-sweeps";
+import { recoverSubmitted, replayCarrierEventLetters, requeueLeftovers } from "./recovery";
 import { overduePushes } from "../store/webhooks";
 
 /** Rows per job per run: a backlog drains over several minutes instead of one long invocation. */
 export const SWEEP_LIMIT = 1000;
-export const STUCK_AFTER_MS = 5 * 60_000;
 export const REPORT_DEADLINE_MS = 72 * 3_600_000;
 /** A pending push this far past its expected attempt has lost its queue message. */
 export const PUSH_OVERDUE_MS = 10 * 60_000;
@@ -23,12 +23,11 @@ export const cronJobs: Record<string, (env: Env, now: number) => Promise<unknown
     await enqueueDispatch(env, ids);
     return ids.length;
   },
-  async requeueStuck(env, now) {
-    const ids = await touchStuck(env.DB, now - STUCK_AFTER_MS, now, SWEEP_LIMIT);
-    await enqueueDispatch(env, ids);
-    return ids.length;
-  },
+  requeueStuck: (env, now) => requeueLeftovers(env, now),
+  replayCarrierEvents: (env, now) => replayCarrierEventLetters(env, now),
+  recoverSubmitted: (env, now) => recoverSubmitted(env, now),
   async expireUnreported(env, now) {
+    // The end of the report window: code 9, status 'unknown' (it may have arrived), not refunded.
     const ids = await unreported(env.DB, now - REPORT_DEADLINE_MS, SWEEP_LIMIT);
     return (await applyReports(env, null, ids.map((id) => ({ message_id: id, code: "9" as const })), now)).applied;
   },

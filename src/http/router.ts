@@ -2,6 +2,7 @@
 // allowed" and unexpected faults, so that no route can leak a stack trace or a foreign error shape.
 import { Router, type IRequest, type RouterType } from "itty-router";
 import { logFault } from "./respond";
+import { beginIdempotency, finishIdempotency, replayOf } from "../core/idempotency";
 
 export type Handler = (req: IRequest, env: Env, ctx: ExecutionContext) => Promise<Response> | Response;
 export type DialectRouter = RouterType<IRequest, [Env, ExecutionContext]>;
@@ -17,10 +18,16 @@ export interface DialectShapes {
 export function dialectRouter(base: string, shapes: DialectShapes): DialectRouter {
   const router: DialectRouter = Router<IRequest, [Env, ExecutionContext]>({
     base,
-    catch: (e, req) => shapes.onError(e, req),
+    // Idempotency-Key (src/core/idempotency.ts), the same for every dialect: read and hashed before
+    // the route, a stored answer replayed in place of an error, the answer stored after the route.
+    before: [async (req: IRequest) => void (await beginIdempotency(req))],
+    catch: (e, req) => replayOf(e) ?? shapes.onError(e, req),
     finally: [
-      (res: Response | undefined, req: IRequest) => {
-        if (res) return res;
+      async (res: Response | undefined, req: IRequest, env: Env) => {
+        if (res) {
+          await finishIdempotency(env, req, res);
+          return res;
+        }
         const path = new URL(req.url).pathname;
         const allowed = router.routes
           .filter(([method, regex]) => method !== "ALL" && regex.test(path))

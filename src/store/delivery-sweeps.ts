@@ -65,6 +65,7 @@ export async function purgeOld(
     ["inbound", del("inbound", "created_at < ?1", c.retentionBefore)],
     ["webhook_deliveries", del("webhook_deliveries", "status <> 'pending' AND updated_at < ?1", c.retentionBefore)],
     ["dead_letters", del("dead_letters", "created_at < ?1", c.retentionBefore)],
+    ["idempotency_keys", del("idempotency_keys", "expires_at < ?1", c.now)],
   ];
   const res = await db.batch(jobs.map(([, s]) => s));
   return Object.fromEntries(jobs.map(([name], i) => [name, res[i]!.meta.changes]));

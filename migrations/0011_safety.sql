@@ -38,7 +38,9 @@ CREATE TABLE messages_0011 (
   reported_at INTEGER,
   submit_unknown INTEGER NOT NULL DEFAULT 0,
   -- When the recovery sweep last asked the carrier about this submitted message (null: never).
-  recovery_at INTEGER
+  recovery_at INTEGER,
+  -- 1 once a final verification message's text had its code masked (src/core/secrecy.ts).
+  content_masked INTEGER NOT NULL DEFAULT 0
 );
 INSERT INTO messages_0011 (id, tenant_id, app_id, batch_id, dialect, channel, kind, mobile, content, signature, template_id, params,
   encoding, segments, price, status, result_code, result_message, send_at, carrier, carrier_ref, attempts, created_at, updated_at,
@@ -58,6 +60,8 @@ CREATE INDEX messages_submitted ON messages (submitted_at) WHERE status = 'submi
 CREATE INDEX messages_carrier_ref ON messages (carrier, carrier_ref) WHERE carrier_ref IS NOT NULL;
 -- The recovery sweep walks submitted messages per carrier, oldest first.
 CREATE INDEX messages_recovery ON messages (carrier, submitted_at) WHERE status = 'submitted';
+-- Verification texts still holding their code: masked by the cron once the message is final.
+CREATE INDEX messages_code_texts ON messages (updated_at) WHERE kind = 'verification' AND content_masked = 0;
 -- Retention: contents older than the retention period are purged in created_at order.
 CREATE INDEX messages_created ON messages (created_at) WHERE content <> '';
 
@@ -78,5 +82,5 @@ CREATE TABLE idempotency_keys (
   created_at INTEGER NOT NULL,
   expires_at INTEGER NOT NULL,
   PRIMARY KEY (scope, key)
-) WITHOUT ROWID;
+);
 CREATE INDEX idempotency_keys_expiry ON idempotency_keys (expires_at);

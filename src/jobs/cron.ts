@@ -2,7 +2,8 @@
 import { enqueueDispatch } from "./dispatch-queue";
 import { applyReports, finishUnsent } from "../core/delivery";
 import { enqueuePushes } from "../core/webhooks";
-import { purgeOld, releaseDue, unreported } from "../store/delivery-sweeps";
+import { finalCodeTexts, purgeContents, purgeOld, releaseDue, replaceFinalTexts, unreported } from "../store/delivery-sweeps";
+import { maskCodes } from "../core/secrecy";
 import { recoverSubmitted, replayCarrierEventLetters, requeueLeftovers } from "./recovery";
 import { overduePushes } from "../store/webhooks";
 
@@ -35,6 +36,15 @@ export const cronJobs: Record<string, (env: Env, now: number) => Promise<unknown
     const ids = await overduePushes(env.DB, now - PUSH_OVERDUE_MS, now, SWEEP_LIMIT);
     await enqueuePushes(env, ids);
     return ids.length;
+  },
+  async maskCodes(env) {
+    // Delivery needs a code's text until the message is final (a crashed claim is resubmitted); after that only a masked copy stays.
+    const rows = await finalCodeTexts(env.DB, SWEEP_LIMIT);
+    return replaceFinalTexts(env.DB, rows.map((r) => [r.id, maskCodes(r.content)]));
+  },
+  async purgeContents(env, now) {
+    const days = Math.max(1, Number(env.RETENTION_DAYS) || 30);
+    return purgeContents(env.DB, now - days * DAY, SWEEP_LIMIT);
   },
   async purge(env, now) {
     const days = Math.max(1, Number(env.RETENTION_DAYS) || 30);

@@ -184,3 +184,46 @@ export async function markReplayed(db: D1Database, ids: number[], now: number): 
   if (ids.length === 0) return;
   await db.prepare("UPDATE dead_letters SET replayed_at = ?2 WHERE id IN (SELECT value FROM json_each(?1))").bind(JSON.stringify(ids), now).run();
 }
+
+// ---- secrecy and retention of message contents ---------------------------------------------
+
+const FINAL = "('delivered', 'undelivered', 'unknown', 'failed', 'canceled')";
+
+/** Final verification messages whose text was not masked yet (oldest first). */
+export async function finalCodeTexts(db: D1Database, limit: number): Promise<Array<{ id: string; content: string }>> {
+  const { results } = await db
+    .prepare(
+      `SELECT id, content FROM messages
+       WHERE kind = 'verification' AND content_masked = 0 AND status IN ${FINAL}
+       ORDER BY updated_at LIMIT ?1`,
+    )
+    .bind(limit)
+    .all<{ id: string; content: string }>();
+  return results;
+}
+
+/** Replaces masked texts ([[id, text], …]) of messages that are final (a message still in flight keeps its text). */
+export async function replaceFinalTexts(db: D1Database, rows: Array<[string, string]>): Promise<number> {
+  if (rows.length === 0) return 0;
+  const res = await db
+    .prepare(
+      `UPDATE messages SET content = j.text, content_masked = 1
+       FROM (SELECT json_extract(value, '$[0]') AS id, json_extract(value, '$[1]') AS text FROM json_each(?1)) AS j
+       WHERE messages.id = j.id AND messages.status IN ${FINAL}`,
+    )
+    .bind(JSON.stringify(rows))
+    .run();
+  return res.meta.changes;
+}
+
+/** Retention: the text and parameters of final messages created before `before` are emptied. */
+export async function purgeContents(db: D1Database, before: number, limit: number): Promise<number> {
+  const res = await db
+    .prepare(
+      `UPDATE messages SET content = '', params = NULL
+       WHERE rowid IN (SELECT rowid FROM messages WHERE content <> '' AND created_at < ?1 AND status IN ${FINAL} LIMIT ?2)`,
+    )
+    .bind(before, limit)
+    .run();
+  return res.meta.changes;
+}

@@ -29,10 +29,13 @@ export async function route(req: Request, env: Env, ctx: ExecutionContext): Prom
   const path = new URL(req.url).pathname;
   if (path === "/healthz") return json({ ok: true });
   if (path === "/openapi.json") {
+    // A browser viewer on another origin may load the document (it holds nothing secret).
+    const cors = { "access-control-allow-origin": "*", "access-control-allow-methods": "GET, HEAD, OPTIONS", "access-control-max-age": "86400" };
+    if (req.method === "OPTIONS") return new Response(null, { status: 204, headers: { ...cors, "access-control-allow-headers": req.headers.get("access-control-request-headers") ?? "*" } });
     openapi ??= JSON.stringify(
       openApiDocument([...adminDocs, ...jpushDocs, ...paaswDocs, ...huaweiDocs, ...smsapiDocs, ...carrierDocs, ...simulatorDocs]),
     );
-    return new Response(openapi, { headers: { "content-type": "application/json;charset=utf-8" } });
+    return new Response(openapi, { headers: { "content-type": "application/json;charset=utf-8", ...cors } });
   }
   if (path.startsWith("/simulator/") && simulatorActive(env)) return simulator.fetch(req, env, ctx);
   for (const [prefix, router] of MOUNTS) {

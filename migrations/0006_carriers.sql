@@ -9,6 +9,8 @@ CREATE TABLE carriers (
   settings TEXT NOT NULL DEFAULT '{}',
   secrets TEXT,
   enabled INTEGER NOT NULL DEFAULT 1,
+  -- Parts per second across every Worker instance (the carrier's CarrierGate); NULL = no cap.
+  max_tps INTEGER CHECK (max_tps IS NULL OR max_tps > 0),
   -- Bumped on every change, so a bind notices that its configuration changed.
   version INTEGER NOT NULL DEFAULT 1,
   created_at INTEGER NOT NULL,
@@ -55,3 +57,6 @@ CREATE INDEX receipts_received ON receipts (received_at);
 -- A submit whose outcome is unknown (the request may have reached the carrier, no answer came):
 -- never resubmitted blindly, reconciled by a receipt or a status query, else final as unknown.
 ALTER TABLE messages ADD COLUMN submit_unknown INTEGER NOT NULL DEFAULT 0;
+
+-- A reply to a carrier's bare sender is routed to the tenant that last messaged that mobile through it.
+CREATE INDEX messages_mobile_carrier ON messages (mobile, carrier, created_at);

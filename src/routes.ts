@@ -9,6 +9,7 @@ import { router as smsapi, docs as smsapiDocs } from "./dialects/smsapi/router";
 import { router as carrierCallbacks, docs as carrierDocs } from "./carriers/callbacks";
 import { router as simulator, docs as simulatorDocs } from "./simulator/router";
 import { openApiDocument } from "./openapi/document";
+import { simulatorEnabled } from "./carriers/config";
 
 const MOUNTS: Array<[prefix: string, router: DialectRouter]> = [
   ["/admin/", admin],
@@ -21,7 +22,6 @@ const MOUNTS: Array<[prefix: string, router: DialectRouter]> = [
   ["/webhooks/carriers/", carrierCallbacks],
 ];
 
-const simulatorActive = (env: Env): boolean => env.SIMULATOR === "true";
 
 let openapi: string | null = null;
 
@@ -37,7 +37,7 @@ export async function route(req: Request, env: Env, ctx: ExecutionContext): Prom
     );
     return new Response(openapi, { headers: { "content-type": "application/json;charset=utf-8", ...cors } });
   }
-  if (path.startsWith("/simulator/") && simulatorActive(env)) return simulator.fetch(req, env, ctx);
+  if (path.startsWith("/simulator/") && simulatorEnabled(env)) return simulator.fetch(req, env, ctx);
   for (const [prefix, router] of MOUNTS) {
     if (path.startsWith(prefix)) return router.fetch(req, env, ctx);
   }

@@ -106,7 +106,7 @@ export async function requireTenant(env: Env, id: string): Promise<Tenant> {
 }
 
 const NOT_FOUND: ReadonlySet<CoreErrorCode> = new Set(["not_found", "template_not_found", "signature_not_found"]);
-const CONFLICT: ReadonlySet<CoreErrorCode> = new Set(["conflict", "insufficient_balance", "not_cancelable"]);
+const CONFLICT: ReadonlySet<CoreErrorCode> = new Set(["conflict", "insufficient_balance", "app_cap_exceeded", "not_cancelable"]);
 
 /** A core refusal as the operator sees it: a missing id named in the body is a bad field, not a 404. */
 function coreResponse(e: CoreError): Response {

@@ -8,6 +8,7 @@ import { getTenantRoute, listTenantsRoute } from "./tenants/read";
 import { updateTenantRoute } from "./tenants/update";
 import { rotateWebhookSecretRoute } from "./tenants/webhook-secret";
 import { changeBalanceRoute, listLedgerRoute } from "./tenants/balance";
+import { getPricesRoute, putPricesRoute } from "./tenants/prices";
 import { createAppRoute } from "./apps/create";
 import { getAppRoute, listAppsRoute } from "./apps/read";
 import { updateAppRoute } from "./apps/update";
@@ -17,16 +18,20 @@ import { createTemplateRoute, getTemplateRoute, listTemplatesRoute, reviewTempla
 import { getMessageRoute, listBatchMessagesRoute, listMessagesRoute } from "./messages";
 import { addOptOutRoute, deleteOptOutRoute, getOptOutRoute, listOptOutsRoute } from "./opt-outs";
 import { listDeadLettersRoute, listDeliveriesRoute } from "./deliveries";
+import { carrierStatusRoute, createCarrierRoute, deleteCarrierRoute, getCarrierRoute, listCarriersRoute, updateCarrierRoute } from "./carriers";
+import { getRoutesRoute, putRoutesRoute } from "./carrier-routes";
 
 const ROUTES: AdminRoute[] = [
   createTenantRoute, listTenantsRoute, getTenantRoute, updateTenantRoute, rotateWebhookSecretRoute,
-  changeBalanceRoute, listLedgerRoute,
+  changeBalanceRoute, listLedgerRoute, getPricesRoute, putPricesRoute,
   createAppRoute, listAppsRoute, getAppRoute, updateAppRoute, rotateAppRoute,
   createSignatureRoute, listSignaturesRoute, getSignatureRoute, reviewSignatureRoute,
   createTemplateRoute, listTemplatesRoute, getTemplateRoute, reviewTemplateRoute,
   getMessageRoute, listBatchMessagesRoute, listMessagesRoute,
   listOptOutsRoute, getOptOutRoute, addOptOutRoute, deleteOptOutRoute,
   listDeliveriesRoute, listDeadLettersRoute,
+  createCarrierRoute, listCarriersRoute, getCarrierRoute, updateCarrierRoute, deleteCarrierRoute, carrierStatusRoute,
+  getRoutesRoute, putRoutesRoute,
 ];
 
 export const router = dialectRouter("", {

@@ -5,6 +5,7 @@ import { DIALECTS, KINDS, type App, type Message, type Tenant } from "../core/ty
 import type { Signature, Template } from "../core/catalog";
 import type { LedgerEntry } from "../store/tenants";
 import { contentForOperator } from "../core/secrecy";
+import { capsState } from "../core/app-caps";
 
 const Kind = z.enum(KINDS);
 const Review = z.enum(["pending", "approved", "rejected"]);
@@ -52,11 +53,22 @@ export const AppView = z.object({
   report_url: z.string().nullable(),
   reply_url: z.string().nullable(),
   secret_version: z.number().int(),
+  caps: z
+    .object({
+      daily: z.number().int().nullable().describe("spending cap per day (tenant timezone), minor units; null: none"),
+      total: z.number().int().nullable().describe("spending cap in total, minor units; null: none"),
+      spent_today: z.number().int(),
+      spent_total: z.number().int().describe("since the cap counters exist (migration 0009) or the app was created"),
+      remaining_today: z.number().int().nullable().describe("null: no daily cap"),
+      remaining_total: z.number().int().nullable().describe("null: no total cap"),
+    })
+    .describe("inside the tenant's balance: a send needs both"),
   created_at: z.number().int(),
   updated_at: z.number().int(),
 });
 
-export const appView = (a: App): z.infer<typeof AppView> => ({
+/** `timeZone`: the tenant's, whose day the daily cap counts in. */
+export const appView = (a: App, timeZone: string, now = Date.now()): z.infer<typeof AppView> => ({
   id: a.id,
   tenant_id: a.tenantId,
   dialect: a.dialect,
@@ -71,9 +83,22 @@ export const appView = (a: App): z.infer<typeof AppView> => ({
   report_url: a.reportUrl,
   reply_url: a.replyUrl,
   secret_version: a.secretVersion,
+  caps: capsView(a, timeZone, now),
   created_at: a.createdAt,
   updated_at: a.updatedAt,
 });
+
+function capsView(a: App, timeZone: string, now: number): z.infer<typeof AppView>["caps"] {
+  const s = capsState(a, timeZone, now);
+  return {
+    daily: s.daily,
+    total: s.total,
+    spent_today: s.spentToday,
+    spent_total: s.spentTotal,
+    remaining_today: s.remainingToday,
+    remaining_total: s.remainingTotal,
+  };
+}
 
 export const SignatureView = z.object({
   id: z.number().int(),

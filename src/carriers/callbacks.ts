@@ -1,5 +1,7 @@
-// POST /webhooks/carriers/{carrier}: delivery reports and replies from the configured carrier,
-// authenticated by a shared secret (constant-time), validated, and applied idempotently.
+// POST /webhooks/carriers/{carrier}: delivery reports and replies from a carrier, applied
+// idempotently. A carrier type with its own push format (a provider's status and reply callbacks)
+// verifies and parses it itself; every other carrier posts the edgesms JSON below, authenticated
+// by the shared X-Carrier-Secret (constant-time).
 import { z } from "zod";
 import { dialectRouter } from "../http/router";
 import { json } from "../http/respond";
@@ -7,7 +9,8 @@ import type { RouteDoc } from "../openapi/registry";
 import { digestsEqual, sha256Hex } from "../core/crypto";
 import { applyCarrierEvents } from "../core/delivery";
 import { CarrierEvents } from "./events";
-import { isConfiguredCarrier } from "./index";
+import { loadCarrierConfig } from "./config";
+import { carrierKind } from "./registry";
 import { errorJson, onRouteError, parseJson } from "./http";
 
 export const router = dialectRouter("/webhooks/carriers", {
@@ -25,15 +28,24 @@ async function secretOk(env: Env, presented: string | null): Promise<boolean> {
 }
 
 const CallbackResult = z.object({
-  reports: z.object({ applied: z.number().int(), ignored: z.number().int() }),
+  reports: z.object({ applied: z.number().int(), receipts: z.number().int(), ignored: z.number().int() }),
   replies: z.object({ stored: z.number().int(), duplicates: z.number().int(), unroutable: z.number().int(), optOuts: z.number().int() }),
 });
 
 router.post("/:carrier", async (req, env) => {
+  const carrier = req.params.carrier!;
+  const config = /^[a-z0-9][a-z0-9_-]{0,31}$/.test(carrier) ? await loadCarrierConfig(env, carrier) : null;
+  const native = config ? carrierKind(config.type)?.callback : undefined;
+  if (config && native) {
+    // The provider's own authentication (its signature) comes first inside its parser.
+    const parsed = await native(req, env, config);
+    if (parsed instanceof Response) return parsed;
+    await applyCarrierEvents(env, carrier, parsed.events);
+    return parsed.ack;
+  }
   // Authenticate before anything else: an unauthenticated caller learns not even which carriers exist.
   if (!(await secretOk(env, req.headers.get("x-carrier-secret")))) return errorJson(401, "unauthorized", "missing or wrong X-Carrier-Secret");
-  const carrier = req.params.carrier!;
-  if (!isConfiguredCarrier(env, carrier)) return errorJson(404, "unknown_carrier", `carrier "${carrier}" is not configured here`);
+  if (!config) return errorJson(404, "unknown_carrier", `no carrier named "${carrier}"`);
   const events = await parseJson(req, CarrierEvents);
   if (events instanceof Response) return events;
   if (events.reports.length === 0 && events.replies.length === 0) return errorJson(400, "invalid_input", "no reports and no replies");
@@ -47,13 +59,13 @@ export const docs: RouteDoc[] = [
     tag: "carriers",
     summary: "Delivery reports and replies from a carrier",
     description:
-      "Authenticated with the X-Carrier-Secret header. Idempotent: a report only moves a submitted message, a reply is stored once per carrier ref.",
+      "Carriers whose type has its own callback format (Aliyun, Tencent Cloud, Twilio) post that format here, authenticated the provider's way. Every other carrier posts this JSON with the X-Carrier-Secret header. Idempotent: a report only moves a submitted message, a receipt by reference is stored once (a message is final when all its parts have one; an early receipt waits for its reference), a reply is stored once per carrier ref.",
     body: CarrierEvents,
     response: CallbackResult,
     errors: {
       "400": "invalid_input: the body does not match the schema (issues lists each problem)",
       "401": "unauthorized: missing or wrong X-Carrier-Secret",
-      "404": "unknown_carrier: not the configured carrier",
+      "404": "unknown_carrier: no carrier of that name",
       "413": "too_large: body over 2 MB",
       "415": "unsupported_media_type",
     },

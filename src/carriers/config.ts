@@ -2,19 +2,19 @@
 // opened, and the built-in simulator (SIMULATOR = "true") that exists without a row.
 import type { Carrier, CarrierConfig } from "./types";
 import { carrierKind } from "./registry";
-import { openSecret } from "../core/crypto";
+import { encryptSecret, openSecret, secretsKey } from "../core/crypto";
 import { getCarrierRow, getCarrierRows, type CarrierRow } from "../store/carriers";
 import { SIMULATOR } from "./simulator";
 
 export const simulatorEnabled = (env: Env): boolean => env.SIMULATOR === "true";
 
 /** The built-in simulator carrier, present only where the simulator is enabled. */
-const builtInSimulator = (): CarrierConfig => ({ name: SIMULATOR, type: "simulator", enabled: true, version: 1, settings: {} });
+export const builtInSimulator = (): CarrierConfig => ({ name: SIMULATOR, type: "simulator", enabled: true, maxTps: null, version: 1, settings: {} });
 
 export async function toCarrierConfig(env: Env, row: CarrierRow): Promise<CarrierConfig> {
   const settings = JSON.parse(row.settings) as Record<string, unknown>;
   const secrets = row.secrets === null ? {} : (JSON.parse(await openSecret(env, row.secrets)) as Record<string, unknown>);
-  return { name: row.name, type: row.type, enabled: row.enabled === 1, version: row.version, settings: { ...settings, ...secrets } };
+  return { name: row.name, type: row.type, enabled: row.enabled === 1, maxTps: row.max_tps, version: row.version, settings: { ...settings, ...secrets } };
 }
 
 /** A carrier's configuration by name (disabled ones included), or null when there is none. */
@@ -44,4 +44,13 @@ export function carrierOf(env: Env, config: CarrierConfig): Carrier | null {
 export async function loadCarrier(env: Env, name: string): Promise<Carrier | null> {
   const config = await loadCarrierConfig(env, name);
   return config ? carrierOf(env, config) : null;
+}
+
+/** A kind's settings split for storage: the plain part as JSON, the secret fields sealed together. */
+export async function sealSettings(env: Env, secretKeys: readonly string[], settings: Record<string, unknown>): Promise<{ settings: string; secrets: string | null }> {
+  const plain: Record<string, unknown> = {};
+  const secret: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(settings)) (secretKeys.includes(k) ? secret : plain)[k] = v;
+  const sealed = Object.keys(secret).length === 0 ? null : await encryptSecret(secretsKey(env), JSON.stringify(secret));
+  return { settings: JSON.stringify(plain), secrets: sealed };
 }

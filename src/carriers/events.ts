@@ -25,7 +25,7 @@ export const CarrierReply = z
     extension: z.string().regex(/^\d{1,20}$/).optional().describe("the extension (sub-port) the reply was sent to"),
     received_at: z.number().int().positive().optional(),
   })
-  .refine((r) => r.signature !== undefined || r.extension !== undefined, { message: "signature or extension is required" });
+  .describe("routed by signature, else by extension, else to the tenant that last messaged the mobile through this carrier");
 export type CarrierReply = z.infer<typeof CarrierReply>;
 
 export const CarrierEvents = z.object({

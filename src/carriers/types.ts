@@ -88,6 +88,8 @@ export interface CarrierConfig<S = Record<string, unknown>> {
   enabled: boolean;
   /** Bumped on every change: binds and caches compare it to notice a changed configuration. */
   version: number;
+  /** Parts per second across every Worker instance; null or absent = no cap. */
+  maxTps?: number | null;
   /** The type's settings, secrets included (opened from their sealed form). */
   settings: S;
 }

@@ -7,9 +7,9 @@ import { normalizeMobile } from "./phone";
 import { createReplyPushes, createReportPushes } from "./webhooks";
 import type { CarrierEvents, CarrierReply, CarrierReport } from "../carriers/events";
 import { failStatements, optedOutStatements, rejectStatements } from "../store/delivery";
+import { completedByRefsStatement, insertReceiptsStatement, type CompletedRow } from "../store/receipts";
 import {
   applyReportsStatement,
-  idsForRefs,
   insertInboundStatement,
   insertReportsStatement,
   optOutStatement,
@@ -21,7 +21,11 @@ import {
 } from "../store/delivery-reports";
 
 export interface ReportsOutcome {
+  /** Messages now final. */
   applied: number;
+  /** New receipts by carrier reference, stored until every part of their message has one (early ones included). */
+  receipts: number;
+  /** Reports that changed nothing: a duplicate receipt, a report by id for a message already final or unknown. */
   ignored: number;
 }
 
@@ -37,19 +41,47 @@ const OPT_OUT_WORDS = new Set(["TD", "T", "R", "N", "退订"]);
 
 export const isOptOut = (content: string): boolean => OPT_OUT_WORDS.has(content.trim().toUpperCase());
 
+type FinalRow = [id: string, code: DeliveryCode, message: string, segments: number | null, reportedAt: number];
+
+const finalRow = (r: CompletedRow): FinalRow => [r.id, r.code as DeliveryCode, DELIVERY_CODES[r.code as DeliveryCode], null, r.reported_at];
+
 /**
- * Applies delivery reports of `carrier` (null: the gateway's own sweep, any carrier). Only
- * `submitted` messages move, so a repeated or late report changes nothing.
+ * Applies delivery reports of `carrier` (null: the gateway's own sweep, any carrier). A report by
+ * message id moves that message; a receipt by carrier reference is stored first and moves its
+ * message once every part has one, so an early receipt, a multipart message and a duplicate all
+ * come out right. Only `submitted` messages move: a repeated or late report changes nothing.
  */
 export async function applyReports(env: Env, carrier: string | null, reports: CarrierReport[], now = Date.now()): Promise<ReportsOutcome> {
-  if (reports.length === 0) return { applied: 0, ignored: 0 };
-  const refs = carrier === null ? new Map<string, string>() : await idsForRefs(env.DB, carrier, reports.flatMap((r) => (r.message_id ? [] : [r.ref!])));
-  const rows: Array<[string, DeliveryCode, string, number | null, number]> = [];
+  if (reports.length === 0) return { applied: 0, receipts: 0, ignored: 0 };
+  const rows: FinalRow[] = [];
+  const receipts: Array<[string, DeliveryCode, number]> = [];
   for (const r of reports) {
-    const id = r.message_id ?? refs.get(r.ref!);
-    if (id !== undefined) rows.push([id, r.code, DELIVERY_CODES[r.code], r.segments ?? null, r.reported_at ?? now]);
+    if (r.message_id !== undefined) rows.push([r.message_id, r.code, DELIVERY_CODES[r.code], r.segments ?? null, r.reported_at ?? now]);
+    else if (carrier !== null) receipts.push([r.ref!, r.code, r.reported_at ?? now]);
   }
-  if (rows.length === 0) return { applied: 0, ignored: reports.length };
+  const byIdCount = rows.length;
+  let stored = 0;
+  if (receipts.length > 0) {
+    const [inserted, completed] = await env.DB.batch<CompletedRow>([
+      insertReceiptsStatement(env.DB, carrier!, JSON.stringify(receipts), now),
+      completedByRefsStatement(env.DB, carrier!, JSON.stringify(receipts.map((r) => r[0]))),
+    ]);
+    stored = inserted!.meta.changes;
+    rows.push(...completed!.results.map(finalRow));
+  }
+  const moved = await finalise(env, carrier, rows, now);
+  const movedById = rows.slice(0, byIdCount).filter((r) => moved.has(r[0])).length;
+  return { applied: moved.size, receipts: stored, ignored: reports.length - movedById - stored };
+}
+
+/** Finalises messages whose receipts all came before their references were recorded (rows of completedByIdsStatement). */
+export async function applyEarlyReceipts(env: Env, carrier: string | null, completed: CompletedRow[], now = Date.now()): Promise<number> {
+  return (await finalise(env, carrier, completed.map(finalRow), now)).size;
+}
+
+/** Final status, report row and pushes for each message that is still submitted; the ids moved. */
+async function finalise(env: Env, carrier: string | null, rows: FinalRow[], now: number): Promise<Set<string>> {
+  if (rows.length === 0) return new Set();
   const idsJson = JSON.stringify(rows.map((r) => r[0]));
   const res = await env.DB.batch([
     applyReportsStatement(env.DB, JSON.stringify(rows), carrier, now),
@@ -57,8 +89,7 @@ export async function applyReports(env: Env, carrier: string | null, reports: Ca
     pushableReportsStatement(env.DB, idsJson),
   ]);
   await createReportPushes(env, res[2]!.results as unknown as ReportRow[], now);
-  const applied = res[0]!.results.length;
-  return { applied, ignored: reports.length - applied };
+  return new Set((res[0]!.results as Array<{ id: string }>).map((r) => r.id));
 }
 
 const UNSENT = { reject: rejectStatements, fail: failStatements, opted_out: optedOutStatements };
@@ -68,11 +99,19 @@ const UNSENT = { reject: rejectStatements, fail: failStatements, opted_out: opte
  * "fail" (retries exhausted), "opted_out" (a released marketing message whose mobile unsubscribed
  * after it was accepted; the other ids are left alone).
  */
-export async function finishUnsent(env: Env, how: keyof typeof UNSENT, ids: string[], reason: string, now = Date.now()): Promise<void> {
+export async function finishUnsent(
+  env: Env,
+  how: keyof typeof UNSENT,
+  ids: string[],
+  reason: string,
+  now = Date.now(),
+  /** "reject" only: the delivery code the carrier's refusal maps to (default 1, submit failed). */
+  code: DeliveryCode = "1",
+): Promise<void> {
   if (ids.length === 0) return;
   const idsJson = JSON.stringify(ids);
   const token = `${how}:${randomHex(12)}`;
-  const moves = UNSENT[how](env.DB, idsJson, reason, token, now);
+  const moves = how === "reject" ? rejectStatements(env.DB, idsJson, reason, token, now, code) : UNSENT[how](env.DB, idsJson, reason, token, now);
   const res = await env.DB.batch([...moves, insertReportsStatement(env.DB, idsJson, now), pushableReportsStatement(env.DB, idsJson)]);
   await createReportPushes(env, res[res.length - 1]!.results as unknown as ReportRow[], now);
 }
@@ -82,7 +121,8 @@ const bare = (signature: string): string => signature.trim().replace(/^【(.*)�
 /**
  * Stores replies from `carrier`, each routed to the tenant owning an approved signature of that
  * name (or whose signature id is the extension); where several tenants do, the one that last
- * messaged that mobile wins. A reply's carrier ref makes it idempotent.
+ * messaged that mobile wins. A reply naming neither goes to the tenant that last messaged that
+ * mobile through this carrier. A reply's carrier ref makes it idempotent.
  */
 export async function applyReplies(env: Env, carrier: string, replies: CarrierReply[], now = Date.now()): Promise<RepliesOutcome> {
   if (replies.length === 0) return { stored: 0, duplicates: 0, unroutable: 0, optOuts: 0 };
@@ -96,7 +136,7 @@ export async function applyReplies(env: Env, carrier: string, replies: CarrierRe
     return { mobile, sig: r.signature === undefined ? null : bare(r.signature), ext: r.extension === undefined ? null : Number(r.extension) };
   });
   const best = new Map<number, { tenant: string; name: string; last: number; sigId: number }>();
-  for (const c of await replyRouteCandidates(env.DB, JSON.stringify(items))) {
+  for (const c of await replyRouteCandidates(env.DB, carrier, JSON.stringify(items))) {
     if (items[c.idx]?.mobile === null) continue;
     const cur = best.get(c.idx);
     const last = c.last_sent ?? -1;

@@ -29,6 +29,8 @@ export const CORE_ERROR_CODES = [
   "code_expired",
   "code_used",
   "conflict",
+  "no_price", // the tenant has no price for this destination (and kind): refused, never billed at the home price
+  "app_cap_exceeded", // the app's daily or total spending cap would be passed (its tenant's balance may still cover it)
   // Credential refusals: dialects answer these with their own auth errors.
   "auth_failed", // unknown key, wrong secret, bad or expired token
   "app_blocked",

@@ -4,7 +4,7 @@
 // type patterns (getType() is undefined almost everywhere), "max" (~150 kB) adds fixed-line, toll-free…
 // patterns we would only use to refuse. With it a number is a mobile exactly when getType() names one;
 // where a country's plan cannot tell the two apart (US) the answer is MOBILE or FIXED_LINE_OR_MOBILE.
-import { PhoneNumber, parsePhoneNumberFromString } from "libphonenumber-js/core";
+import { getCountries, getCountryCallingCode, isSupportedCountry, PhoneNumber, parsePhoneNumberFromString, type CountryCode } from "libphonenumber-js/core";
 import metadata from "libphonenumber-js/mobile/metadata";
 import { CoreError } from "./errors";
 
@@ -71,3 +71,44 @@ export function nationalNumber(e164: string): string {
   if (parsed === undefined) throw invalid(e164, "not an E.164 number");
   return parsed.nationalNumber;
 }
+
+/**
+ * Where a mobile in normalizeMobile's E.164 form is: its country (ISO 3166-1 alpha-2; undefined for
+ * a non-geographic number) and calling code, for pricing. +86 needs no parse (as in normalizeMobile).
+ */
+export function destinationOf(e164: string): { country: string | undefined; callingCode: string } {
+  if (CN_E164.test(e164)) return { country: "CN", callingCode: "86" };
+  // Calling codes are prefix-free: the first 1–3 digits that are one name it. Most belong to one
+  // country (+852 HK, +81 JP…) and need no parse (~25 µs); shared ones (+1, +7, +44…) do.
+  const codes = countriesByCallingCode();
+  for (let len = 1; len <= 3; len++) {
+    const cc = e164.slice(1, 1 + len);
+    const countries = codes.get(cc);
+    if (countries?.length === 1) return { country: countries[0], callingCode: cc };
+    if (countries) break;
+  }
+  const parsed = parsePhoneNumberFromString(e164, { extract: false }, metadata);
+  if (parsed === undefined) throw invalid(e164, "not an E.164 number");
+  return { country: parsed.country, callingCode: parsed.countryCallingCode };
+}
+
+/** An ISO 3166-1 alpha-2 code ("US") the numbering metadata knows. */
+export const isKnownCountry = (iso: string): boolean => /^[A-Z]{2}$/.test(iso) && isSupportedCountry(iso as CountryCode, metadata);
+
+/** The calling code of a country isKnownCountry accepts ("1" for US). */
+export const callingCodeOf = (iso: string): string => getCountryCallingCode(iso as CountryCode, metadata);
+
+// Derived once from the (immutable) numbering metadata.
+let byCallingCode: Map<string, string[]> | null = null;
+function countriesByCallingCode(): Map<string, string[]> {
+  if (byCallingCode) return byCallingCode;
+  const map = new Map<string, string[]>();
+  for (const c of getCountries(metadata)) {
+    const cc = getCountryCallingCode(c, metadata);
+    map.set(cc, [...(map.get(cc) ?? []), c]);
+  }
+  return (byCallingCode = map);
+}
+
+/** The countries sharing calling code `cc` ("1" → US, CA, …), from the numbering metadata. */
+export const countriesOfCallingCode = (cc: string): string[] => countriesByCallingCode().get(cc) ?? [];

@@ -11,7 +11,10 @@ import { afterQuietHours } from "./time";
 import { guardName, type AdmitDecision } from "../guard/mobile-guard";
 import { acceptStatements, isGuardFailure, optedOutAmong, stillScheduledGuard, type NewMessage } from "../store/messages";
 import { cancelInBatch } from "./cancel";
+import { pricerFor } from "./pricing";
+import { dayStartOf } from "./app-caps";
 import { isOverdraft } from "../store/tenants";
+import { appSpendStatements, isAppCapFailure } from "../store/app-caps";
 import { enqueueDispatch } from "../jobs/dispatch-queue";
 import { appScope, batchWithReservation, checkIdempotency, type IdempotencyContext } from "./idempotency";
 import type { App, Channel, Kind, Tenant } from "./types";
@@ -100,7 +103,9 @@ export async function acceptSend(env: Env, drafts: Array<Draft | CoreError>, opt
     items.push({ ok: false, index, messageId: ids[index]!, error });
   };
 
-  const price = tenant.prices[kind];
+  const priceOf = pricerFor(tenant, kind);
+  // Mode "all": every unpriced mobile is named in one refusal, so one corrected retry suffices.
+  const unpriced: CoreError[] = [];
   drafts.forEach((d, index) => {
     if (d instanceof CoreError) return fail(index, d);
     try {
@@ -109,6 +114,11 @@ export async function acceptSend(env: Env, drafts: Array<Draft | CoreError>, opt
       const word = findBlockedWord(d.text, tenant.settings.blockedWords);
       if (word) throw new CoreError("blocked_word", `content contains a blocked word: ${word}`);
       const seg = countSegments(d.text);
+      const price = priceOf(mobile);
+      if (price instanceof CoreError) {
+        if (opts.mode === "all") return void unpriced.push(price);
+        throw price;
+      }
       valid.push({
         index,
         id: ids[index]!,
@@ -131,6 +141,7 @@ export async function acceptSend(env: Env, drafts: Array<Draft | CoreError>, opt
       fail(index, e);
     }
   });
+  if (unpriced.length > 0) throw unpricedError(unpriced, kind);
 
   let admitted = valid;
   if (kind === "marketing" && admitted.length > 0) {
@@ -187,10 +198,13 @@ export async function acceptSend(env: Env, drafts: Array<Draft | CoreError>, opt
           messages: admitted.map((v) => v.row),
           replaces: opts.replace !== undefined,
         }),
+        // After the debit, so an overdraft is refused as such before an app's cap is looked at.
+        ...appSpendStatements(env.DB, { tenantId: tenant.id, appId: app.id, amount, dayStart: dayStartOf(now, tenant.timezone) }),
       ]);
     } catch (e) {
       await releaseAll(env, tenant, admitted, tickets);
       if (isGuardFailure(e)) throw new CoreError("not_cancelable", "the schedule fired or changed while it was being modified; nothing was changed");
+      if (isAppCapFailure(e)) throw new CoreError("app_cap_exceeded", "this send would pass the app's daily or total spending cap");
       if (isOverdraft(e)) throw new CoreError("insufficient_balance", "the balance does not cover this send");
       throw e;
     }
@@ -202,6 +216,12 @@ export async function acceptSend(env: Env, drafts: Array<Draft | CoreError>, opt
   for (const v of admitted) items.push({ ok: true, index: v.index, messageId: v.id, mobile: v.row.mobile });
   items.sort((a, b) => a.index - b.index);
   return { batchId: admitted.length > 0 ? batchId : null, items, amount, sendAt, scheduled };
+}
+
+function unpricedError(errors: CoreError[], kind: string): CoreError {
+  if (errors.length === 1) return errors[0]!;
+  const named = errors.slice(0, 50).map((e) => e.detail.value).join(", ") + (errors.length > 50 ? ` and ${errors.length - 50} more` : "");
+  return new CoreError("no_price", `${errors.length} mobiles have no ${kind} price for their destination (not enabled for the account): ${named}`);
 }
 
 function guardError(d: Extract<AdmitDecision, { ok: false }>): CoreError {

@@ -40,6 +40,15 @@ export const TenantSettings = z.object({
     .refine((q) => q.start !== q.end, "start and end must differ")
     .nullable()
     .default(null),
+  /**
+   * The sender (source address) this tenant's messages carry instead of the carrier's default: a
+   * number, or an alphanumeric sender id where the destination allows one. null = the carrier's.
+   */
+  sourceAddr: z
+    .string()
+    .regex(/^(\+?\d{1,20}|[A-Za-z0-9][A-Za-z0-9 ]{0,10})$/, "digits (up to 20) or an alphanumeric sender id (up to 11)")
+    .nullable()
+    .default(null),
 });
 export type TenantSettings = z.infer<typeof TenantSettings>;
 

@@ -36,7 +36,12 @@ export interface Tenant {
   id: string;
   name: string;
   balance: number;
+  /** Per segment, by kind, for mobiles of the home country; other destinations: priceTable. */
   prices: Record<Kind, number>;
+  /** ISO 3166-1 alpha-2 country billed at `prices` (default CN). */
+  homeCountry: string;
+  /** JSON PriceRow[] as stored (src/core/pricing.ts); parsed only when a send leaves the home country. */
+  priceTable: string;
   timezone: string;
   /** AES-GCM sealed under SECRETS_KEY ("v1.…"; rows from before sealing are plain): open with openSecret. */
   webhookSecret: string;
@@ -63,8 +68,19 @@ export interface App {
   reportUrl: string | null;
   replyUrl: string | null;
   options: Record<string, unknown>;
+  /** Spending caps in minor units (null: none) and what counts against them (src/core/app-caps.ts). */
+  caps: AppCaps;
   createdAt: number;
   updatedAt: number;
+}
+
+export interface AppCaps {
+  daily: number | null;
+  total: number | null;
+  /** Spent since spentDayStart (epoch ms of that day's start in the tenant's timezone). */
+  spentDay: number;
+  spentDayStart: number;
+  spentTotal: number;
 }
 
 export interface Message {

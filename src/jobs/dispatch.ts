@@ -1,10 +1,28 @@
-// The dispatch-queue consumer: guarded claim queued → submitted for every id of the batch, one
-// carrier call, references stored, and per queue message ack / retry with backoff / dead letter.
-import type { OutboundMessage, SubmitResult } from "../carriers/types";
-import { carrierFor } from "../carriers";
-import { finishUnsent } from "../core/delivery";
+// The dispatch-queue consumer: guarded claim queued → submitted for every id of the batch (in the
+// same round trip: the routing table, the carriers and each message's sender), the hand-over along
+// each message's route, what the carriers answered recorded, and per queue message ack / retry
+// with backoff / dead letter.
+import type { CarrierConfig, OutboundMessage } from "../carriers/types";
+import type { DeliveryCode } from "../core/types";
+import { builtInSimulator, simulatorEnabled, toCarrierConfig } from "../carriers/config";
+import { SIMULATOR } from "../carriers/simulator";
+import { carriersFor, type RouteRule } from "../core/routing";
+import { applyEarlyReceipts, finishUnsent } from "../core/delivery";
 import { DispatchBody } from "./dispatch-queue";
-import { claimStatements, insertDeadLetters, recordRefsStatement, requeueStatement, type ClaimedRow } from "../store/delivery";
+import { handOver } from "./hand-over";
+import { allCarriersStatement, type CarrierRow } from "../store/carriers";
+import { listRoutesStatement, type RouteRuleRow } from "../store/routes";
+import { completedByIdsStatement, type CompletedRow } from "../store/receipts";
+import {
+  claimStatements,
+  insertDeadLetters,
+  markUnknownStatement,
+  recordSentStatements,
+  requeueStatement,
+  sendersStatement,
+  type ClaimedRow,
+  type SenderRow,
+} from "../store/delivery";
 
 /** Deliveries of one queue message: 1 + max_retries of the edgesms-dispatch consumer (wrangler.toml). */
 export const DISPATCH_MAX_ATTEMPTS = 6;
@@ -18,7 +36,7 @@ export const dispatchBackoff = (attempts: number): number => Math.min(2 ** Math.
  */
 export const CLAIM_LEASE_MS = 60_000;
 
-const toOutbound = (r: ClaimedRow): OutboundMessage => ({
+const toOutbound = (r: ClaimedRow, sender: SenderRow | undefined): OutboundMessage => ({
   id: r.id,
   tenantId: r.tenant_id,
   mobile: r.mobile,
@@ -30,8 +48,8 @@ const toOutbound = (r: ClaimedRow): OutboundMessage => ({
   signature: r.signature,
   templateId: r.template_id,
   params: r.params === null ? null : (JSON.parse(r.params) as Record<string, string>),
-  sourceAddr: null,
-  extension: null,
+  sourceAddr: sender?.source_addr ?? null,
+  extension: sender?.signature_id == null ? null : String(sender.signature_id),
   providerTemplate: null,
   attempts: r.attempts,
 });
@@ -80,38 +98,48 @@ export async function handleDispatch(batch: MessageBatch<unknown>, env: Env): Pr
 }
 
 /**
- * Claims, submits and records; returns the ids that failed transiently (with the reason), already
- * put back to queued, and those another run is submitting now. Ids not claimable (already submitted
- * with a reference, cancelled, final) are skipped.
+ * Claims, hands over and records; returns the ids no carrier took this time (with the reason),
+ * already put back to queued, and those another run is submitting now. Ids not claimable (already
+ * submitted, cancelled, final) are skipped.
  */
 async function dispatchIds(env: Env, ids: string[], now: number): Promise<{ transient: Map<string, string>; inFlight: Set<string> }> {
-  const carrier = carrierFor(env);
-  const [busy, leftovers, claimed] = await env.DB.batch<ClaimedRow>(claimStatements(env.DB, JSON.stringify(ids), carrier.name, now, now - CLAIM_LEASE_MS));
-  const inFlight = new Set(busy!.results.map((r) => r.id));
-  const rows = [...leftovers!.results, ...claimed!.results];
-  const transient = new Map<string, string>();
-  if (rows.length === 0) return { transient, inFlight };
+  const idsJson = JSON.stringify(ids);
+  const [busy, leftovers, claimed, routes, carriers, senders] = await env.DB.batch([
+    ...claimStatements(env.DB, idsJson, now, now - CLAIM_LEASE_MS),
+    listRoutesStatement(env.DB),
+    allCarriersStatement(env.DB),
+    sendersStatement(env.DB, idsJson),
+  ]);
+  const inFlight = new Set((busy!.results as Array<{ id: string }>).map((r) => r.id));
+  const rows = [...(leftovers!.results as unknown as ClaimedRow[]), ...(claimed!.results as unknown as ClaimedRow[])];
+  if (rows.length === 0) return { transient: new Map(), inFlight };
 
-  let results: SubmitResult[];
-  try {
-    results = await carrier.submit(rows.map(toOutbound));
-  } catch (e) {
-    results = rows.map((r) => ({ id: r.id, outcome: "transient" as const, reason: `carrier error: ${String(e).slice(0, 200)}` }));
-  }
-  const byId = new Map(results.map((r) => [r.id, r]));
-  const refs: Array<[string, string]> = [];
-  const rejected: string[] = [];
-  let rejectReason = "";
-  for (const r of rows) {
-    const res = byId.get(r.id) ?? { id: r.id, outcome: "transient" as const, reason: "no result from the carrier" };
-    if (res.outcome === "sent") refs.push([r.id, res.refs[0]!]);
-    else if (res.outcome === "permanent") (rejected.push(r.id), (rejectReason ||= res.reason));
-    else transient.set(r.id, res.reason);
-  }
+  const rules = (routes!.results as unknown as RouteRuleRow[]).map(
+    (r): RouteRule => ({ tenant: r.tenant_id, kind: r.kind, prefix: r.prefix, carriers: JSON.parse(r.carriers) as string[] }),
+  );
+  const configs = new Map<string, CarrierConfig>();
+  for (const row of carriers!.results as unknown as CarrierRow[]) configs.set(row.name, await toCarrierConfig(env, row));
+  const fallback = simulatorEnabled(env) ? SIMULATOR : null;
+  if (fallback !== null && !configs.has(SIMULATOR)) configs.set(SIMULATOR, builtInSimulator());
+  const senderOf = new Map((senders!.results as unknown as SenderRow[]).map((s) => [s.id, s]));
+  const routed = rows.map((r) => {
+    const message = toOutbound(r, senderOf.get(r.id));
+    return { message, carriers: carriersFor(rules, { tenantId: r.tenant_id, kind: r.kind, mobile: r.mobile }, fallback) };
+  });
+
+  const result = await handOver(env, routed, configs);
   const stmts: D1PreparedStatement[] = [];
-  if (refs.length > 0) stmts.push(recordRefsStatement(env.DB, JSON.stringify(refs), now));
-  if (transient.size > 0) stmts.push(requeueStatement(env.DB, JSON.stringify([...transient.keys()]), now));
-  if (stmts.length > 0) await env.DB.batch(stmts);
-  await finishUnsent(env, "reject", rejected, rejectReason, now);
-  return { transient, inFlight };
+  const sentIds = JSON.stringify(result.sent.map((s) => s[0]));
+  if (result.sent.length > 0) stmts.push(...recordSentStatements(env.DB, JSON.stringify(result.sent), now), completedByIdsStatement(env.DB, sentIds));
+  if (result.unknown.length > 0) stmts.push(markUnknownStatement(env.DB, JSON.stringify(result.unknown), now));
+  if (result.transient.size > 0) stmts.push(requeueStatement(env.DB, JSON.stringify([...result.transient.keys()]), now));
+  if (stmts.length > 0) {
+    const res = await env.DB.batch(stmts);
+    // Receipts that overtook their references: the messages they complete are final now.
+    if (result.sent.length > 0) await applyEarlyReceipts(env, null, res[2]!.results as unknown as CompletedRow[], now);
+  }
+  const rejected = new Map<DeliveryCode, typeof result.rejected>();
+  for (const r of result.rejected) rejected.set(r.code, [...(rejected.get(r.code) ?? []), r]);
+  for (const [code, group] of rejected) await finishUnsent(env, "reject", group.map((r) => r.id), `${group[0]!.carrier}: ${group[0]!.reason}`, now, code);
+  return { transient: result.transient, inFlight };
 }

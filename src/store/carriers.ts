@@ -9,6 +9,7 @@ export interface CarrierRow {
   /** AES-GCM sealed JSON of the secret fields ("v1.…"), or null when the type has none. */
   secrets: string | null;
   enabled: number;
+  max_tps: number | null;
   version: number;
   created_at: number;
   updated_at: number;
@@ -17,6 +18,9 @@ export interface CarrierRow {
 export async function getCarrierRow(db: D1Database, name: string): Promise<CarrierRow | null> {
   return db.prepare("SELECT * FROM carriers WHERE name = ?1").bind(name).first<CarrierRow>();
 }
+
+/** Every carrier (a handful): dispatch reads them in the same batch as its claims. */
+export const allCarriersStatement = (db: D1Database): D1PreparedStatement => db.prepare("SELECT * FROM carriers");
 
 export async function getCarrierRows(db: D1Database, names: string[]): Promise<CarrierRow[]> {
   if (names.length === 0) return [];
@@ -38,10 +42,10 @@ export async function listCarrierRows(db: D1Database, limit: number, after: stri
 export async function insertCarrierRow(db: D1Database, r: Omit<CarrierRow, "version" | "created_at" | "updated_at">, now: number): Promise<boolean> {
   const res = await db
     .prepare(
-      `INSERT INTO carriers (name, type, settings, secrets, enabled, version, created_at, updated_at)
-       VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?6) ON CONFLICT (name) DO NOTHING`,
+      `INSERT INTO carriers (name, type, settings, secrets, enabled, max_tps, version, created_at, updated_at)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, 1, ?7, ?7) ON CONFLICT (name) DO NOTHING`,
     )
-    .bind(r.name, r.type, r.settings, r.secrets, r.enabled, now)
+    .bind(r.name, r.type, r.settings, r.secrets, r.enabled, r.max_tps, now)
     .run();
   return res.meta.changes > 0;
 }
@@ -49,15 +53,15 @@ export async function insertCarrierRow(db: D1Database, r: Omit<CarrierRow, "vers
 /** Replaces settings, secrets and the enabled flag when the row is still at `version` (no lost update). */
 export async function updateCarrierRow(
   db: D1Database,
-  r: Pick<CarrierRow, "name" | "settings" | "secrets" | "enabled" | "version">,
+  r: Pick<CarrierRow, "name" | "settings" | "secrets" | "enabled" | "max_tps" | "version">,
   now: number,
 ): Promise<CarrierRow | null> {
   return db
     .prepare(
-      `UPDATE carriers SET settings = ?2, secrets = ?3, enabled = ?4, version = version + 1, updated_at = ?6
-       WHERE name = ?1 AND version = ?5 RETURNING *`,
+      `UPDATE carriers SET settings = ?2, secrets = ?3, enabled = ?4, max_tps = ?5, version = version + 1, updated_at = ?7
+       WHERE name = ?1 AND version = ?6 RETURNING *`,
     )
-    .bind(r.name, r.settings, r.secrets, r.enabled, r.version, now)
+    .bind(r.name, r.settings, r.secrets, r.enabled, r.max_tps, r.version, now)
     .first<CarrierRow>();
 }
 

@@ -1,7 +1,10 @@
 // Delivery reports and replies as rows: applying carrier reports to messages, the report rows for
 // the pull APIs, inbound replies, opt-outs, and the rows waiting for a push.
 
-/** [[messageId, code, message, segments|null, reportedAt], …] applied to submitted messages only. */
+/**
+ * [[messageId, code, message, segments|null, reportedAt], …] applied to submitted messages only, of
+ * `carrier` (or not yet recorded with one: a report may overtake the recording of its submit).
+ */
 export function applyReportsStatement(db: D1Database, rowsJson: string, carrier: string | null, now: number): D1PreparedStatement {
   return db
     .prepare(
@@ -11,7 +14,7 @@ export function applyReportsStatement(db: D1Database, rowsJson: string, carrier:
          reported_at = j.at, updated_at = ?3
        FROM (SELECT json_extract(value, '$[0]') AS id, json_extract(value, '$[1]') AS code, json_extract(value, '$[2]') AS msg,
                json_extract(value, '$[3]') AS seg, json_extract(value, '$[4]') AS at FROM json_each(?1)) AS j
-       WHERE messages.id = j.id AND messages.status = 'submitted' AND (?2 IS NULL OR messages.carrier = ?2)
+       WHERE messages.id = j.id AND messages.status = 'submitted' AND (?2 IS NULL OR messages.carrier IS NULL OR messages.carrier = ?2)
        RETURNING messages.id`,
     )
     .bind(rowsJson, carrier, now);
@@ -59,16 +62,6 @@ export function pushableReportsStatement(db: D1Database, idsJson: string): D1Pre
     .bind(idsJson);
 }
 
-/** Message ids for carrier references of one carrier. */
-export async function idsForRefs(db: D1Database, carrier: string, refs: string[]): Promise<Map<string, string>> {
-  if (refs.length === 0) return new Map();
-  const { results } = await db
-    .prepare("SELECT id, carrier_ref FROM messages WHERE carrier = ?1 AND carrier_ref IN (SELECT value FROM json_each(?2))")
-    .bind(carrier, JSON.stringify(refs))
-    .all<{ id: string; carrier_ref: string }>();
-  return new Map(results.map((r) => [r.carrier_ref, r.id]));
-}
-
 // ---- replies ----------------------------------------------------------------------------------
 
 export interface RouteCandidate {
@@ -83,16 +76,24 @@ export interface RouteCandidate {
  * Tenants that could own each reply ([{mobile, sig, ext}, …]): an approved signature of that name,
  * or whose id is the extension; with when the tenant last sent that mobile a message.
  */
-export async function replyRouteCandidates(db: D1Database, itemsJson: string): Promise<RouteCandidate[]> {
+export async function replyRouteCandidates(db: D1Database, carrier: string, itemsJson: string): Promise<RouteCandidate[]> {
   const { results } = await db
     .prepare(
       `SELECT CAST(j.key AS INTEGER) AS idx, s.tenant_id, s.id AS signature_id, s.name,
          (SELECT MAX(m.created_at) FROM messages m WHERE m.tenant_id = s.tenant_id AND m.mobile = json_extract(j.value, '$.mobile')) AS last_sent
        FROM json_each(?1) AS j JOIN signatures s
          ON s.status = 'approved' AND s.deleted = 0
-        AND (s.name = json_extract(j.value, '$.sig') OR s.id = json_extract(j.value, '$.ext'))`,
+        AND (s.name = json_extract(j.value, '$.sig') OR s.id = json_extract(j.value, '$.ext'))
+       UNION ALL
+       -- A reply to the carrier's bare sender names no signature: it goes to whoever last messaged that mobile through it.
+       SELECT CAST(j.key AS INTEGER), m.tenant_id, COALESCE(s.id, 0), COALESCE(m.signature, ''), m.created_at
+       FROM json_each(?1) AS j
+       JOIN messages m ON m.id = (SELECT m2.id FROM messages m2 WHERE m2.mobile = json_extract(j.value, '$.mobile') AND m2.carrier = ?2
+                                  ORDER BY m2.created_at DESC LIMIT 1)
+       LEFT JOIN signatures s ON s.tenant_id = m.tenant_id AND s.name = m.signature AND s.deleted = 0
+       WHERE json_extract(j.value, '$.sig') IS NULL AND json_extract(j.value, '$.ext') IS NULL`,
     )
-    .bind(itemsJson)
+    .bind(itemsJson, carrier)
     .all<RouteCandidate>();
   return results;
 }

@@ -2,12 +2,14 @@
 // refund statements they share. Every move is a guarded UPDATE; related writes return as
 // statements so the caller runs them in ONE db.batch.
 import type { Kind } from "../core/types";
+import { appRefundStatement } from "./app-caps";
 
 /**
  * A refund for each message in `ids` that is now in `status` (and `code`, when given), tagged with
  * `token`; then the balance of every tenant concerned is credited with exactly the SUM of the rows
  * carrying that token. The unique index ledger_refund_once makes a second refund of a message a
- * silently ignored row, so a racing or repeated operation credits nothing twice.
+ * silently ignored row, so a racing or repeated operation credits nothing twice. The apps' spending
+ * counters get the same rows back (caps: store/app-caps).
  */
 export function refundStatements(
   db: D1Database,
@@ -38,6 +40,7 @@ export function refundStatements(
            WHERE l.message_id IN (SELECT value FROM json_each(?1)) AND l.reason = 'refund' AND l.note = ?2)`,
       )
       .bind(idsJson, token, now),
+    appRefundStatement(db, idsJson, token),
   ];
 }
 
@@ -105,41 +108,91 @@ const CLAIM_COLUMNS = "id, tenant_id, mobile, content, channel, kind, encoding, 
 /**
  * [in flight, leftovers, claimed], one db.batch: rows another run claimed within the lease and may
  * be submitting right now (left alone: it was read before the claims below), rows a crashed run
- * claimed before the lease and never got a carrier reference for (resubmitted under the same
- * idempotency key), then the guarded queued → submitted claim.
+ * claimed before the lease and never got a carrier reference for (handed over again: a carrier's
+ * own records make that safe, see Carrier), then the guarded queued → submitted claim. A submit
+ * whose outcome was unknown (submit_unknown) is never taken again here: recovery reconciles it.
  */
-export function claimStatements(db: D1Database, idsJson: string, carrier: string, now: number, leaseBefore: number): D1PreparedStatement[] {
+export function claimStatements(db: D1Database, idsJson: string, now: number, leaseBefore: number): D1PreparedStatement[] {
   return [
     db
       .prepare(
         `SELECT id FROM messages
-         WHERE id IN (SELECT value FROM json_each(?1)) AND status = 'submitted' AND carrier_ref IS NULL AND submitted_at >= ?2`,
+         WHERE id IN (SELECT value FROM json_each(?1)) AND status = 'submitted' AND carrier_ref IS NULL AND submit_unknown = 0
+           AND submitted_at >= ?2`,
       )
       .bind(idsJson, leaseBefore),
     db
       .prepare(
-        `UPDATE messages SET attempts = attempts + 1, carrier = ?2, submitted_at = ?3, updated_at = ?3
-         WHERE id IN (SELECT value FROM json_each(?1)) AND status = 'submitted' AND carrier_ref IS NULL AND submitted_at < ?4
+        `UPDATE messages SET attempts = attempts + 1, submitted_at = ?2, updated_at = ?2
+         WHERE id IN (SELECT value FROM json_each(?1)) AND status = 'submitted' AND carrier_ref IS NULL AND submit_unknown = 0
+           AND submitted_at < ?3
          RETURNING ${CLAIM_COLUMNS}`,
       )
-      .bind(idsJson, carrier, now, leaseBefore),
+      .bind(idsJson, now, leaseBefore),
     db
       .prepare(
-        `UPDATE messages SET status = 'submitted', attempts = attempts + 1, carrier = ?2, submitted_at = ?3, updated_at = ?3
+        `UPDATE messages SET status = 'submitted', attempts = attempts + 1, submitted_at = ?2, updated_at = ?2
          WHERE id IN (SELECT value FROM json_each(?1)) AND status = 'queued'
          RETURNING ${CLAIM_COLUMNS}`,
       )
-      .bind(idsJson, carrier, now),
+      .bind(idsJson, now),
   ];
 }
 
-/** Stores carrier references ([[id, ref], …]); a report may already have finalised the row. */
-export function recordRefsStatement(db: D1Database, pairsJson: string, now: number): D1PreparedStatement {
+export interface SenderRow {
+  id: string;
+  signature_id: number | null;
+  source_addr: string | null;
+}
+
+/**
+ * What a carrier needs besides the message row: the signature's id (the extension replies come
+ * back to) and the tenant's own sender, read in the claim's round trip.
+ */
+export function sendersStatement(db: D1Database, idsJson: string): D1PreparedStatement {
   return db
     .prepare(
-      `UPDATE messages SET carrier_ref = j.ref, updated_at = ?2
-       FROM (SELECT json_extract(value, '$[0]') AS id, json_extract(value, '$[1]') AS ref FROM json_each(?1)) AS j
-       WHERE messages.id = j.id AND messages.carrier_ref IS NULL`,
+      `SELECT m.id,
+         (SELECT s.id FROM signatures s WHERE s.tenant_id = m.tenant_id AND s.name = m.signature AND s.deleted = 0 ORDER BY s.id LIMIT 1) AS signature_id,
+         json_extract(t.settings, '$.sourceAddr') AS source_addr
+       FROM messages m JOIN tenants t ON t.id = m.tenant_id
+       WHERE m.id IN (SELECT value FROM json_each(?1))`,
+    )
+    .bind(idsJson);
+}
+
+/**
+ * Records what carriers took ([[id, carrier, [ref, …]], …]): every reference (one per part) in
+ * carrier_refs, and the carrier with its first reference on the message. A report by message id
+ * may already have finalised the row, so only the reference is missing there.
+ */
+export function recordSentStatements(db: D1Database, sentJson: string, now: number): D1PreparedStatement[] {
+  return [
+    db
+      .prepare(
+        `INSERT OR IGNORE INTO carrier_refs (carrier, ref, message_id, part, created_at)
+         SELECT json_extract(m.value, '$[1]'), r.value, json_extract(m.value, '$[0]'), CAST(r.key AS INTEGER) + 1, ?2
+         FROM json_each(?1) AS m, json_each(json_extract(m.value, '$[2]')) AS r`,
+      )
+      .bind(sentJson, now),
+    db
+      .prepare(
+        `UPDATE messages SET carrier = j.carrier, carrier_ref = j.ref, submit_unknown = 0, updated_at = ?2
+         FROM (SELECT json_extract(value, '$[0]') AS id, json_extract(value, '$[1]') AS carrier, json_extract(value, '$[2][0]') AS ref
+               FROM json_each(?1)) AS j
+         WHERE messages.id = j.id AND messages.carrier_ref IS NULL`,
+      )
+      .bind(sentJson, now),
+  ];
+}
+
+/** Submits whose outcome is unknown ([[id, carrier], …]): kept submitted, never taken by a claim again. */
+export function markUnknownStatement(db: D1Database, pairsJson: string, now: number): D1PreparedStatement {
+  return db
+    .prepare(
+      `UPDATE messages SET carrier = j.carrier, submit_unknown = 1, updated_at = ?2
+       FROM (SELECT json_extract(value, '$[0]') AS id, json_extract(value, '$[1]') AS carrier FROM json_each(?1)) AS j
+       WHERE messages.id = j.id AND messages.status = 'submitted' AND messages.carrier_ref IS NULL`,
     )
     .bind(pairsJson, now);
 }
@@ -167,16 +220,16 @@ export function failStatements(db: D1Database, idsJson: string, reason: string, 
   ];
 }
 
-/** The carrier refused at submit (permanent): undelivered with code 1, refunded. */
-export function rejectStatements(db: D1Database, idsJson: string, reason: string, token: string, now: number): D1PreparedStatement[] {
+/** The carrier refused at submit (permanent): undelivered with `code` (1 = submit failed unless the carrier said more), refunded. */
+export function rejectStatements(db: D1Database, idsJson: string, reason: string, token: string, now: number, code = "1"): D1PreparedStatement[] {
   return [
     db
       .prepare(
-        `UPDATE messages SET status = 'undelivered', result_code = '1', result_message = ?2, reported_at = ?3, updated_at = ?3
+        `UPDATE messages SET status = 'undelivered', result_code = ?4, result_message = ?2, reported_at = ?3, updated_at = ?3
          WHERE id IN (SELECT value FROM json_each(?1)) AND status = 'submitted' AND carrier_ref IS NULL`,
       )
-      .bind(idsJson, reason, now),
-    ...refundStatements(db, idsJson, "undelivered", "1", token, now),
+      .bind(idsJson, reason, now, code),
+    ...refundStatements(db, idsJson, "undelivered", code, token, now),
   ];
 }
 

@@ -9,6 +9,8 @@ export interface TenantRow {
   price_verification: number;
   price_notification: number;
   price_marketing: number;
+  home_country?: string;
+  price_table?: string;
   timezone: string;
   webhook_secret: string;
   settings: string;
@@ -21,6 +23,8 @@ export const toTenant = (r: TenantRow): Tenant => ({
   name: r.name,
   balance: r.balance,
   prices: { verification: r.price_verification, notification: r.price_notification, marketing: r.price_marketing },
+  homeCountry: r.home_country ?? "CN",
+  priceTable: r.price_table ?? "[]",
   timezone: r.timezone,
   webhookSecret: r.webhook_secret,
   settings: parseTenantSettings(r.settings),
@@ -46,6 +50,11 @@ export interface AppRow {
   report_url: string | null;
   reply_url: string | null;
   options: string;
+  cap_daily?: number | null;
+  cap_total?: number | null;
+  spent_day?: number;
+  spent_day_start?: number;
+  spent_total?: number;
   created_at: number;
   updated_at: number;
 }
@@ -68,6 +77,13 @@ export const toApp = (r: AppRow): App => ({
   reportUrl: r.report_url,
   replyUrl: r.reply_url,
   options: JSON.parse(r.options) as Record<string, unknown>,
+  caps: {
+    daily: r.cap_daily ?? null,
+    total: r.cap_total ?? null,
+    spentDay: r.spent_day ?? 0,
+    spentDayStart: r.spent_day_start ?? 0,
+    spentTotal: r.spent_total ?? 0,
+  },
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });

@@ -126,3 +126,10 @@ export async function listLedger(db: D1Database, tenantId: string, limit: number
 
 /** D1 reports a failed CHECK (balance >= 0) as an error whose message names the constraint. */
 export const isOverdraft = (e: unknown): boolean => e instanceof Error && /CHECK constraint failed/i.test(e.message);
+
+/** Which of these tenant ids exist. */
+export async function getTenantIds(db: D1Database, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const { results } = await db.prepare("SELECT id FROM tenants WHERE id IN (SELECT value FROM json_each(?1))").bind(JSON.stringify(ids)).all<{ id: string }>();
+  return new Set(results.map((r) => r.id));
+}

@@ -27,6 +27,7 @@ describe("POST /admin/v1/tenants/{id}/apps", () => {
       report_url: null,
       reply_url: null,
       secret_version: 1,
+      caps: { daily: null, total: null, spent_today: 0, spent_total: 0, remaining_today: null, remaining_total: null },
       created_at: expect.any(Number),
       updated_at: expect.any(Number),
       credentials: { appKey: expect.stringMatching(/^[0-9a-f]{24}$/), masterSecret: expect.stringMatching(/^[0-9a-f]{24}$/) },

@@ -31,6 +31,7 @@ describe("POST /admin/v1/tenants", () => {
         },
         repeatWindowSeconds: 0,
         quietHours: null,
+        sourceAddr: null,
         blockedWords: [],
       },
       created_at: expect.any(Number),

@@ -63,7 +63,7 @@ describe("reports", () => {
     const pullIds = await queuedIds(pulled, [mobile()]);
     await submit([...ids, ...pullIds]);
     const out = await applyReports(env, "simulator", [...ids, ...pullIds].map((id) => ({ message_id: id, code: "10000" as const })));
-    expect(out).toEqual({ applied: 4, ignored: 0 });
+    expect(out).toEqual({ applied: 4, receipts: 0, ignored: 0 });
     const d = await deliveriesOf(pushed.tenant.id);
     expect(d).toHaveLength(1);
     await waitFor(async () => calls.length === 1, 15_000, "one push");
@@ -89,7 +89,7 @@ describe("reports", () => {
   it("a report only moves a submitted message (not queued, not final)", async () => {
     const s = await sender();
     const ids = await queuedIds(s, [mobile()]);
-    expect(await applyReports(env, "simulator", [{ message_id: ids[0]!, code: "10000" }])).toEqual({ applied: 0, ignored: 1 });
+    expect(await applyReports(env, "simulator", [{ message_id: ids[0]!, code: "10000" }])).toEqual({ applied: 0, receipts: 0, ignored: 1 });
     expect(await rows("SELECT status FROM messages WHERE id = ?1", ids[0])).toEqual([{ status: "queued" }]);
   });
 });

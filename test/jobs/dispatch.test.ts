@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { mobile, money } from "../helpers/fixtures";
 import { messagesOf, queuedIds, rows, runQueue as run, sender, special } from "./support";
 import { CLAIM_LEASE_MS } from "../../src/jobs/dispatch";
+import { applyReports } from "../../src/core/delivery";
 
 const inboxCount = async (ids: string[]) =>
   (await rows("SELECT message_id FROM simulator_inbox WHERE message_id IN (SELECT value FROM json_each(?1))", JSON.stringify(ids))).length;
@@ -115,5 +116,15 @@ describe("dispatch consumer", () => {
     ]);
     expect(res.explicitAcks.sort()).toEqual(["bad", "good"]);
     expect(await rows("SELECT queue FROM dead_letters WHERE body LIKE ?1", `%${marker}%`)).toEqual([{ queue: "edgesms-dispatch" }]);
+  });
+
+  it("a receipt that arrives before its reference is recorded is kept and applied when dispatch records the reference", async () => {
+    const s = await sender();
+    const ids = await queuedIds(s, [mobile()]);
+    const early = await applyReports(env, "simulator", [{ ref: `sim-${ids[0]}`, code: "4" }]);
+    expect(early).toEqual({ applied: 0, receipts: 1, ignored: 0 });
+    await run("edgesms-dispatch", [{ id: "q1", attempts: 1, body: { ids } }]);
+    expect((await messagesOf(ids))[0]).toMatchObject({ status: "undelivered", result_code: "4", carrier_ref: `sim-${ids[0]}` });
+    expect(await rows("SELECT ref, part FROM carrier_refs WHERE message_id = ?1", ids[0])).toEqual([{ ref: `sim-${ids[0]}`, part: 1 }]);
   });
 });

@@ -40,8 +40,8 @@ export async function accept(s: Sender, mobiles: string[], opts: { kind?: Kind; 
 }
 
 /** Accepted as scheduled, then flipped to queued in D1: queued rows that no queue message names. */
-export async function queuedIds(s: Sender, mobiles: string[]): Promise<string[]> {
-  const res = await accept(s, mobiles, { scheduled: true });
+export async function queuedIds(s: Sender, mobiles: string[], kind: Kind = "notification"): Promise<string[]> {
+  const res = await accept(s, mobiles, { scheduled: true, kind });
   const ids = res.items.filter((i) => i.ok).map((i) => i.messageId);
   await env.DB.prepare("UPDATE messages SET status = 'queued' WHERE id IN (SELECT value FROM json_each(?1))").bind(JSON.stringify(ids)).run();
   return ids;

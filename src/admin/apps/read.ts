@@ -12,11 +12,11 @@ export const listAppsRoute = adminRoute(
   { method: "get", path: "/admin/v1/tenants/{id}/apps", summary: "List a tenant's credentials", query: PageQuery, response: Page(AppView) },
   async (req, env) => {
     const { id } = parseParams(req, TenantParams);
-    await requireTenant(env, id);
+    const tenant = await requireTenant(env, id);
     const q = parseQuery(req, PageQuery);
     const after = decodeCursor(q.cursor, z.string());
     const rows = await listAppsPage(env.DB, id, q.limit + 1, after);
-    return json(page(rows, q.limit, appView, (a) => a.id));
+    return json(page(rows, q.limit, (a) => appView(a, tenant.timezone), (a) => a.id));
   },
 );
 
@@ -24,7 +24,7 @@ export const getAppRoute = adminRoute(
   { method: "get", path: "/admin/v1/tenants/{id}/apps/{appId}", summary: "Get a credential", response: AppView },
   async (req, env) => {
     const { id, appId } = parseParams(req, AppParams);
-    await requireTenant(env, id);
-    return json(appView(await requireApp(env, id, appId)));
+    const tenant = await requireTenant(env, id);
+    return json(appView(await requireApp(env, id, appId), tenant.timezone));
   },
 );

@@ -17,12 +17,12 @@ export const rotateAppRoute = adminRoute(
   },
   async (req, env) => {
     const { id, appId } = parseParams(req, AppParams);
-    await requireTenant(env, id);
+    const tenant = await requireTenant(env, id);
     const app = await requireApp(env, id, appId);
     const secret = await rotateCredential(env, app, Date.now());
     if (secret === null) throw new AdminError(404, "not_found", `app ${appId} does not exist`);
     const fresh = await requireApp(env, id, appId);
-    const view: z.infer<typeof IssuedApp> = { ...appView(fresh), credentials: credentialsOf(fresh.dialect, fresh.key, secret, fresh.projectId) };
+    const view: z.infer<typeof IssuedApp> = { ...appView(fresh, tenant.timezone), credentials: credentialsOf(fresh.dialect, fresh.key, secret, fresh.projectId) };
     return json(view);
   },
 );

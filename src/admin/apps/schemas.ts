@@ -16,6 +16,9 @@ export const KindsInput = z
   .refine((ks) => new Set(ks).size === ks.length, "each kind at most once")
   .transform((ks) => KINDS.filter((k) => ks.includes(k)).join(","));
 
+/** A spending cap in minor units (1 = 0.001 CNY), within the balance ceiling of the operator API. */
+export const SpendingCap = z.number().int().min(0).max(1e12);
+
 export const SignatureIdInput = z.number().int().positive().describe("one of this tenant's signatures");
 
 /** Where pushes go: http(s) only, no user:password@ (credentials must not sit in a URL), ≤ 2048 chars. */

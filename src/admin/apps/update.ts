@@ -2,10 +2,11 @@
 import { z } from "zod";
 import { json } from "../../http/respond";
 import { updateApp } from "../../store/apps";
+import { setAppCaps } from "../../store/app-caps";
 import { adminRoute, invalid, parseBody, parseParams, requireTenant } from "../http";
 import { formatFor, webhookUrlProblem } from "../../core/webhooks";
 import { AppView, appView } from "../views";
-import { AppParams, CallbackUrl, checkOwnSignature, IpAllowlist, KindsInput, requireApp, SignatureIdInput } from "./schemas";
+import { AppParams, CallbackUrl, checkOwnSignature, IpAllowlist, KindsInput, requireApp, SignatureIdInput, SpendingCap } from "./schemas";
 
 export const UpdateAppBody = z.strictObject({
   name: z.string().trim().max(100).optional(),
@@ -16,13 +17,15 @@ export const UpdateAppBody = z.strictObject({
   default_signature_id: SignatureIdInput.nullable().optional(),
   report_url: CallbackUrl.nullable().optional().describe("delivery reports are pushed here; null clears"),
   reply_url: CallbackUrl.nullable().optional().describe("replies (MO) are pushed here; null clears"),
+  cap_daily: SpendingCap.nullable().optional().describe("most this app may spend per day (tenant timezone), minor units; null removes the cap"),
+  cap_total: SpendingCap.nullable().optional().describe("most this app may spend in total, minor units; null removes the cap"),
 });
 
 export const updateAppRoute = adminRoute(
   { method: "patch", path: "/admin/v1/tenants/{id}/apps/{appId}", summary: "Change a credential", body: UpdateAppBody, response: AppView },
   async (req, env) => {
     const { id, appId } = parseParams(req, AppParams);
-    await requireTenant(env, id);
+    const tenant = await requireTenant(env, id);
     const app = await requireApp(env, id, appId);
     const body = await parseBody(req, UpdateAppBody);
     await checkOwnSignature(env, id, body.default_signature_id);
@@ -51,6 +54,9 @@ export const updateAppRoute = adminRoute(
       },
       Date.now(),
     );
-    return json(appView(await requireApp(env, id, appId)));
+    if (body.cap_daily !== undefined || body.cap_total !== undefined) {
+      await setAppCaps(env.DB, id, appId, { daily: body.cap_daily, total: body.cap_total }, Date.now());
+    }
+    return json(appView(await requireApp(env, id, appId), tenant.timezone));
   },
 );

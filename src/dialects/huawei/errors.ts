@@ -51,6 +51,10 @@ export const SMN_ERRORS: Record<CoreErrorCode, SmnError> = {
   app_blocked: { status: 403, code: "APIGW.0302" },
   ip_not_allowed: { status: 403, code: "APIGW.0302" },
   sms_disabled: { status: 403, code: "APIGW.0302" },
+  // Huawei's invalid-endpoint code, with the reason (no price for the destination) as its message.
+  no_price: { status: 400, code: "SMN.0160" },
+  // The app's cap is its own balance: Huawei's insufficient-balance code.
+  app_cap_exceeded: { status: 400, code: "SMN.0261", message: "Check whether your account balance is sufficient." },
 };
 
 /** Refusals that belong to the dialect itself (no core counterpart). */

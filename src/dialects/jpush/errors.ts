@@ -103,6 +103,10 @@ export const CORE_TO_JPUSH: Record<CoreErrorCode, JpushErrorName> = {
   app_blocked: "appInBlack",
   ip_not_allowed: "illegalIp",
   sms_disabled: "noSmsAuth",
+  // A destination the account has no price for: the number cannot be sent to, as an invalid one.
+  no_price: "invalidMobile",
+  // 可发短信余量不足: JPush keeps a balance per app, which the app's cap is here.
+  app_cap_exceeded: "noMoney",
 };
 
 /** A refusal the dialect itself finds (body, fields, voice options). */

@@ -159,7 +159,7 @@ export const docs: RouteDoc[] = [
     path: "/v1/accounts/app",
     tag: "jpush",
     summary: "This app's balance, as a count of SMS",
-    description: "How many one-segment notification SMS the tenant's balance buys at its notification price.",
+    description: "How many one-segment notification SMS the tenant's balance buys at its notification price; for an app with spending caps, what its caps leave of that balance.",
     response: AppBalanceResponse,
     errors: { ...COMMON, "403": code("noSmsAuth", "illegalIp", "appInBlack") },
     security: AUTH,

@@ -62,6 +62,9 @@ export const PAASW_ERRORS: Record<CoreErrorCode, PaaswError> = {
   rate_limited: e("40002", "发送超频"),
   repeat_send: e("40003", "重复发送"),
   opted_out: e("40004", "用户已退订"),
+  // Like invalid numbers: the whole request is refused, naming every number without a price.
+  no_price: e("30001", "手机号码无效"),
+  app_cap_exceeded: e("40001", "余额不足"),
   // No paasw endpoint looks up, cancels or verifies anything: these cannot occur here, and would be a bad parameter if they did.
   not_found: NOT_APPLICABLE,
   not_cancelable: NOT_APPLICABLE,

@@ -45,6 +45,9 @@ export const SMSAPI_ERRORS: Record<CoreErrorCode, SmsapiError> = {
   not_cancelable: { status: 409, code: 40900 },
   rate_limited: { status: 429, code: 42900 },
   repeat_send: { status: 429, code: 42901 },
+  // Per item in batches, like an invalid mobile; the message says the destination has no price.
+  no_price: { status: 400, code: 40002 },
+  app_cap_exceeded: { status: 402, code: 40200 },
 };
 
 /** Refusals that belong to the dialect itself. */

@@ -35,16 +35,19 @@ export class IdempotentReplay extends Error {
 
 const contexts = new WeakMap<Request, IdempotencyContext>();
 
+/** Whether the request carries a key the operation must honour (a changing method with the header). */
+export const wantsIdempotency = (req: Request): boolean => CHANGING.has(req.method) && req.headers.has(IDEMPOTENCY_HEADER);
+
 /**
- * Reads the header of a changing request and hashes the request (a clone: the handler reads the
- * body as usual). A malformed key is refused as invalid input before anything is done.
+ * Registers the key of a changing request with the hash of the request (`body`: its bytes, read
+ * from a clone by the router, so the handler reads the body as usual). A malformed key is refused as
+ * invalid input before anything is done.
  */
-export async function beginIdempotency(req: Request): Promise<void> {
+export async function beginIdempotency(req: Request, body: Uint8Array): Promise<void> {
   const key = req.headers.get(IDEMPOTENCY_HEADER);
   if (key === null || !CHANGING.has(req.method)) return;
   if (!KEY.test(key)) throw new CoreError("invalid_input", `${IDEMPOTENCY_HEADER} must be 1 to 255 printable ASCII characters`, { field: IDEMPOTENCY_HEADER });
   const url = new URL(req.url);
-  const body = req.body ? new Uint8Array(await req.clone().arrayBuffer()) : new Uint8Array(0);
   // Hex of the body keeps any bytes (even invalid UTF-8) exact in the hashed text.
   const bodyHex = Array.from(body, (b) => b.toString(16).padStart(2, "0")).join("");
   contexts.set(req, { key, requestHash: await sha256Hex(`${req.method} ${url.pathname}${url.search}\n${bodyHex}`) });

@@ -42,6 +42,15 @@ async function crashed(s: Sender, mobiles: string[], state: { submittedAgoMs: nu
   )
     .bind(json(ids), at, state.withRef ? 1 : 0)
     .run();
+  // Dispatch records every reference per part as well (receipts are matched there).
+  if (state.withRef) {
+    await env.DB.prepare(
+      `INSERT INTO carrier_refs (carrier, ref, message_id, part, created_at)
+       SELECT 'simulator', 'sim-' || value, value, 1, ?2 FROM json_each(?1)`,
+    )
+      .bind(json(ids), at)
+      .run();
+  }
   if (state.received) {
     const ms = await rows<{ id: string; mobile: string; content: string }>("SELECT id, mobile, content FROM messages WHERE id IN (SELECT value FROM json_each(?1))", json(ids));
     await insertInbox(env.DB, ms.map((m) => ({ messageId: m.id, mobile: m.mobile, channel: "sms", content: m.content, receivedAt: at })));

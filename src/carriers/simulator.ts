@@ -31,6 +31,11 @@ export function simulatorCarrier(env: Env, name = SIMULATOR): Carrier {
           results.push({ id: m.id, outcome: "transient", reason: `simulator: transient failure (attempt ${m.attempts})` });
           continue;
         }
+        if (rule.kind === "lost") {
+          inbox.push({ messageId: m.id, mobile: m.mobile, channel: m.channel, content: m.content, receivedAt: now });
+          results.push({ id: m.id, outcome: "unknown", reason: "simulator: the answer to the submit was lost" });
+          continue;
+        }
         results.push({ id: m.id, outcome: "sent", refs: [simRef(m.id)] });
         const code = rule.kind === "report" ? rule.code : "10000";
         if (code === "10000") inbox.push({ messageId: m.id, mobile: m.mobile, channel: m.channel, content: m.content, receivedAt: now });

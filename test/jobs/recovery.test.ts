@@ -76,6 +76,24 @@ describe("recovery sweep", () => {
     ]);
   });
 
+  it("end to end: a submit whose answer was lost (…0097) is marked unknown by dispatch, never resent, and settled by the status query", async () => {
+    const s = await sender();
+    const res = await accept(s, [special("0097")]);
+    const id = res.items[0]!.messageId;
+    const marked = await waitFor(
+      async () => (await rows<{ status: string; submit_unknown: number; carrier_ref: string | null; attempts: number }>("SELECT status, submit_unknown, carrier_ref, attempts FROM messages WHERE id = ?1", id)).find((r) => r.submit_unknown === 1),
+      15_000,
+      "the unknown submit marked",
+    );
+    expect(marked).toMatchObject({ status: "submitted", carrier_ref: null, attempts: 1 });
+    await tick(); // inside the claim lease: left alone
+    expect((await messagesOf([id]))[0]).toMatchObject({ status: "submitted", attempts: 1 });
+    await env.DB.prepare("UPDATE messages SET submitted_at = ?1 WHERE id = ?2").bind(Date.now() - 61_000, id).run();
+    await tick();
+    expect((await messagesOf([id]))[0]).toMatchObject({ status: "delivered", result_code: "10000", attempts: 1, carrier_ref: `sim-${id}` });
+    expect(await rows("SELECT message_id FROM simulator_inbox WHERE message_id = ?1", id)).toHaveLength(1);
+  });
+
   it("a message still inside its carrier's report window is not asked about", async () => {
     const s = await sender();
     const ids = await crashed(s, [mobile()], { submittedAgoMs: 10_000, withRef: true, received: true });

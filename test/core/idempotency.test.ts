@@ -94,18 +94,28 @@ const CASES: Case[] = [
   ),
   {
     name: "Huawei SMN sms publish",
+    perCredential: true,
     refusal: /SMN\.\d+/,
     async setup() {
       const s = await smnSetup({ balance: 100_000 });
       const token = await login(s);
       const m = mobile();
       const headers = { "X-Auth-Token": token, "X-Project-Id": s.projectId };
-      return { tenantId: s.tenant.id, send: (v, key) => jsonPost(`/v2/${s.projectId}/notifications/sms`, { endpoint: m, message: `您好${v}`, sign_id: s.sign.uid }, headers, key) };
+      // Another SMN user of the same tenant (its own project): the same key is its own.
+      const cred = await makeCredential(s.tenant, "huawei");
+      const otherToken = await login({ ...s, user: cred.app.key, password: cred.secret, projectId: cred.app.projectId! });
+      const otherHeaders = { "X-Auth-Token": otherToken, "X-Project-Id": cred.app.projectId! };
+      return {
+        tenantId: s.tenant.id,
+        send: (v, key) => jsonPost(`/v2/${s.projectId}/notifications/sms`, { endpoint: m, message: `您好${v}`, sign_id: s.sign.uid }, headers, key),
+        other: (key) => jsonPost(`/v2/${cred.app.projectId}/notifications/sms`, { endpoint: mobile(), message: "您好0", sign_id: s.sign.uid }, otherHeaders, key),
+      };
     },
   },
   ...(["/sms/send", "/sms/sendTemplate"] as const).map(
     (path): Case => ({
       name: `paasw ${path}`,
+      perCredential: true,
       refusal: /"code":"10002"/,
       async setup() {
         const s = await paaswSetup();
@@ -115,7 +125,13 @@ const CASES: Case[] = [
           path === "/sms/send"
             ? { token: s.token, phoneNumbers: m, sign: s.sign.name, content: `您好${v}`, kind: "2" }
             : { token: s.token, phoneNumbers: m, sign: s.sign.name, templateId: String(tpl), paramJson: JSON.stringify({ name: `n${v}` }) };
-        return { tenantId: s.tenant.id, send: (v, key) => jsonPost(path, body(v), {}, key) };
+        const cred = await makeCredential(s.tenant, "paasw");
+        const otherToken = ((await (await exports.default.fetch(`http://gw/api/token?appId=${cred.app.key}&secret=${cred.secret}`)).json()) as { token: string }).token;
+        return {
+          tenantId: s.tenant.id,
+          send: (v, key) => jsonPost(path, body(v), {}, key),
+          other: (key) => jsonPost(path, { ...body(0), token: otherToken, phoneNumbers: mobile() }, {}, key),
+        };
       },
     }),
   ),

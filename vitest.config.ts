@@ -1,30 +1,57 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
+// Copies the charting library into console/vendor/ (gitignored) before the tests serve the console.
+import { copyConsoleAssets } from "./scripts/console-assets.mjs";
+
+// Two projects: "workers" runs every test inside the Workers runtime (as before); "browser" runs the
+// console's browser tests in Node, driving Chromium against a real local gateway (npm start).
+const BROWSER_TESTS = "test/console/**/*.browser.test.ts";
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("./migrations");
+  copyConsoleAssets();
   return {
-    plugins: [
-      cloudflareTest({
-        main: "./src/index.ts",
-        wrangler: { configPath: "./wrangler.toml" },
-        miniflare: {
-          // Test-only bindings (typed in test/env.d.ts); secrets get fixed test values.
-          bindings: {
-            TEST_MIGRATIONS: migrations,
-            ADMIN_TOKEN: "test-admin-token",
-            SECRETS_KEY: "dGVzdC1zZWNyZXRzLWtleS0zMi1ieXRlcy1sb25nISE=",
-            CARRIER_CALLBACK_SECRET: "test-carrier-secret",
-            SIMULATOR_REPORT_DELAY_SECONDS: "0",
-            ALLOW_PRIVATE_WEBHOOKS: "false",
+    test: {
+      projects: [
+        {
+          plugins: [
+            cloudflareTest({
+              main: "./src/index.ts",
+              wrangler: { configPath: "./wrangler.toml" },
+              miniflare: {
+                // Test-only bindings (typed in test/env.d.ts); secrets get fixed test values.
+                bindings: {
+                  TEST_MIGRATIONS: migrations,
+                  ADMIN_TOKEN: "test-admin-token",
+                  SECRETS_KEY: "dGVzdC1zZWNyZXRzLWtleS0zMi1ieXRlcy1sb25nISE=",
+                  CARRIER_CALLBACK_SECRET: "test-carrier-secret",
+                  SIMULATOR_REPORT_DELAY_SECONDS: "0",
+                  ALLOW_PRIVATE_WEBHOOKS: "false",
+                },
+              },
+            }),
+          ],
+          test: {
+            name: "workers",
+            exclude: [...configDefaults.exclude, BROWSER_TESTS],
+            setupFiles: ["./test/setup/apply-migrations.ts"],
+            testTimeout: 30_000,
+            hookTimeout: 30_000,
           },
         },
-      }),
-    ],
-    test: {
-      setupFiles: ["./test/setup/apply-migrations.ts"],
-      testTimeout: 30_000,
-      hookTimeout: 30_000,
+        {
+          test: {
+            name: "browser",
+            environment: "node",
+            include: [BROWSER_TESTS],
+            globalSetup: ["./test/console/gateway.mjs"],
+            // One gateway, one browser: the files share them, so they run one after another.
+            fileParallelism: false,
+            testTimeout: 60_000,
+            hookTimeout: 180_000,
+          },
+        },
+      ],
     },
   };
 });

@@ -81,7 +81,7 @@ try {
   const { profile } = await cdp.send("Profiler.stop");
   cdp.close();
   if (E2E) console.log(JSON.stringify(r));
-  else console.log(`${spec.label}: ${r.rps} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, accepted ${r.accepted}, refused ${r.refused}`);
+  else console.log(`${spec.label}: ${r.rps} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, accepted ${r.accepted}, refused ${r.refused}${r.refusedSample ? ` (${r.refusedSample})` : ""}`);
   console.log("(the isolate also runs the queue consumers: background dispatch shows up here too)\n");
   console.log(summarize(profile));
 } finally {

@@ -11,6 +11,7 @@ import { seed as seedTenant } from "./lib/seed.mjs";
 import { SEND_ROWS } from "./lib/rows-send.mjs";
 import { codesRoundTrip, endToEnd, memory } from "./lib/rows-flow.mjs";
 import { table, targetLines, targets, writeResults } from "./lib/report.mjs";
+import { kannelEndToEnd, kannelEndToEndRow, kannelSingle, startKannel, versusKannel } from "./lib/kannel.mjs";
 
 const RESULTS = fileURLToPath(new URL("./results.json", import.meta.url));
 const started = Date.now();
@@ -30,7 +31,9 @@ const add = (id, label, vs, result, recipients) => {
 log("building the Worker bundle and starting Miniflare …");
 const gw = await startAll();
 const notes = [];
+let kannel;
 try {
+  kannel = await startKannel(log);
   const { edge, base, db } = gw;
   log(`edgesms at ${edge.url} (workerd pid ${edge.pid}), baseline at ${base.url} (pid ${base.pid}); migrations ${gw.migrations.join(", ")}`);
   const seed = await seedTenant(edge.url, SECRETS.ADMIN_TOKEN);
@@ -60,6 +63,7 @@ try {
     if (!r.na) log(`  backlog after the row ${r.backlogAfter}, drained in ${r.drainSeconds} s${r.undrained ? ` (${r.undrained} left)` : ""}`);
   };
   await sendRow("jpush_single");
+  add("kannel_single", "Kannel sendsms, 1 number (spool store, fakesmsc)", "insert", await kannelSingle(kannel));
   const [codes, valid] = await codesRoundTrip(edge.url, db, seed);
   add("jpush_codes", "JPush POST /v1/codes", "insert", codes, 1);
   add("jpush_valid", "JPush POST /v1/codes/{id}/valid", "insert", valid);
@@ -70,6 +74,9 @@ try {
 
   const s = await settle(db, seed.tenant, 45_000);
   if (s.open) notes.push(`before end to end: ${s.open} earlier messages still open after ${s.ms} ms`);
+  // Kannel before and after edgesms: the ratio uses their mean, as the machine's load drifts.
+  const k0 = await kannelEndToEnd(kannel);
+  rows.push(kannelEndToEndRow("kannel_end_to_end_before", "before edgesms", k0));
   log("end to end: batches of 1000 until delivered …");
   const e2e = await endToEnd(edge.url, db, seed, res);
   res.end_to_end = e2e;
@@ -80,6 +87,10 @@ try {
     recipients: 1000,
   });
   log(`end to end: ${JSON.stringify(e2e)}`);
+  const k1 = await kannelEndToEnd(kannel);
+  rows.push(kannelEndToEndRow("kannel_end_to_end_after", "after edgesms", k1));
+  res.kannel = { version: kannel.version ?? null, endToEnd: [k0, k1], versus: versusKannel(e2e, [k0, k1]) };
+  log(`Kannel end to end: ${JSON.stringify([k0, k1])}; edgesms ÷ Kannel: ${JSON.stringify(res.kannel.versus)}`);
 
   log("memory: 60 s sustained at half the single-send rate …");
   const mem = await memory(edge.url, db, edge.pid, seed, res);
@@ -122,5 +133,6 @@ try {
   console.error(`last workerd output:\n${runtimeLog.slice(-30).join("\n")}`);
   process.exitCode = 1;
 } finally {
+  await kannel?.close?.();
   await gw.close();
 }

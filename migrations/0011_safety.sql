@@ -5,7 +5,8 @@
 -- carrier cannot answer a status query, or the carrier itself reported "unknown") ends as status
 -- 'unknown' with delivery code 9: it is neither delivered nor undelivered (it may well have arrived),
 -- and it is not refunded (the carrier took it). SQLite cannot change a CHECK in place, so the table is
--- rebuilt with the same columns (plus recovery_at) and indexes.
+-- rebuilt with the same columns (those of 0001–0010, plus recovery_at and content_masked) and indexes.
+-- Triggers on messages must be created after this migration (0012's are).
 PRAGMA defer_foreign_keys = on;
 
 CREATE TABLE messages_0011 (
@@ -37,6 +38,7 @@ CREATE TABLE messages_0011 (
   submitted_at INTEGER,
   reported_at INTEGER,
   submit_unknown INTEGER NOT NULL DEFAULT 0,
+  customer_ref TEXT,
   -- When the recovery sweep last asked the carrier about this submitted message (null: never).
   recovery_at INTEGER,
   -- 1 once a final verification message's text had its code masked (src/core/secrecy.ts).
@@ -44,10 +46,10 @@ CREATE TABLE messages_0011 (
 );
 INSERT INTO messages_0011 (id, tenant_id, app_id, batch_id, dialect, channel, kind, mobile, content, signature, template_id, params,
   encoding, segments, price, status, result_code, result_message, send_at, carrier, carrier_ref, attempts, created_at, updated_at,
-  submitted_at, reported_at, submit_unknown)
+  submitted_at, reported_at, submit_unknown, customer_ref)
 SELECT id, tenant_id, app_id, batch_id, dialect, channel, kind, mobile, content, signature, template_id, params,
   encoding, segments, price, status, result_code, result_message, send_at, carrier, carrier_ref, attempts, created_at, updated_at,
-  submitted_at, reported_at, submit_unknown
+  submitted_at, reported_at, submit_unknown, customer_ref
 FROM messages;
 DROP TABLE messages;
 ALTER TABLE messages_0011 RENAME TO messages;
@@ -58,6 +60,7 @@ CREATE INDEX messages_due ON messages (send_at) WHERE status = 'scheduled';
 CREATE INDEX messages_queued ON messages (updated_at) WHERE status = 'queued';
 CREATE INDEX messages_submitted ON messages (submitted_at) WHERE status = 'submitted';
 CREATE INDEX messages_carrier_ref ON messages (carrier, carrier_ref) WHERE carrier_ref IS NOT NULL;
+CREATE INDEX messages_tenant_batch ON messages (tenant_id, batch_id);
 -- The recovery sweep walks submitted messages per carrier, oldest first.
 CREATE INDEX messages_recovery ON messages (carrier, submitted_at) WHERE status = 'submitted';
 -- Verification texts still holding their code: masked by the cron once the message is final.

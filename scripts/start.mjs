@@ -5,11 +5,16 @@
 // curl commands. Offline: no metrics, no Request.cf fetch. PORT overrides 8787.
 import { spawn, spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 
 const port = Number(process.env.PORT ?? 8787);
 const base = `http://127.0.0.1:${port}`;
 const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", CI: "true" };
-const STATE = ".wrangler/demo-credentials.json";
+// EDGESMS_PERSIST: another local state directory (the browser tests run a gateway of their own);
+// the demo credentials are saved beside that state.
+const persist = process.env.EDGESMS_PERSIST;
+const persistArgs = persist ? ["--persist-to", persist] : [];
+const STATE = persist ? join(persist, "demo-credentials.json") : ".wrangler/demo-credentials.json";
 
 if (!existsSync(".dev.vars")) {
   copyFileSync(".dev.vars.example", ".dev.vars");
@@ -23,10 +28,10 @@ const devVars = Object.fromEntries(
 );
 const adminToken = devVars.ADMIN_TOKEN;
 
-const migrate = spawnSync("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local"], { stdio: "inherit", env });
+const migrate = spawnSync("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", ...persistArgs], { stdio: "inherit", env });
 if (migrate.status !== 0) process.exit(migrate.status ?? 1);
 
-const dev = spawn("npx", ["wrangler", "dev", "--port", String(port), "--ip", "127.0.0.1", "--test-scheduled", "--show-interactive-dev-session=false"], {
+const dev = spawn("npx", ["wrangler", "dev", "--port", String(port), "--ip", "127.0.0.1", "--test-scheduled", "--show-interactive-dev-session=false", ...persistArgs], {
   stdio: ["ignore", "inherit", "inherit"],
   env,
 });
@@ -111,7 +116,7 @@ async function seed() {
       : must(await admin("POST", "/tenants/demo/apps", { dialect, name, default_signature_id: signatureId }), `${dialect} credential`);
   }
   const state = { signature: { id: signatureId, uid: sig.uid, name: "边缘短信" }, templates, creds };
-  mkdirSync(".wrangler", { recursive: true });
+  mkdirSync(dirname(STATE), { recursive: true });
   writeFileSync(STATE, JSON.stringify(state, null, 2));
   return state;
 }
@@ -131,6 +136,8 @@ function explain(s) {
   const project = pick(h, "project_id", "projectId");
   const apiKey = pick(a, "api_key", "apiKey", "secret");
   console.log(`
+Console: ${base}/console/ (sign in with the operator token ADMIN_TOKEN from .dev.vars: ${adminToken})
+
 edgesms is running on ${base} with the carrier simulator. Demo tenant "demo" (balance 1000.00 CNY),
 approved signature 【边缘短信】, templates: verification #${s.templates.verification}, notification #${s.templates.notification}, marketing #${s.templates.marketing}.
 Credentials are saved in ${STATE}. Simulator numbers: see docs/delivery.md (most numbers deliver).

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `npm test`: typecheck, check the generated Env against wrangler.toml, run vitest in the Workers
-// runtime, and close with "tests: N passed, M failed" computed from vitest's JSON report.
+// `npm test`: typecheck, check the generated Env against wrangler.toml, run vitest (project "workers"
+// in the Workers runtime, project "browser" in Node driving Chromium against a local gateway), and
+// close with "tests: N passed, M failed" computed from vitest's JSON report (both projects).
 // Extra arguments go to vitest (e.g. `npm test -- test/core`).
 import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, readFileSync, rmSync, mkdirSync } from "node:fs";
@@ -46,5 +47,9 @@ const r = JSON.parse(readFileSync(report, "utf8"));
 // A file that fails to load counts as a failure even though it has no test results.
 const brokenFiles = (r.testResults ?? []).filter((f) => f.status === "failed" && (f.assertionResults ?? []).length === 0).length;
 const failed = r.numFailedTests + brokenFiles;
+// The console's browser tests need Debian's Chromium; without it they are skipped, said here too.
+if (!existsSync(process.env.CHROMIUM_PATH ?? "/usr/bin/chromium")) {
+  console.log("browser tests (test/console/*.browser.test.ts) were SKIPPED: install Chromium with `apt-get install -y chromium`");
+}
 console.log(`tests: ${r.numPassedTests} passed, ${failed} failed`);
 process.exit(status !== 0 ? status : failed > 0 ? 1 : 0);

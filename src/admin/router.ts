@@ -13,11 +13,16 @@ import { createAppRoute } from "./apps/create";
 import { getAppRoute, listAppsRoute } from "./apps/read";
 import { updateAppRoute } from "./apps/update";
 import { rotateAppRoute } from "./apps/rotate";
+import { createAccessKeyRoute, deleteAccessKeyRoute, listAccessKeysRoute } from "./apps/access-keys";
 import { createSignatureRoute, getSignatureRoute, listSignaturesRoute, reviewSignatureRoute } from "./signatures";
 import { createTemplateRoute, getTemplateRoute, listTemplatesRoute, reviewTemplateRoute } from "./templates";
 import { getMessageRoute, listBatchMessagesRoute, listMessagesRoute } from "./messages";
 import { addOptOutRoute, deleteOptOutRoute, getOptOutRoute, listOptOutsRoute } from "./opt-outs";
 import { listDeadLettersRoute, listDeliveriesRoute } from "./deliveries";
+import { statsRoute } from "./stats";
+import { metricsRoute } from "./metrics";
+import { messageTimelineRoute } from "./timeline";
+import { reviewQueueRoute } from "./review-queue";
 import { carrierStatusRoute, createCarrierRoute, deleteCarrierRoute, getCarrierRoute, listCarriersRoute, updateCarrierRoute } from "./carriers";
 import { getRoutesRoute, putRoutesRoute } from "./carrier-routes";
 
@@ -25,11 +30,13 @@ const ROUTES: AdminRoute[] = [
   createTenantRoute, listTenantsRoute, getTenantRoute, updateTenantRoute, rotateWebhookSecretRoute,
   changeBalanceRoute, listLedgerRoute, getPricesRoute, putPricesRoute,
   createAppRoute, listAppsRoute, getAppRoute, updateAppRoute, rotateAppRoute,
+  createAccessKeyRoute, listAccessKeysRoute, deleteAccessKeyRoute,
   createSignatureRoute, listSignaturesRoute, getSignatureRoute, reviewSignatureRoute,
   createTemplateRoute, listTemplatesRoute, getTemplateRoute, reviewTemplateRoute,
   getMessageRoute, listBatchMessagesRoute, listMessagesRoute,
   listOptOutsRoute, getOptOutRoute, addOptOutRoute, deleteOptOutRoute,
   listDeliveriesRoute, listDeadLettersRoute,
+  statsRoute, metricsRoute, messageTimelineRoute, reviewQueueRoute,
   createCarrierRoute, listCarriersRoute, getCarrierRoute, updateCarrierRoute, deleteCarrierRoute, carrierStatusRoute,
   getRoutesRoute, putRoutesRoute,
 ];

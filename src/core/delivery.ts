@@ -5,6 +5,7 @@ import { DELIVERY_CODES, type DeliveryCode } from "./types";
 import { randomHex } from "./crypto";
 import { normalizeMobile } from "./phone";
 import { createReplyPushes, createReportPushes } from "./webhooks";
+import { recordFinal, type FinalisedRow } from "./stats";
 import type { CarrierEvents, CarrierReply, CarrierReport } from "../carriers/events";
 import { failStatements, optedOutStatements, rejectStatements } from "../store/delivery";
 import { completedByRefsStatement, insertReceiptsStatement, type CompletedRow } from "../store/receipts";
@@ -89,7 +90,9 @@ async function finalise(env: Env, carrier: string | null, rows: FinalRow[], now:
     pushableReportsStatement(env.DB, idsJson),
   ]);
   await createReportPushes(env, res[2]!.results as unknown as ReportRow[], now);
-  return new Set((res[0]!.results as Array<{ id: string }>).map((r) => r.id));
+  const moved = res[0]!.results as unknown as FinalisedRow[];
+  recordFinal(env, moved);
+  return new Set(moved.map((r) => r.id));
 }
 
 const UNSENT = { reject: rejectStatements, fail: failStatements, opted_out: optedOutStatements };

@@ -14,6 +14,8 @@ export interface ReportItem {
   segments: number;
   sentAt: number;
   reportedAt: number;
+  /** The customer's reference the send carried (outId / extend), if any. */
+  customerRef?: string | null;
 }
 
 /** A reply (MO) from a handset. */

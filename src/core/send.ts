@@ -8,7 +8,7 @@ import { newIds } from "./ids";
 import { sha256Hex } from "./crypto";
 import { findBlockedWord } from "./blocked-words";
 import { afterQuietHours } from "./time";
-import { guardName, type AdmitDecision } from "../guard/mobile-guard";
+import { guardBuckets, guardName, type AdmitDecision } from "../guard/mobile-guard";
 import { acceptStatements, isGuardFailure, optedOutAmong, stillScheduledGuard, type NewMessage } from "../store/messages";
 import { cancelInBatch } from "./cancel";
 import { pricerFor } from "./pricing";
@@ -17,6 +17,7 @@ import { isOverdraft } from "../store/tenants";
 import { appSpendStatements, isAppCapFailure } from "../store/app-caps";
 import { enqueueDispatch } from "../jobs/dispatch-queue";
 import { appScope, batchWithReservation, checkIdempotency, type IdempotencyContext } from "./idempotency";
+import { countRefusals, recordAccepted } from "./stats";
 import type { App, Channel, Kind, Tenant } from "./types";
 
 /** One message a dialect wants sent, before validation. */
@@ -33,6 +34,8 @@ export interface Draft {
   channel?: Channel;
   /** A verification code carried by this message: MobileGuard keeps its hash for validation. */
   code?: { hash: string; expiresAt: number };
+  /** The customer's own reference (Aliyun's outId): stored, echoed in reports, pushes and status queries. */
+  customerRef?: string | null;
 }
 
 export interface AcceptOptions {
@@ -79,8 +82,26 @@ interface Valid {
   code: { hash: string; expiresAt: number } | null;
 }
 
-/** A draft slot is either a draft or an error the dialect already found for that item. */
+/**
+ * A draft slot is either a draft or an error the dialect already found for that item. What is
+ * refused is counted by reason for the statistics (src/core/stats.ts), after the answer is decided.
+ */
 export async function acceptSend(env: Env, drafts: Array<Draft | CoreError>, opts: AcceptOptions): Promise<Accepted> {
+  const at = Date.now();
+  let out: Accepted;
+  try {
+    out = await acceptOnce(env, drafts, opts);
+  } catch (e) {
+    if (e instanceof CoreError) await countRefusals(env, opts.tenant.id, opts.app.dialect, [[e.code, Math.max(1, drafts.length)]], at);
+    throw e;
+  }
+  await countRefusals(env, opts.tenant.id, opts.app.dialect, out.items.flatMap((i) => (i.ok ? [] : [[i.error.code, 1] as [string, number]])), at);
+  const accepted = out.items.length - out.items.filter((i) => !i.ok).length;
+  if (accepted > 0) recordAccepted(env, opts.tenant.id, opts.app.dialect, opts.kind, accepted, out.amount);
+  return out;
+}
+
+async function acceptOnce(env: Env, drafts: Array<Draft | CoreError>, opts: AcceptOptions): Promise<Accepted> {
   const { tenant, app, kind } = opts;
   const now = opts.now ?? Date.now();
   const requested = Math.max(opts.sendAt ?? now, now);
@@ -133,6 +154,7 @@ export async function acceptSend(env: Env, drafts: Array<Draft | CoreError>, opt
           encoding: seg.encoding,
           segments: seg.segments,
           price: seg.segments * price,
+          customerRef: d.customerRef ?? null,
         },
         code: d.code ?? null,
       });
@@ -244,9 +266,12 @@ async function admitAll(env: Env, tenant: Tenant, kind: Kind, items: Valid[], no
   const settled = await Promise.allSettled(
     items.map(async (v) => {
       if (!guarded && !v.code) return out.set(v.index, { ok: true, ticket: "" });
-      const stub = env.MOBILE_GUARD.getByName(guardName(tenant.id, v.row.mobile));
+      const stub = env.MOBILE_GUARD.getByName(guardName(tenant.id, v.row.mobile, guardBuckets(env)));
       const contentHash = repeat > 0 ? await sha256Hex(v.row.content) : null;
-      out.set(v.index, await stub.admit({ kind, messageId: v.id, code: v.code, now, windows, contentHash, repeatWindowSeconds: repeat }));
+      out.set(
+        v.index,
+        await stub.admit({ mobile: v.row.mobile, kind, messageId: v.id, code: v.code, now, windows, contentHash, repeatWindowSeconds: repeat }),
+      );
     }),
   );
   const failure = settled.find((r) => r.status === "rejected");
@@ -262,7 +287,7 @@ async function releaseAll(env: Env, tenant: Tenant, items: Valid[], tickets: Map
   await Promise.all(
     items.map(async (v) => {
       const d = tickets.get(v.index);
-      if (d?.ok && d.ticket) await env.MOBILE_GUARD.getByName(guardName(tenant.id, v.row.mobile)).release(d.ticket);
+      if (d?.ok && d.ticket) await env.MOBILE_GUARD.getByName(guardName(tenant.id, v.row.mobile, guardBuckets(env))).release(d.ticket);
     }),
   );
 }

@@ -2,7 +2,7 @@
 // holds (the plain code is never stored outside the message text), and validation by message id.
 import { CoreError } from "./errors";
 import { hmacSha256Hex, randomBytes, secretsKey } from "./crypto";
-import { guardName } from "../guard/mobile-guard";
+import { guardBuckets, guardName } from "../guard/mobile-guard";
 import { getMessage, type CodeMessage } from "../store/messages";
 
 export const CODE_MIN_LENGTH = 4;
@@ -74,7 +74,7 @@ export { codeMessageIn } from "../store/messages";
 export async function checkCode(env: Env, tenantId: string, messageId: string, msg: CodeMessage | null, code: string, now: number): Promise<void> {
   if (!msg || msg.kind !== "verification") throw new CoreError("not_found", `msg_id ${messageId.slice(0, 40)} is not a verification code of this app's account`);
   const hash = await codeHash(secretsKey(env), tenantId, msg.mobile, code);
-  const outcome = await env.MOBILE_GUARD.getByName(guardName(tenantId, msg.mobile)).verify(messageId, hash, now);
+  const outcome = await env.MOBILE_GUARD.getByName(guardName(tenantId, msg.mobile, guardBuckets(env))).verify(messageId, hash, now);
   switch (outcome) {
     case "ok":
       return;

@@ -46,6 +46,7 @@ export const genericFormat: PushFormat = {
               segments: r.segments,
               sent_at: r.sentAt,
               reported_at: r.reportedAt,
+              ...(r.customerRef ? { customer_ref: r.customerRef } : {}),
             })),
           }
         : topic === "reviews"
@@ -109,6 +110,7 @@ const toReportItem = (r: ReportRow): ReportItem => ({
   segments: r.segments,
   sentAt: r.sent_at,
   reportedAt: r.reported_at,
+  customerRef: r.customer_ref,
 });
 
 const toReplyItem = (r: InboundRow): ReplyItem => ({

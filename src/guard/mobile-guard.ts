@@ -1,15 +1,19 @@
-// MobileGuard: one Durable Object per (tenant, mobile), the only place per-mobile decisions are made.
-// It owns the sliding-window send limits, repeat-send detection and the active verification codes.
-// Each RPC runs without awaiting between read and write, so the decision and its record are atomic
-// under concurrency; one alarm purges expired codes and old send history so storage stays bounded.
+// MobileGuard: one Durable Object per (tenant, hash bucket of the mobile), the only place per-mobile
+// decisions are made: a mobile always hashes to the same bucket, so each mobile's sliding-window send
+// limits, repeat-send detection and active verification codes live in exactly one object, while one
+// object serves many mobiles (a new mobile creates no new database). Each RPC runs without awaiting
+// between read and write, so the decision and its record are atomic under concurrency; one alarm
+// purges expired codes and old send history so storage stays bounded.
 import { DurableObject } from "cloudflare:workers";
 import type { Kind } from "../core/types";
 import type { LimitWindow } from "../core/tenant-settings";
-import { nextCodePurge, purgeCodes, storeCode, verifyCode, type VerifyOutcome } from "./codes";
+import { CODE_RETAIN_MS, nextCodePurge, purgeCodes, storeCode, verifyCode, type VerifyOutcome } from "./codes";
 
 export type { VerifyOutcome };
 
 export interface AdmitRequest {
+  /** The mobile (as stored on the message) whose history decides; the object holds its whole bucket. */
+  mobile: string;
   kind: Kind;
   /** The message this send becomes once committed (codes are verified by it). */
   messageId: string;
@@ -37,6 +41,12 @@ const SCHEMA: string[] = [
      attempts INTEGER NOT NULL DEFAULT 0, used_at INTEGER)`,
   `CREATE INDEX codes_expires_at ON codes (expires_at)`,
   `CREATE INDEX sends_at ON sends (at)`,
+  // Objects became buckets of mobiles (objects of the old per-mobile naming are no longer addressed).
+  `ALTER TABLE sends ADD COLUMN mobile TEXT NOT NULL DEFAULT ''`,
+  `DROP INDEX sends_kind_at`,
+  `DROP INDEX sends_hash_at`,
+  `CREATE INDEX sends_mobile_kind_at ON sends (mobile, kind, at)`,
+  `CREATE INDEX sends_mobile_hash_at ON sends (mobile, content_hash, at) WHERE content_hash IS NOT NULL`,
 ];
 
 /** Longest window any setting may use (tenant-settings caps windows at 7 days). */
@@ -73,7 +83,7 @@ export class MobileGuard extends DurableObject<Env> {
     for (const w of req.windows) {
       const since = req.now - w.seconds * 1000;
       const rows = sql
-        .exec<{ at: number }>("SELECT at FROM sends WHERE kind = ? AND at > ? ORDER BY at ASC LIMIT ?", req.kind, since, w.max)
+        .exec<{ at: number }>("SELECT at FROM sends WHERE mobile = ? AND kind = ? AND at > ? ORDER BY at ASC LIMIT ?", req.mobile, req.kind, since, w.max)
         .toArray();
       if (rows.length >= w.max) {
         const oldest = rows[0]!.at;
@@ -83,7 +93,12 @@ export class MobileGuard extends DurableObject<Env> {
     if (req.contentHash && req.repeatWindowSeconds > 0) {
       const since = req.now - req.repeatWindowSeconds * 1000;
       const hit = sql
-        .exec<{ at: number }>("SELECT at FROM sends WHERE content_hash = ? AND at > ? ORDER BY at DESC LIMIT 1", req.contentHash, since)
+        .exec<{ at: number }>(
+          "SELECT at FROM sends WHERE mobile = ? AND content_hash = ? AND at > ? ORDER BY at DESC LIMIT 1",
+          req.mobile,
+          req.contentHash,
+          since,
+        )
         .toArray()[0];
       if (hit) {
         return { ok: false, reason: "repeat_send", retryAfter: Math.max(1, Math.ceil((hit.at + req.repeatWindowSeconds * 1000 - req.now) / 1000)) };
@@ -91,15 +106,18 @@ export class MobileGuard extends DurableObject<Env> {
     }
     const ticket = crypto.randomUUID();
     sql.exec(
-      "INSERT INTO sends (ticket, kind, at, content_hash, message_id) VALUES (?, ?, ?, ?, ?)",
+      "INSERT INTO sends (ticket, mobile, kind, at, content_hash, message_id) VALUES (?, ?, ?, ?, ?, ?)",
       ticket,
+      req.mobile,
       req.kind,
       req.now,
       req.contentHash,
       req.messageId,
     );
     if (req.code) storeCode(sql, req.messageId, req.code.hash, req.code.expiresAt);
-    await this.#armBy(this.#nextDue()!);
+    // The alarm is never later than any older row's due time (see #armBy and alarm), so only the
+    // rows just written can move it: no MIN() scan over the bucket's history per admission.
+    await this.#armBy(Math.min(req.now + MAX_WINDOW_MS, req.code ? req.code.expiresAt + CODE_RETAIN_MS : Infinity));
     return { ok: true, ticket };
   }
 
@@ -147,4 +165,35 @@ export class MobileGuard extends DurableObject<Env> {
   }
 }
 
-export const guardName = (tenantId: string, mobile: string): string => `${tenantId}:${mobile}`;
+/** GUARD_BUCKETS when unset: see docs/jpush.md ("MobileGuard buckets") for sizing. */
+export const DEFAULT_GUARD_BUCKETS = 64;
+
+/** The configured bucket count (1–65536); a malformed value is a deployment error, said so loudly. */
+export function guardBuckets(env: Pick<Env, "GUARD_BUCKETS">): number {
+  const raw = env.GUARD_BUCKETS;
+  if (raw === undefined || raw === "") return DEFAULT_GUARD_BUCKETS;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 65536) throw new Error(`GUARD_BUCKETS must be an integer 1–65536, got ${JSON.stringify(raw)}`);
+  return n;
+}
+
+/**
+ * The bucket of a mobile: FNV-1a over its stored form. Stable across deploys and isolates (never
+ * seeded), which is what keeps each mobile's decisions in one object; not secret, and needs no
+ * secrecy: a crafted set of mobiles in one bucket only shares that bucket's throughput.
+ */
+export function guardBucket(mobile: string, buckets: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < mobile.length; i++) {
+    h ^= mobile.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0) % buckets;
+}
+
+/**
+ * The object deciding for `mobile`. The count is part of the name, so changing GUARD_BUCKETS
+ * starts from fresh objects instead of mixing two layouts (docs/jpush.md says what that resets).
+ */
+export const guardName = (tenantId: string, mobile: string, buckets: number): string =>
+  `${tenantId}:guard:${guardBucket(mobile, buckets)}/${buckets}`;

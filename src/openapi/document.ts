@@ -61,7 +61,10 @@ export function openApiDocument(routes: RouteDoc[]): Record<string, unknown> {
     info: {
       title: "edgesms",
       version: "1.0.0",
-      description: "SMS gateway on Cloudflare Workers speaking four vendor dialects: JPush SMS v1, paasw gateway v1, Huawei SMN SMS v2 and smsapi v1, plus the operator API.",
+      description:
+        "SMS gateway on Cloudflare Workers speaking four vendor dialects: JPush SMS v1, paasw gateway v1, Huawei SMN SMS v2 and smsapi v1, plus the operator API. " +
+        "The paths below are the root mounts. Each dialect is also served under its own prefix (/jpush, /paasw, /huawei; smsapi's paths already start with /smsapi) " +
+        "and at the root of the host names DIALECT_HOSTS assigns it; there every path is that dialect's (its own 404/405).",
     },
     // Relative: the document describes the origin that serves it (npm start: http://localhost:8787).
     servers: [{ url: "/", description: "the origin serving this document" }],
@@ -70,7 +73,12 @@ export function openApiDocument(routes: RouteDoc[]): Record<string, unknown> {
         adminBearer: { type: "http", scheme: "bearer", description: "ADMIN_TOKEN (operator API)" },
         jpushBasic: { type: "http", scheme: "basic", description: "base64(appKey:masterSecret)" },
         paaswToken: { type: "apiKey", in: "query", name: "token", description: "token from GET /api/token" },
-        huaweiToken: { type: "apiKey", in: "header", name: "X-Auth-Token", description: "token from POST /v3/auth/tokens" },
+        huaweiToken: {
+          type: "apiKey",
+          in: "header",
+          name: "X-Auth-Token",
+          description: "token from POST /v3/auth/tokens; or instead an AK/SK signature: Authorization: SDK-HMAC-SHA256 Access=…, SignedHeaders=…, Signature=… with X-Sdk-Date (docs/huawei.md)",
+        },
         smsapiBearer: { type: "http", scheme: "bearer", description: "smsapi API key" },
         carrierSecret: { type: "apiKey", in: "header", name: "X-Carrier-Secret" },
       },

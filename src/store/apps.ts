@@ -8,11 +8,11 @@ const TENANT_COLS = [
   "id", "name", "balance", "price_verification", "price_notification", "price_marketing",
   "timezone", "webhook_secret", "settings", "created_at", "updated_at", "home_country", "price_table",
 ] as const;
-const APP_AND_TENANT = `SELECT a.*, ${TENANT_COLS.map((c) => `t.${c} AS t_${c}`).join(", ")} FROM apps a JOIN tenants t ON t.id = a.tenant_id`;
+export const APP_AND_TENANT = `SELECT a.*, ${TENANT_COLS.map((c) => `t.${c} AS t_${c}`).join(", ")} FROM apps a JOIN tenants t ON t.id = a.tenant_id`;
 
-type JoinedRow = AppRow & { [K in (typeof TENANT_COLS)[number] as `t_${K}`]: TenantRow[K] };
+export type JoinedRow = AppRow & { [K in (typeof TENANT_COLS)[number] as `t_${K}`]: TenantRow[K] };
 
-const split = (r: JoinedRow): { app: App; tenant: Tenant } => {
+export const split = (r: JoinedRow): { app: App; tenant: Tenant } => {
   const t = Object.fromEntries(TENANT_COLS.map((c) => [c, r[`t_${c}`]])) as unknown as TenantRow;
   return { app: toApp(r), tenant: toTenant(t) };
 };

@@ -15,7 +15,7 @@ export function applyReportsStatement(db: D1Database, rowsJson: string, carrier:
        FROM (SELECT json_extract(value, '$[0]') AS id, json_extract(value, '$[1]') AS code, json_extract(value, '$[2]') AS msg,
                json_extract(value, '$[3]') AS seg, json_extract(value, '$[4]') AS at FROM json_each(?1)) AS j
        WHERE messages.id = j.id AND messages.status = 'submitted' AND (?2 IS NULL OR messages.carrier IS NULL OR messages.carrier = ?2)
-       RETURNING messages.id`,
+       RETURNING messages.id, messages.tenant_id, messages.dialect, messages.kind, messages.carrier, messages.status, messages.result_code`,
     )
     .bind(rowsJson, carrier, now);
 }
@@ -25,9 +25,9 @@ export function insertReportsStatement(db: D1Database, idsJson: string, now: num
   return db
     .prepare(
       `INSERT OR IGNORE INTO reports (tenant_id, app_id, message_id, batch_id, mobile, signature, code, message, segments,
-         sent_at, reported_at, created_at)
+         sent_at, reported_at, created_at, customer_ref)
        SELECT tenant_id, app_id, id, batch_id, mobile, signature, COALESCE(result_code, '9'), COALESCE(result_message, ''), segments,
-         COALESCE(submitted_at, created_at), COALESCE(reported_at, ?2), ?2
+         COALESCE(submitted_at, created_at), COALESCE(reported_at, ?2), ?2, customer_ref
        FROM messages WHERE id IN (SELECT value FROM json_each(?1)) AND status IN ('delivered', 'undelivered', 'unknown', 'failed')`,
     )
     .bind(idsJson, now);
@@ -46,6 +46,7 @@ export interface ReportRow {
   segments: number;
   sent_at: number;
   reported_at: number;
+  customer_ref: string | null;
 }
 
 /** Report rows of these messages not yet handed out, whose app wants them pushed. */
@@ -53,7 +54,7 @@ export function pushableReportsStatement(db: D1Database, idsJson: string): D1Pre
   return db
     .prepare(
       `SELECT r.id, r.tenant_id, r.app_id, r.message_id, r.batch_id, r.mobile, r.signature, r.code, r.message, r.segments,
-         r.sent_at, r.reported_at
+         r.sent_at, r.reported_at, r.customer_ref
        FROM reports r JOIN apps a ON a.id = r.app_id
        WHERE r.message_id IN (SELECT value FROM json_each(?1)) AND r.push_id IS NULL AND r.pulled_at IS NULL
          AND r.pushed_at IS NULL AND a.report_url IS NOT NULL

@@ -14,6 +14,7 @@ export interface NewMessage {
   encoding: "gsm7" | "ucs2";
   segments: number;
   price: number;
+  customerRef?: string | null;
 }
 
 export interface NewBatch {
@@ -43,7 +44,7 @@ function messageChunks(b: NewBatch): string[] {
   for (const m of b.messages) {
     const row = JSON.stringify([
       m.id, m.mobile, m.content, m.signature, m.templateId, m.params === null ? null : JSON.stringify(m.params),
-      m.channel, m.encoding, m.segments, m.price,
+      m.channel, m.encoding, m.segments, m.price, m.customerRef ?? null,
     ]);
     if (size + row.length > CHUNK_CHARS && rows.length > 0) {
       chunks.push(`[${rows.join(",")}]`);
@@ -87,11 +88,11 @@ export function acceptStatements(db: D1Database, b: NewBatch): D1PreparedStateme
       db
         .prepare(
           `INSERT INTO messages (id, tenant_id, app_id, batch_id, dialect, kind, status, send_at, created_at, updated_at,
-             mobile, content, signature, template_id, params, channel, encoding, segments, price)
+             mobile, content, signature, template_id, params, channel, encoding, segments, price, customer_ref)
            SELECT json_extract(value, '$[0]'), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9,
              json_extract(value, '$[1]'), json_extract(value, '$[2]'), json_extract(value, '$[3]'),
              json_extract(value, '$[4]'), json_extract(value, '$[5]'), json_extract(value, '$[6]'),
-             json_extract(value, '$[7]'), json_extract(value, '$[8]'), json_extract(value, '$[9]')
+             json_extract(value, '$[7]'), json_extract(value, '$[8]'), json_extract(value, '$[9]'), json_extract(value, '$[10]')
            FROM json_each(?1)`,
         )
         .bind(chunk, b.tenantId, b.appId, b.id, b.dialect, b.kind, status, b.sendAt, b.now),

@@ -20,6 +20,7 @@ interface ReportRow {
   segments: number;
   sent_at: number;
   reported_at: number;
+  customer_ref: string | null;
 }
 
 interface InboundRow {
@@ -31,7 +32,10 @@ interface InboundRow {
   received_at: number;
 }
 
-/** The app's (of this tenant) reports not yet pulled or pushed, optionally of one signature, marked pulled at `now`. */
+/**
+ * The app's (of this tenant) reports not yet pulled or pushed, optionally of one signature and
+ * reported since `since` (older ones are left to retention), marked pulled at `now`.
+ */
 export async function pullReports(
   db: D1Database,
   tenantId: string,
@@ -39,6 +43,7 @@ export async function pullReports(
   signature: string | null,
   now: number,
   limit = PULL_LIMIT,
+  since = 0,
 ): Promise<ReportItem[]> {
   const { results } = await db
     .prepare(
@@ -46,10 +51,11 @@ export async function pullReports(
        WHERE tenant_id = ?1 AND id IN (
          SELECT id FROM reports
          WHERE tenant_id = ?1 AND app_id = ?2 AND pulled_at IS NULL AND push_id IS NULL AND (?3 IS NULL OR signature = ?3)
+           AND reported_at >= ?6
          ORDER BY id LIMIT ?5)
-       RETURNING id, message_id, batch_id, mobile, signature, code, message, segments, sent_at, reported_at`,
+       RETURNING id, message_id, batch_id, mobile, signature, code, message, segments, sent_at, reported_at, customer_ref`,
     )
-    .bind(tenantId, appId, signature, now, limit)
+    .bind(tenantId, appId, signature, now, limit, since)
     .all<ReportRow>();
   return results
     .sort((a, b) => a.id - b.id)
@@ -64,6 +70,7 @@ export async function pullReports(
       segments: r.segments,
       sentAt: r.sent_at,
       reportedAt: r.reported_at,
+      customerRef: r.customer_ref,
     }));
 }
 

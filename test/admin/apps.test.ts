@@ -43,7 +43,7 @@ describe("POST /admin/v1/tenants/{id}/apps", () => {
     const paasw = await create(t.id, { dialect: "paasw" });
     expect(paasw.body.credentials).toEqual({ appId: expect.stringMatching(/^\d{10}$/), secret: expect.stringMatching(/^[0-9a-f]{32}$/) });
     const huawei = await create(t.id, { dialect: "huawei" });
-    expect(huawei.body.credentials).toEqual({ user_name: huawei.body.key, password: expect.any(String), project_id: huawei.body.project_id });
+    expect(huawei.body.credentials).toEqual({ user_name: huawei.body.key, password: expect.any(String), project_id: huawei.body.project_id, domain_name: huawei.body.tenant_id });
     expect(huawei.body.project_id).toMatch(/^[0-9a-f]{32}$/);
     const smsapi = await create(t.id, { dialect: "smsapi", kinds: ["marketing", "notification"] });
     expect(smsapi.body.credentials.api_key).toMatch(new RegExp(`^${smsapi.body.key}\\.[A-Za-z0-9]{40}$`));

@@ -4,9 +4,14 @@
 import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { acceptSend } from "../../src/core/send";
+import { codeHash, validateCode } from "../../src/core/verification";
+import { secretsKey } from "../../src/core/crypto";
+import { getAppByKey } from "../../src/store/apps";
+import { makeCredential, makeTenant, mobile } from "../helpers/fixtures";
 import { randomHex } from "../../src/core/crypto";
 import { CODE_RETAIN_MS, MAX_WRONG_ATTEMPTS } from "../../src/guard/codes";
-import type { AdmitRequest, MobileGuard } from "../../src/guard/mobile-guard";
+import { guardBucket, guardBuckets, guardName, type AdmitRequest, type MobileGuard } from "../../src/guard/mobile-guard";
 
 afterEach(() => {
   vi.useRealTimers();
@@ -17,6 +22,7 @@ const guard = () => env.MOBILE_GUARD.getByName(`test_${randomHex(6)}:+8613900000
 const hash = (c: string) => c.padEnd(64, "0");
 
 const req = (now: number, extra: Partial<AdmitRequest> = {}): AdmitRequest => ({
+  mobile: "+8613900000000",
   kind: "verification",
   messageId: randomHex(8),
   code: null,
@@ -129,5 +135,103 @@ describe("MobileGuard alarm", () => {
     vi.setSystemTime(t0 + 8 * DAY);
     await runDurableObjectAlarm(g);
     expect(await rows(g)).toEqual({ sends: 0, codes: 0 });
+  });
+});
+
+describe("MobileGuard buckets", () => {
+  /** `n` distinct mobiles that hash to the same bucket of `buckets`. */
+  const sameBucket = (n: number, buckets: number): string[] => {
+    const by = new Map<number, string[]>();
+    for (let i = 0; ; i++) {
+      const m = `+86139${String(i).padStart(8, "0")}`;
+      const b = guardBucket(m, buckets);
+      const list = by.get(b) ?? [];
+      list.push(m);
+      by.set(b, list);
+      if (list.length === n) return list;
+    }
+  };
+
+  it("maps a mobile to one stable bucket, spread over all of them", () => {
+    expect(guardBucket("+8613900000000", 64)).toBe(guardBucket("+8613900000000", 64));
+    const seen = new Set(Array.from({ length: 2000 }, (_, i) => guardBucket(`+86139${String(i * 7919).padStart(8, "0")}`, 64)));
+    expect(seen.size).toBe(64);
+    expect(guardName("t1", "+8613900000000", 64)).toMatch(/^t1:guard:\d+\/64$/);
+    expect(guardBuckets({ GUARD_BUCKETS: "" })).toBe(64);
+    expect(guardBuckets({ GUARD_BUCKETS: "256" })).toBe(256);
+    expect(() => guardBuckets({ GUARD_BUCKETS: "0" })).toThrow(/GUARD_BUCKETS/);
+    expect(() => guardBuckets({ GUARD_BUCKETS: "1.5" })).toThrow(/GUARD_BUCKETS/);
+  });
+
+  it("keeps each mobile's window apart inside one object, exact under concurrency", async () => {
+    const g = guard();
+    const now = Date.now();
+    const [a, b] = sameBucket(2, 64);
+    const w = [{ seconds: 60, max: 3 }];
+    const all = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => g.admit(req(now, { mobile: i % 2 ? a! : b!, windows: w })).then((d) => ({ m: i % 2 ? a : b, d }))),
+    );
+    expect(all.filter((x) => x.m === a && x.d.ok)).toHaveLength(3);
+    expect(all.filter((x) => x.m === b && x.d.ok)).toHaveLength(3);
+    expect(await rows(g)).toEqual({ sends: 6, codes: 0 });
+  });
+
+  it("repeat detection is per mobile: the same text to another mobile of the bucket passes", async () => {
+    const g = guard();
+    const now = Date.now();
+    const [a, b] = sameBucket(2, 64);
+    const r = { contentHash: hash("c1"), repeatWindowSeconds: 30 };
+    expect(await g.admit(req(now, { mobile: a!, ...r }))).toMatchObject({ ok: true });
+    expect(await g.admit(req(now, { mobile: a!, ...r }))).toMatchObject({ ok: false, reason: "repeat_send", retryAfter: 30 });
+    expect(await g.admit(req(now, { mobile: b!, ...r }))).toMatchObject({ ok: true });
+  });
+
+  it("codes to many mobiles of a tenant go to at most GUARD_BUCKETS objects, each mobile to one", async () => {
+    const buckets = guardBuckets(env);
+    const tenant = `test_${randomHex(6)}`;
+    const mobiles = Array.from({ length: buckets * 3 }, (_, i) => `+86139${String(i * 104729).padStart(8, "0")}`);
+    const names = new Set(mobiles.map((m) => guardName(tenant, m, buckets)));
+    expect(names.size).toBeLessThanOrEqual(buckets);
+    const now = Date.now();
+    for (const m of mobiles.slice(0, 8)) {
+      const stub = env.MOBILE_GUARD.getByName(guardName(tenant, m, buckets));
+      const r = req(now, { mobile: m, code: { hash: hash("ab"), expiresAt: now + 60_000 } });
+      await stub.admit(r);
+      expect(await env.MOBILE_GUARD.getByName(guardName(tenant, m, buckets)).verify(r.messageId, hash("ab"), now)).toBe("ok");
+    }
+  });
+
+  it("a code sent through the accept pipeline is held by the mobile's bucket object and checked there", async () => {
+    const tenant = await makeTenant({ balance: 1000, prices: { notification: 10, marketing: 10, verification: 10 } });
+    const cred = await makeCredential(tenant, "smsapi");
+    const app = (await getAppByKey(env.DB, "smsapi", cred.app.key))!;
+    const [m1, m2] = [mobile(), mobile()];
+    const now = Date.now();
+    const send = async (m: string, code: string) => {
+      const e164 = `+86${m.replace(/^\+?86/, "")}`;
+      const hash = await codeHash(secretsKey(env), tenant.id, e164, code);
+      const res = await acceptSend(env, [{ mobile: m, text: `【测试】验证码${code}`, signature: "测试", code: { hash, expiresAt: now + 60_000 } }], {
+        tenant,
+        app,
+        kind: "verification",
+        mode: "all",
+        now,
+      });
+      const item = res.items[0]!;
+      if (!item.ok) throw item.error;
+      return { id: item.messageId, e164: item.mobile };
+    };
+    const a = await send(m1, "123456");
+    const b = await send(m2, "654321");
+    const held = (e164: string) =>
+      runInDurableObject(env.MOBILE_GUARD.getByName(guardName(tenant.id, e164, guardBuckets(env))), (_, state) => ({
+        sends: state.storage.sql.exec<{ message_id: string }>("SELECT message_id FROM sends WHERE mobile = ?", e164).toArray().map((r) => r.message_id),
+      }));
+    expect(await held(a.e164)).toEqual({ sends: [a.id] });
+    expect(await held(b.e164)).toEqual({ sends: [b.id] });
+    await expect(validateCode(env, tenant.id, b.id, "000000", now)).rejects.toMatchObject({ code: "code_wrong" });
+    await validateCode(env, tenant.id, b.id, "654321", now);
+    await expect(validateCode(env, tenant.id, b.id, "654321", now)).rejects.toMatchObject({ code: "code_used" });
+    await validateCode(env, tenant.id, a.id, "123456", now);
   });
 });

@@ -37,7 +37,7 @@ export const createAppRoute = adminRoute(
       now: Date.now(),
     });
     const app = await requireApp(env, tenant.id, issued.app.id);
-    const view: z.infer<typeof IssuedApp> = { ...appView(app, tenant.timezone), credentials: credentialsOf(app.dialect, app.key, issued.secret, app.projectId) };
+    const view: z.infer<typeof IssuedApp> = { ...appView(app, tenant.timezone), credentials: credentialsOf(app.dialect, app.key, issued.secret, app.projectId, app.tenantId) };
     return json(view, 201);
   },
 );

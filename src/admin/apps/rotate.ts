@@ -22,7 +22,7 @@ export const rotateAppRoute = adminRoute(
     const secret = await rotateCredential(env, app, Date.now());
     if (secret === null) throw new AdminError(404, "not_found", `app ${appId} does not exist`);
     const fresh = await requireApp(env, id, appId);
-    const view: z.infer<typeof IssuedApp> = { ...appView(fresh, tenant.timezone), credentials: credentialsOf(fresh.dialect, fresh.key, secret, fresh.projectId) };
+    const view: z.infer<typeof IssuedApp> = { ...appView(fresh, tenant.timezone), credentials: credentialsOf(fresh.dialect, fresh.key, secret, fresh.projectId, fresh.tenantId) };
     return json(view);
   },
 );

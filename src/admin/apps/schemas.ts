@@ -43,12 +43,12 @@ export const Credentials = z
   .record(z.string(), z.string())
   .describe(
     "shown once. jpush: appKey, masterSecret; jpush_dev: devKey, devSecret; paasw: appId, secret; " +
-      "huawei: user_name, password, project_id; smsapi: api_key (<key>.<secret>)",
+      "huawei: user_name, password, project_id, domain_name; smsapi: api_key (<key>.<secret>)",
   );
 
 export const IssuedApp = AppView.extend({ credentials: Credentials });
 
-export function credentialsOf(dialect: Dialect, key: string, secret: string, projectId: string | null): Record<string, string> {
+export function credentialsOf(dialect: Dialect, key: string, secret: string, projectId: string | null, tenantId = ""): Record<string, string> {
   switch (dialect) {
     case "jpush":
       return { appKey: key, masterSecret: secret };
@@ -57,7 +57,8 @@ export function credentialsOf(dialect: Dialect, key: string, secret: string, pro
     case "paasw":
       return { appId: key, secret };
     case "huawei":
-      return { user_name: key, password: secret, project_id: projectId ?? "" };
+      // The IAM login's domain (Huawei's account name) is the tenant id.
+      return { user_name: key, password: secret, project_id: projectId ?? "", domain_name: tenantId };
     case "smsapi":
       return { api_key: `${key}.${secret}` };
   }

@@ -1,10 +1,9 @@
-// Huawei Cloud request authentication for the SMN routes: the IAM token in X-Auth-Token, and the
-// path's project (and the optional X-Project-Id header) bound to the token's project.
-import { CoreError } from "../../core/errors";
+// Huawei Cloud request authentication for the SMN routes: an AK/SK signature or the IAM token in
+// X-Auth-Token (aksk-auth.ts), and the path's project (and the optional X-Project-Id header) bound
+// to the credential's project.
 import type { AuthScope, KeyedReads } from "../../core/credentials";
-import { resolveTokenWith } from "../../core/tokens";
 import type { App, Tenant } from "../../core/types";
-import { clientIp } from "../../http/respond";
+import { authenticateHuawei } from "./aksk-auth";
 import { SMN_OWN, smnErrorResponse } from "./errors";
 
 export type SmnAuth<T = null> = { ok: true; app: App; tenant: Tenant; extra: T } | { ok: false; response: Response };
@@ -21,11 +20,10 @@ export async function authenticateSmn<T = null>(
   pathProject: string,
   more: (scope: AuthScope) => KeyedReads<T> = () => NONE as unknown as KeyedReads<T>,
 ): Promise<SmnAuth<T>> {
-  const token = req.headers.get("x-auth-token");
-  if (!token) throw new CoreError("auth_failed", "the X-Auth-Token header is missing");
-  const { app, tenant, extra } = await resolveTokenWith(env, "huawei", token.trim(), clientIp(req), more);
+  const { app, tenant, extra, method } = await authenticateHuawei(req, env, more);
   if (pathProject !== app.projectId) {
-    return { ok: false, response: smnErrorResponse(SMN_OWN.projectMismatch, `The token is not valid for project ${pathProject}.`) };
+    const what = method === "aksk" ? "access key" : "token";
+    return { ok: false, response: smnErrorResponse(SMN_OWN.projectMismatch, `The ${what} is not valid for project ${pathProject}.`) };
   }
   const header = req.headers.get("x-project-id");
   if (header !== null && header.trim() !== pathProject) {

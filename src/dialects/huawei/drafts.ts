@@ -14,6 +14,7 @@ export interface SmnItemInput {
   message: string;
   sign_id?: string | null | undefined;
   message_include_sign_flag: boolean;
+  extend?: string | null | undefined;
 }
 
 /** The CMPP limit the SDKs warn about; counted on the text the handset shows (signature included). */
@@ -84,7 +85,7 @@ export async function buildDrafts(env: Env, tenant: Tenant, items: SmnItemInput[
       if (textLength(text) > MAX_MESSAGE_CHARS) {
         return new CoreError("content_too_long", `The message is longer than ${MAX_MESSAGE_CHARS} characters.`, { field: "message" });
       }
-      return { mobile, normalized: true, text, signature: name };
+      return { mobile, normalized: true, text, signature: name, customerRef: item.extend ?? null };
     }),
   );
 }

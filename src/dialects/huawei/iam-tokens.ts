@@ -14,7 +14,7 @@ import { IamTokenRequest } from "./schemas";
 export const TOKEN_TTL_SECONDS = 86_400;
 
 // A region id such as cn-north-4 or ap-southeast-1: what the SDKs put in scope.project.name.
-const REGION = /^[a-z]{2,}(-[a-z0-9]+){1,3}$/;
+export const REGION = /^[a-z]{2,}(-[a-z0-9]+){1,3}$/;
 
 /**
  * Go parses with layout "2006-01-02T15:04:05.000000Z" (six fractional digits, literal Z) and the
@@ -42,14 +42,20 @@ export async function postAuthTokens(req: IRequest, env: Env): Promise<Response>
     return iamError(403, e.message);
   }
   const { app, tenant } = authed;
+  // The user's domain (Huawei's account) is its tenant: a domain named or numbered otherwise is
+  // refused like a wrong password (an unknown domain tells nothing about which users exist).
+  const domainSent = identity.password.user.domain;
+  if (domainSent && ((domainSent.name !== undefined && domainSent.name !== tenant.id) || (domainSent.id !== undefined && domainSent.id !== tenant.id))) {
+    return iamError(401, "The username or password is wrong.");
+  }
   const projectId = app.projectId ?? "";
   // Every edgesms SMN user owns exactly one project: a region name scopes to it, an id must be it.
   const scoped = scope.project.id !== undefined ? scope.project.id === projectId : scope.project.name === projectId || REGION.test(scope.project.name ?? "");
   if (!projectId || !scoped) return iamError(401, "The request you have made requires authentication: the project is not available to this user.");
 
   const token = await issueToken(env, app, TOKEN_TTL_SECONDS);
-  const domain = { id: tenant.id, name: identity.password.user.domain?.name ?? tenant.id };
-  return json(
+  const domain = { id: tenant.id, name: tenant.id };
+  const res = json(
     {
       token: {
         expires_at: iamTime(token.expiresAt),
@@ -64,6 +70,11 @@ export async function postAuthTokens(req: IRequest, env: Env): Promise<Response>
     },
     201,
     // Exposed for browser clients; the SDKs read it server-side.
-    { "X-Subject-Token": token.token, "Access-Control-Expose-Headers": "X-Subject-Token" },
+    { "Access-Control-Expose-Headers": "X-Subject-Token" },
   );
+  // Set by name on the final Headers (json() lower-cases the names it copies): the runtime sends a
+  // name as it was set, and clients that look it up case-sensitively (SMN Java SDK 2.0) need
+  // Huawei's exact spelling. HTTP/2 and HTTP/3 carry header names lower-case whatever is set.
+  res.headers.set("X-Subject-Token", token.token);
+  return res;
 }

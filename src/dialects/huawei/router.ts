@@ -6,6 +6,9 @@ import type { RouteDoc } from "../../openapi/registry";
 import { iamError, SMN_OWN, smnCoreError, smnErrorResponse } from "./errors";
 import { postAuthTokens } from "./iam-tokens";
 import { postSms } from "./sms-publish";
+import { hashSignedPayload } from "./aksk-auth";
+import { getProjects, ProjectsResponse } from "./projects";
+import { getSmsStatus, SmsStatusQuery, SmsStatusResponse } from "./sms-status";
 import { IamTokenRequest, IamTokenResponse, SmsPublishRequest, SmsPublishResponse } from "./schemas";
 
 const isIam = (req: Request): boolean => new URL(req.url).pathname.startsWith("/v3/");
@@ -26,13 +29,17 @@ export const router = dialectRouter("", {
   },
 });
 
+// First on every route: a request signed with AK/SK has its body hashed for the signature check.
+router.all("*", hashSignedPayload);
 router.post("/v3/auth/tokens", postAuthTokens);
+router.get("/v3/projects", getProjects);
 router.post("/v2/:project_id/notifications/sms", postSms);
 router.post("/v2/:project_id/notifications/batch_sms", postSms);
+router.get("/v2/:project_id/notifications/sms", getSmsStatus);
 
 const SMN_ERRORS_DOC = {
   "400": "SMN.0012 / SMN.0024 / SMN.0159 / SMN.0160 / SMN.0261 / SMN.99xx: bad body, 1000+ items, bad endpoint or message, balance (see docs/huawei.md)",
-  "401": "APIGW.0301: missing, unknown or expired X-Auth-Token",
+  "401": "APIGW.0301: missing, unknown or expired X-Auth-Token; AK/SK signature malformed, wrong, unknown access key, or X-Sdk-Date more than 15 minutes off",
   "403": "APIGW.0302: the path's project (or X-Project-Id) is not the token's, app blocked or IP not allowed; SMN.9910 kind not allowed",
   "413": "SMN.9413: body too large",
   "429": "SMN.9429 / SMN.9430: per-mobile limit or repeated content (single form)",
@@ -67,4 +74,25 @@ export const docs: RouteDoc[] = [
       security: "huaweiToken",
     }),
   ),
+  {
+    method: "get",
+    path: "/v2/{project_id}/notifications/sms",
+    tag: "Huawei SMN",
+    summary: "Status of sent SMS by the publish answer's request_id and/or message_id (comma-separated)",
+    description: "SMN's list convention: offset (default 0), limit (1–100, default 100); sms_count is the total matched. Another tenant's ids match nothing.",
+    query: SmsStatusQuery,
+    response: SmsStatusResponse,
+    errors: { "400": "SMN.9900: neither request_id nor message_id, or a malformed one", "401": SMN_ERRORS_DOC["401"], "403": "APIGW.0302: the path's project is not the credential's" },
+    security: "huaweiToken",
+  },
+  {
+    method: "get",
+    path: "/v3/projects",
+    tag: "Huawei SMN",
+    summary: "The credential's project (Keystone list), by region name: what AK/SK clients look up first",
+    description: "`name` a region id (cn-north-4 …) or the project id lists the one project under that name; another name lists none. AK/SK (SDK-HMAC-SHA256) or X-Auth-Token.",
+    response: ProjectsResponse,
+    errors: { "400": "bad query (IAM shape)", "401": "APIGW.0301 (see the SMN routes)", "403": "APIGW.0302: credential blocked, IP not allowed" },
+    security: "huaweiToken",
+  },
 ];

@@ -2,6 +2,13 @@
 // answers. Types are checked here; per-item meaning (mobile, signature, length) is checked later
 // so that one bad item of a batch does not refuse the others.
 import { z } from "zod";
+import { CustomerRef } from "../../core/status";
+
+/**
+ * The customer's reference, named as Huawei's Message & SMS API names it ("extend": returned as
+ * sent in status reports); an edgesms addition to the SMN bodies, echoed by the status query.
+ */
+const Extend = CustomerRef.optional().nullable().describe("your own reference (≤ 64 characters), echoed by GET …/notifications/sms and pushes");
 
 /** "true"/"false" strings (the document's own example) or booleans; default false. */
 export const SignFlag = z
@@ -18,6 +25,7 @@ export const SmsItem = z.object({
   message: z.string(),
   sign_id: SignId,
   message_include_sign_flag: SignFlag,
+  extend: Extend,
 });
 export type SmsItem = z.infer<typeof SmsItem>;
 
@@ -32,6 +40,7 @@ export const SmsEndpointsRequest = z.object({
   message: z.string(),
   sign_id: SignId,
   message_include_sign_flag: SignFlag,
+  extend: Extend,
 });
 export const SmsSingleRequest = SmsItem;
 export const SmsPublishRequest = z.union([SmsBatchRequest, SmsEndpointsRequest, SmsSingleRequest]);

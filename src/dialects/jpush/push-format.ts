@@ -15,7 +15,7 @@ export const JPUSH_REPORT_STATUS: Record<string, number> = {
   "4": 4003, // failed at the handset (powered off, suspended…)
   "8": 4006, // over frequency
   "1": 4100, // submit failed
-  "5": 4100, // blocked word
+  "5": 4010, // blocked word: "敏感词拦截" in JPush's current status table (receipt API, callbacks)
   "6": 4100, // rejected
   "9": 4100, // unknown
 };

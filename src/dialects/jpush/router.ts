@@ -24,6 +24,8 @@ import {
 import { postValid } from "./valid";
 import { deleteSign, getSign, postSign, SignForm, SignIdResponse, SignInfo, updateSign } from "./sign-api";
 import { postVoiceCodes } from "./voice-codes";
+import { getReply, getReport, INQUIRE_LIMIT, ReplyRecord, ReportRecord } from "./inquire";
+import { z } from "zod";
 import {
   BatchRequestDoc,
   BatchResponse,
@@ -74,6 +76,8 @@ router.get("/v1/sign/:sign_id", getSign);
 router.delete("/v1/sign/:sign_id", deleteSign);
 router.get("/v1/accounts/app", getAppBalance);
 router.get("/v1/accounts/dev", getDevBalance);
+router.get("/v1/report", getReport);
+router.get("/v1/reply", getReply);
 
 const AUTH = "jpushBasic";
 const code = (...names: Array<keyof typeof JPUSH>): string => names.map((n) => `${JPUSH[n].code} ${JPUSH[n].text}`).join("; ");
@@ -98,6 +102,26 @@ const TEMPLATE_403 = [
 ] as const;
 
 export const docs: RouteDoc[] = [
+  {
+    method: "get",
+    path: "/v1/report",
+    tag: "jpush",
+    summary: `SMS receipt API: delivery reports not handed out yet (at most ${INQUIRE_LIMIT}, each once, reports of the last 3 days)`,
+    description: "At most one call per appKey every 5 seconds (50009). Reports of an app with a report callback URL are pushed, never listed here.",
+    response: z.array(ReportRecord),
+    errors: { ...COMMON, "403": code("outOfFreq", "illegalIp", "appInBlack", "noSmsAuth") },
+    security: AUTH,
+  },
+  {
+    method: "get",
+    path: "/v1/reply",
+    tag: "jpush",
+    summary: `SMS receipt API: replies (uplink SMS) not handed out yet (at most ${INQUIRE_LIMIT}, each once)`,
+    description: "At most one call per appKey every 5 seconds (50009). Replies pushed to a reply callback URL are never listed here.",
+    response: z.array(ReplyRecord),
+    errors: { ...COMMON, "403": code("outOfFreq", "illegalIp", "appInBlack", "noSmsAuth") },
+    security: AUTH,
+  },
   {
     method: "post",
     path: "/v1/templates",

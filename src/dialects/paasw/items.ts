@@ -5,7 +5,7 @@ import type { ReplyItem, ReportItem } from "../../core/push";
 import { formatLocalDateTime } from "../../core/time";
 
 /** The document's labels for its receipt codes (success shows "请求成功" in its example). */
-const REPORT_MESSAGES: Record<string, string> = {
+export const REPORT_MESSAGES: Record<string, string> = {
   "10000": "请求成功",
   "1": "提交失败",
   "4": "失败",
@@ -28,6 +28,8 @@ export interface ReportJson {
   message: string;
   smsSize: string;
   bizId: string;
+  /** Present when the send carried an outId. */
+  outId?: string;
 }
 
 export function reportJson(r: ReportItem, timeZone: string): ReportJson {
@@ -40,6 +42,7 @@ export function reportJson(r: ReportItem, timeZone: string): ReportJson {
     message: REPORT_MESSAGES[r.code] ?? r.message,
     smsSize: String(r.segments),
     bizId: r.batchId,
+    ...(r.customerRef ? { outId: r.customerRef } : {}),
   };
 }
 

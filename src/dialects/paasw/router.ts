@@ -12,6 +12,7 @@ import { postSendTemplate } from "./send-template";
 import { getDeliver } from "./deliver";
 import { getSmsUp } from "./sms-up";
 import { getBalance } from "./balance";
+import { getQuery, QueryParams, QueryResponse } from "./query";
 import {
   BalanceResponse,
   DeliverResponse,
@@ -51,6 +52,7 @@ const ROUTES: Array<[string, Handler]> = [
   ["/sms/deliver", getDeliver],
   ["/sms/smsUp", getSmsUp],
   ["/sms/balance", getBalance],
+  ["/sms/query", getQuery],
 ];
 
 for (const [path, handler] of ROUTES) {
@@ -88,5 +90,6 @@ export const docs: RouteDoc[] = [
   doc("post", "/sms/sendTemplate", "Send an approved template to up to 1000 numbers", SendTemplateParams, SendResponse, "paramJson: one object for every number, or an array with one object per listed number (length must match)."),
   doc("get", "/sms/deliver", "Pull delivery reports (each once, ≤ 500 per call, oldest first)", PullParams, DeliverResponse, "Reports delivered by push are not returned here."),
   doc("get", "/sms/smsUp", "Pull replies (each once, ≤ 500 per call, oldest first)", PullParams, SmsUpResponse, "Without sign, every reply of the tenant is returned."),
+  doc("get", "/sms/query", "Status of a send by bizId (optionally one phoneNumber), repeatable", QueryParams, QueryResponse, "Reads the current state (nothing is handed out, unlike /sms/deliver); another tenant's bizId gives an empty list."),
   doc("get", "/sms/balance", "Balance in yuan, two decimals", TokenOnlyParams, BalanceResponse, "The balance is rounded down to the fen."),
 ];

@@ -1,6 +1,7 @@
 // Owns the zod schemas of the paasw dialect (requests and answers) and the mapping of a schema
 // refusal to the dialect's parameter codes: missing → 10001, malformed → 10002, too long → 10003.
 import { z } from "zod";
+import { CustomerRef } from "../../core/status";
 import type { Params } from "./params";
 import { PAASW_OWN, paaswErrorResponse } from "./errors";
 
@@ -33,6 +34,7 @@ export const SendParams = z.object({
     .enum(["1", "2", "3"], { error: "must be 1 (verification), 2 (notification) or 3 (marketing)" })
     .optional()
     .describe("1 verification, 2 notification, 3 marketing; required when the app may send more than one kind"),
+  outId: CustomerRef.optional().describe("your own reference (≤ 64 characters), echoed in reports, pushes and /sms/query"),
 });
 export type SendParams = z.infer<typeof SendParams>;
 
@@ -47,6 +49,7 @@ export const SendTemplateParams = z.object({
   templateId: z.string().regex(/^\d{1,20}$/, "must be a numeric template id").describe("an approved template of the tenant"),
   sign: Sign,
   content: z.string().max(1000).optional().describe("accepted for compatibility; the approved template's text is what is sent"),
+  outId: CustomerRef.optional().describe("your own reference (≤ 64 characters), echoed in reports, pushes and /sms/query"),
 });
 export type SendTemplateParams = z.infer<typeof SendTemplateParams>;
 

@@ -91,6 +91,7 @@ export async function postSendTemplate(req: IRequest, env: Env): Promise<Respons
     const one = draft(mobiles[0]!, params);
     drafts = mobiles.map((mobile) => ({ ...one, mobile }));
   }
+  if (data.outId) drafts = drafts.map((d) => ({ ...d, customerRef: data.outId }));
   const accepted = await acceptSend(env, drafts, { tenant, app, kind: template.kind, mode: "all", templateId, idempotency: idempotencyOf(req) });
   return sent(accepted.batchId!);
 }

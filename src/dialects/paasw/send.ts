@@ -33,7 +33,7 @@ export async function postSend(req: IRequest, env: Env): Promise<Response> {
   const text = signedText(sig.name, data.content);
   const accepted = await acceptSend(
     env,
-    mobiles.map((mobile) => ({ mobile, normalized: true, text, signature: sig.name })),
+    mobiles.map((mobile) => ({ mobile, normalized: true, text, signature: sig.name, customerRef: data.outId ?? null })),
     { tenant, app, kind, mode: "all", idempotency: idempotencyOf(req) },
   );
   return sent(accepted.batchId!);

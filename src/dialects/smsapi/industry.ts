@@ -17,8 +17,8 @@ export async function postIndustry(req: IRequest, env: Env): Promise<Response> {
   const input = await readInput(req, IndustryRequest);
   const { app, tenant, extra: pre } = await authenticateSmsapiWith(req, env, (scope) => (input.ok ? preloadSignatures(env, scope, [input.data.content]) : NOTHING));
   if (!input.ok) return input.response;
-  const { mobile, content, tenantId, kind } = input.data;
+  const { mobile, content, tenantId, kind, outId } = input.data;
   const mismatch = tenantMismatch(tenant, tenantId);
   if (mismatch) return mismatch;
-  return sendItems(env, { tenant, app, kind: industryKind(app, kind), sendAt: undefined, mode: "all", idempotency: idempotencyOf(req) }, [{ mobile, content }], pre);
+  return sendItems(env, { tenant, app, kind: industryKind(app, kind), sendAt: undefined, mode: "all", idempotency: idempotencyOf(req) }, [{ mobile, content, outId }], pre);
 }

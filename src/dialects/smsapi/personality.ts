@@ -12,7 +12,8 @@ export async function postPersonality(req: IRequest, env: Env): Promise<Response
   const input = await readInput(req, PersonalityRequest);
   const { app, tenant, extra: pre } = await authenticateSmsapiWith(req, env, (scope) => (input.ok ? preloadSignatures(env, scope, input.data.smses.map((s) => s.content)) : NOTHING));
   if (!input.ok) return input.response;
-  const { smses, sendTime, tenantId, marketing } = input.data;
+  const { sendTime, tenantId, marketing } = input.data;
+  const smses = input.data.smses.map((s) => ({ ...s, outId: s.outId ?? input.data.outId }));
   const mismatch = tenantMismatch(tenant, tenantId);
   if (mismatch) return mismatch;
   const sendAt = resolveSendTime(sendTime, env);

@@ -7,6 +7,7 @@ import { postBatch } from "./batch";
 import { postCancel } from "./cancel";
 import { postIndustry } from "./industry";
 import { postPersonality } from "./personality";
+import { handleStatus, StatusRequest, StatusResponse } from "./status";
 import { BatchRequest, CancelRequest, CancelResponse, IndustryRequest, PersonalityRequest, SendResponse } from "./schemas";
 
 export const router = dialectRouter("", {
@@ -24,6 +25,8 @@ router.post("/smsapi/v1/sms/industry", postIndustry);
 router.post("/smsapi/v1/sms/personality", postPersonality);
 router.post("/smsapi/v1/sms/batch", postBatch);
 router.post("/smsapi/v1/sms/cancel", postCancel);
+router.get("/smsapi/v1/sms/status", handleStatus);
+router.post("/smsapi/v1/sms/status", handleStatus);
 
 const AUTH = "smsapiBearer";
 const COMMON = {
@@ -81,4 +84,17 @@ export const docs: RouteDoc[] = [
     errors: { "400": "40000 bad body, 40001 no id", "401": "40100 missing or wrong API key", "403": "40300 tenantId is not the key's tenant" },
     security: AUTH,
   },
+  ...(["get", "post"] as const).map(
+    (method): RouteDoc => ({
+      method,
+      path: "/smsapi/v1/sms/status",
+      tag: "smsapi",
+      summary: "Status of messages by ids (at most 1000) or by batchId; repeatable",
+      description: "GET takes ids/batchId in the query, POST in a JSON or form body. Ids of another tenant (or unknown) are listed in notFound.",
+      ...(method === "get" ? { query: StatusRequest } : { body: StatusRequest, contentTypes: ["application/json", "application/x-www-form-urlencoded"] }),
+      response: StatusResponse,
+      errors: { "400": "40000 bad body, 40001 neither ids nor batchId, 40004 over 1000 ids", "401": "40100 missing or wrong API key", "403": "40300 tenantId is not the key's tenant" },
+      security: AUTH,
+    }),
+  ),
 ];

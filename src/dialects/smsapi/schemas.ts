@@ -1,6 +1,10 @@
 // Zod schemas of smsapi v1: the four request bodies, the success envelope, and the sendTime rule.
 import { z } from "zod";
 import { CoreError } from "../../core/errors";
+import { CustomerRef } from "../../core/status";
+
+/** edgesms extension (Aliyun's outId): the customer's own reference, echoed in status queries and pushes. */
+const OutId = CustomerRef.optional().describe("edgesms extension: your own reference (≤ 64 characters), echoed by /sms/status and pushes");
 
 /** Recipients per request, as everywhere in edgesms. */
 export const MAX_RECIPIENTS = 1000;
@@ -26,15 +30,17 @@ export const IndustryRequest = z.object({
   content: Content,
   tenantId: TenantId,
   kind: z.enum(["verification", "notification"]).optional().describe("edgesms extension; default notification (verification if the key may only send that)"),
+  outId: OutId,
 });
 
 const Marketing = Bool.describe("edgesms extension: true sends as marketing (opt-outs honoured); default notification");
 
 export const PersonalityRequest = z.object({
-  smses: z.array(z.object({ mobile: Mobile, content: Content })).min(1, "smses is empty").max(MAX_RECIPIENTS),
+  smses: z.array(z.object({ mobile: Mobile, content: Content, outId: OutId })).min(1, "smses is empty").max(MAX_RECIPIENTS),
   sendTime: SendTime,
   tenantId: TenantId,
   marketing: Marketing,
+  outId: OutId.describe("edgesms extension: the reference of every item that carries none of its own"),
 });
 
 /** "a,b,c" as documented; a JSON array is taken too. */
@@ -44,6 +50,7 @@ export const BatchRequest = z.object({
   sendTime: SendTime,
   tenantId: TenantId,
   marketing: Marketing,
+  outId: OutId,
 });
 
 export const CancelRequest = z.object({

@@ -14,6 +14,7 @@ import { fail, failCore, itemError, ok, SMSAPI_ERRORS } from "./errors";
 export interface SmsapiItem {
   mobile: string;
   content: string;
+  outId?: string | null;
 }
 
 /** Longest text (signature included) a concatenated SMS may carry here, as in the Huawei dialect. */
@@ -67,13 +68,13 @@ async function buildDrafts(env: Env, tenant: Tenant, app: App, items: SmsapiItem
       const carried = extractSignature(item.content);
       if (carried) {
         const sig = await lookup({ name: carried });
-        return sig instanceof CoreError ? sig : tooLong({ mobile, normalized: true, text: item.content, signature: sig });
+        return sig instanceof CoreError ? sig : tooLong({ mobile, normalized: true, text: item.content, signature: sig, customerRef: item.outId ?? null });
       }
       if (app.defaultSignatureId === null) {
         return new CoreError("signature_missing", "the content carries no 【signature】 and the API key has no default signature");
       }
       const sig = await lookup({ id: app.defaultSignatureId });
-      return sig instanceof CoreError ? sig : tooLong({ mobile, normalized: true, text: withSignature(sig, item.content), signature: sig });
+      return sig instanceof CoreError ? sig : tooLong({ mobile, normalized: true, text: withSignature(sig, item.content), signature: sig, customerRef: item.outId ?? null });
     }),
   );
 }

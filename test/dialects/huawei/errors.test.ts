@@ -104,7 +104,7 @@ describe("SMN whole-request errors", () => {
     const s = await smnSetup();
     const token = await login(s);
     await expectSmn(await post(`/v2/${s.projectId}/notifications/nope`, {}, { "X-Auth-Token": token }), 404, "APIGW.0101");
-    const res = await exports.default.fetch(`http://gw/v2/${s.projectId}/notifications/sms`, { headers: { "X-Auth-Token": token } });
+    const res = await exports.default.fetch(`http://gw/v2/${s.projectId}/notifications/batch_sms`, { headers: { "X-Auth-Token": token } });
     expect(res.headers.get("allow")).toBe("POST");
     await expectSmn(res, 405, "SMN.9405");
   });

@@ -25,9 +25,10 @@ export async function smnSetup(opts: { balance?: number; price?: number; kinds?:
   return { tenant, user: cred.app.key, password: cred.secret, projectId: cred.app.projectId!, appId: cred.app.id, sign };
 }
 
-export const loginBody = (user: string, password: string, project: { id?: string; name?: string }) => ({
+/** `domain`: the user's domain name as the SDKs send it (the tenant id); omitted when not given. */
+export const loginBody = (user: string, password: string, project: { id?: string; name?: string }, domain?: string) => ({
   auth: {
-    identity: { methods: ["password"], password: { user: { name: user, password, domain: { name: "acme" } } } },
+    identity: { methods: ["password"], password: { user: { name: user, password, ...(domain === undefined ? {} : { domain: { name: domain } }) } } },
     scope: { project },
   },
 });
@@ -40,7 +41,7 @@ export const post = (path: string, body: unknown, headers: Record<string, string
   });
 
 export async function login(s: SmnSetup): Promise<string> {
-  const res = await post("/v3/auth/tokens", loginBody(s.user, s.password, { name: "cn-north-4" }));
+  const res = await post("/v3/auth/tokens", loginBody(s.user, s.password, { name: "cn-north-4" }, s.tenant.id));
   if (res.status !== 201) throw new Error(`login failed: ${res.status} ${await res.text()}`);
   return res.headers.get("X-Subject-Token")!;
 }

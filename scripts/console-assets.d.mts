@@ -1,0 +1,2 @@
+// Types of console-assets.mjs for vitest.config.ts.
+export function copyConsoleAssets(): void;

@@ -1,0 +1,85 @@
+// Who a Huawei request acts as: an AK/SK signature (Authorization: SDK-HMAC-SHA256 …, verified
+// against the access key's sealed secret) or an IAM token (X-Auth-Token). Both end in the same app
+// state checks; reads that share the round trip are scoped to the key's or the token's tenant.
+import type { IRequest } from "itty-router";
+import { admitApp, type AuthScope, type KeyedReads } from "../../core/credentials";
+import { openSecret } from "../../core/crypto";
+import { CoreError } from "../../core/errors";
+import { resolveTokenWith } from "../../core/tokens";
+import type { App, Tenant } from "../../core/types";
+import { MAX_BODY_BYTES, readBytes } from "../../http/body";
+import { clientPath } from "../../http/mounts";
+import { clientIp } from "../../http/respond";
+import { accessKeyScope, getAccessKeyWith } from "../../store/access-keys";
+import { ALGORITHM, canonicalRequest, MAX_SKEW_MS, parseAuthorization, parseSdkDate, sha256HexOf, signatureMatches, UNSIGNED_PAYLOAD } from "./aksk";
+
+export interface HuaweiIdentity<T> {
+  app: App;
+  tenant: Tenant;
+  extra: T;
+  method: "aksk" | "token";
+}
+
+/** The property the router's first handler sets on a signed request: its body's hex SHA-256. */
+const PAYLOAD = "akskPayloadSha256";
+
+const isSigned = (req: Request): boolean => (req.headers.get("authorization") ?? "").trimStart().startsWith(ALGORITHM);
+
+/**
+ * Runs before every Huawei route: a signed request's body is hashed from a copy, so the endpoint
+ * still reads the body itself. A body over the cap is not hashed (its signature then fails, or the
+ * endpoint refuses it as too large).
+ */
+export async function hashSignedPayload(req: IRequest): Promise<void> {
+  if (!isSigned(req)) return;
+  if ((req.headers.get("x-sdk-content-sha256") ?? "").trim() === UNSIGNED_PAYLOAD) return;
+  const bytes = await readBytes(req.clone(), MAX_BODY_BYTES);
+  if (bytes !== null) req[PAYLOAD] = await sha256HexOf(bytes);
+}
+
+const fail = (message: string): CoreError => new CoreError("auth_failed", message);
+
+/** Throws CoreError auth_failed (missing, malformed, stale or wrong credentials) or the app-state refusals. */
+export async function authenticateHuawei<T>(req: Request, env: Env, more: (scope: AuthScope) => KeyedReads<T>): Promise<HuaweiIdentity<T>> {
+  const ip = clientIp(req);
+  if (isSigned(req)) return { ...(await verifySigned(req, env, ip, more)), method: "aksk" };
+  const token = req.headers.get("x-auth-token");
+  if (!token) throw fail("the X-Auth-Token header is missing");
+  const { app, tenant, extra } = await resolveTokenWith(env, "huawei", token.trim(), ip, more);
+  return { app, tenant, extra, method: "token" };
+}
+
+async function verifySigned<T>(req: Request, env: Env, ip: string, more: (scope: AuthScope) => KeyedReads<T>): Promise<{ app: App; tenant: Tenant; extra: T }> {
+  const auth = parseAuthorization(req.headers.get("authorization") ?? "");
+  if (!auth) throw fail(`the Authorization header is not "${ALGORITHM} Access=<AK>, SignedHeaders=<h1;h2>, Signature=<hex>"`);
+  const sdkDate = req.headers.get("x-sdk-date");
+  if (!auth.signedHeaders.includes("x-sdk-date") || sdkDate === null) throw fail("x-sdk-date must be sent and signed");
+  const at = parseSdkDate(sdkDate);
+  if (at === null) throw fail("x-sdk-date is not YYYYMMDDTHHMMSSZ");
+  if (Math.abs(Date.now() - at) > MAX_SKEW_MS) {
+    throw fail(`calc ak sk signature fail:signature expired (X-Sdk-Date ${sdkDate.trim()} is more than 15 minutes from the gateway's time)`);
+  }
+  if (auth.access.length > 128) throw fail("Get secretKey failed");
+  const reads = more(accessKeyScope(auth.access));
+  const { found, results } = await getAccessKeyWith(env.DB, auth.access, reads.statements);
+  if (!found) throw fail("Get secretKey failed");
+
+  const unsigned = (req.headers.get("x-sdk-content-sha256") ?? "").trim() === UNSIGNED_PAYLOAD;
+  const payloadHash = unsigned ? UNSIGNED_PAYLOAD : ((req as IRequest)[PAYLOAD] as string | undefined) ?? (await sha256HexOf(""));
+  const url = new URL(req.url);
+  const canonical = canonicalRequest({
+    method: req.method,
+    path: clientPath(req),
+    query: url.searchParams,
+    // The Host the client sent (port included when it sent one), as it signed it.
+    header: (h) => (h === "host" ? (req.headers.get("host") ?? url.host) : req.headers.get(h)),
+    signedHeaders: auth.signedHeaders,
+    payloadHash,
+  });
+  if (!(await signatureMatches(await openSecret(env, found.secretEnc), sdkDate.trim(), canonical, auth.signature))) {
+    throw fail("verify aksk signature fail");
+  }
+  const { app, tenant } = admitApp(found.app, found.tenant, ip);
+  if (app.dialect !== "huawei") throw fail("Get secretKey failed");
+  return { app, tenant, extra: reads.read(results) };
+}

@@ -1,0 +1,144 @@
+// The statistics tables (migration 0012): reads of the hourly aggregate rows the message triggers
+// keep, the refusal counters the accept pipeline writes, and the gauges /admin/v1/metrics shows.
+
+/** Dimensions a statistics query may group or filter by, and their column. Constants, never input. */
+export const STAT_DIMENSIONS = {
+  tenant: "tenant_id",
+  app: "app_id",
+  dialect: "dialect",
+  channel: "channel",
+  kind: "kind",
+  template: "template_id",
+  carrier: "carrier",
+  country: "country",
+  status: "status",
+  code: "code",
+} as const;
+export type StatDimension = keyof typeof STAT_DIMENSIONS;
+
+export const HISTOGRAM_BOUNDS_MS = [1000, 2000, 5000, 10000, 20000, 30000, 60000, 120000, 300000, 600000, 1800000, Infinity] as const;
+const H_COLUMNS = HISTOGRAM_BOUNDS_MS.map((_, i) => `h${i}`);
+
+export interface StatsQuery {
+  from: number;
+  to: number;
+  /** Bucket width in ms (3 600 000 or 86 400 000), and the offset of the day boundary from UTC midnight. */
+  bucketMs: number;
+  offsetMs: number;
+  groupBy: StatDimension[];
+  filters: Partial<Record<StatDimension, string | number>>;
+}
+
+/** One aggregate row: the bucket, the grouped dimensions, and always status and code. */
+export interface StatsRow {
+  bucket: number;
+  dims: Record<string, string | number>;
+  status: string;
+  code: string;
+  messages: number;
+  segments: number;
+  amount: number;
+  latencyMs: number;
+  histogram: number[];
+}
+
+/**
+ * Sums of the hourly rows in [from, to) by bucket, the `groupBy` dimensions, status and code, at
+ * most `limit` rows. Every identifier comes from STAT_DIMENSIONS; every value is bound.
+ */
+export async function readStats(db: D1Database, q: StatsQuery, limit: number): Promise<StatsRow[]> {
+  const dims = q.groupBy.filter((d) => d !== "status" && d !== "code").map((d) => STAT_DIMENSIONS[d]);
+  const binds: Array<string | number> = [q.from, q.to, q.bucketMs, q.offsetMs, limit];
+  const where = ["hour >= ?1", "hour < ?2", "messages <> 0"];
+  for (const [dim, value] of Object.entries(q.filters) as Array<[StatDimension, string | number]>) {
+    binds.push(value);
+    where.push(`${STAT_DIMENSIONS[dim]} = ?${binds.length}`);
+  }
+  const keys = ["bucket", ...dims, "status", "code"];
+  const sql = `SELECT (hour + ?4) - (hour + ?4) % ?3 - ?4 AS bucket, ${[...dims, "status", "code"].join(", ")},
+      SUM(messages) AS messages, SUM(segments) AS segments, SUM(amount) AS amount, SUM(latency_ms) AS latency_ms,
+      ${H_COLUMNS.map((h) => `SUM(${h}) AS ${h}`).join(", ")}
+    FROM stats_hourly WHERE ${where.join(" AND ")}
+    GROUP BY ${keys.join(", ")} ORDER BY ${keys.join(", ")} LIMIT ?5`;
+  const { results } = await db.prepare(sql).bind(...binds).all<Record<string, string | number>>();
+  return results.map((r) => ({
+    bucket: Number(r.bucket),
+    dims: Object.fromEntries(q.groupBy.map((d) => [d, r[STAT_DIMENSIONS[d]]!])),
+    status: String(r.status),
+    code: String(r.code),
+    messages: Number(r.messages),
+    segments: Number(r.segments),
+    amount: Number(r.amount),
+    latencyMs: Number(r.latency_ms),
+    histogram: H_COLUMNS.map((h) => Number(r[h])),
+  }));
+}
+
+export interface RefusalRow {
+  bucket: number;
+  tenantId: string;
+  dialect: string;
+  reason: string;
+  messages: number;
+}
+
+export async function readRefusals(
+  db: D1Database,
+  q: { from: number; to: number; bucketMs: number; offsetMs: number; tenantId: string | null },
+  limit: number,
+): Promise<RefusalRow[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT (hour + ?4) - (hour + ?4) % ?3 - ?4 AS bucket, tenant_id, dialect, reason, SUM(messages) AS messages
+       FROM stats_refusals WHERE hour >= ?1 AND hour < ?2 AND (?5 IS NULL OR tenant_id = ?5)
+       GROUP BY bucket, tenant_id, dialect, reason ORDER BY bucket, tenant_id, dialect, reason LIMIT ?6`,
+    )
+    .bind(q.from, q.to, q.bucketMs, q.offsetMs, q.tenantId, limit)
+    .all<{ bucket: number; tenant_id: string; dialect: string; reason: string; messages: number }>();
+  return results.map((r) => ({ bucket: r.bucket, tenantId: r.tenant_id, dialect: r.dialect, reason: r.reason, messages: r.messages }));
+}
+
+/** Counts refused sends ([[reason, count], …]) in the hour of `now`: one statement. */
+export function countRefusalsStatement(db: D1Database, tenantId: string, dialect: string, reasonsJson: string, now: number): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO stats_refusals (tenant_id, hour, dialect, reason, messages)
+       SELECT ?1, ?2, ?3, json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?4) WHERE true
+       ON CONFLICT (tenant_id, hour, dialect, reason) DO UPDATE SET messages = messages + excluded.messages`,
+    )
+    .bind(tenantId, now - (now % 3_600_000), dialect, reasonsJson);
+}
+
+export interface MetricRows {
+  messages: Array<{ dialect: string; kind: string; carrier: string; status: string; code: string; messages: number; latency_ms: number } & Record<string, number | string>>;
+  refusals: Array<{ dialect: string; reason: string; messages: number }>;
+  webhooks: Array<{ status: string; n: number }>;
+  deadLetters: Array<{ queue: string; n: number }>;
+  carriers: Array<{ name: string; type: string; enabled: number }>;
+}
+
+/**
+ * Everything /admin/v1/metrics shows, in one D1 batch: all-time sums of the aggregate rows (small:
+ * one row per tenant, hour and distinct combination), refusals, webhook pushes by status, dead
+ * letters by queue, and the configured carriers.
+ */
+export async function readMetricRows(db: D1Database): Promise<MetricRows> {
+  const [messages, refusals, webhooks, deadLetters, carriers] = await db.batch([
+    db.prepare(
+      `SELECT dialect, kind, carrier, status, code, SUM(messages) AS messages, SUM(latency_ms) AS latency_ms,
+         ${H_COLUMNS.map((h) => `SUM(${h}) AS ${h}`).join(", ")}
+       FROM stats_hourly GROUP BY dialect, kind, carrier, status, code HAVING SUM(messages) <> 0`,
+    ),
+    db.prepare("SELECT dialect, reason, SUM(messages) AS messages FROM stats_refusals GROUP BY dialect, reason"),
+    db.prepare("SELECT status, COUNT(*) AS n FROM webhook_deliveries GROUP BY status"),
+    db.prepare("SELECT queue, COUNT(*) AS n FROM dead_letters GROUP BY queue"),
+    db.prepare("SELECT name, type, enabled FROM carriers ORDER BY name"),
+  ]);
+  return {
+    messages: messages!.results as MetricRows["messages"],
+    refusals: refusals!.results as MetricRows["refusals"],
+    webhooks: webhooks!.results as MetricRows["webhooks"],
+    deadLetters: deadLetters!.results as MetricRows["deadLetters"],
+    carriers: carriers!.results as MetricRows["carriers"],
+  };
+}

@@ -16,7 +16,7 @@ export interface StatsGroup {
   codes: Record<string, number>;
   pending: number;
   delivered: number;
-  /** delivered / (delivered + undelivered + failed); null while none is final. */
+  /** delivered / (delivered + undelivered + unknown + failed); null while none is final. */
   delivery_rate: number | null;
   median_delivery_ms: number | null;
   mean_delivery_ms: number | null;

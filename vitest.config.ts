@@ -35,6 +35,9 @@ export default defineConfig(async () => {
             name: "workers",
             exclude: [...configDefaults.exclude, BROWSER_TESTS],
             setupFiles: ["./test/setup/apply-migrations.ts"],
+            // Third parties the tests talk to on loopback: the local SMSC (SMPP over TCP) and the
+            // HTTP providers' fakes, which check signatures the way the providers do.
+            globalSetup: ["./test/setup/smsc.ts", "./test/setup/provider-fakes.ts"],
             testTimeout: 30_000,
             hookTimeout: 30_000,
           },

@@ -10,6 +10,7 @@ import { measure, runSpec } from "./lib/runner.mjs";
 import { seed as seedTenant } from "./lib/seed.mjs";
 import { SEND_ROWS } from "./lib/rows-send.mjs";
 import { codesRoundTrip, endToEnd, memory } from "./lib/rows-flow.mjs";
+import { addSmppRows } from "./lib/rows-smpp.mjs";
 import { table, targetLines, targets, writeResults } from "./lib/report.mjs";
 import { kannelEndToEnd, kannelEndToEndRow, kannelSingle, startKannel, versusKannel } from "./lib/kannel.mjs";
 
@@ -91,6 +92,7 @@ try {
   rows.push(kannelEndToEndRow("kannel_end_to_end_after", "after edgesms", k1));
   res.kannel = { version: kannel.version ?? null, endToEnd: [k0, k1], versus: versusKannel(e2e, [k0, k1]) };
   log(`Kannel end to end: ${JSON.stringify([k0, k1])}; edgesms ÷ Kannel: ${JSON.stringify(res.kannel.versus)}`);
+  await addSmppRows({ url: edge.url, db, seed, adminToken: SECRETS.ADMIN_TOKEN, rows, res, log });
 
   log("memory: 60 s sustained at half the single-send rate …");
   const mem = await memory(edge.url, db, edge.pid, seed, res);

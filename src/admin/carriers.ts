@@ -118,10 +118,11 @@ async function requireRow(env: Env, name: string): Promise<CarrierRow> {
   throw new AdminError(404, "not_found", `carrier ${name} does not exist`);
 }
 
-/** Tells the type about the change (an SMPP carrier unbinds) and gives the carrier a fresh circuit. */
-async function changed(env: Env, before: CarrierConfig, after: CarrierConfig | null): Promise<void> {
-  await carrierKind(before.type)?.onChange?.(env, before, after);
-  await gateOf(env, before.name).reset();
+/** Tells the type about the change (an SMPP carrier binds or unbinds) and gives the carrier a fresh circuit. */
+async function changed(env: Env, before: CarrierConfig | null, after: CarrierConfig | null): Promise<void> {
+  const config = (after ?? before)!;
+  await carrierKind(config.type)?.onChange?.(env, before, after);
+  await gateOf(env, config.name).reset();
 }
 
 export const createCarrierRoute = adminRoute(
@@ -143,7 +144,9 @@ export const createCarrierRoute = adminRoute(
     const now = Date.now();
     const row = { name: body.name, type: body.type, ...sealed, enabled: body.enabled ? 1 : 0, max_tps: body.max_tps };
     if (!(await insertCarrierRow(env.DB, row, now))) throw new AdminError(409, "carrier_exists", `carrier ${body.name} exists`);
-    return json(view((await getCarrierRow(env.DB, body.name))!), 201);
+    const stored = (await getCarrierRow(env.DB, body.name))!;
+    await changed(env, null, await toCarrierConfig(env, stored));
+    return json(view(stored), 201);
   },
 );
 

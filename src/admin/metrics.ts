@@ -144,7 +144,7 @@ export function exposition(m: MetricRows, live: CarrierLive[]): string {
     "edgesms_carrier_binds_up",
     "gauge",
     "Connections (SMPP binds) up, for carriers that hold them.",
-    live.filter((c) => typeof c.details.binds_up === "number").map((c) => [{ carrier: c.name }, c.details.binds_up as number]),
+    live.filter((c) => typeof c.details.bindsUp === "number").map((c) => [{ carrier: c.name }, c.details.bindsUp as number]),
   );
   return e.toString();
 }

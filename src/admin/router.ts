@@ -24,6 +24,7 @@ import { metricsRoute } from "./metrics";
 import { messageTimelineRoute } from "./timeline";
 import { reviewQueueRoute } from "./review-queue";
 import { carrierStatusRoute, createCarrierRoute, deleteCarrierRoute, getCarrierRoute, listCarriersRoute, updateCarrierRoute } from "./carriers";
+import { listCarrierTemplatesRoute, putCarrierTemplatesRoute } from "./carrier-templates";
 import { getRoutesRoute, putRoutesRoute } from "./carrier-routes";
 
 const ROUTES: AdminRoute[] = [
@@ -38,6 +39,7 @@ const ROUTES: AdminRoute[] = [
   listDeliveriesRoute, listDeadLettersRoute,
   statsRoute, metricsRoute, messageTimelineRoute, reviewQueueRoute,
   createCarrierRoute, listCarriersRoute, getCarrierRoute, updateCarrierRoute, deleteCarrierRoute, carrierStatusRoute,
+  listCarrierTemplatesRoute, putCarrierTemplatesRoute,
   getRoutesRoute, putRoutesRoute,
 ];
 

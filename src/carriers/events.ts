@@ -52,3 +52,13 @@ export async function enqueueReports(env: Env, carrier: string, reports: Carrier
   }
   for (let i = 0; i < bodies.length; i += 100) await env.CARRIER_EVENTS_QUEUE.sendBatch(bodies.slice(i, i + 100));
 }
+
+/** Enqueues a carrier's events (SMPP receipts and replies) now; resolves once the queue took them all. */
+export async function enqueueEvents(env: Env, carrier: string, events: CarrierEvents): Promise<void> {
+  const bodies: MessageSendRequest<CarrierEventsBody>[] = [];
+  for (let i = 0; i < events.reports.length; i += REPORTS_PER_EVENT) {
+    bodies.push({ body: { carrier, events: { reports: events.reports.slice(i, i + REPORTS_PER_EVENT), replies: [] } } });
+  }
+  if (events.replies.length > 0) bodies.push({ body: { carrier, events: { reports: [], replies: events.replies } } });
+  for (let i = 0; i < bodies.length; i += 100) await env.CARRIER_EVENTS_QUEUE.sendBatch(bodies.slice(i, i + 100));
+}

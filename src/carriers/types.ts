@@ -29,8 +29,12 @@ export interface OutboundMessage {
   sourceAddr: string | null;
   /** Digits appended to the sender so replies can be routed back (the signature id); null = none. */
   extension: string | null;
-  /** Template-based providers: the carrier's approved template and sign name for this message (see CarrierKind.templated). */
-  providerTemplate: { code: string; signName: string } | null;
+  /**
+   * Template-based providers: the carrier's approved template and sign name for this message (see
+   * CarrierKind.templated); `params`, where set, names the edgesms parameters in the order of the
+   * provider's positional variables (Tencent's {1}, {2}…).
+   */
+  providerTemplate: { code: string; signName: string; params?: string[] } | null;
   /** How many times the gateway has claimed this message (1 on the first submit). */
   attempts: number;
 }
@@ -116,8 +120,11 @@ export interface CarrierKind<S extends z.ZodType = z.ZodType> {
    * the edgesms JSON callback (X-Carrier-Secret).
    */
   callback?(req: Request, env: Env, config: CarrierConfig<z.output<S>>): Promise<{ events: CarrierEvents; ack: Response } | Response>;
-  /** Extra things a type does when its carrier is disabled, changed or deleted (SMPP: unbind). */
-  onChange?(env: Env, before: CarrierConfig<z.output<S>>, after: CarrierConfig<z.output<S>> | null): Promise<void>;
+  /**
+   * Extra things a type does when its carrier is created (before = null: SMPP binds at once, so
+   * replies can arrive before the first message), changed, disabled or deleted (after = null; SMPP unbinds).
+   */
+  onChange?(env: Env, before: CarrierConfig<z.output<S>> | null, after: CarrierConfig<z.output<S>> | null): Promise<void>;
   /** Live status for GET /admin/v1/carriers/{name}/status (SMPP: binds up, in flight, parts/s, last error). */
   status?(env: Env, config: CarrierConfig<z.output<S>>): Promise<Record<string, unknown>>;
 }

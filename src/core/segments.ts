@@ -18,11 +18,13 @@ const UCS2_PART = 67;
 
 // The default alphabet, in table order (0x1B, the escape to the extension table, is left out: it is not
 // a character a sender can mean). Ç (0x09) is in it; ç is not, nor ê, á, í, ó, ú.
-const GSM7_BASIC =
+export const GSM7_BASIC =
   "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?" +
   "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
-// Sent as ESC + character, so 2 septets each, and never split from their escape.
-const GSM7_EXTENSION = "\f^{}\\[~]|€";
+// Sent as ESC + character, so 2 septets each, and never split from their escape. Their codes in the
+// extension table, in the same order (3GPP TS 23.038 §6.2.1.1).
+export const GSM7_EXTENSION = "\f^{}\\[~]|€";
+export const GSM7_EXTENSION_CODES = [0x0a, 0x14, 0x28, 0x29, 0x2f, 0x3c, 0x3d, 0x3e, 0x40, 0x65];
 
 // Septets per character, indexed by UTF-16 code unit; 0 means "not GSM-7". Every basic and extension
 // character is below U+0400 except €, which is handled on its own to keep the table small.
@@ -49,40 +51,55 @@ export function countSegments(text: string): SegmentCount {
     septets += s;
   }
   if (septets <= GSM7_SINGLE) return { encoding: "gsm7", units: septets, segments: 1 };
-
-  // Fill parts greedily; an escape pair that does not fit whole goes to the next part.
-  let segments = 1;
-  let used = 0;
-  for (let i = 0; i < text.length; i++) {
-    const s = septetsOf(text.charCodeAt(i));
-    if (used + s > GSM7_PART) {
-      segments++;
-      used = 0;
-    }
-    used += s;
-  }
-  return { encoding: "gsm7", units: septets, segments };
+  return { encoding: "gsm7", units: septets, segments: partStarts(text, "gsm7").length };
 }
 
 function countUcs2(text: string): SegmentCount {
   const units = text.length;
   if (units <= UCS2_SINGLE) return { encoding: "ucs2", units, segments: 1 };
+  return { encoding: "ucs2", units, segments: partStarts(text, "ucs2").length };
+}
 
-  // A surrogate pair (most emoji) must stay in one part, or each half arrives as garbage.
-  let segments = 1;
-  let used = 0;
-  for (let i = 0; i < units; i++) {
+/**
+ * Where each part of a text starts (UTF-16 indexes), by the one rule billing and sending share: parts
+ * are filled greedily, an escape pair (GSM-7 extension character) or a surrogate pair (most emoji)
+ * never split, since each half would arrive as garbage.
+ */
+function partStarts(text: string, encoding: SmsEncoding): number[] {
+  const gsm = encoding === "gsm7";
+  const single = gsm ? GSM7_SINGLE : UCS2_SINGLE;
+  const part = gsm ? GSM7_PART : UCS2_PART;
+  let total = 0;
+  const sizes: number[] = [];
+  for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    const pair = c >= 0xd800 && c <= 0xdbff && i + 1 < units && isLowSurrogate(text.charCodeAt(i + 1));
-    const size = pair ? 2 : 1;
-    if (used + size > UCS2_PART) {
-      segments++;
+    const pair = !gsm && c >= 0xd800 && c <= 0xdbff && i + 1 < text.length && isLowSurrogate(text.charCodeAt(i + 1));
+    const size = gsm ? septetsOf(c) : pair ? 2 : 1;
+    sizes.push(size);
+    if (pair) {
+      sizes.push(0); // the low surrogate rides with its high half
+      i++;
+    }
+    total += size;
+  }
+  if (total <= single) return [0];
+  const starts = [0];
+  let used = 0;
+  for (let i = 0; i < sizes.length; i++) {
+    if (sizes[i] === 0) continue;
+    if (used + sizes[i]! > part) {
+      starts.push(i);
       used = 0;
     }
-    used += size;
-    if (pair) i++;
+    used += sizes[i]!;
   }
-  return { encoding: "ucs2", units, segments };
+  return starts;
+}
+
+/** The text cut into the parts it is billed as (one part when it fits a single SMS). */
+export function splitSegments(text: string, encoding: SmsEncoding): string[] {
+  const starts = partStarts(text, encoding);
+  return starts.map((s, i) => text.slice(s, starts[i + 1] ?? text.length));
 }
 
 const isLowSurrogate = (c: number): boolean => c >= 0xdc00 && c <= 0xdfff;

@@ -6,6 +6,7 @@ import { finalCodeTexts, purgeContents, purgeOld, releaseDue, replaceFinalTexts,
 import { maskCodes } from "../core/secrecy";
 import { recoverSubmitted, replayCarrierEventLetters, requeueLeftovers } from "./recovery";
 import { overduePushes } from "../store/webhooks";
+import { reconcileUnknown } from "./reconcile";
 
 /** Rows per job per run: a backlog drains over several minutes instead of one long invocation. */
 export const SWEEP_LIMIT = 1000;
@@ -26,6 +27,9 @@ export const cronJobs: Record<string, (env: Env, now: number) => Promise<unknown
   },
   requeueStuck: (env, now) => requeueLeftovers(env, now),
   replayCarrierEvents: (env, now) => replayCarrierEventLetters(env, now),
+  async reconcileUnknown(env, now) {
+    return reconcileUnknown(env, now, 200);
+  },
   recoverSubmitted: (env, now) => recoverSubmitted(env, now),
   async expireUnreported(env, now) {
     // The end of the report window: code 9, status 'unknown' (it may have arrived), not refunded.

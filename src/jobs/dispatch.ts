@@ -13,6 +13,7 @@ import { handOver } from "./hand-over";
 import { allCarriersStatement, type CarrierRow } from "../store/carriers";
 import { listRoutesStatement, type RouteRuleRow } from "../store/routes";
 import { completedByIdsStatement, type CompletedRow } from "../store/receipts";
+import { mappingsForMessagesStatement, TemplateMappings, type CarrierTemplateRow } from "../store/carrier-templates";
 import {
   claimStatements,
   insertDeadLetters,
@@ -104,11 +105,12 @@ export async function handleDispatch(batch: MessageBatch<unknown>, env: Env): Pr
  */
 async function dispatchIds(env: Env, ids: string[], now: number): Promise<{ transient: Map<string, string>; inFlight: Set<string> }> {
   const idsJson = JSON.stringify(ids);
-  const [busy, leftovers, claimed, routes, carriers, senders] = await env.DB.batch([
+  const [busy, leftovers, claimed, routes, carriers, senders, mappings] = await env.DB.batch([
     ...claimStatements(env.DB, idsJson, now, now - CLAIM_LEASE_MS),
     listRoutesStatement(env.DB),
     allCarriersStatement(env.DB),
     sendersStatement(env.DB, idsJson),
+    mappingsForMessagesStatement(env.DB, idsJson),
   ]);
   const inFlight = new Set((busy!.results as Array<{ id: string }>).map((r) => r.id));
   const rows = [...(leftovers!.results as unknown as ClaimedRow[]), ...(claimed!.results as unknown as ClaimedRow[])];
@@ -127,7 +129,7 @@ async function dispatchIds(env: Env, ids: string[], now: number): Promise<{ tran
     return { message, carriers: carriersFor(rules, { tenantId: r.tenant_id, kind: r.kind, mobile: r.mobile }, fallback) };
   });
 
-  const result = await handOver(env, routed, configs);
+  const result = await handOver(env, routed, configs, new TemplateMappings(mappings!.results as unknown as CarrierTemplateRow[]));
   const stmts: D1PreparedStatement[] = [];
   const sentIds = JSON.stringify(result.sent.map((s) => s[0]));
   if (result.sent.length > 0) stmts.push(...recordSentStatements(env.DB, JSON.stringify(result.sent), now), completedByIdsStatement(env.DB, sentIds));

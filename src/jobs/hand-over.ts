@@ -7,6 +7,7 @@ import type { DeliveryCode } from "../core/types";
 import { carrierOf } from "../carriers/config";
 import { carrierKind } from "../carriers/registry";
 import { gateOf } from "../carriers/gate";
+import { TemplateMappings } from "../store/carrier-templates";
 
 export interface Routed {
   message: OutboundMessage;
@@ -25,7 +26,7 @@ export interface HandOver {
 /** How long one hand-over may wait for a carrier's throughput cap before it gives up for this attempt. */
 const CAP_WAIT_MS = 10_000;
 
-export async function handOver(env: Env, routed: Routed[], configs: Map<string, CarrierConfig>): Promise<HandOver> {
+export async function handOver(env: Env, routed: Routed[], configs: Map<string, CarrierConfig>, mappings = new TemplateMappings([])): Promise<HandOver> {
   const out: HandOver = { sent: [], unknown: [], rejected: [], transient: new Map() };
   const reasons = new Map<string, string[]>();
   const note = (id: string, reason: string) => reasons.set(id, [...(reasons.get(id) ?? []), reason]);
@@ -51,7 +52,7 @@ export async function handOver(env: Env, routed: Routed[], configs: Map<string, 
         const config = configs.get(name);
         const carrier = config?.enabled ? carrierOf(env, config) : null;
         if (!config || !carrier) return passOn(all, config ? (config.enabled ? "no adapter in this build" : "disabled") : "no such carrier");
-        const results = await submitThroughGate(env, carrier, config, group.map((p) => p.message));
+        const results = await submitThroughGate(env, carrier, config, group.map((p) => p.message), mappings);
         const byId = new Map(results.map((r) => [r.id, r]));
         const failed = new Set<string>();
         const why = new Map<string, string>();
@@ -75,9 +76,11 @@ export async function handOver(env: Env, routed: Routed[], configs: Map<string, 
  * meters it against the cap, the carrier submits, the gate learns the outcome. Messages the gate
  * or a missing template mapping keeps back come back as transient, so the next carrier gets them.
  */
-async function submitThroughGate(env: Env, carrier: Carrier, config: CarrierConfig, messages: OutboundMessage[]): Promise<SubmitResult[]> {
+async function submitThroughGate(env: Env, carrier: Carrier, config: CarrierConfig, given: OutboundMessage[], mappings: TemplateMappings): Promise<SubmitResult[]> {
   const transient = (ms: OutboundMessage[], reason: string): SubmitResult[] => ms.map((m) => ({ id: m.id, outcome: "transient", reason }));
   const kind = carrierKind(config.type);
+  // A template-based provider gets each message with this carrier's own template code and sign name.
+  const messages = kind?.templated ? given.map((m) => ({ ...m, providerTemplate: mappings.of(config.name, m) })) : given;
   const unmapped = kind?.templated ? messages.filter((m) => m.providerTemplate === null) : [];
   const ready = unmapped.length === 0 ? messages : messages.filter((m) => m.providerTemplate !== null);
   const results: SubmitResult[] = transient(unmapped, "no template mapping for this carrier");

@@ -1,6 +1,7 @@
-// The recovery sweep (cron): messages the carrier took, or may have taken, whose report never came.
-// Asks the carrier (status query) in bounded batches, replays carrier events that ended as dead
-// letters, and re-enqueues leftovers — each within a time budget per cron run.
+// The recovery sweep (cron): messages the carrier took whose report never came. Asks the carrier
+// (status query) in bounded batches, replays carrier events that ended as dead letters, and
+// re-enqueues leftovers — each within a time budget per cron run. Submits whose outcome is unknown
+// are the reconcile job's (src/jobs/reconcile.ts).
 import type { CarrierReport } from "../carriers/events";
 import { CarrierEventsBody } from "../carriers/events";
 import { carrierOf, loadCarrierConfig } from "../carriers/config";
@@ -12,7 +13,6 @@ import { CLAIM_LEASE_MS } from "./dispatch";
 import {
   markReplayed,
   recordLearntRefs,
-  requeueNeverReceived,
   submittedCarriers,
   takeRecoveryTargets,
   touchStuck,
@@ -34,7 +34,6 @@ export const CARRIER_EVENT_QUEUES = ["edgesms-carrier-events", "edgesms-carrier-
 export interface RecoveryOutcome {
   asked: number;
   final: number;
-  requeued: number;
   pending: number;
   notFound: number;
 }
@@ -42,20 +41,20 @@ export interface RecoveryOutcome {
 const log = (event: string, fields: Record<string, unknown>) => console.error(JSON.stringify({ level: "error", event, ...fields }));
 
 /**
- * Status queries for overdue submitted messages, carrier by carrier (each with its kind's report
- * window): a final answer goes through the ordinary report path, "never received" puts a submit
- * with an unknown outcome back to queued, references learnt are recorded. Carriers without a status
- * query are left to their receipts, the dead-letter replay and the end of the report window.
+ * Status queries for submitted messages whose report is overdue, carrier by carrier (each with its
+ * kind's report window): a final answer goes through the ordinary report path, references learnt
+ * are recorded. Carriers without a status query are left to their receipts, the dead-letter replay
+ * and the end of the report window.
  */
 export async function recoverSubmitted(env: Env, now: number, budgetMs = SWEEP_BUDGET_MS): Promise<RecoveryOutcome> {
-  const out: RecoveryOutcome = { asked: 0, final: 0, requeued: 0, pending: 0, notFound: 0 };
+  const out: RecoveryOutcome = { asked: 0, final: 0, pending: 0, notFound: 0 };
   const started = Date.now();
   for (const name of await submittedCarriers(env.DB)) {
     const config = await loadCarrierConfig(env, name);
     const kind = config ? carrierKind(config.type) : undefined;
     const carrier = config ? carrierOf(env, config) : null;
     if (!config || !kind || !carrier?.query) continue;
-    const window = { carrier: name, windowBefore: now - kind.reportWindowMs, leaseBefore: now - CLAIM_LEASE_MS, recheckBefore: now - RECHECK_MS, now };
+    const window = { carrier: name, windowBefore: now - kind.reportWindowMs, recheckBefore: now - RECHECK_MS, now };
     while (Date.now() - started < budgetMs) {
       const rows = await takeRecoveryTargets(env.DB, window, QUERY_BATCH);
       if (rows.length === 0) break;
@@ -73,24 +72,18 @@ export async function recoverSubmitted(env: Env, now: number, budgetMs = SWEEP_B
         break;
       }
       out.asked += targets.length;
-      const unknownSubmit = new Set(rows.filter((r) => r.submit_unknown === 1).map((r) => r.id));
       const asked = new Set(targets.map((t) => t.id));
       const finals: CarrierReport[] = [];
       const learnt: Array<[string, string[]]> = [];
-      const neverReceived: string[] = [];
       for (const a of answers) {
         if (!asked.has(a.id)) continue; // an answer about something not asked is ignored
         if (a.state !== "not_found" && a.refs && a.refs.length > 0) learnt.push([a.id, a.refs]);
         if (a.state === "final") finals.push({ message_id: a.id, code: a.code });
         else if (a.state === "pending") out.pending++;
-        else if (unknownSubmit.has(a.id)) neverReceived.push(a.id);
         else out.notFound++; // taken with a reference but unknown to the carrier now: the window's end decides
       }
       await recordLearntRefs(env.DB, name, learnt, now);
       out.final += (await applyReports(env, name, finals, now)).applied;
-      const requeued = await requeueNeverReceived(env.DB, name, neverReceived, now);
-      await enqueueDispatch(env, requeued);
-      out.requeued += requeued.length;
       if (rows.length < QUERY_BATCH) break;
     }
   }

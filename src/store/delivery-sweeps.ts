@@ -85,55 +85,36 @@ export interface RecoveryRow {
   id: string;
   mobile: string;
   carrier_ref: string | null;
-  submit_unknown: number;
   submitted_at: number;
   /** JSON array of the references in carrier_refs (per part), or null. */
   refs: string | null;
 }
 
 /**
- * Takes (marks recovery_at = now) at most `limit` submitted messages of `carrier` due a status
- * query: a reference recorded and no report since before `windowBefore` (its report is overdue), or
- * a submit with an unknown outcome older than `leaseBefore`; either not asked since `recheckBefore`.
+ * Takes (marks recovery_at = now) at most `limit` submitted messages of `carrier` whose report is
+ * overdue: a reference recorded and no report since before `windowBefore`, not asked since
+ * `recheckBefore`. (Submits with an unknown outcome are the reconcile job's: src/jobs/reconcile.ts.)
  * Marking first means two overlapping sweeps never ask about the same message twice.
  */
 export async function takeRecoveryTargets(
   db: D1Database,
-  c: { carrier: string; windowBefore: number; leaseBefore: number; recheckBefore: number; now: number },
+  c: { carrier: string; windowBefore: number; recheckBefore: number; now: number },
   limit: number,
 ): Promise<RecoveryRow[]> {
   const { results } = await db
     .prepare(
-      `UPDATE messages SET recovery_at = ?5
+      `UPDATE messages SET recovery_at = ?4
        WHERE id IN (SELECT id FROM messages
-           WHERE status = 'submitted' AND carrier = ?1
-             AND ((submit_unknown = 1 AND submitted_at < ?3) OR (submit_unknown = 0 AND carrier_ref IS NOT NULL AND submitted_at < ?2))
-             AND (recovery_at IS NULL OR recovery_at < ?4)
-           ORDER BY submitted_at LIMIT ?6)
-         AND status = 'submitted' AND (recovery_at IS NULL OR recovery_at < ?4)
-       RETURNING id, mobile, carrier_ref, submit_unknown, submitted_at,
+           WHERE status = 'submitted' AND carrier = ?1 AND submit_unknown = 0 AND carrier_ref IS NOT NULL AND submitted_at < ?2
+             AND (recovery_at IS NULL OR recovery_at < ?3)
+           ORDER BY submitted_at LIMIT ?5)
+         AND status = 'submitted' AND (recovery_at IS NULL OR recovery_at < ?3)
+       RETURNING id, mobile, carrier_ref, submitted_at,
          (SELECT json_group_array(r.ref) FROM carrier_refs r WHERE r.carrier = ?1 AND r.message_id = messages.id) AS refs`,
     )
-    .bind(c.carrier, c.windowBefore, c.leaseBefore, c.recheckBefore, c.now, limit)
+    .bind(c.carrier, c.windowBefore, c.recheckBefore, c.now, limit)
     .all<RecoveryRow>();
   return results;
-}
-
-/**
- * A submit with an unknown outcome the carrier says it never received: back to queued (it is safe
- * to send now); returns the ids moved, to be enqueued.
- */
-export async function requeueNeverReceived(db: D1Database, carrier: string, ids: string[], now: number): Promise<string[]> {
-  if (ids.length === 0) return [];
-  const { results } = await db
-    .prepare(
-      `UPDATE messages SET status = 'queued', submit_unknown = 0, recovery_at = NULL, updated_at = ?3
-       WHERE id IN (SELECT value FROM json_each(?2)) AND carrier = ?1 AND status = 'submitted' AND submit_unknown = 1 AND carrier_ref IS NULL
-       RETURNING id`,
-    )
-    .bind(carrier, JSON.stringify(ids), now)
-    .all<{ id: string }>();
-  return results.map((r) => r.id);
 }
 
 /**

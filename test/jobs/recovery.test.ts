@@ -88,7 +88,7 @@ describe("recovery sweep", () => {
     expect(marked).toMatchObject({ status: "submitted", carrier_ref: null, attempts: 1 });
     await tick(); // inside the claim lease: left alone
     expect((await messagesOf([id]))[0]).toMatchObject({ status: "submitted", attempts: 1 });
-    await env.DB.prepare("UPDATE messages SET submitted_at = ?1 WHERE id = ?2").bind(Date.now() - 61_000, id).run();
+    await env.DB.prepare("UPDATE messages SET submitted_at = ?1, updated_at = ?1 WHERE id = ?2").bind(Date.now() - 61_000, id).run();
     await tick();
     expect((await messagesOf([id]))[0]).toMatchObject({ status: "delivered", result_code: "10000", attempts: 1, carrier_ref: `sim-${id}` });
     expect(await rows("SELECT message_id FROM simulator_inbox WHERE message_id = ?1", id)).toHaveLength(1);
@@ -120,8 +120,10 @@ describe("recovery sweep", () => {
     await tick();
     expect((await messagesOf(ids))[0]).toMatchObject({ status: "submitted", attempts: 1 });
     // Past 5 minutes the old stuck sweep would have put it back to queued and resent it blindly.
-    await env.DB.prepare("UPDATE messages SET submitted_at = ?1, recovery_at = ?2 WHERE id = ?3").bind(Date.now() - 6 * 60_000, Date.now(), ids[0]).run();
-    await tick();
+    // (updated_at stays recent: the reconcile job asks about it only a minute after it last looked.)
+    await env.DB.prepare("UPDATE messages SET submitted_at = ?1 WHERE id = ?2").bind(Date.now() - 6 * 60_000, ids[0]).run();
+    const out = await tick();
+    expect(out.requeueStuck).toBe(0);
     expect((await messagesOf(ids))[0]).toMatchObject({ status: "submitted", attempts: 1 });
   });
 

@@ -1,0 +1,152 @@
+// One TCP connection to an SMSC: the only writer of its socket, one reader loop that frames the
+// stream into PDUs, and the requests awaiting their response by sequence number, each with a timeout.
+import { connect } from "cloudflare:sockets";
+import { CMD, decodePdu, encodePdu, type Pdu, type PduInput } from "./pdu";
+import { FrameReader } from "./frames";
+
+/** The request never left: the connection was closed before it was written. Safe to send again. */
+export class NotWritten extends Error {}
+/** The request was written but no response came (timeout, dropped connection): it may have been acted on. */
+export class NoResponse extends Error {}
+
+interface Waiting {
+  resolve(p: Pdu): void;
+  reject(e: Error): void;
+}
+
+export interface SessionOptions {
+  host: string;
+  port: number;
+  tls: boolean;
+  /** Every PDU the SMSC sends that is not a response to one of ours. */
+  onRequest(session: SmppSession, pdu: Pdu): void;
+  /** Called once when the connection ends, whoever ended it. */
+  onClose(session: SmppSession, reason: string): void;
+}
+
+export class SmppSession {
+  #socket: Socket;
+  #writer: WritableStreamDefaultWriter<Uint8Array>;
+  #waiting = new Map<number, Waiting>();
+  #seq = 0;
+  #closed: string | null = null;
+  /** When the last PDU was read or written: enquire_link is only needed on an idle connection. */
+  lastActivity = Date.now();
+
+  private constructor(
+    socket: Socket,
+    private readonly opts: SessionOptions,
+  ) {
+    this.#socket = socket;
+    this.#writer = socket.writable.getWriter();
+  }
+
+  /** Opens the connection (TLS when asked) and starts its reader; throws when it cannot be opened in time. */
+  static async open(opts: SessionOptions, timeoutMs: number): Promise<SmppSession> {
+    const socket = connect({ hostname: opts.host, port: opts.port }, { secureTransport: opts.tls ? "on" : "off", allowHalfOpen: false });
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    try {
+      await Promise.race([
+        socket.opened,
+        new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`connect timed out after ${timeoutMs} ms`)), timeoutMs))),
+      ]);
+    } catch (e) {
+      socket.close().catch(() => {});
+      throw e;
+    } finally {
+      if (timer !== null) clearTimeout(timer);
+    }
+    const s = new SmppSession(socket, opts);
+    void s.#readLoop();
+    return s;
+  }
+
+  get closed(): boolean {
+    return this.#closed !== null;
+  }
+
+  get outstanding(): number {
+    return this.#waiting.size;
+  }
+
+  /** Sends a request and resolves with its response (or generic_nack); rejects with NotWritten or NoResponse. */
+  request(pdu: PduInput, timeoutMs: number): Promise<Pdu> {
+    if (this.#closed !== null) return Promise.reject(new NotWritten(this.#closed));
+    // Sequence numbers run 1..0x7FFFFFFF (SMPP 3.4 §5.1.4).
+    this.#seq = this.#seq >= 0x7fffffff ? 1 : this.#seq + 1;
+    const seq = this.#seq;
+    const bytes = encodePdu({ ...pdu, seq });
+    return new Promise<Pdu>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#waiting.delete(seq);
+        reject(new NoResponse(`no response within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.#waiting.set(seq, {
+        resolve: (p) => (clearTimeout(timer), resolve(p)),
+        reject: (e) => (clearTimeout(timer), reject(e)),
+      });
+      this.lastActivity = Date.now();
+      // A failed write may still have put some octets on the wire: it counts as written.
+      this.#writer.write(bytes).catch((e) => this.#close(`write failed: ${String(e)}`));
+    });
+  }
+
+  /** Answers a request of the SMSC (deliver_sm_resp, enquire_link_resp, generic_nack…). */
+  respond(pdu: PduInput): void {
+    if (this.#closed !== null) return;
+    this.lastActivity = Date.now();
+    this.#writer.write(encodePdu(pdu)).catch((e) => this.#close(`write failed: ${String(e)}`));
+  }
+
+  /** Closes the connection; requests still waiting fail with NoResponse. */
+  close(reason: string): void {
+    this.#close(reason);
+  }
+
+  #close(reason: string): void {
+    if (this.#closed !== null) return;
+    this.#closed = reason;
+    for (const w of this.#waiting.values()) w.reject(new NoResponse(reason));
+    this.#waiting.clear();
+    this.#socket.close().catch(() => {});
+    this.opts.onClose(this, reason);
+  }
+
+  async #readLoop(): Promise<void> {
+    const frames = new FrameReader();
+    const reader = this.#socket.readable.getReader();
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return this.#close("connection closed by the SMSC");
+        this.lastActivity = Date.now();
+        for (const frame of frames.push(value)) this.#dispatch(frame);
+        if (this.#closed !== null) return;
+      }
+    } catch (e) {
+      this.#close(`connection lost: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  #dispatch(frame: Uint8Array): void {
+    let pdu: Pdu;
+    try {
+      pdu = decodePdu(frame);
+    } catch {
+      // A body that does not parse: refuse that PDU, keep the connection (its length was sound).
+      const seq = new DataView(frame.buffer, frame.byteOffset).getUint32(12);
+      this.respond({ command: "generic_nack", status: 0x02, seq, body: null });
+      return;
+    }
+    const isResponse = pdu.command === "unknown" ? pdu.commandId >= CMD.generic_nack : (CMD[pdu.command] & CMD.generic_nack) !== 0;
+    if (isResponse) {
+      const w = this.#waiting.get(pdu.seq);
+      if (w) {
+        this.#waiting.delete(pdu.seq);
+        w.resolve(pdu);
+      }
+      return;
+    }
+    this.opts.onRequest(this, pdu);
+  }
+}

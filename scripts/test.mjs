@@ -22,6 +22,18 @@ if (types !== 0) {
 const tsc = run("npx", ["tsc", "--noEmit", "-p", "."]);
 if (tsc !== 0) process.exit(tsc);
 
+// The published contract: /openapi.json as the Worker serves it, linted with Redocly's recommended
+// rules (errors fail the run; warnings are shown). Offline: no telemetry, no update check.
+process.env.REDOCLY_TELEMETRY = "off";
+process.env.REDOCLY_SUPPRESS_UPDATE_NOTICE = "true";
+const doc = run("node", ["scripts/openapi.mjs", ".vitest/openapi.json"]);
+if (doc !== 0) process.exit(doc);
+const lint = run("npx", ["--offline", "redocly", "lint", "--extends=recommended", ".vitest/openapi.json"]);
+if (lint !== 0) {
+  console.error("/openapi.json does not pass `redocly lint` (recommended rules).");
+  process.exit(lint);
+}
+
 mkdirSync(".vitest", { recursive: true });
 const report = ".vitest/report.json";
 rmSync(report, { force: true });

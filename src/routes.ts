@@ -44,10 +44,13 @@ export async function route(incoming: Request, env: Env, ctx: ExecutionContext):
   // A dialect's own host serves that dialect at the root, every path included.
   if (hostDialect) return DIALECT_ROUTERS[hostDialect].fetch(req, env, ctx);
   if (path === "/openapi.json") {
+    // A browser viewer on another origin may load the document (it holds nothing secret).
+    const cors = { "access-control-allow-origin": "*", "access-control-allow-methods": "GET, HEAD, OPTIONS", "access-control-max-age": "86400" };
+    if (req.method === "OPTIONS") return new Response(null, { status: 204, headers: { ...cors, "access-control-allow-headers": req.headers.get("access-control-request-headers") ?? "*" } });
     openapi ??= JSON.stringify(
       openApiDocument([...adminDocs, ...jpushDocs, ...paaswDocs, ...huaweiDocs, ...smsapiDocs, ...carrierDocs, ...simulatorDocs]),
     );
-    return new Response(openapi, { headers: { "content-type": "application/json;charset=utf-8" } });
+    return new Response(openapi, { headers: { "content-type": "application/json;charset=utf-8", ...cors } });
   }
   if (path === "/" || path === "/console" || path.startsWith("/console/")) return serveConsole(req, env);
   if (path.startsWith("/simulator/") && simulatorEnabled(env)) return simulator.fetch(req, env, ctx);

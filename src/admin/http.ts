@@ -4,7 +4,7 @@ import type { IRequest } from "itty-router";
 import { z } from "zod";
 import { CoreError, type CoreErrorCode } from "../core/errors";
 import { digestsEqual, sha256Hex } from "../core/crypto";
-import { readBody } from "../http/body";
+import { InvalidUtf8, queryParams, readBody } from "../http/body";
 import { json, logFault } from "../http/respond";
 import { getTenant } from "../store/tenants";
 import type { Tenant } from "../core/types";
@@ -82,7 +82,14 @@ export async function parseBody<S extends z.ZodType>(req: Request, schema: S): P
 }
 
 export function parseQuery<S extends z.ZodType>(req: Request, schema: S): z.output<S> {
-  return check(schema, Object.fromEntries(new URL(req.url).searchParams));
+  let query: Record<string, string>;
+  try {
+    query = queryParams(req.url);
+  } catch (e) {
+    if (e instanceof InvalidUtf8) throw invalid("the query string is not valid UTF-8", [{ path: "(query)", message: e.message }]);
+    throw e;
+  }
+  return check(schema, query);
 }
 
 /** Path parameters that do not parse name nothing that could exist: 404, like an unknown id. */

@@ -13,7 +13,7 @@ import { MessageView, messageView } from "./views";
 const MessageParams = TenantParams.extend({ messageId: z.string().min(1).max(64) });
 const BatchParams = TenantParams.extend({ batchId: z.string().min(1).max(64) });
 
-const Status = z.enum(["scheduled", "queued", "submitted", "delivered", "undelivered", "failed", "canceled"]);
+const Status = z.enum(["scheduled", "queued", "submitted", "delivered", "undelivered", "unknown", "failed", "canceled"]);
 const EpochMs = z.coerce.number().int().min(0);
 
 export const MessageQuery = PageQuery.extend({

@@ -32,7 +32,7 @@ function events(t: TimelineRows): Event[] {
     out.push({ at: r.created_at, type: "carrier_ref", detail: { carrier: r.carrier, ref: r.ref, part: r.part } });
     if (r.received_at !== null) out.push({ at: r.received_at, type: "receipt", detail: { carrier: r.carrier, ref: r.ref, part: r.part, code: r.code, reported_at: r.reported_at } });
   }
-  if (["delivered", "undelivered", "failed"].includes(m.status)) {
+  if (["delivered", "undelivered", "unknown", "failed"].includes(m.status)) {
     out.push({ at: m.reported_at ?? m.updated_at, type: "final", detail: { status: m.status, code: m.result_code, message: m.result_message } });
   }
   if (t.report) {

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { DIALECTS, KINDS, type App, type Message, type Tenant } from "../core/types";
 import type { Signature, Template } from "../core/catalog";
 import type { LedgerEntry } from "../store/tenants";
+import { contentForOperator } from "../core/secrecy";
 import { capsState } from "../core/app-caps";
 
 const Kind = z.enum(KINDS);
@@ -189,7 +190,7 @@ export const messageView = (m: Message): z.infer<typeof MessageView> => ({
   channel: m.channel,
   kind: m.kind,
   mobile: m.mobile,
-  content: m.content,
+  content: contentForOperator(m.kind, m.content),
   signature: m.signature,
   template_id: m.templateId,
   params: m.params,

@@ -69,6 +69,6 @@ export const docs: RouteDoc[] = [
       "413": "too_large: body over 2 MB",
       "415": "unsupported_media_type",
     },
-    security: "X-Carrier-Secret",
+    security: "carrierSecret",
   },
 ];

@@ -7,7 +7,8 @@ export type SimOutcome =
   | { kind: "report"; code: DeliveryCode; slow: boolean }
   | { kind: "reject" } // refused at submit: permanent failure, code 1
   | { kind: "transient"; until: number } // transient failure while attempts <= until
-  | { kind: "silent" }; // accepted, but no report ever arrives (the 72 h sweep marks it unknown)
+  | { kind: "silent" } // accepted, but no report ever arrives (the 72 h sweep marks it unknown)
+  | { kind: "lost" }; // taken (the handset gets it), but the submit's answer and its report are lost: only a status query settles it
 
 export const SPECIAL_PREFIX = "+861390000";
 
@@ -20,6 +21,7 @@ const RULES: Record<string, SimOutcome> = {
   "0008": { kind: "report", code: "8", slow: false },
   "0009": { kind: "report", code: "9", slow: false },
   "0096": { kind: "silent" },
+  "0097": { kind: "lost" },
   "0098": { kind: "transient", until: 2 },
   "0099": { kind: "report", code: "10000", slow: true },
 };

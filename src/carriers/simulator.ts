@@ -1,11 +1,11 @@
 // The embedded carrier simulator: deterministic outcomes by mobile (rules.ts), a handset inbox in
 // D1, and delivery reports posted in groups to the carrier-events queue after a delay.
 import { z } from "zod";
-import type { Carrier, CarrierKind, OutboundMessage, SubmitResult } from "./types";
+import type { Carrier, CarrierKind, OutboundMessage, QueryResult, QueryTarget, SubmitResult } from "./types";
 import type { CarrierReport } from "./events";
 import { enqueueReports } from "./events";
 import { reportDelay, simOutcome } from "./rules";
-import { insertInbox, type InboxRow } from "../store/simulator";
+import { inboxIds, insertInbox, type InboxRow } from "../store/simulator";
 
 export const SIMULATOR = "simulator";
 
@@ -31,6 +31,11 @@ export function simulatorCarrier(env: Env, name = SIMULATOR): Carrier {
           results.push({ id: m.id, outcome: "transient", reason: `simulator: transient failure (attempt ${m.attempts})` });
           continue;
         }
+        if (rule.kind === "lost") {
+          inbox.push({ messageId: m.id, mobile: m.mobile, channel: m.channel, content: m.content, receivedAt: now });
+          results.push({ id: m.id, outcome: "unknown", reason: "simulator: the answer to the submit was lost" });
+          continue;
+        }
         results.push({ id: m.id, outcome: "sent", refs: [simRef(m.id)] });
         const code = rule.kind === "report" ? rule.code : "10000";
         if (code === "10000") inbox.push({ messageId: m.id, mobile: m.mobile, channel: m.channel, content: m.content, receivedAt: now });
@@ -45,6 +50,22 @@ export function simulatorCarrier(env: Env, name = SIMULATOR): Carrier {
       // A resubmit posts its report again; applying a report twice changes nothing.
       for (const [delay, reports] of byDelay) await enqueueReports(env, name, reports, delay);
       return results;
+    },
+    /**
+     * Answers from what it keeps: a message in the handset inbox was taken (final 10000, or pending
+     * for a "silent" number, whose report never comes); one it has a reference for but no inbox row
+     * ended by its number's rule; anything else it never received.
+     */
+    async query(targets: QueryTarget[]): Promise<QueryResult[]> {
+      const received = await inboxIds(env.DB, targets.map((t) => t.id));
+      return targets.map((t): QueryResult => {
+        const rule = simOutcome(t.mobile);
+        const taken = received.has(t.id) || t.refs.includes(simRef(t.id));
+        if (!taken || rule.kind === "reject") return { id: t.id, state: "not_found" };
+        if (rule.kind === "silent") return { id: t.id, state: "pending", refs: [simRef(t.id)] };
+        const code = rule.kind === "report" ? rule.code : "10000";
+        return { id: t.id, state: "final", code, refs: [simRef(t.id)] };
+      });
     },
   };
 }

@@ -58,10 +58,36 @@ export const ipAllowed = (ip: string, list: string[] | null): boolean => list ==
 const PRIVATE_RANGES = [
   "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12",
   "192.0.0.0/24", "192.168.0.0/16", "198.18.0.0/15", "224.0.0.0/4", "240.0.0.0/4",
-  "::/128", "::1/128", "fc00::/7", "fe80::/10", "ff00::/8", "::ffff:0:0/96", "64:ff9b::/96",
+  "::/128", "::1/128", "fc00::/7", "fe80::/10", "fec0::/10", "ff00::/8", "100::/64", "2001:db8::/32",
+  // Local-use NAT64 (RFC 8215): translated into whatever the operator's network holds.
+  "64:ff9b:1::/48",
 ];
 
-/** Loopback, private, link-local (cloud metadata lives at 169.254.169.254), CGNAT, multicast, reserved. */
-export const isPrivateAddress = (ip: string): boolean => PRIVATE_RANGES.some((r) => ipMatches(ip, r));
+const low32 = (n: bigint): number => Number(n & 0xffffffffn);
+const v4text = (n: number): string => [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join(".");
+
+/**
+ * The IPv4 addresses an IPv6 address carries and that a packet to it may reach: IPv4-compatible
+ * (::a.b.c.d), IPv4-mapped (::ffff:a.b.c.d) and IPv4-translated (::ffff:0:a.b.c.d), NAT64
+ * (64:ff9b::/96), 6to4 (2002:aabb:ccdd::/48) and Teredo (2001::/32: the server, and the client,
+ * stored inverted in the last 32 bits).
+ */
+export function embeddedIpv4(ip: string): string[] {
+  const n = v6(ip);
+  if (n === null) return [];
+  const top96 = n >> 32n;
+  if (top96 === 0n || top96 === 0xffffn || top96 === 0xffff0000n || top96 === 0x64ff9b0000000000000000n) return [v4text(low32(n))];
+  if (n >> 112n === 0x2002n) return [v4text(Number((n >> 80n) & 0xffffffffn))];
+  if (n >> 96n === 0x20010000n) return [v4text(Number((n >> 64n) & 0xffffffffn)), v4text(~low32(n) >>> 0)];
+  return [];
+}
+
+/**
+ * Loopback, private, link-local (cloud metadata lives at 169.254.169.254), CGNAT, multicast,
+ * reserved — and IPv6 addresses that embed such an IPv4 address (so [::7f00:1] is 127.0.0.1 and
+ * [2002:a9fe:a9fe::] the metadata address).
+ */
+export const isPrivateAddress = (ip: string): boolean =>
+  PRIVATE_RANGES.some((r) => ipMatches(ip, r)) || embeddedIpv4(ip).some((a) => PRIVATE_RANGES.some((r) => ipMatches(a, r)));
 
 export const isIpLiteral = (host: string): boolean => v4(host) !== null || v6(host) !== null;

@@ -16,6 +16,7 @@ import { dayStartOf } from "./app-caps";
 import { isOverdraft } from "../store/tenants";
 import { appSpendStatements, isAppCapFailure } from "../store/app-caps";
 import { enqueueDispatch } from "../jobs/dispatch-queue";
+import { appScope, batchWithReservation, checkIdempotency, type IdempotencyContext } from "./idempotency";
 import { countRefusals, recordAccepted } from "./stats";
 import type { App, Channel, Kind, Tenant } from "./types";
 
@@ -57,6 +58,8 @@ export interface AcceptOptions {
    * (not_cancelable). With no accepted item nothing is written either: the schedule stays as it was.
    */
   replace?: { batchId: string; messageIds: string[] };
+  /** The request's Idempotency-Key: an earlier answer is replayed, else the key is reserved with the debit. */
+  idempotency?: IdempotencyContext;
 }
 
 export type ItemOutcome =
@@ -108,6 +111,9 @@ async function acceptOnce(env: Env, drafts: Array<Draft | CoreError>, opts: Acce
   if (!app.kinds.includes(kind)) throw new CoreError("kind_not_allowed", `this app may not send ${kind} messages`);
   if (drafts.length === 0) throw new CoreError("no_recipients", "no recipients");
   if (opts.replace && !scheduled) throw new CoreError("invalid_input", "a schedule can only be replaced by a later scheduled send", { field: "sendAt" });
+
+  // A retry is answered before anything is counted (MobileGuard windows, codes) or written.
+  await checkIdempotency(env.DB, opts.idempotency, appScope(app.id), now);
 
   const ids = newIds(drafts.length + 1);
   const batchId = opts.replace?.batchId ?? ids[drafts.length]!;
@@ -198,7 +204,7 @@ async function acceptOnce(env: Env, drafts: Array<Draft | CoreError>, opts: Acce
       const replacing = opts.replace
         ? [stillScheduledGuard(env.DB, tenant.id, JSON.stringify(opts.replace.messageIds)), ...cancelInBatch(env.DB, tenant.id, opts.replace.messageIds, now)]
         : [];
-      await env.DB.batch([
+      await batchWithReservation(env.DB, opts.idempotency, appScope(app.id), tenant.id, now, [
         ...replacing,
         ...acceptStatements(env.DB, {
           id: batchId,

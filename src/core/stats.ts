@@ -6,7 +6,7 @@ import { countRefusalsStatement, HISTOGRAM_BOUNDS_MS, type StatsRow } from "../s
 /** Statuses a message can still leave; the others are final. */
 const PENDING = new Set(["scheduled", "queued", "submitted"]);
 /** Final statuses a delivery rate is computed over (canceled messages were never meant to arrive). */
-const ATTEMPTED = new Set(["delivered", "undelivered", "failed"]);
+const ATTEMPTED = new Set(["delivered", "undelivered", "unknown", "failed"]);
 
 export interface StatsGroup {
   messages: number;
@@ -16,7 +16,7 @@ export interface StatsGroup {
   codes: Record<string, number>;
   pending: number;
   delivered: number;
-  /** delivered / (delivered + undelivered + failed); null while none is final. */
+  /** delivered / (delivered + undelivered + unknown + failed); null while none is final. */
   delivery_rate: number | null;
   median_delivery_ms: number | null;
   mean_delivery_ms: number | null;

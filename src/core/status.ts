@@ -63,4 +63,4 @@ export async function statesOfBatch(
 }
 
 /** Final: no further change will be reported. */
-export const isFinal = (s: MessageStatus): boolean => s === "delivered" || s === "undelivered" || s === "failed" || s === "canceled";
+export const isFinal = (s: MessageStatus): boolean => s === "delivered" || s === "undelivered" || s === "unknown" || s === "failed" || s === "canceled";

@@ -7,6 +7,7 @@ import { TenantSettings } from "./tenant-settings";
 import type { Kind, Tenant } from "./types";
 import { insertTenantIfAbsent } from "../store/admin";
 import { adjustBalance, getTenant, isOverdraft, updateTenant } from "../store/tenants";
+import { ADMIN_SCOPE, batchWithReservation, checkIdempotency, type IdempotencyContext } from "./idempotency";
 
 export const TenantId = z.string().regex(/^[a-z0-9_-]{3,40}$/, "3–40 characters of a–z, 0–9, _ and -");
 
@@ -113,10 +114,13 @@ export async function changeBalance(
   reason: "topup" | "adjust",
   note: string,
   now: number,
+  /** The operator's Idempotency-Key: a retry gets the first answer, never a second credit or debit. */
+  idempotency?: IdempotencyContext,
 ): Promise<number> {
   let balance: number | null;
+  await checkIdempotency(db, idempotency, ADMIN_SCOPE, now);
   try {
-    balance = await adjustBalance(db, id, amount, reason, note, now);
+    balance = await adjustBalance(db, id, amount, reason, note, now, (stmts) => batchWithReservation(db, idempotency, ADMIN_SCOPE, id, now, stmts));
   } catch (e) {
     if (isOverdraft(e)) throw new CoreError("insufficient_balance", `the balance cannot go below zero (adjustment ${amount})`, { field: "amount" });
     throw e;

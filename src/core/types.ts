@@ -14,6 +14,8 @@ export type MessageStatus =
   | "submitted"
   | "delivered"
   | "undelivered"
+  /** Final, code 9: nobody can tell whether it arrived (no receipt within the report window). Not refunded. */
+  | "unknown"
   | "failed"
   | "canceled";
 

@@ -6,6 +6,7 @@ import type { PushFormat, PushItems, PushTopic, ReplyItem, ReportItem, ReviewIte
 import { hmacSha256Hex, openSecret } from "./crypto";
 import { newIds } from "./ids";
 import { isIpLiteral, isPrivateAddress } from "./ip";
+import { hostProblem } from "./dns";
 import { PUSH_FORMATS } from "../dialects/push-formats";
 import type { InboundRow, ReportRow } from "../store/delivery-reports";
 import {
@@ -39,7 +40,7 @@ export const genericFormat: PushFormat = {
               message_id: r.messageId,
               batch_id: r.batchId,
               mobile: r.mobile,
-              status: r.code === "10000" ? "delivered" : "undelivered",
+              status: r.code === "10000" ? "delivered" : r.code === "9" ? "unknown" : "undelivered",
               code: r.code,
               message: r.message,
               segments: r.segments,
@@ -75,8 +76,9 @@ const BLOCKED_HOSTS = [/^localhost$/, /\.localhost$/, /\.internal$/, /\.local$/,
 
 /**
  * Why an outbound URL is refused, or null when it may be called: http(s) only, no userinfo, no
- * loopback/private/link-local/metadata IP literal, no local-only names. DNS is not resolved here
- * (see docs/delivery.md); ALLOW_PRIVATE_WEBHOOKS="true" lifts the address checks for local demos.
+ * loopback/private/link-local/metadata IP literal (IPv6 forms embedding one included), no local-only
+ * names. Names are resolved before each push where WEBHOOK_DOH_URL is set (src/core/dns.ts);
+ * ALLOW_PRIVATE_WEBHOOKS="true" lifts the address checks for local demos.
  */
 export function webhookUrlProblem(env: Env, raw: string): string | null {
   let url: URL;
@@ -247,6 +249,12 @@ async function readCapped(res: Response, max = 16 * 1024): Promise<string> {
 async function attempt(env: Env, p: PushRow, now: number): Promise<string | null> {
   const problem = webhookUrlProblem(env, p.url);
   if (problem) return `refused URL: ${problem}`;
+  // Production: the name is resolved before each push (it may point elsewhere since it was saved).
+  const host = new URL(p.url).hostname.replace(/^\[|\]$/g, "");
+  if (env.WEBHOOK_DOH_URL && env.ALLOW_PRIVATE_WEBHOOKS !== "true" && !isIpLiteral(host)) {
+    const dns = await hostProblem(env.WEBHOOK_DOH_URL, host);
+    if (dns) return dns.transient ? `network error: ${dns.problem}` : `refused URL: ${dns.problem}`;
+  }
   const timestamp = String(Math.floor(now / 1000));
   const headers: Record<string, string> = {
     ...(p.headers ? (JSON.parse(p.headers) as Record<string, string>) : {}),

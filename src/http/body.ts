@@ -12,10 +12,79 @@ export type BodyOutcome =
   | { kind: "malformed"; reason: string }
   | { kind: "unsupported"; contentType: string };
 
-/** Reads at most `max` bytes; a longer (or longer-declared) body is "too_large" without buffering it all. */
+/**
+ * Bytes that are not valid UTF-8 (in a body, a percent-decoded form field or query value). Refused
+ * as a malformed request, never decoded to U+FFFD: a replaced character would be sent and billed.
+ */
+export class InvalidUtf8 extends Error {
+  constructor(where = "the request") {
+    super(`${where} is not valid UTF-8`);
+  }
+}
+
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+
+/** UTF-8 bytes as text; throws InvalidUtf8 on any invalid sequence. */
+export function decodeUtf8(bytes: Uint8Array, where?: string): string {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    throw new InvalidUtf8(where);
+  }
+}
+
+/**
+ * Reads at most `max` bytes; a longer (or longer-declared) body is null without buffering it all.
+ * Throws InvalidUtf8 when the bytes are not UTF-8.
+ */
 export async function readText(req: Request, max = MAX_BODY_BYTES): Promise<string | null> {
   const bytes = await readBytes(req, max);
-  return bytes === null ? null : new TextDecoder().decode(bytes);
+  return bytes === null ? null : decodeUtf8(bytes, "the body");
+}
+
+const HEX = /^[0-9a-fA-F]{2}$/;
+
+/**
+ * One application/x-www-form-urlencoded component ("+" is a space, %XX a byte) decoded as strict
+ * UTF-8: "%FF%FE" throws InvalidUtf8 where URLSearchParams would give U+FFFD. A "%" not followed by
+ * two hex digits stays literal, as URLSearchParams leaves it (vendors' shell scripts send raw text).
+ */
+export function decodeFormComponent(s: string, where?: string): string {
+  if (!s.includes("%")) return s.replace(/\+/g, " ");
+  const text = s.replace(/\+/g, " ");
+  const out: number[] = [];
+  const enc = new TextEncoder();
+  for (let i = 0; i < text.length; ) {
+    if (text[i] === "%" && HEX.test(text.slice(i + 1, i + 3))) {
+      out.push(parseInt(text.slice(i + 1, i + 3), 16));
+      i += 3;
+      continue;
+    }
+    // Copy the run up to the next "%" as UTF-8 (the text itself is already valid Unicode).
+    let j = text.indexOf("%", i + 1);
+    if (j < 0) j = text.length;
+    for (const b of enc.encode(text.slice(i, j))) out.push(b);
+    i = j;
+  }
+  return decodeUtf8(Uint8Array.from(out), where);
+}
+
+/** Form or query-string pairs in order, decoded strictly (throws InvalidUtf8). */
+export function formEntries(text: string): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  for (const part of text.split("&")) {
+    if (part === "") continue;
+    const eq = part.indexOf("=");
+    const [k, v] = eq < 0 ? [part, ""] : [part.slice(0, eq), part.slice(eq + 1)];
+    out.push([decodeFormComponent(k, "a form field name"), decodeFormComponent(v, `the form field "${k}"`)]);
+  }
+  return out;
+}
+
+/** A URL's query parameters (the last of a repeated name wins), decoded strictly (throws InvalidUtf8). */
+export function queryParams(url: string): Record<string, string> {
+  const q = new URL(url).search;
+  return Object.fromEntries(formEntries(q.startsWith("?") ? q.slice(1) : q));
 }
 
 /** The body's bytes, or null past `max` (declared or streamed) without buffering it all. */
@@ -64,11 +133,11 @@ export async function readBody(req: Request, accept: { form?: boolean } = {}): P
   const isJson = type === "" || type === "application/json" || type === "text/plain" || type.endsWith("+json");
   const isForm = type === "application/x-www-form-urlencoded";
   if (!isJson && !(isForm && accept.form)) return { kind: "unsupported", contentType: type };
-  const text = await readText(req);
-  if (text === null) return { kind: "too_large" };
-  if (text.trim() === "") return { kind: "empty" };
-  if (isForm) return { kind: "form", value: Object.fromEntries(new URLSearchParams(text)) };
   try {
+    const text = await readText(req);
+    if (text === null) return { kind: "too_large" };
+    if (text.trim() === "") return { kind: "empty" };
+    if (isForm) return { kind: "form", value: Object.fromEntries(formEntries(text)) };
     return { kind: "json", value: JSON.parse(text) as unknown };
   } catch (e) {
     return { kind: "malformed", reason: e instanceof Error ? e.message : "invalid JSON" };

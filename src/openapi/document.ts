@@ -4,9 +4,25 @@ import type { RouteDoc } from "./registry";
 
 const schema = (s: z.ZodType) => z.toJSONSchema(s, { unrepresentable: "any", io: "input" });
 
+/** A stable operationId from method and path: POST /v1/codes/{msg_id}/valid → postV1CodesByMsgIdValid. */
+export function operationId(method: string, path: string): string {
+  const words = path
+    .split("/")
+    .filter(Boolean)
+    .flatMap((seg) => {
+      const param = /^\{(\w+)\}$/.exec(seg);
+      return (param ? ["by", ...param[1]!.split(/[_-]/)] : seg.split(/[^A-Za-z0-9]+/)).filter(Boolean);
+    });
+  return method + words.map((w) => w[0]!.toUpperCase() + w.slice(1)).join("");
+}
+
 export function openApiDocument(routes: RouteDoc[]): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
+  const ids = new Set<string>();
   for (const r of routes) {
+    let id = operationId(r.method, r.path);
+    for (let n = 2; ids.has(id); n++) id = `${operationId(r.method, r.path)}${n}`;
+    ids.add(id);
     const params = [...r.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: "path", required: true, schema: { type: "string" } }));
     if (r.query) {
       const q = schema(r.query) as { properties?: Record<string, unknown>; required?: string[] };
@@ -22,6 +38,7 @@ export function openApiDocument(routes: RouteDoc[]): Record<string, unknown> {
     };
     for (const [status, description] of Object.entries(r.errors ?? {})) responses[status] = { description };
     (paths[r.path] ??= {})[r.method] = {
+      operationId: id,
       tags: [r.tag],
       summary: r.summary,
       ...(r.description ? { description: r.description } : {}),
@@ -34,7 +51,8 @@ export function openApiDocument(routes: RouteDoc[]): Record<string, unknown> {
             },
           }
         : {}),
-      ...(r.security ? { security: [{ [r.security]: [] }] } : {}),
+      // A public operation says so: no credential (the simulator, /api/token, the health check).
+      security: r.security ? [{ [r.security]: [] }] : [],
       responses,
     };
   }
@@ -48,6 +66,8 @@ export function openApiDocument(routes: RouteDoc[]): Record<string, unknown> {
         "The paths below are the root mounts. Each dialect is also served under its own prefix (/jpush, /paasw, /huawei; smsapi's paths already start with /smsapi) " +
         "and at the root of the host names DIALECT_HOSTS assigns it; there every path is that dialect's (its own 404/405).",
     },
+    // Relative: the document describes the origin that serves it (npm start: http://localhost:8787).
+    servers: [{ url: "/", description: "the origin serving this document" }],
     components: {
       securitySchemes: {
         adminBearer: { type: "http", scheme: "bearer", description: "ADMIN_TOKEN (operator API)" },

@@ -9,7 +9,7 @@ export function applyReportsStatement(db: D1Database, rowsJson: string, carrier:
   return db
     .prepare(
       `UPDATE messages SET
-         status = CASE WHEN j.code = '10000' THEN 'delivered' ELSE 'undelivered' END,
+         status = CASE j.code WHEN '10000' THEN 'delivered' WHEN '9' THEN 'unknown' ELSE 'undelivered' END,
          result_code = j.code, result_message = j.msg, segments = COALESCE(j.seg, messages.segments),
          reported_at = j.at, updated_at = ?3
        FROM (SELECT json_extract(value, '$[0]') AS id, json_extract(value, '$[1]') AS code, json_extract(value, '$[2]') AS msg,
@@ -28,7 +28,7 @@ export function insertReportsStatement(db: D1Database, idsJson: string, now: num
          sent_at, reported_at, created_at, customer_ref)
        SELECT tenant_id, app_id, id, batch_id, mobile, signature, COALESCE(result_code, '9'), COALESCE(result_message, ''), segments,
          COALESCE(submitted_at, created_at), COALESCE(reported_at, ?2), ?2, customer_ref
-       FROM messages WHERE id IN (SELECT value FROM json_each(?1)) AND status IN ('delivered', 'undelivered', 'failed')`,
+       FROM messages WHERE id IN (SELECT value FROM json_each(?1)) AND status IN ('delivered', 'undelivered', 'unknown', 'failed')`,
     )
     .bind(idsJson, now);
 }

@@ -46,3 +46,13 @@ export async function purgeInbox(db: D1Database, before: number, limit: number):
     .run();
   return res.meta.changes;
 }
+
+/** Which of these message ids the simulated handsets received (the simulator's status query). */
+export async function inboxIds(db: D1Database, messageIds: string[]): Promise<Set<string>> {
+  if (messageIds.length === 0) return new Set();
+  const { results } = await db
+    .prepare("SELECT message_id FROM simulator_inbox WHERE message_id IN (SELECT value FROM json_each(?1))")
+    .bind(JSON.stringify(messageIds))
+    .all<{ message_id: string }>();
+  return new Set(results.map((r) => r.message_id));
+}

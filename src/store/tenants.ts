@@ -85,8 +85,10 @@ export async function adjustBalance(
   reason: "topup" | "adjust",
   note: string,
   now: number,
+  /** Runs the statements in one batch (default: db.batch); the Idempotency-Key reservation wraps it. */
+  run: (stmts: D1PreparedStatement[]) => Promise<D1Result[]> = (stmts) => db.batch(stmts),
 ): Promise<number | null> {
-  const [update] = await db.batch([
+  const [update] = await run([
     db.prepare("UPDATE tenants SET balance = balance + ?2, updated_at = ?3 WHERE id = ?1 RETURNING balance").bind(tenantId, amount, now),
     db
       .prepare("INSERT INTO ledger (tenant_id, amount, reason, note, created_at) SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM tenants WHERE id = ?1)")

@@ -53,7 +53,7 @@ describe("cron", () => {
     const ids = (await accept(s, [mobile()], { scheduled: true })).items.map((i) => i.messageId);
     await env.DB.prepare("UPDATE messages SET status = 'queued', updated_at = ?1 WHERE id = ?2").bind(Date.now() - 6 * 60_000, ids[0]).run();
     const fresh = (await accept(s, [mobile()], { scheduled: true })).items.map((i) => i.messageId);
-    await env.DB.prepare("UPDATE messages SET status = 'queued', updated_at = ?1 WHERE id = ?2").bind(Date.now() - 60_000, fresh[0]).run();
+    await env.DB.prepare("UPDATE messages SET status = 'queued', updated_at = ?1 WHERE id = ?2").bind(Date.now() - 30_000, fresh[0]).run();
     await tick();
     const touched = await rows<{ updated_at: number }>("SELECT updated_at FROM messages WHERE id = ?1", ids[0]);
     expect(Date.now() - touched[0]!.updated_at).toBeLessThan(60_000);
@@ -91,14 +91,14 @@ describe("cron", () => {
     expect(await rows("SELECT message_id FROM simulator_inbox WHERE message_id = ?1", marketing[0])).toEqual([]);
   });
 
-  it("a message submitted 72 h ago without a report becomes undelivered with code 9 and a report", async () => {
+  it("a message submitted 72 h ago without a report ends unknown (code 9, not undelivered) with a report", async () => {
     const s = await sender();
     const ids = (await accept(s, [mobile()], { scheduled: true })).items.map((i) => i.messageId);
     await env.DB.prepare("UPDATE messages SET status = 'submitted', carrier = 'simulator', carrier_ref = 'x-' || id, submitted_at = ?1 WHERE id = ?2")
       .bind(Date.now() - 73 * 3_600_000, ids[0])
       .run();
     await tick();
-    expect((await messagesOf(ids))[0]).toMatchObject({ status: "undelivered", result_code: "9" });
+    expect((await messagesOf(ids))[0]).toMatchObject({ status: "unknown", result_code: "9" });
     expect(await rows("SELECT code, message FROM reports WHERE message_id = ?1", ids[0])).toEqual([{ code: "9", message: "unknown" }]);
   });
 

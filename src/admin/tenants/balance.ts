@@ -1,6 +1,7 @@
 // POST /admin/v1/tenants/{id}/balance (top-up or adjustment, with its ledger row) and the paged ledger.
 import { z } from "zod";
 import { changeBalance } from "../../core/tenants";
+import { idempotencyOf } from "../../core/idempotency";
 import { json } from "../../http/respond";
 import { listLedger } from "../../store/tenants";
 import { adminRoute, invalid, parseBody, parseParams, parseQuery, requireTenant } from "../http";
@@ -37,7 +38,7 @@ export const changeBalanceRoute = adminRoute(
     if (body.reason === "topup" && body.amount < 0) {
       throw invalid("a top-up is positive", [{ path: "amount", message: "a top-up is positive; use reason adjust to lower a balance" }]);
     }
-    const balance = await changeBalance(env.DB, id, body.amount, body.reason, body.note, Date.now());
+    const balance = await changeBalance(env.DB, id, body.amount, body.reason, body.note, Date.now(), idempotencyOf(req));
     return json({ balance } satisfies z.infer<typeof BalanceAnswer>);
   },
 );

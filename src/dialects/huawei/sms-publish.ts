@@ -3,6 +3,7 @@
 import type { IRequest } from "itty-router";
 import type { z } from "zod";
 import { acceptSend } from "../../core/send";
+import { idempotencyOf } from "../../core/idempotency";
 import { readBody, isPlainObject } from "../../http/body";
 import { json } from "../../http/respond";
 import { authenticateSmn } from "./auth";
@@ -61,7 +62,7 @@ export async function postSms(req: IRequest, env: Env): Promise<Response> {
   const drafts = await buildDrafts(env, tenant, items, auth.extra);
 
   if (!parsed.single) {
-    const accepted = await acceptSend(env, drafts, { tenant, app, kind: KIND, mode: "each" });
+    const accepted = await acceptSend(env, drafts, { tenant, app, kind: KIND, mode: "each", idempotency: idempotencyOf(req) });
     return json({
       request_id: accepted.batchId ?? accepted.items[0]!.messageId,
       result: accepted.items.map((it) => {
@@ -70,7 +71,7 @@ export async function postSms(req: IRequest, env: Env): Promise<Response> {
       }),
     });
   }
-  const accepted = await acceptSend(env, [drafts[0]!], { tenant, app, kind: KIND, mode: "all" });
+  const accepted = await acceptSend(env, [drafts[0]!], { tenant, app, kind: KIND, mode: "all", idempotency: idempotencyOf(req) });
   return json({ request_id: accepted.batchId!, message_id: accepted.items[0]!.messageId });
 }
 

@@ -43,6 +43,7 @@ const STATUS: Record<MessageState["status"], string> = {
   submitted: "SUBMITTED",
   delivered: "DELIVRD",
   undelivered: "UNDELIV",
+  unknown: "UNKNOWN", // no receipt by the end of the report window (code 9), as SMSC receipts spell it
   failed: "REJECTD",
   canceled: "CANCELED",
 };

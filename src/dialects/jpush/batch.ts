@@ -5,6 +5,7 @@ import type { IRequest } from "itty-router";
 import { CoreError } from "../../core/errors";
 import type { z } from "zod";
 import { acceptSend, type AcceptOptions, type Accepted, type Draft } from "../../core/send";
+import { idempotencyOf } from "../../core/idempotency";
 import type { App, Tenant } from "../../core/types";
 import { isPlainObject } from "../../http/body";
 import { json } from "../../http/respond";
@@ -72,7 +73,7 @@ export async function acceptRecipients(
   env: Env,
   who: { app: App; tenant: Tenant },
   input: z.output<typeof BatchRequest>,
-  extra: Pick<AcceptOptions, "sendAt" | "now" | "replace"> = {},
+  extra: Pick<AcceptOptions, "sendAt" | "now" | "replace" | "idempotency"> = {},
   read?: Prepared,
 ) {
   const { app, tenant } = who;
@@ -107,7 +108,7 @@ export async function postBatch(req: IRequest, env: Env): Promise<Response> {
     checkRecipientCount(body);
     return body;
   });
-  const { recipients, failures } = await acceptRecipients(env, { app, tenant }, input, {}, prepared);
+  const { recipients, failures } = await acceptRecipients(env, { app, tenant }, input, { idempotency: idempotencyOf(req) }, prepared);
   return json({
     success_count: recipients.length - failures.length,
     failure_count: failures.length,

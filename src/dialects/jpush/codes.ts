@@ -3,6 +3,7 @@
 // mobile's MobileGuard until it is validated or expires (template ttl, or the request's ttl).
 import type { IRequest } from "itty-router";
 import { acceptSend } from "../../core/send";
+import { idempotencyOf } from "../../core/idempotency";
 import { issueCode } from "../../core/verification";
 import { json } from "../../http/respond";
 import { readMobileBody } from "./input";
@@ -23,7 +24,7 @@ export async function postCodes(req: IRequest, env: Env): Promise<Response> {
   const res = await acceptSend(
     env,
     [{ mobile, text, signature: prepared.signature, templateId: prepared.template.id, params: storedParams(input.temp_para), code: issued.held }],
-    { tenant, app, kind: "verification", mode: "all", templateId: prepared.template.id, now },
+    { tenant, app, kind: "verification", mode: "all", templateId: prepared.template.id, now, idempotency: idempotencyOf(req) },
   );
   return json({ msg_id: res.items[0]!.messageId });
 }

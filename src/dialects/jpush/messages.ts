@@ -3,6 +3,7 @@ import type { IRequest } from "itty-router";
 import type { z } from "zod";
 import { normalizeMobile } from "../../core/phone";
 import { acceptSend, type AcceptOptions, type Accepted } from "../../core/send";
+import { idempotencyOf } from "../../core/idempotency";
 import type { App, Tenant } from "../../core/types";
 import { json } from "../../http/respond";
 import { readMobileBody } from "./input";
@@ -14,7 +15,7 @@ export async function acceptMessage(
   env: Env,
   who: { app: App; tenant: Tenant },
   input: z.output<typeof MessagesRequest>,
-  extra: Pick<AcceptOptions, "sendAt" | "now" | "replace"> = {},
+  extra: Pick<AcceptOptions, "sendAt" | "now" | "replace" | "idempotency"> = {},
 ): Promise<Accepted> {
   const prepared = await prepareTemplate(env, who.tenant, who.app, input.temp_id, input.sign_id, "message");
   return acceptPrepared(env, who, input, prepared, extra);
@@ -25,7 +26,7 @@ function acceptPrepared(
   who: { app: App; tenant: Tenant },
   input: z.output<typeof MessagesRequest>,
   prepared: Prepared,
-  extra: Pick<AcceptOptions, "sendAt" | "now" | "replace"> = {},
+  extra: Pick<AcceptOptions, "sendAt" | "now" | "replace" | "idempotency"> = {},
 ): Promise<Accepted> {
   const { app, tenant } = who;
   const mobile = normalizeMobile(input.mobile);
@@ -40,6 +41,6 @@ function acceptPrepared(
 export async function postMessages(req: IRequest, env: Env): Promise<Response> {
   // Authentication and the template share one D1 round trip (templates.ts authAndTemplate).
   const { app, tenant, input, prepared } = await authAndTemplate(req, env, "message", () => readMobileBody(req, MessagesRequest));
-  const res = await acceptPrepared(env, { app, tenant }, input, prepared, {});
+  const res = await acceptPrepared(env, { app, tenant }, input, prepared, { idempotency: idempotencyOf(req) });
   return json({ msg_id: res.items[0]!.messageId });
 }

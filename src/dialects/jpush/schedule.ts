@@ -14,6 +14,7 @@ import { BATCH_REQUIRED, acceptRecipients } from "./batch";
 import { refuse, type JpushErrorName } from "./errors";
 import { parseInput, readJsonObject } from "./input";
 import { acceptMessage } from "./messages";
+import { idempotencyOf } from "../../core/idempotency";
 import { BatchRecipient, BatchRequest, BatchResponse, MAX_RECIPIENTS, MessagesRequest } from "./schemas";
 
 const DAY = 86_400_000;
@@ -92,7 +93,7 @@ export async function postSchedule(req: IRequest, env: Env): Promise<Response> {
   const who = await jpushAuth(req, env);
   const input = await readSingle(req);
   const now = Date.now();
-  const res = await acceptMessage(env, who, input, { sendAt: sendAtOf(env, who.tenant, input.send_time, now), now });
+  const res = await acceptMessage(env, who, input, { sendAt: sendAtOf(env, who.tenant, input.send_time, now), now, idempotency: idempotencyOf(req) });
   return json({ schedule_id: res.batchId });
 }
 
@@ -100,7 +101,7 @@ export async function postScheduleBatch(req: IRequest, env: Env): Promise<Respon
   const who = await jpushAuth(req, env);
   const input = await readBatch(req);
   const now = Date.now();
-  const r = await acceptRecipients(env, who, input, { sendAt: sendAtOf(env, who.tenant, input.send_time, now), now });
+  const r = await acceptRecipients(env, who, input, { sendAt: sendAtOf(env, who.tenant, input.send_time, now), now, idempotency: idempotencyOf(req) });
   return batchAnswer(r.res.batchId, r);
 }
 
@@ -110,7 +111,7 @@ export async function putSchedule(req: IRequest, env: Env): Promise<Response> {
   const input = await readSingle(req);
   const replace = replacing(await ownSchedule(env, who, id));
   const now = Date.now();
-  await acceptMessage(env, who, input, { sendAt: sendAtOf(env, who.tenant, input.send_time, now), now, replace });
+  await acceptMessage(env, who, input, { sendAt: sendAtOf(env, who.tenant, input.send_time, now), now, idempotency: idempotencyOf(req), replace });
   return json({ schedule_id: id });
 }
 
@@ -121,7 +122,7 @@ export async function putScheduleBatch(req: IRequest, env: Env): Promise<Respons
   const input = await readBatch(req);
   const replace = replacing(await ownSchedule(env, who, id));
   const now = Date.now();
-  const r = await acceptRecipients(env, who, input, { sendAt: sendAtOf(env, who.tenant, input.send_time, now), now, replace });
+  const r = await acceptRecipients(env, who, input, { sendAt: sendAtOf(env, who.tenant, input.send_time, now), now, idempotency: idempotencyOf(req), replace });
   return batchAnswer(id, r);
 }
 

@@ -3,6 +3,7 @@
 import type { IRequest } from "itty-router";
 import { normalizeMobile } from "../../core/phone";
 import { acceptSend } from "../../core/send";
+import { idempotencyOf } from "../../core/idempotency";
 import { DEFAULT_CODE_LENGTH, issueCode } from "../../core/verification";
 import { json } from "../../http/respond";
 import { jpushAuth } from "./auth";
@@ -37,7 +38,7 @@ export async function postVoiceCodes(req: IRequest, env: Env): Promise<Response>
   const res = await acceptSend(
     env,
     [{ mobile, text: voiceText(issued.code, input.voice_lang ?? 0), signature: null, channel: "voice", code: issued.held }],
-    { tenant, app, kind: "verification", mode: "all", now },
+    { tenant, app, kind: "verification", mode: "all", now, idempotency: idempotencyOf(req) },
   );
   return json({ msg_id: res.items[0]!.messageId });
 }

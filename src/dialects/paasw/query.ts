@@ -28,6 +28,7 @@ const STATUS: Record<MessageState["status"], string> = {
   submitted: "sending",
   delivered: "delivered",
   undelivered: "undelivered",
+  unknown: "unknown", // final without a receipt (code 9, 未知)
   failed: "failed",
   canceled: "canceled",
 };
@@ -35,7 +36,7 @@ const STATUS: Record<MessageState["status"], string> = {
 export const QueryItem = z.object({
   bizId: z.string(),
   phoneNumber: z.string(),
-  status: z.enum(["scheduled", "sending", "delivered", "undelivered", "failed", "canceled"]),
+  status: z.enum(["scheduled", "sending", "delivered", "undelivered", "unknown", "failed", "canceled"]),
   success: z.boolean().nullable().describe("null until final"),
   code: z.string().nullable().describe("the report code once final: 10000 delivered, 1, 4–9 (as /sms/deliver)"),
   message: z.string().nullable().describe("the code's label, as /sms/deliver gives it"),

@@ -4,7 +4,7 @@
 import { dialectRouter, logUnexpected, type Handler } from "../../http/router";
 import { isCoreError } from "../../core/errors";
 import type { RouteDoc } from "../../openapi/registry";
-import type { z } from "zod";
+import { z } from "zod";
 import { errorTable, PAASW_OWN, paaswCoreError, paaswErrorResponse, PaaswRefusal } from "./errors";
 import { getToken } from "./token";
 import { postSend } from "./send";
@@ -16,6 +16,7 @@ import { getQuery, QueryParams, QueryResponse } from "./query";
 import {
   BalanceResponse,
   DeliverResponse,
+  ErrorResponse,
   PullParams,
   SendParams,
   SendResponse,
@@ -76,7 +77,8 @@ function doc(method: "get" | "post", path: string, summary: string, params: z.Zo
     summary,
     description: `${description} ${PARAMS_NOTE}`,
     ...(method === "get" ? { query: params } : { body: params, contentTypes: ["application/x-www-form-urlencoded", "application/json"] }),
-    response,
+    // Refusals are HTTP 200 too (the vendor's rule): the 200 answer is the success shape or {code, message}.
+    response: z.union([response, ErrorResponse]),
     errors: ERRORS_DOC,
     ...(auth ? { security: "paaswToken" } : {}),
   };

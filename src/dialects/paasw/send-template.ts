@@ -6,6 +6,7 @@ import { checkApprovedTemplate, templateReadIn } from "../../core/catalog";
 import { renderTemplate, templateParams } from "../../core/content";
 import { CoreError } from "../../core/errors";
 import { acceptSend, type Draft } from "../../core/send";
+import { idempotencyOf } from "../../core/idempotency";
 import { PAASW_OWN, PaaswRefusal } from "./errors";
 import { readAuthedWith } from "./input";
 import { parsePhoneNumbers } from "./recipients";
@@ -91,6 +92,6 @@ export async function postSendTemplate(req: IRequest, env: Env): Promise<Respons
     drafts = mobiles.map((mobile) => ({ ...one, mobile }));
   }
   if (data.outId) drafts = drafts.map((d) => ({ ...d, customerRef: data.outId }));
-  const accepted = await acceptSend(env, drafts, { tenant, app, kind: template.kind, mode: "all", templateId });
+  const accepted = await acceptSend(env, drafts, { tenant, app, kind: template.kind, mode: "all", templateId, idempotency: idempotencyOf(req) });
   return sent(accepted.batchId!);
 }

@@ -2,6 +2,7 @@
 // Any refused number refuses the request (mode "all"): nothing is written or billed.
 import type { IRequest } from "itty-router";
 import { acceptSend } from "../../core/send";
+import { idempotencyOf } from "../../core/idempotency";
 import type { App, Kind } from "../../core/types";
 import { json } from "../../http/respond";
 import { PAASW_OWN, PaaswRefusal } from "./errors";
@@ -33,7 +34,7 @@ export async function postSend(req: IRequest, env: Env): Promise<Response> {
   const accepted = await acceptSend(
     env,
     mobiles.map((mobile) => ({ mobile, normalized: true, text, signature: sig.name, customerRef: data.outId ?? null })),
-    { tenant, app, kind, mode: "all" },
+    { tenant, app, kind, mode: "all", idempotency: idempotencyOf(req) },
   );
   return sent(accepted.batchId!);
 }

@@ -1,5 +1,6 @@
 // POST /smsapi/v1/sms/batch: one text to a comma-separated list of mobiles, now or at sendTime.
 import type { IRequest } from "itty-router";
+import { idempotencyOf } from "../../core/idempotency";
 import { CoreError } from "../../core/errors";
 import { authenticateSmsapiWith, tenantMismatch } from "./auth";
 import { readInput } from "./input";
@@ -20,5 +21,5 @@ export async function postBatch(req: IRequest, env: Env): Promise<Response> {
   if (mobiles.length > MAX_RECIPIENTS) throw new CoreError("too_many_recipients", `mobiles holds ${mobiles.length} numbers; at most ${MAX_RECIPIENTS} are allowed`);
   const sendAt = resolveSendTime(sendTime, env);
   const items = mobiles.map((mobile) => ({ mobile, content, outId: input.data.outId }));
-  return sendItems(env, { tenant, app, kind: marketing ? "marketing" : "notification", sendAt, mode: "each" }, items, pre);
+  return sendItems(env, { tenant, app, kind: marketing ? "marketing" : "notification", sendAt, mode: "each", idempotency: idempotencyOf(req) }, items, pre);
 }

@@ -1,5 +1,6 @@
 // POST /smsapi/v1/sms/industry: one verification or notification text to one mobile, sent now.
 import type { IRequest } from "itty-router";
+import { idempotencyOf } from "../../core/idempotency";
 import type { App, Kind } from "../../core/types";
 import { authenticateSmsapiWith, tenantMismatch } from "./auth";
 import { readInput } from "./input";
@@ -19,5 +20,5 @@ export async function postIndustry(req: IRequest, env: Env): Promise<Response> {
   const { mobile, content, tenantId, kind, outId } = input.data;
   const mismatch = tenantMismatch(tenant, tenantId);
   if (mismatch) return mismatch;
-  return sendItems(env, { tenant, app, kind: industryKind(app, kind), sendAt: undefined, mode: "all" }, [{ mobile, content, outId }], pre);
+  return sendItems(env, { tenant, app, kind: industryKind(app, kind), sendAt: undefined, mode: "all", idempotency: idempotencyOf(req) }, [{ mobile, content, outId }], pre);
 }

@@ -1,5 +1,6 @@
 // POST /smsapi/v1/sms/personality: a different text per mobile, now or at sendTime.
 import type { IRequest } from "itty-router";
+import { idempotencyOf } from "../../core/idempotency";
 import { authenticateSmsapiWith, tenantMismatch } from "./auth";
 import { readInput } from "./input";
 import { PersonalityRequest, resolveSendTime } from "./schemas";
@@ -16,5 +17,5 @@ export async function postPersonality(req: IRequest, env: Env): Promise<Response
   const mismatch = tenantMismatch(tenant, tenantId);
   if (mismatch) return mismatch;
   const sendAt = resolveSendTime(sendTime, env);
-  return sendItems(env, { tenant, app, kind: marketing ? "marketing" : "notification", sendAt, mode: "each" }, smses, pre);
+  return sendItems(env, { tenant, app, kind: marketing ? "marketing" : "notification", sendAt, mode: "each", idempotency: idempotencyOf(req) }, smses, pre);
 }

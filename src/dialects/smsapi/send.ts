@@ -7,6 +7,7 @@ import { signaturesIn, type Signature, type SignatureRef } from "../../core/cata
 import type { AuthScope, KeyedReads } from "../../core/credentials";
 import { recipientSet, signatureLookup, textLength } from "../../core/drafts";
 import { acceptSend, type Draft } from "../../core/send";
+import type { IdempotencyContext } from "../../core/idempotency";
 import type { App, Kind, Tenant } from "../../core/types";
 import { fail, failCore, itemError, ok, SMSAPI_ERRORS } from "./errors";
 
@@ -84,12 +85,12 @@ async function buildDrafts(env: Env, tenant: Tenant, app: App, items: SmsapiItem
  */
 export async function sendItems(
   env: Env,
-  ctx: { tenant: Tenant; app: App; kind: Kind; sendAt: number | undefined; mode: "all" | "each" },
+  ctx: { tenant: Tenant; app: App; kind: Kind; sendAt: number | undefined; mode: "all" | "each"; idempotency?: IdempotencyContext },
   items: SmsapiItem[],
   pre: Preloaded | null = null,
 ): Promise<Response> {
   const drafts = await buildDrafts(env, ctx.tenant, ctx.app, items, pre);
-  const accepted = await acceptSend(env, drafts, { tenant: ctx.tenant, app: ctx.app, kind: ctx.kind, mode: ctx.mode, sendAt: ctx.sendAt });
+  const accepted = await acceptSend(env, drafts, { tenant: ctx.tenant, app: ctx.app, kind: ctx.kind, mode: ctx.mode, sendAt: ctx.sendAt, idempotency: ctx.idempotency });
   const data = {
     batchId: accepted.batchId,
     sendTime: accepted.sendAt,

@@ -20,7 +20,7 @@ export const StatusItem = z.object({
   id: z.string(),
   batchId: z.string(),
   mobile: z.string().describe("E.164"),
-  status: z.enum(["scheduled", "queued", "submitted", "delivered", "undelivered", "failed", "canceled"]),
+  status: z.enum(["scheduled", "queued", "submitted", "delivered", "undelivered", "unknown", "failed", "canceled"]),
   final: z.boolean(),
   reportCode: z.string().nullable().describe("once final: 10000 delivered; 1, 4–9 otherwise (docs/smsapi.md)"),
   reportMessage: z.string().nullable(),

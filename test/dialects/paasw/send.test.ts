@@ -159,7 +159,7 @@ describe("POST /sms/send", () => {
     const s = await paaswSetup();
     await refused(await exportsFetch(`/sms/send?token=${s.token}`, "{not json", "application/json"), "10002", /JSON/);
     await refused(await exportsFetch(`/sms/send?token=${s.token}`, "[1,2]", "application/json"), "10002", /object/);
-    await refused(await call("/sms/send", { token: s.token, phoneNumbers: { a: 1 }, sign: s.sign.name, content: "x", kind: "2" }, "json"), "30001");
+    await refused(await call("/sms/send", { token: s.token, phoneNumbers: { a: 1 }, sign: s.sign.name, content: "x", kind: "2" }, "json"), "10002", /phoneNumbers must be a string/);
   });
 });
 

@@ -1,0 +1,109 @@
+// Invalid UTF-8 (issue 14) is refused by every dialect with its malformed-request error and changes
+// nothing (no message, no debit); paasw takes JSON only in paramJson.
+import { env, exports } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { mobile } from "../helpers/fixtures";
+import { apiSetup } from "../dialects/smsapi/helpers";
+import { jpushSetup } from "../dialects/jpush/helpers";
+import { login, smnSetup } from "../dialects/huawei/helpers";
+import { paaswSetup } from "../dialects/paasw/helpers";
+
+/** JSON text with the bytes FF FE spliced in where `@@` stands (inside a string value). */
+const badJson = (json: string): Uint8Array => {
+  const [a, b] = json.split("@@") as [string, string];
+  const enc = new TextEncoder();
+  return Uint8Array.from([...enc.encode(a), 0xff, 0xfe, ...enc.encode(b)]);
+};
+
+const fetchRaw = (url: string, body: Uint8Array | string, headers: Record<string, string>) =>
+  exports.default.fetch(`http://gw${url}`, { method: "POST", headers, body });
+
+async function unchanged(tenantId: string, balance: number): Promise<void> {
+  const n = await env.DB.prepare("SELECT COUNT(*) AS n FROM messages WHERE tenant_id = ?1").bind(tenantId).first<{ n: number }>();
+  const t = await env.DB.prepare("SELECT balance FROM tenants WHERE id = ?1").bind(tenantId).first<{ balance: number }>();
+  expect({ messages: n!.n, balance: t!.balance }).toEqual({ messages: 0, balance });
+}
+
+describe("invalid UTF-8", () => {
+  it("smsapi: 400 40000 for a JSON body and for a form field (%FF%FE)", async () => {
+    const s = await apiSetup();
+    const headers = { authorization: `Bearer ${s.apiKey}` };
+    const json = badJson(`{"mobiles":["${mobile()}"],"content":"【${s.sign.name}】你好@@","kind":"notification"}`);
+    const a = await fetchRaw("/smsapi/v1/sms/industry", json, { ...headers, "content-type": "application/json" });
+    expect(a.status).toBe(400);
+    expect(await a.json()).toMatchObject({ code: 40000, message: expect.stringMatching(/UTF-8/) });
+    const form = `mobiles=${mobile()}&content=${encodeURIComponent(`【${s.sign.name}】`)}%FF%FE`;
+    const b = await fetchRaw("/smsapi/v1/sms/industry", form, { ...headers, "content-type": "application/x-www-form-urlencoded" });
+    expect(b.status).toBe(400);
+    expect(await b.json()).toMatchObject({ code: 40000 });
+    await unchanged(s.tenant.id, 10_000);
+  });
+
+  it("JPush: 403 50007 for bytes in temp_para", async () => {
+    const s = await jpushSetup();
+    const body = badJson(`{"mobile":"${mobile()}","temp_id":${s.noticeTpl},"temp_para":{"number":"1@@","place":"x"}}`);
+    const res = await fetchRaw("/v1/messages", body, { authorization: s.auth, "content-type": "application/json" });
+    expect(res.status).toBe(403);
+    expect(await res.json()).toMatchObject({ error: { code: 50007 } });
+    await unchanged(s.tenant.id, 100_000);
+  });
+
+  it("Huawei: 400 SMN.9900 for bytes in a message", async () => {
+    const s = await smnSetup();
+    const token = await login(s);
+    const body = badJson(`{"endpoint":"${mobile()}","message":"hi@@","sign_id":"${s.sign.uid}"}`);
+    const res = await fetchRaw(`/v2/${s.projectId}/notifications/sms`, body, { "content-type": "application/json", "X-Auth-Token": token, "X-Project-Id": s.projectId });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ code: "SMN.9900", message: expect.stringMatching(/UTF-8/) });
+    await unchanged(s.tenant.id, 10_000);
+  });
+
+  it("paasw: 10002 for %FF%FE in a form field, in the query string, and raw bytes in JSON", async () => {
+    const s = await paaswSetup();
+    const m = mobile();
+    const form = `token=${s.token}&phoneNumbers=${m}&sign=${encodeURIComponent(s.sign.name)}&content=%FF%FE`;
+    for (const res of [
+      await fetchRaw("/sms/send", form, { "content-type": "application/x-www-form-urlencoded" }),
+      await exports.default.fetch(`http://gw/sms/send?${form}`, { method: "POST" }),
+      await fetchRaw("/sms/send", badJson(`{"token":"${s.token}","phoneNumbers":"${m}","sign":"${s.sign.name}","content":"x@@"}`), { "content-type": "application/json" }),
+    ]) {
+      expect({ status: res.status, body: await res.json() }).toMatchObject({ status: 200, body: { code: "10002", message: expect.stringMatching(/UTF-8/) } });
+    }
+    await unchanged(s.tenant.id, 100_000);
+  });
+
+  it("admin: 400 for a JSON body with bytes in a name, and a query value that decodes to invalid UTF-8", async () => {
+    const headers = { authorization: `Bearer ${env.ADMIN_TOKEN}`, "content-type": "application/json" };
+    const id = `t-utf8-${crypto.randomUUID().slice(0, 8)}`;
+    const res = await fetchRaw("/admin/v1/tenants", badJson(`{"id":"${id}","name":"Acme@@"}`), headers);
+    expect(res.status).toBe(400);
+    expect(await env.DB.prepare("SELECT id FROM tenants WHERE id = ?1").bind(id).first()).toBeNull();
+    const s = await apiSetup();
+    const q = await exports.default.fetch(`http://gw/admin/v1/tenants/${s.tenant.id}/messages?mobile=%FF%FE`, { headers });
+    expect(q.status).toBe(400);
+    expect(await q.json()).toMatchObject({ error: { code: "invalid_input" } });
+  });
+});
+
+describe("paasw parameter types", () => {
+  it("a JSON object or array in any field but paramJson is refused (10002), not sent as its JSON text", async () => {
+    const s = await paaswSetup();
+    const m = mobile();
+    for (const bad of [{ content: { a: 1 } }, { content: ["x"] }, { sign: { a: 1 } }, { content: true }]) {
+      const res = await exports.default.fetch("http://gw/sms/send", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ token: s.token, phoneNumbers: m, sign: s.sign.name, content: "hi", ...bad }),
+      });
+      expect(await res.json()).toMatchObject({ code: "10002" });
+    }
+    await unchanged(s.tenant.id, 100_000);
+    // A number where the value is numeric is still taken.
+    const ok = await exports.default.fetch("http://gw/sms/send", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ token: s.token, phoneNumbers: Number(m), sign: s.sign.name, content: "hi", kind: 2 }),
+    });
+    expect(await ok.json()).toMatchObject({ code: "10000" });
+  });
+});

@@ -61,6 +61,7 @@ CREATE INDEX messages_queued ON messages (updated_at) WHERE status = 'queued';
 CREATE INDEX messages_submitted ON messages (submitted_at) WHERE status = 'submitted';
 CREATE INDEX messages_carrier_ref ON messages (carrier, carrier_ref) WHERE carrier_ref IS NOT NULL;
 CREATE INDEX messages_tenant_batch ON messages (tenant_id, batch_id);
+CREATE INDEX messages_mobile_carrier ON messages (mobile, carrier, created_at);
 -- The recovery sweep walks submitted messages per carrier, oldest first.
 CREATE INDEX messages_recovery ON messages (carrier, submitted_at) WHERE status = 'submitted';
 -- Verification texts still holding their code: masked by the cron once the message is final.

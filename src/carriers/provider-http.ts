@@ -180,6 +180,35 @@ export async function pool<T, R>(items: T[], limit: number, fn: (item: T) => Pro
 /** When a submit starting now must have started its last call (SUBMIT_BUDGET_MS). */
 export const submitDeadline = (): number => Date.now() + SUBMIT_BUDGET_MS;
 
+/**
+ * The shape of a batched provider submit: messages a precheck refuses answer at once, the rest are
+ * planned into calls that run `concurrency` at a time within the submit's deadline; a call not
+ * started by then answers transient for its messages (nothing was sent).
+ */
+export async function submitInCalls<C>(
+  provider: string,
+  messages: OutboundMessage[],
+  opts: {
+    precheck: (m: OutboundMessage) => SubmitResult | null;
+    plan: (ok: OutboundMessage[]) => C[];
+    messagesOf: (call: C) => OutboundMessage[];
+    call: (call: C, until: number) => Promise<SubmitResult[]>;
+    concurrency: number;
+  },
+): Promise<SubmitResult[]> {
+  const results: SubmitResult[] = [];
+  const ok: OutboundMessage[] = [];
+  for (const m of messages) {
+    const r = opts.precheck(m);
+    if (r) results.push(r);
+    else ok.push(m);
+  }
+  const until = submitDeadline();
+  const calls = await pool(opts.plan(ok), opts.concurrency, (c) => opts.call(c, until), { until, late: (c) => lateResults(provider, opts.messagesOf(c)) });
+  for (const r of calls) results.push(...r);
+  return results;
+}
+
 /** Messages whose call did not start within the submit's budget: never sent, another carrier may take them. */
 export const lateResults = (provider: string, messages: OutboundMessage[]): SubmitResult[] =>
   messages.map((m) => ({ id: m.id, outcome: "transient" as const, reason: `${provider}: not sent, this submit's ${SUBMIT_BUDGET_MS / 1000} s budget ran out` }));

@@ -187,7 +187,8 @@ describe.each(CASES)("Idempotency-Key: $name", (c) => {
     expect(before.balance - after.balance).toBe(s0.balance - s1.balance);
   });
 
-  it.runIf(c.perCredential === true)("keys are per credential: another app of the tenant may use the same key", async () => {
+  // Only where another credential of the tenant can make the same request.
+  if (c.perCredential === true) it("keys are per credential: another app of the tenant may use the same key", async () => {
     const x = await c.setup();
     const key = crypto.randomUUID();
     const a = await x.send(0, key);

@@ -4,7 +4,7 @@
 import { z } from "zod";
 import type { DeliveryCode } from "../../core/types";
 import type { OutboundMessage, QueryResult, QueryTarget, SubmitResult } from "../types";
-import { allOf, callProvider, groupCalls, idBlock, idInTag, idTag, lateResults, notForTemplated, parseJsonText, pool, submitDeadline } from "../provider-http";
+import { allOf, callProvider, groupCalls, idBlock, idInTag, idTag, lateResults, notForTemplated, parseJsonText, pool, submitInCalls } from "../provider-http";
 import { signedBody } from "./sign";
 import { receiptCode, submitVerdict } from "./errors";
 import type { AliyunSettings } from "./kind";
@@ -106,17 +106,13 @@ function precheck(s: AliyunSettings, m: OutboundMessage): SubmitResult | null {
 }
 
 export async function submit(s: AliyunSettings, messages: OutboundMessage[]): Promise<SubmitResult[]> {
-  const results: SubmitResult[] = [];
-  const ok: OutboundMessage[] = [];
-  for (const m of messages) {
-    const r = precheck(s, m);
-    if (r) results.push(r);
-    else ok.push(m);
-  }
-  const until = submitDeadline();
-  const calls = await pool(planCalls(ok), s.concurrency, (c) => submitCall(s, c, until), { until, late: (c) => lateResults("aliyun", c.messages) });
-  for (const r of calls) results.push(...r);
-  return results;
+  return submitInCalls("aliyun", messages, {
+    precheck: (m) => precheck(s, m),
+    plan: planCalls,
+    messagesOf: (c) => c.messages,
+    call: (c, until) => submitCall(s, c, until),
+    concurrency: s.concurrency,
+  });
 }
 
 const Detail = z.looseObject({

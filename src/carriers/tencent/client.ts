@@ -3,7 +3,7 @@
 // outcome is unknown.
 import { z } from "zod";
 import type { OutboundMessage, QueryResult, QueryTarget, SubmitResult } from "../types";
-import { allOf, callProvider, groupCalls, idBlock, idInTag, idTag, lateResults, notForTemplated, parseJsonText, pool, submitDeadline } from "../provider-http";
+import { allOf, callProvider, groupCalls, idBlock, idInTag, idTag, lateResults, notForTemplated, parseJsonText, pool, submitInCalls } from "../provider-http";
 import { CONTENT_TYPE, tc3Authorization } from "./sign";
 import { receiptCode, submitVerdict } from "./errors";
 import type { TencentSettings } from "./kind";
@@ -114,17 +114,13 @@ function precheck(s: TencentSettings, m: OutboundMessage): SubmitResult | null {
 }
 
 export async function submit(s: TencentSettings, messages: OutboundMessage[]): Promise<SubmitResult[]> {
-  const results: SubmitResult[] = [];
-  const ok: OutboundMessage[] = [];
-  for (const m of messages) {
-    const r = precheck(s, m);
-    if (r) results.push(r);
-    else ok.push(m);
-  }
-  const until = submitDeadline();
-  const calls = await pool(planCalls(ok), s.concurrency, (c) => submitCall(s, c, until), { until, late: (c) => lateResults("tencent", c) });
-  for (const r of calls) results.push(...r);
-  return results;
+  return submitInCalls("tencent", messages, {
+    precheck: (m) => precheck(s, m),
+    plan: planCalls,
+    messagesOf: (c) => c,
+    call: (c, until) => submitCall(s, c, until),
+    concurrency: s.concurrency,
+  });
 }
 
 const Pulled = z.looseObject({

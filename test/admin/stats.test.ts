@@ -157,7 +157,8 @@ describe("GET /admin/v1/stats", () => {
     const st = await admin("GET", `/stats?tenant=${s.tenant.id}&${around()}`);
     expect(st.body.totals.refused).toEqual({ insufficient_balance: 2, invalid_mobile: 2 });
     expect(st.body.totals.messages).toBe(1);
-    expect(st.body.refusals.every((r: { tenant: string; dialect: string }) => r.tenant === s.tenant.id && r.dialect === "smsapi")).toBe(true);
+    expect(st.body.refusals).not.toHaveLength(0);
+    expect(st.body.refusals.filter((r: { tenant: string; dialect: string }) => !(r.tenant === s.tenant.id && r.dialect === "smsapi"))).toEqual([]);
   });
 
   it("refuses bad queries with the fields named", async () => {

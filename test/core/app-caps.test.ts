@@ -89,7 +89,8 @@ describe("caps at send time", () => {
     );
     expect(answers.filter((a) => a.status === 200)).toHaveLength(7);
     const refusedOnes = answers.filter((a) => a.status !== 200);
-    expect(refusedOnes.every((a) => a.status === 403 && a.body.error.code === 50014)).toBe(true);
+    expect(refusedOnes).not.toHaveLength(0);
+    expect(refusedOnes.filter((a) => !(a.status === 403 && a.body.error.code === 50014))).toEqual([]);
     expect(refusedOnes[0]!.body.error.message).toMatch(/no money: .*spending cap/);
     expect(await money(s.tenant.id)).toEqual({ balance: 99_930, ledger: 99_930 });
     expect(await counters(s.tenant.id, s.appId)).toEqual({ spent_day: 70, spent_total: 70 });

@@ -18,7 +18,8 @@ describe("dispatch consumer", () => {
     expect(res.explicitAcks).toEqual(["q1"]);
     expect(res.retryMessages).toEqual([]);
     const m = await messagesOf(ids);
-    expect(m.every((r) => ["submitted", "delivered"].includes(r.status) && r.carrier_ref === `sim-${r.id}` && r.attempts === 1)).toBe(true);
+    expect(m).not.toHaveLength(0);
+    expect(m.filter((r) => !(["submitted", "delivered"].includes(r.status) && r.carrier_ref === `sim-${r.id}` && r.attempts === 1))).toEqual([]);
     expect(await inboxCount(ids)).toBe(3);
   });
 

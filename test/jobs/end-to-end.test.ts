@@ -31,7 +31,8 @@ describe("simulator end to end", () => {
     }, 15_000, "final statuses");
     expect(final.map((m) => m.status).sort()).toEqual(["delivered", "delivered", "undelivered"]);
     expect(final.find((m) => m.status === "undelivered")!.result_code).toBe("4");
-    expect(final.every((m) => m.carrier_ref === `sim-${m.id}` && m.attempts === 1)).toBe(true);
+    expect(final).not.toHaveLength(0);
+    expect(final.filter((m) => !(m.carrier_ref === `sim-${m.id}` && m.attempts === 1))).toEqual([]);
 
     const reports = await rows<{ message_id: string; code: string }>("SELECT message_id, code FROM reports WHERE tenant_id = ?1 ORDER BY message_id", s.tenant.id);
     expect(reports.map((r) => r.message_id)).toEqual([...ids].sort());

@@ -66,7 +66,8 @@ describe("webhook pushes", () => {
     await accept(s, [mobile()]);
     const d = await firstAttempt(s.tenant.id);
     expect(d.last_error).toBe("HTTP 302: redirects are not followed");
-    expect(calls.every((c) => c.url === "https://hooks.example.com/moved")).toBe(true);
+    expect(calls).not.toHaveLength(0);
+    expect(calls.filter((c) => !(c.url === "https://hooks.example.com/moved"))).toEqual([]);
   });
 
   it("a private or local URL is refused without a request and the push is dead at once", async () => {

@@ -34,7 +34,8 @@ describe("aliyun submit", () => {
     const same = batch(3);
     const varied = batch(3, (i) => ({ params: { code: `00000${i}` } }));
     const results = await a.carrier.submit([...same, ...varied]);
-    expect(results.every((r) => r.outcome === "sent")).toBe(true);
+    expect(results).not.toHaveLength(0);
+    expect(results.filter((r) => !(r.outcome === "sent"))).toEqual([]);
     const reqs = await a.sent();
     const sendSms = reqs.filter((r) => r.action === "SendSms");
     const batchSms = reqs.filter((r) => r.action === "SendBatchSms");

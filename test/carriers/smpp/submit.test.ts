@@ -87,7 +87,8 @@ describe("SMPP submit", () => {
     expect((r as { reason: string }).reason).toContain("ESME_RINVPASWD");
     const rec = await records(t.systemId);
     expect(rec.submits).toHaveLength(0);
-    expect(rec.binds.every((b) => b.status === 0x0e)).toBe(true);
+    expect(rec.binds).not.toHaveLength(0);
+    expect(rec.binds.filter((b) => !(b.status === 0x0e))).toEqual([]);
     expect(await status(t.name)).toMatchObject({ bindsUp: 0, lastError: "bind refused: ESME_RINVPASWD" });
   });
 
@@ -105,7 +106,8 @@ describe("SMPP submit", () => {
     const t = await makeSmppCarrier({ settings: { binds: 3 } satisfies Partial<SmppSettings> });
     const ms = Array.from({ length: 12 }, (_, i) => outbound(`msg ${i}`));
     const rs = await t.carrier.submit(ms);
-    expect(rs.every((r) => r.outcome === "sent")).toBe(true);
+    expect(rs).not.toHaveLength(0);
+    expect(rs.filter((r) => !(r.outcome === "sent"))).toEqual([]);
     expect(new Set(rs.map((r) => r.id))).toEqual(new Set(ms.map((m) => m.id)));
     const again = await t.carrier.submit(ms);
     expect(again).toEqual(rs);

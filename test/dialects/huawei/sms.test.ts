@@ -230,7 +230,8 @@ describe("the other forms and paths", () => {
     expect(res.status).toBe(200);
     const body = (await res.json()) as Json;
     expect(body.result).toHaveLength(2);
-    expect(body.result.every((r: Json) => typeof r.message_id === "string")).toBe(true);
+    expect(body.result).not.toHaveLength(0);
+    expect(body.result.filter((r: Json) => !(typeof r.message_id === "string"))).toEqual([]);
     expect(await rows(body.request_id)).toHaveLength(2);
   });
 
@@ -242,7 +243,8 @@ describe("the other forms and paths", () => {
     expect(res.status).toBe(200);
     const body = (await res.json()) as Json;
     expect(body.result).toHaveLength(999);
-    expect(body.result.every((r: Json) => r.message_id)).toBe(true);
+    expect(body.result).not.toHaveLength(0);
+    expect(body.result.filter((r: Json) => !(r.message_id))).toEqual([]);
     expect(await money(s.tenant.id)).toEqual({ balance: 100_000 - 9990, ledger: 100_000 - 9990 });
   });
 });

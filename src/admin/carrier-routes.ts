@@ -7,7 +7,7 @@ import type { RouteRule } from "../core/routing";
 import { simulatorEnabled } from "../carriers/config";
 import { SIMULATOR } from "../carriers/simulator";
 import { getCarrierRows } from "../store/carriers";
-import { listRouteRows, replaceRouteRows, type RouteRuleRow } from "../store/routes";
+import { listRouteRows, replaceRouteRows, toRouteRule } from "../store/routes";
 import { getTenantIds } from "../store/tenants";
 import { adminRoute, invalid, parseBody, type Issue } from "./http";
 import { CarrierName } from "./carriers";
@@ -39,8 +39,6 @@ export const RoutesView = z.object({
   fallback: z.string().nullable().describe("where messages go while the table is empty: the built-in simulator where it is enabled, else nowhere"),
 });
 
-export const toRule = (r: RouteRuleRow): RouteRule => ({ tenant: r.tenant_id, kind: r.kind, prefix: r.prefix, carriers: JSON.parse(r.carriers) as string[] });
-
 const routesView = (env: Env, rules: RouteRule[]): z.infer<typeof RoutesView> => ({
   rules: rules.map((r) => ({ tenant: r.tenant, kind: r.kind, prefix: r.prefix === null ? null : `+${r.prefix}`, carriers: r.carriers })),
   fallback: simulatorEnabled(env) ? SIMULATOR : null,
@@ -48,7 +46,7 @@ const routesView = (env: Env, rules: RouteRule[]): z.infer<typeof RoutesView> =>
 
 export const getRoutesRoute = adminRoute(
   { method: "get", path: "/admin/v1/routes", summary: "The routing table", response: RoutesView },
-  async (_req, env) => json(routesView(env, (await listRouteRows(env.DB)).map(toRule))),
+  async (_req, env) => json(routesView(env, (await listRouteRows(env.DB)).map(toRouteRule))),
 );
 
 export const putRoutesRoute = adminRoute(

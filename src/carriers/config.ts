@@ -24,12 +24,18 @@ export async function loadCarrierConfig(env: Env, name: string): Promise<Carrier
   return name === SIMULATOR && simulatorEnabled(env) ? builtInSimulator() : null;
 }
 
+/** Configurations of carrier rows by name, with the built-in simulator where it exists and no row shadows it. */
+export async function configsOf(env: Env, rows: CarrierRow[]): Promise<Map<string, CarrierConfig>> {
+  const out = new Map<string, CarrierConfig>();
+  for (const row of rows) out.set(row.name, await toCarrierConfig(env, row));
+  if (!out.has(SIMULATOR) && simulatorEnabled(env)) out.set(SIMULATOR, builtInSimulator());
+  return out;
+}
+
 /** Configurations of several carriers in one read; unknown names are absent from the map. */
 export async function loadCarrierConfigs(env: Env, names: string[]): Promise<Map<string, CarrierConfig>> {
-  const out = new Map<string, CarrierConfig>();
-  for (const row of await getCarrierRows(env.DB, names)) out.set(row.name, await toCarrierConfig(env, row));
-  if (names.includes(SIMULATOR) && !out.has(SIMULATOR) && simulatorEnabled(env)) out.set(SIMULATOR, builtInSimulator());
-  return out;
+  const all = await configsOf(env, await getCarrierRows(env.DB, names));
+  return new Map([...all].filter(([name]) => names.includes(name)));
 }
 
 /** The adapter of a configuration; null when this build has no adapter for its type. */

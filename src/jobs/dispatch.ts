@@ -2,16 +2,16 @@
 // same round trip: the routing table, the carriers and each message's sender), the hand-over along
 // each message's route, what the carriers answered recorded, and per queue message ack / retry
 // with backoff / dead letter.
-import type { CarrierConfig, OutboundMessage } from "../carriers/types";
+import type { OutboundMessage } from "../carriers/types";
 import type { DeliveryCode } from "../core/types";
-import { builtInSimulator, simulatorEnabled, toCarrierConfig } from "../carriers/config";
+import { configsOf, simulatorEnabled } from "../carriers/config";
 import { SIMULATOR } from "../carriers/simulator";
-import { carriersFor, type RouteRule } from "../core/routing";
+import { carriersFor } from "../core/routing";
 import { applyEarlyReceipts, finishUnsent } from "../core/delivery";
 import { DispatchBody } from "./dispatch-queue";
 import { handOver } from "./hand-over";
 import { allCarriersStatement, type CarrierRow } from "../store/carriers";
-import { listRoutesStatement, type RouteRuleRow } from "../store/routes";
+import { listRoutesStatement, toRouteRule, type RouteRuleRow } from "../store/routes";
 import { completedByIdsStatement, type CompletedRow } from "../store/receipts";
 import { mappingsForMessagesStatement, TemplateMappings, type CarrierTemplateRow } from "../store/carrier-templates";
 import {
@@ -116,13 +116,9 @@ async function dispatchIds(env: Env, ids: string[], now: number): Promise<{ tran
   const rows = [...(leftovers!.results as unknown as ClaimedRow[]), ...(claimed!.results as unknown as ClaimedRow[])];
   if (rows.length === 0) return { transient: new Map(), inFlight };
 
-  const rules = (routes!.results as unknown as RouteRuleRow[]).map(
-    (r): RouteRule => ({ tenant: r.tenant_id, kind: r.kind, prefix: r.prefix, carriers: JSON.parse(r.carriers) as string[] }),
-  );
-  const configs = new Map<string, CarrierConfig>();
-  for (const row of carriers!.results as unknown as CarrierRow[]) configs.set(row.name, await toCarrierConfig(env, row));
+  const rules = (routes!.results as unknown as RouteRuleRow[]).map(toRouteRule);
+  const configs = await configsOf(env, carriers!.results as unknown as CarrierRow[]);
   const fallback = simulatorEnabled(env) ? SIMULATOR : null;
-  if (fallback !== null && !configs.has(SIMULATOR)) configs.set(SIMULATOR, builtInSimulator());
   const senderOf = new Map((senders!.results as unknown as SenderRow[]).map((s) => [s.id, s]));
   const routed = rows.map((r) => {
     const message = toOutbound(r, senderOf.get(r.id));

@@ -9,6 +9,7 @@ import { recordFinal, type FinalisedRow } from "./stats";
 import type { CarrierEvents, CarrierReply, CarrierReport } from "../carriers/events";
 import { failStatements, optedOutStatements, rejectStatements } from "../store/delivery";
 import { completedByRefsStatement, insertReceiptsStatement, type CompletedRow } from "../store/receipts";
+import { statsMoveStatements } from "../store/stats";
 import {
   applyReportsStatement,
   insertInboundStatement,
@@ -85,12 +86,12 @@ async function finalise(env: Env, carrier: string | null, rows: FinalRow[], now:
   if (rows.length === 0) return new Set();
   const idsJson = JSON.stringify(rows.map((r) => r[0]));
   const res = await env.DB.batch([
-    applyReportsStatement(env.DB, JSON.stringify(rows), carrier, now),
+    ...statsMoveStatements(env.DB, idsJson, [applyReportsStatement(env.DB, JSON.stringify(rows), carrier, now)]),
     insertReportsStatement(env.DB, idsJson, now),
     pushableReportsStatement(env.DB, idsJson),
   ]);
-  await createReportPushes(env, res[2]!.results as unknown as ReportRow[], now);
-  const moved = res[0]!.results as unknown as FinalisedRow[];
+  await createReportPushes(env, res[4]!.results as unknown as ReportRow[], now);
+  const moved = res[1]!.results as unknown as FinalisedRow[];
   recordFinal(env, moved);
   return new Set(moved.map((r) => r.id));
 }
@@ -115,7 +116,7 @@ export async function finishUnsent(
   const idsJson = JSON.stringify(ids);
   const token = `${how}:${randomHex(12)}`;
   const moves = how === "reject" ? rejectStatements(env.DB, idsJson, reason, token, now, code) : UNSENT[how](env.DB, idsJson, reason, token, now);
-  const res = await env.DB.batch([...moves, insertReportsStatement(env.DB, idsJson, now), pushableReportsStatement(env.DB, idsJson)]);
+  const res = await env.DB.batch([...statsMoveStatements(env.DB, idsJson, moves), insertReportsStatement(env.DB, idsJson, now), pushableReportsStatement(env.DB, idsJson)]);
   await createReportPushes(env, res[res.length - 1]!.results as unknown as ReportRow[], now);
 }
 

@@ -13,6 +13,7 @@ import { handOver } from "./hand-over";
 import { allCarriersStatement, type CarrierRow } from "../store/carriers";
 import { listRoutesStatement, toRouteRule, type RouteRuleRow } from "../store/routes";
 import { completedByIdsStatement, type CompletedRow } from "../store/receipts";
+import { statsMoveStatements } from "../store/stats";
 import { mappingsForMessagesStatement, TemplateMappings, type CarrierTemplateRow } from "../store/carrier-templates";
 import {
   claimStatements,
@@ -105,8 +106,8 @@ export async function handleDispatch(batch: MessageBatch<unknown>, env: Env): Pr
  */
 async function dispatchIds(env: Env, ids: string[], now: number): Promise<{ transient: Map<string, string>; inFlight: Set<string> }> {
   const idsJson = JSON.stringify(ids);
-  const [busy, leftovers, claimed, routes, carriers, senders, mappings] = await env.DB.batch([
-    ...claimStatements(env.DB, idsJson, now, now - CLAIM_LEASE_MS),
+  const [, busy, leftovers, claimed, , routes, carriers, senders, mappings] = await env.DB.batch([
+    ...statsMoveStatements(env.DB, idsJson, claimStatements(env.DB, idsJson, now, now - CLAIM_LEASE_MS)),
     listRoutesStatement(env.DB),
     allCarriersStatement(env.DB),
     sendersStatement(env.DB, idsJson),
@@ -132,9 +133,9 @@ async function dispatchIds(env: Env, ids: string[], now: number): Promise<{ tran
   if (result.unknown.length > 0) stmts.push(markUnknownStatement(env.DB, JSON.stringify(result.unknown), now));
   if (result.transient.size > 0) stmts.push(requeueStatement(env.DB, JSON.stringify([...result.transient.keys()]), now));
   if (stmts.length > 0) {
-    const res = await env.DB.batch(stmts);
+    const res = await env.DB.batch(statsMoveStatements(env.DB, JSON.stringify(rows.map((r) => r.id)), stmts));
     // Receipts that overtook their references: the messages they complete are final now.
-    if (result.sent.length > 0) await applyEarlyReceipts(env, null, res[2]!.results as unknown as CompletedRow[], now);
+    if (result.sent.length > 0) await applyEarlyReceipts(env, null, res[3]!.results as unknown as CompletedRow[], now);
   }
   const rejected = new Map<DeliveryCode, typeof result.rejected>();
   for (const r of result.rejected) rejected.set(r.code, [...(rejected.get(r.code) ?? []), r]);

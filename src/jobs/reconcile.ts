@@ -11,6 +11,7 @@ import { enqueueDispatch } from "./dispatch-queue";
 import { recordSentStatements } from "../store/delivery";
 import { completedByIdsStatement, type CompletedRow } from "../store/receipts";
 import { requeueNeverReceivedStatement, touchUnknownStatement, unknownSubmits, type UnknownRow } from "../store/reconcile";
+import { statsMoveStatements } from "../store/stats";
 
 /** A message is asked about at most this often (and not before this long after its submit). */
 export const RECONCILE_INTERVAL_MS = 60_000;
@@ -59,8 +60,8 @@ export async function reconcileUnknown(env: Env, now: number, limit: number): Pr
       if (notFound.length > 0) stmts.push(requeueNeverReceivedStatement(env.DB, JSON.stringify(notFound), now));
       if (learnt.length > 0) stmts.push(...recordSentStatements(env.DB, JSON.stringify(learnt), now), completedByIdsStatement(env.DB, JSON.stringify(learnt.map((l) => l[0]))));
       if (stmts.length > 0) {
-        const res = await env.DB.batch(stmts);
-        let k = waiting.length > 0 ? 1 : 0;
+        const res = await env.DB.batch(statsMoveStatements(env.DB, JSON.stringify(chunk.map((r) => r.id)), stmts));
+        let k = waiting.length > 0 ? 2 : 1;
         if (notFound.length > 0) {
           const moved = (res[k++]!.results as Array<{ id: string }>).map((x) => x.id);
           await enqueueDispatch(env, moved);

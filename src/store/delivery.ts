@@ -3,6 +3,7 @@
 // statements so the caller runs them in ONE db.batch.
 import type { Kind } from "../core/types";
 import { appRefundStatement } from "./app-caps";
+import { statsMoveStatements } from "./stats";
 
 /**
  * A refund for each message in `ids` that is now in `status` (and `code`, when given), tagged with
@@ -49,16 +50,23 @@ export interface CancelRow {
   price: number;
 }
 
-/** [existing ids of the tenant, canceled rows, ...refund, batch flag]: run in one db.batch. */
+/** [existing ids of the tenant, statistics out, canceled rows, statistics in, ...refund, batch flag]: run in one db.batch. */
 export function cancelStatements(db: D1Database, tenantId: string, idsJson: string, token: string, now: number): D1PreparedStatement[] {
   return [
     db.prepare("SELECT id FROM messages WHERE tenant_id = ?1 AND id IN (SELECT value FROM json_each(?2))").bind(tenantId, idsJson),
-    db
-      .prepare(
-        `UPDATE messages SET status = 'canceled', updated_at = ?3
-         WHERE tenant_id = ?1 AND id IN (SELECT value FROM json_each(?2)) AND status = 'scheduled' RETURNING id, price`,
-      )
-      .bind(tenantId, idsJson, now),
+    ...statsMoveStatements(
+      db,
+      idsJson,
+      [
+        db
+          .prepare(
+            `UPDATE messages SET status = 'canceled', updated_at = ?3
+             WHERE tenant_id = ?1 AND id IN (SELECT value FROM json_each(?2)) AND status = 'scheduled' RETURNING id, price`,
+          )
+          .bind(tenantId, idsJson, now),
+      ],
+      tenantId,
+    ),
     ...refundStatements(db, idsJson, "canceled", null, token, now, tenantId),
     markBatchesCanceled(db, tenantId, idsJson, now),
   ];

@@ -2,6 +2,7 @@
 import type { Channel, Dialect, Kind, Message, MessageStatus } from "../core/types";
 import type { AuthScope } from "./apps";
 import { type MessageRow, toMessage } from "./rows";
+import { statsDeltaStatement } from "./stats";
 
 export interface NewMessage {
   id: string;
@@ -98,6 +99,8 @@ export function acceptStatements(db: D1Database, b: NewBatch): D1PreparedStateme
         .bind(chunk, b.tenantId, b.appId, b.id, b.dialect, b.kind, status, b.sendAt, b.now),
     );
   }
+  // The new rows counted in the statistics: one grouped statement for the whole batch.
+  stmts.push(statsDeltaStatement(db, JSON.stringify(b.messages.map((m) => m.id)), 1, b.tenantId));
   return stmts;
 }
 

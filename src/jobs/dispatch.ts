@@ -8,7 +8,7 @@ import { configsOf, simulatorEnabled } from "../carriers/config";
 import { SIMULATOR } from "../carriers/simulator";
 import { carriersFor } from "../core/routing";
 import { applyEarlyReceipts, finishUnsent } from "../core/delivery";
-import { DispatchBody } from "./dispatch-queue";
+import { readDispatchBody } from "./dispatch-queue";
 import { handOver } from "./hand-over";
 import { allCarriersStatement, type CarrierRow } from "../store/carriers";
 import { listRoutesStatement, toRouteRule, type RouteRuleRow } from "../store/routes";
@@ -61,8 +61,8 @@ export async function handleDispatch(batch: MessageBatch<unknown>, env: Env): Pr
   const jobs: Array<{ msg: Message<unknown>; ids: string[] }> = [];
   const invalid: Array<Message<unknown>> = [];
   for (const msg of batch.messages) {
-    const parsed = DispatchBody.safeParse(msg.body);
-    if (parsed.success) jobs.push({ msg, ids: parsed.data.ids });
+    const parsed = readDispatchBody(msg.body);
+    if (parsed) jobs.push({ msg, ids: parsed.ids });
     else invalid.push(msg);
   }
   try {

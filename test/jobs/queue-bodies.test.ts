@@ -6,7 +6,8 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { CarrierEventsBody, enqueueReports, readCarrierEventsBody } from "../../src/carriers/events";
 import { DispatchBody, readDispatchBody } from "../../src/jobs/dispatch-queue";
-import { rows, runQueue } from "./support";
+import { mobile } from "../helpers/fixtures";
+import { queuedIds, rows, runQueue, sender } from "./support";
 
 const id = "1234567890123";
 const report = { message_id: id, code: "10000" };
@@ -72,5 +73,21 @@ describe("carrier events on the queue", () => {
     // Ids no message has: the consumer applies nothing; what matters is that the queue took them.
     const reports = Array.from({ length: 6000 }, (_, i) => ({ message_id: String(9_000_000_000_000 + i), code: "10000" as const, segments: 1 }));
     await expect(enqueueReports(env, "simulator", reports, 0)).resolves.toBeUndefined();
+  });
+});
+
+describe("dispatch batches of up to 100 bodies", () => {
+  it("a batch of 1,200 ids (12 bodies of 100) is handed over whole, in runs of at most 1,000: every body acked, every message with the carrier", async () => {
+    const s = await sender();
+    const ids = [...(await queuedIds(s, Array.from({ length: 600 }, () => mobile()))), ...(await queuedIds(s, Array.from({ length: 600 }, () => mobile())))];
+    expect(ids).toHaveLength(1200);
+    const bodies = Array.from({ length: 12 }, (_, i) => ({ id: `b${i}`, attempts: 1, body: { ids: ids.slice(i * 100, i * 100 + 100) } }));
+    const res = await runQueue("edgesms-dispatch", bodies);
+    expect(res.explicitAcks.sort()).toEqual(bodies.map((b) => b.id).sort());
+    const left = await rows<{ status: string; n: number }>(
+      "SELECT status, COUNT(*) AS n FROM messages WHERE id IN (SELECT value FROM json_each(?1)) AND (status = 'queued' OR carrier_ref IS NULL) GROUP BY status",
+      JSON.stringify(ids),
+    );
+    expect(left).toEqual([]);
   });
 });

@@ -5,7 +5,7 @@ import { DELIVERY_CODES, type DeliveryCode } from "./types";
 import { randomHex } from "./crypto";
 import { normalizeMobile } from "./phone";
 import { createReplyPushes, createReportPushes } from "./webhooks";
-import { recordFinal, type FinalisedRow } from "./stats";
+import { recordFinal, wantsFinalRows, type FinalisedRow } from "./stats";
 import type { CarrierEvents, CarrierReply, CarrierReport } from "../carriers/events";
 import { failStatements, optedOutStatements, rejectStatements } from "../store/delivery";
 import { completedByRefsStatement, insertReceiptsStatement, type CompletedRow } from "../store/receipts";
@@ -86,7 +86,8 @@ async function finalise(env: Env, carrier: string | null, rows: FinalRow[], now:
   if (rows.length === 0) return new Set();
   const idsJson = JSON.stringify(rows.map((r) => r[0]));
   const res = await env.DB.batch([
-    ...statsMoveStatements(env.DB, idsJson, [applyReportsStatement(env.DB, JSON.stringify(rows), carrier, now)]),
+    // Only the moved ids come back unless the Analytics Engine dataset wants the rows (7 columns per message).
+    ...statsMoveStatements(env.DB, idsJson, [applyReportsStatement(env.DB, JSON.stringify(rows), carrier, now, wantsFinalRows(env) ? "rows" : "ids")]),
     insertReportsStatement(env.DB, idsJson, now),
     pushableReportsStatement(env.DB, idsJson),
   ]);

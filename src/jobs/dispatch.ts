@@ -21,9 +21,7 @@ import {
   markUnknownStatement,
   recordSentStatements,
   requeueStatement,
-  sendersStatement,
   type ClaimedRow,
-  type SenderRow,
 } from "../store/delivery";
 
 /** Deliveries of one queue message: 1 + max_retries of the edgesms-dispatch consumer (wrangler.toml). */
@@ -38,7 +36,7 @@ export const dispatchBackoff = (attempts: number): number => Math.min(2 ** Math.
  */
 export const CLAIM_LEASE_MS = 60_000;
 
-const toOutbound = (r: ClaimedRow, sender: SenderRow | undefined): OutboundMessage => ({
+const toOutbound = (r: ClaimedRow): OutboundMessage => ({
   id: r.id,
   tenantId: r.tenant_id,
   mobile: r.mobile,
@@ -50,8 +48,8 @@ const toOutbound = (r: ClaimedRow, sender: SenderRow | undefined): OutboundMessa
   signature: r.signature,
   templateId: r.template_id,
   params: r.params === null ? null : (JSON.parse(r.params) as Record<string, string>),
-  sourceAddr: sender?.source_addr ?? null,
-  extension: sender?.signature_id == null ? null : String(sender.signature_id),
+  sourceAddr: r.source_addr ?? null,
+  extension: r.signature_id == null ? null : String(r.signature_id),
   providerTemplate: null,
   attempts: r.attempts,
 });
@@ -125,11 +123,10 @@ async function dispatchJobs(env: Env, jobs: Array<{ msg: Message<unknown>; ids: 
  */
 async function dispatchIds(env: Env, ids: string[], now: number): Promise<{ transient: Map<string, string>; inFlight: Set<string> }> {
   const idsJson = JSON.stringify(ids);
-  const [, busy, leftovers, claimed, , routes, carriers, senders, mappings] = await env.DB.batch([
+  const [, busy, leftovers, claimed, , routes, carriers, mappings] = await env.DB.batch([
     ...statsMoveStatements(env.DB, idsJson, claimStatements(env.DB, idsJson, now, now - CLAIM_LEASE_MS)),
     listRoutesStatement(env.DB),
     allCarriersStatement(env.DB),
-    sendersStatement(env.DB, idsJson),
     mappingsForMessagesStatement(env.DB, idsJson),
   ]);
   const inFlight = new Set((busy!.results as Array<{ id: string }>).map((r) => r.id));
@@ -139,9 +136,8 @@ async function dispatchIds(env: Env, ids: string[], now: number): Promise<{ tran
   const rules = (routes!.results as unknown as RouteRuleRow[]).map(toRouteRule);
   const configs = await configsOf(env, carriers!.results as unknown as CarrierRow[]);
   const fallback = simulatorEnabled(env) ? SIMULATOR : null;
-  const senderOf = new Map((senders!.results as unknown as SenderRow[]).map((s) => [s.id, s]));
   const routed = rows.map((r) => {
-    const message = toOutbound(r, senderOf.get(r.id));
+    const message = toOutbound(r);
     return { message, carriers: carriersFor(rules, { tenantId: r.tenant_id, kind: r.kind, mobile: r.mobile }, fallback) };
   });
 

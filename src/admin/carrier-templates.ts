@@ -10,6 +10,7 @@ import { listCarrierTemplates, replaceCarrierTemplates, tenantTemplates, type Ca
 import { AdminError, adminRoute, invalid, parseBody, parseParams, parseQuery, requireTenant, type Issue } from "./http";
 import { decodeCursor, Page, page, PageQuery } from "./paging";
 import { CarrierName } from "./carriers";
+import { tenantDb } from "../store/db";
 
 const Params = z.object({ name: CarrierName });
 
@@ -80,7 +81,7 @@ export const putCarrierTemplatesRoute = adminRoute(
     const body = await parseBody(req, PutCarrierTemplatesBody);
     await templatedCarrier(env, name);
     await requireTenant(env, body.tenant_id);
-    const contents = await tenantTemplates(env.DB, body.tenant_id, body.templates.map((t) => t.template_id));
+    const contents = await tenantTemplates(tenantDb(env, body.tenant_id), body.templates.map((t) => t.template_id));
     const issues: Issue[] = [];
     const seen = new Set<number>();
     body.templates.forEach((t, i) => {

@@ -5,6 +5,7 @@ import { listDeadLetters, listWebhookDeliveries, type DeadLetter, type WebhookDe
 import { adminRoute, parseParams, parseQuery, requireTenant } from "./http";
 import { decodeCursor, Page, page, PageQuery } from "./paging";
 import { TenantParams } from "./tenants/schemas";
+import { tenantDb } from "../store/db";
 
 export const DeliveryView = z.object({
   id: z.string(),
@@ -52,7 +53,7 @@ export const listDeliveriesRoute = adminRoute(
     await requireTenant(env, id);
     const q = parseQuery(req, DeliveryQuery);
     const cursor = decodeCursor(q.cursor, z.tuple([z.number().int(), z.string()]));
-    const rows = await listWebhookDeliveries(env.DB, id, q.status ?? null, q.limit + 1, cursor && { createdAt: cursor[0], id: cursor[1] });
+    const rows = await listWebhookDeliveries(tenantDb(env, id), q.status ?? null, q.limit + 1, cursor && { createdAt: cursor[0], id: cursor[1] });
     return json(page(rows, q.limit, deliveryView, (d) => [d.createdAt, d.id]));
   },
 );

@@ -9,6 +9,7 @@ import { json, logFault } from "../http/respond";
 import { getTenant } from "../store/tenants";
 import type { Tenant } from "../core/types";
 import type { RouteDoc } from "../openapi/registry";
+import { tenantDb } from "../store/db";
 
 export interface Issue {
   path: string;
@@ -100,7 +101,7 @@ export function parseParams<S extends z.ZodType>(req: IRequest, schema: S): z.ou
 }
 
 export async function requireTenant(env: Env, id: string): Promise<Tenant> {
-  const tenant = await getTenant(env.DB, id);
+  const tenant = await getTenant(tenantDb(env, id));
   if (!tenant) throw new AdminError(404, "not_found", `tenant ${id} does not exist`);
   return tenant;
 }

@@ -9,6 +9,7 @@ import { AdminError, adminRoute, invalid, parseParams, parseQuery, requireTenant
 import { decodeCursor, Page, page, PageQuery } from "./paging";
 import { TenantParams } from "./tenants/schemas";
 import { MessageView, messageView } from "./views";
+import { tenantDb } from "../store/db";
 
 const MessageParams = TenantParams.extend({ messageId: z.string().min(1).max(64) });
 const BatchParams = TenantParams.extend({ batchId: z.string().min(1).max(64) });
@@ -30,7 +31,7 @@ export const getMessageRoute = adminRoute(
   async (req, env) => {
     const { id, messageId } = parseParams(req, MessageParams);
     await requireTenant(env, id);
-    const m = await getMessage(env.DB, id, messageId);
+    const m = await getMessage(tenantDb(env, id), messageId);
     if (!m) throw new AdminError(404, "not_found", `message ${messageId} does not exist`);
     return json(messageView(m));
   },
@@ -49,8 +50,8 @@ export const listBatchMessagesRoute = adminRoute(
     await requireTenant(env, id);
     const q = parseQuery(req, PageQuery);
     const after = decodeCursor(q.cursor, z.string());
-    if (!(await batchExists(env.DB, id, batchId))) throw new AdminError(404, "not_found", `batch ${batchId} does not exist`);
-    const rows = await listBatchMessages(env.DB, id, batchId, q.limit + 1, after);
+    if (!(await batchExists(tenantDb(env, id), batchId))) throw new AdminError(404, "not_found", `batch ${batchId} does not exist`);
+    const rows = await listBatchMessages(tenantDb(env, id), batchId, q.limit + 1, after);
     return json(page(rows, q.limit, messageView, (m) => m.id));
   },
 );
@@ -79,7 +80,7 @@ export const listMessagesRoute = adminRoute(
     const q = parseQuery(req, MessageQuery);
     const cursor = decodeCursor(q.cursor, MessageCursor);
     const filter = { status: q.status, mobile: mobileFilter(q.mobile), from: q.from, to: q.to };
-    const rows = await listMessages(env.DB, id, filter, q.limit + 1, cursor && { createdAt: cursor[0], id: cursor[1] });
+    const rows = await listMessages(tenantDb(env, id), filter, q.limit + 1, cursor && { createdAt: cursor[0], id: cursor[1] });
     return json(page(rows, q.limit, messageView, (m) => [m.createdAt, m.id]));
   },
 );

@@ -5,6 +5,7 @@ import { encryptSecret, randomAlnum, randomDigits, randomHex, secretMatches, sec
 import { ipAllowed } from "./ip";
 import type { App, Dialect, Tenant } from "./types";
 import { getAppAndTenantByKey, getAppAndTenantByKeyWith, insertApp, keyScope, rotateAppSecret, type AuthScope } from "../store/apps";
+import { tenantDb } from "../store/db";
 
 interface Format {
   key: () => string;
@@ -62,8 +63,7 @@ export async function rotateCredential(env: Env, app: App, now: number): Promise
   const f = FORMATS[app.dialect];
   const secret = f.secret();
   const ok = await rotateAppSecret(
-    env.DB,
-    app.tenantId,
+    tenantDb(env, app.tenantId),
     app.id,
     await sha256Hex(secret),
     f.recoverable ? await encryptSecret(secretsKey(env), secret) : null,

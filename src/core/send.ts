@@ -19,6 +19,7 @@ import { enqueueDispatch } from "../jobs/dispatch-queue";
 import { appScope, batchWithReservation, checkIdempotency, type IdempotencyContext } from "./idempotency";
 import { countRefusals, recordAccepted } from "./stats";
 import type { App, Channel, Kind, Tenant } from "./types";
+import { tenantDb } from "../store/db";
 
 /** One message a dialect wants sent, before validation. */
 export interface Draft {
@@ -167,7 +168,7 @@ async function acceptOnce(env: Env, drafts: Array<Draft | CoreError>, opts: Acce
 
   let admitted = valid;
   if (kind === "marketing" && admitted.length > 0) {
-    const out = await optedOutAmong(env.DB, tenant.id, [...new Set(admitted.map((v) => v.row.mobile))]);
+    const out = await optedOutAmong(tenantDb(env, tenant.id), [...new Set(admitted.map((v) => v.row.mobile))]);
     if (out.size > 0 && opts.mode === "all") {
       // The whole request is refused: name every such mobile, so one corrected retry suffices.
       const named = [...out].slice(0, 50).join(", ") + (out.size > 50 ? ` and ${out.size - 50} more` : "");
@@ -202,7 +203,7 @@ async function acceptOnce(env: Env, drafts: Array<Draft | CoreError>, opts: Acce
       // Replacing: guard, then cancel + refund the old messages, then debit + write the new ones, so
       // the balance CHECK sees the refund before the debit.
       const replacing = opts.replace
-        ? [stillScheduledGuard(env.DB, tenant.id, JSON.stringify(opts.replace.messageIds)), ...cancelInBatch(env.DB, tenant.id, opts.replace.messageIds, now)]
+        ? [stillScheduledGuard(tenantDb(env, tenant.id), JSON.stringify(opts.replace.messageIds)), ...cancelInBatch(tenantDb(env, tenant.id), opts.replace.messageIds, now)]
         : [];
       await batchWithReservation(env.DB, opts.idempotency, appScope(app.id), tenant.id, now, [
         ...replacing,

@@ -1,5 +1,6 @@
 // Owns tenant accounts: creation (optionally with a client-chosen id), settings changes validated
 // against TenantSettings, the webhook signing secret, and balance top-ups/adjustments with their ledger row.
+import type { TenantDb } from "../store/db";
 import { z } from "zod";
 import { CoreError } from "./errors";
 import { encryptSecret, randomHex, secretsKey } from "./crypto";
@@ -8,6 +9,7 @@ import type { Kind, Tenant } from "./types";
 import { insertTenantIfAbsent } from "../store/admin";
 import { adjustBalance, getTenant, isOverdraft, updateTenant } from "../store/tenants";
 import { ADMIN_SCOPE, batchWithReservation, checkIdempotency, type IdempotencyContext } from "./idempotency";
+import { tenantDb } from "../store/db";
 
 export const TenantId = z.string().regex(/^[a-z0-9_-]{3,40}$/, "3–40 characters of a–z, 0–9, _ and -");
 
@@ -69,7 +71,7 @@ export async function createTenant(env: Env, input: TenantInput, now: number): P
     now,
   });
   if (!created) throw new CoreError("conflict", `tenant ${id} already exists`, { field: "id", value: id });
-  return { tenant: (await getTenant(env.DB, id))!, webhookSecret };
+  return { tenant: (await getTenant(tenantDb(env, id)))!, webhookSecret };
 }
 
 export interface TenantChange {
@@ -87,19 +89,19 @@ function mergeSettings(current: TenantSettings, patch: TenantSettingsPatch): Ten
   });
 }
 
-export async function changeTenant(db: D1Database, id: string, change: TenantChange, now: number): Promise<Tenant> {
-  const current = await getTenant(db, id);
+export async function changeTenant({ db, tenantId: id }: TenantDb, change: TenantChange, now: number): Promise<Tenant> {
+  const current = await getTenant({ db, tenantId: id });
   if (!current) throw new CoreError("not_found", `tenant ${id} does not exist`);
   const settings = change.settings ? JSON.stringify(mergeSettings(current.settings, change.settings)) : undefined;
-  await updateTenant(db, id, { name: change.name, timezone: change.timezone, prices: change.prices, settings }, now);
-  return (await getTenant(db, id))!;
+  await updateTenant({ db, tenantId: id }, { name: change.name, timezone: change.timezone, prices: change.prices, settings }, now);
+  return (await getTenant({ db, tenantId: id }))!;
 }
 
 /** A new webhook signing secret; pushes signed with the old one stop verifying at once. */
 export async function rotateWebhookSecret(env: Env, id: string, now: number): Promise<string> {
   const secret = randomHex(32);
   const sealed = await encryptSecret(secretsKey(env), secret);
-  if (!(await updateTenant(env.DB, id, { webhookSecret: sealed }, now))) throw new CoreError("not_found", `tenant ${id} does not exist`);
+  if (!(await updateTenant(tenantDb(env, id), { webhookSecret: sealed }, now))) throw new CoreError("not_found", `tenant ${id} does not exist`);
   return secret;
 }
 
@@ -108,8 +110,8 @@ export async function rotateWebhookSecret(env: Env, id: string, now: number): Pr
  * A debit below zero is refused by the balance CHECK and changes nothing.
  */
 export async function changeBalance(
-  db: D1Database,
-  id: string,
+  { db, tenantId: id }: TenantDb,
+  
   amount: number,
   reason: "topup" | "adjust",
   note: string,
@@ -120,7 +122,7 @@ export async function changeBalance(
   let balance: number | null;
   await checkIdempotency(db, idempotency, ADMIN_SCOPE, now);
   try {
-    balance = await adjustBalance(db, id, amount, reason, note, now, (stmts) => batchWithReservation(db, idempotency, ADMIN_SCOPE, id, now, stmts));
+    balance = await adjustBalance({ db, tenantId: id }, amount, reason, note, now, (stmts) => batchWithReservation(db, idempotency, ADMIN_SCOPE, id, now, stmts));
   } catch (e) {
     if (isOverdraft(e)) throw new CoreError("insufficient_balance", `the balance cannot go below zero (adjustment ${amount})`, { field: "amount" });
     throw e;

@@ -21,6 +21,7 @@ import {
   type PushOutcomes,
   type PushRow,
 } from "../store/webhooks";
+import { tenantDb } from "../store/db";
 
 /** Seconds before the 2nd … 6th attempt; after the 6th failure a push is dead (a format may set its own). */
 export const PUSH_RETRY_DELAYS = [60, 300, 1800, 7200, 43200] as const;
@@ -176,7 +177,7 @@ async function buildAndStore(env: Env, topic: "reports" | "replies", groups: Gro
  * pushes commit together, and the ids to enqueue once it has.
  */
 export async function reviewPushes(env: Env, tenantId: string, review: ReviewItem): Promise<{ statements: D1PreparedStatement[]; ids: string[] }> {
-  const { apps, tenant } = await reportAppsOf(env.DB, tenantId);
+  const { apps, tenant } = await reportAppsOf(tenantDb(env, tenantId));
   if (!tenant) return { statements: [], ids: [] };
   const groups: Group[] = apps
     .filter((app) => app.reportUrl && tells(app, "reviews"))

@@ -1,5 +1,6 @@
 // Huawei access keys (AK/SK) of huawei credentials: the sealed secret key, looked up by the AK the
 // client names in its Authorization header, with the app and tenant it acts as.
+import type { TenantDb } from "./db";
 import type { App, Tenant } from "../core/types";
 import { APP_AND_TENANT, split, type AuthScope, type JoinedRow } from "./apps";
 
@@ -34,7 +35,7 @@ export async function insertAccessKey(db: D1Database, k: AccessKeyRow, max: numb
   return res.meta.changes > 0;
 }
 
-export async function listAccessKeys(db: D1Database, tenantId: string, appId: string): Promise<AccessKeyView[]> {
+export async function listAccessKeys({ db, tenantId }: TenantDb, appId: string): Promise<AccessKeyView[]> {
   const { results } = await db
     .prepare("SELECT * FROM access_keys WHERE tenant_id = ?1 AND app_id = ?2 ORDER BY created_at, access_key")
     .bind(tenantId, appId)
@@ -42,7 +43,7 @@ export async function listAccessKeys(db: D1Database, tenantId: string, appId: st
   return results.map(view);
 }
 
-export async function deleteAccessKey(db: D1Database, tenantId: string, appId: string, accessKey: string): Promise<boolean> {
+export async function deleteAccessKey({ db, tenantId }: TenantDb, appId: string, accessKey: string): Promise<boolean> {
   const res = await db.prepare("DELETE FROM access_keys WHERE tenant_id = ?1 AND app_id = ?2 AND access_key = ?3").bind(tenantId, appId, accessKey).run();
   return res.meta.changes > 0;
 }

@@ -1,5 +1,6 @@
 // SQL only the operator API needs: tenant creation without overwrite, paged credential lists,
 // opt-outs, and read-only views of webhook deliveries and dead letters (written by the delivery engine).
+import type { TenantDb } from "./db";
 import type { App } from "../core/types";
 import { type AppRow, toApp } from "./rows";
 import type { NewTenant } from "./tenants";
@@ -17,7 +18,7 @@ export async function insertTenantIfAbsent(db: D1Database, t: NewTenant): Promis
   return r.meta.changes > 0;
 }
 
-export async function listAppsPage(db: D1Database, tenantId: string, limit: number, after: string | null): Promise<App[]> {
+export async function listAppsPage({ db, tenantId }: TenantDb, limit: number, after: string | null): Promise<App[]> {
   const { results } = await db
     .prepare("SELECT * FROM apps WHERE tenant_id = ?1 AND (?2 IS NULL OR id > ?2) ORDER BY id LIMIT ?3")
     .bind(tenantId, after, limit)
@@ -39,7 +40,7 @@ interface OptOutRow {
 
 const toOptOut = (r: OptOutRow): OptOut => ({ mobile: r.mobile, source: r.source, createdAt: r.created_at });
 
-export async function listOptOuts(db: D1Database, tenantId: string, limit: number, after: string | null): Promise<OptOut[]> {
+export async function listOptOuts({ db, tenantId }: TenantDb, limit: number, after: string | null): Promise<OptOut[]> {
   const { results } = await db
     .prepare("SELECT mobile, source, created_at FROM opt_outs WHERE tenant_id = ?1 AND (?2 IS NULL OR mobile > ?2) ORDER BY mobile LIMIT ?3")
     .bind(tenantId, after, limit)
@@ -47,7 +48,7 @@ export async function listOptOuts(db: D1Database, tenantId: string, limit: numbe
   return results.map(toOptOut);
 }
 
-export async function getOptOut(db: D1Database, tenantId: string, mobile: string): Promise<OptOut | null> {
+export async function getOptOut({ db, tenantId }: TenantDb, mobile: string): Promise<OptOut | null> {
   const r = await db
     .prepare("SELECT mobile, source, created_at FROM opt_outs WHERE tenant_id = ?1 AND mobile = ?2")
     .bind(tenantId, mobile)
@@ -56,7 +57,7 @@ export async function getOptOut(db: D1Database, tenantId: string, mobile: string
 }
 
 /** Idempotent: an existing opt-out keeps its original source and time. Returns the stored row. */
-export async function insertOptOut(db: D1Database, tenantId: string, mobile: string, source: string, now: number): Promise<OptOut> {
+export async function insertOptOut({ db, tenantId }: TenantDb, mobile: string, source: string, now: number): Promise<OptOut> {
   const [, read] = await db.batch([
     db.prepare("INSERT INTO opt_outs (tenant_id, mobile, source, created_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING").bind(tenantId, mobile, source, now),
     db.prepare("SELECT mobile, source, created_at FROM opt_outs WHERE tenant_id = ?1 AND mobile = ?2").bind(tenantId, mobile),
@@ -64,7 +65,7 @@ export async function insertOptOut(db: D1Database, tenantId: string, mobile: str
   return toOptOut(read!.results[0] as OptOutRow);
 }
 
-export async function deleteOptOut(db: D1Database, tenantId: string, mobile: string): Promise<boolean> {
+export async function deleteOptOut({ db, tenantId }: TenantDb, mobile: string): Promise<boolean> {
   const r = await db.prepare("DELETE FROM opt_outs WHERE tenant_id = ?1 AND mobile = ?2").bind(tenantId, mobile).run();
   return r.meta.changes > 0;
 }
@@ -99,8 +100,8 @@ interface WebhookDeliveryRow {
 
 /** Newest first; the cursor is the (created_at, id) of the last row of the previous page. */
 export async function listWebhookDeliveries(
-  db: D1Database,
-  tenantId: string,
+  { db, tenantId }: TenantDb,
+  
   status: WebhookDelivery["status"] | null,
   limit: number,
   cursor: { createdAt: number; id: string } | null,
@@ -145,7 +146,7 @@ export async function listDeadLetters(db: D1Database, limit: number, before: num
   return results.map((r) => ({ id: r.id, queue: r.queue, body: r.body, createdAt: r.created_at }));
 }
 
-export async function batchExists(db: D1Database, tenantId: string, batchId: string): Promise<boolean> {
+export async function batchExists({ db, tenantId }: TenantDb, batchId: string): Promise<boolean> {
   const r = await db.prepare("SELECT 1 AS one FROM batches WHERE tenant_id = ?1 AND id = ?2").bind(tenantId, batchId).first();
   return r !== null;
 }

@@ -1,5 +1,6 @@
 // The spending counters and caps of apps (migration 0009): the statements an accept batch adds to
 // its debit, the one every refund adds to its credit, and the operator's cap changes.
+import type { TenantDb } from "./db";
 
 /**
  * The app's share of an accept's debit, for the SAME db.batch as acceptStatements: the counters
@@ -60,8 +61,8 @@ export function appRefundStatement(db: D1Database, idsJson: string, token: strin
 
 /** Sets an app's caps (minor units; null removes one); undefined leaves a cap as it is. */
 export async function setAppCaps(
-  db: D1Database,
-  tenantId: string,
+  { db, tenantId }: TenantDb,
+  
   appId: string,
   caps: { daily?: number | null; total?: number | null },
   now: number,

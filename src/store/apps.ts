@@ -1,4 +1,5 @@
 // Credentials ("apps"): one per tenant per dialect client. Looked up by the public key the client sends.
+import type { TenantDb } from "./db";
 import type { App, Dialect } from "../core/types";
 import type { Tenant } from "../core/types";
 import { type AppRow, type TenantRow, toApp, toTenant } from "./rows";
@@ -101,12 +102,12 @@ export async function getAppByProject(db: D1Database, projectId: string): Promis
   return row ? toApp(row) : null;
 }
 
-export async function getApp(db: D1Database, tenantId: string, appId: string): Promise<App | null> {
+export async function getApp({ db, tenantId }: TenantDb, appId: string): Promise<App | null> {
   const row = await db.prepare("SELECT * FROM apps WHERE tenant_id = ?1 AND id = ?2").bind(tenantId, appId).first<AppRow>();
   return row ? toApp(row) : null;
 }
 
-export async function listApps(db: D1Database, tenantId: string): Promise<App[]> {
+export async function listApps({ db, tenantId }: TenantDb): Promise<App[]> {
   const { results } = await db.prepare("SELECT * FROM apps WHERE tenant_id = ?1 ORDER BY created_at, id").bind(tenantId).all<AppRow>();
   return results.map(toApp);
 }
@@ -151,7 +152,7 @@ export interface AppPatch {
 
 const nullable = <T>(v: T | null | undefined): [number, T | null] => (v === undefined ? [0, null] : [1, v]);
 
-export async function updateApp(db: D1Database, tenantId: string, appId: string, p: AppPatch, now: number): Promise<boolean> {
+export async function updateApp({ db, tenantId }: TenantDb, appId: string, p: AppPatch, now: number): Promise<boolean> {
   const [setIp, ip] = nullable(p.ipAllowlist === undefined ? undefined : p.ipAllowlist === null ? null : JSON.stringify(p.ipAllowlist));
   const [setSig, sig] = nullable(p.defaultSignatureId);
   const [setReport, report] = nullable(p.reportUrl);
@@ -195,8 +196,8 @@ export async function updateApp(db: D1Database, tenantId: string, appId: string,
 
 /** Replaces the secret and bumps its version, which invalidates every token minted before. */
 export async function rotateAppSecret(
-  db: D1Database,
-  tenantId: string,
+  { db, tenantId }: TenantDb,
+  
   appId: string,
   secretHash: string,
   secretEnc: string | null,

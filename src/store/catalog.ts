@@ -1,5 +1,6 @@
 // Signatures (签名) and templates, both reviewed before use. Deleted rows are kept (soft delete)
 // because messages refer to them.
+import type { TenantDb } from "./db";
 import type { Kind } from "../core/types";
 import type { AuthScope } from "./apps";
 
@@ -97,22 +98,22 @@ const toTemplate = (r: TemplateRow): Template => ({
   updatedAt: r.updated_at,
 });
 
-export async function getSignature(db: D1Database, tenantId: string, id: number): Promise<Signature | null> {
+export async function getSignature({ db, tenantId }: TenantDb, id: number): Promise<Signature | null> {
   const r = await db.prepare(`SELECT ${SIG_COLS} FROM signatures WHERE tenant_id = ?1 AND id = ?2 AND deleted = 0`).bind(tenantId, id).first<SignatureRow>();
   return r ? toSignature(r) : null;
 }
 
-export async function getSignatureByUid(db: D1Database, tenantId: string, uid: string): Promise<Signature | null> {
+export async function getSignatureByUid({ db, tenantId }: TenantDb, uid: string): Promise<Signature | null> {
   const r = await db.prepare(`SELECT ${SIG_COLS} FROM signatures WHERE tenant_id = ?1 AND uid = ?2 AND deleted = 0`).bind(tenantId, uid).first<SignatureRow>();
   return r ? toSignature(r) : null;
 }
 
-export async function getSignatureByName(db: D1Database, tenantId: string, name: string): Promise<Signature | null> {
+export async function getSignatureByName({ db, tenantId }: TenantDb, name: string): Promise<Signature | null> {
   const r = await db.prepare(`SELECT ${SIG_COLS} FROM signatures WHERE tenant_id = ?1 AND name = ?2 AND deleted = 0`).bind(tenantId, name).first<SignatureRow>();
   return r ? toSignature(r) : null;
 }
 
-export async function listSignatures(db: D1Database, tenantId: string, limit: number, after: number | null): Promise<Signature[]> {
+export async function listSignatures({ db, tenantId }: TenantDb, limit: number, after: number | null): Promise<Signature[]> {
   const { results } = await db
     .prepare(`SELECT ${SIG_COLS} FROM signatures WHERE tenant_id = ?1 AND deleted = 0 AND (?2 IS NULL OR id > ?2) ORDER BY id LIMIT ?3`)
     .bind(tenantId, after, limit)
@@ -145,7 +146,7 @@ export async function insertSignature(db: D1Database, s: NewSignature): Promise<
   return r?.id ?? null;
 }
 
-export async function getSignatureImage(db: D1Database, tenantId: string, id: number): Promise<{ image: ArrayBuffer; type: string } | null> {
+export async function getSignatureImage({ db, tenantId }: TenantDb, id: number): Promise<{ image: ArrayBuffer; type: string } | null> {
   const r = await db
     .prepare("SELECT image, image_type FROM signatures WHERE tenant_id = ?1 AND id = ?2 AND deleted = 0 AND image IS NOT NULL")
     .bind(tenantId, id)
@@ -186,7 +187,7 @@ export interface SignaturePatch {
 }
 
 /** Any change sends a signature back to review. */
-export async function updateSignature(db: D1Database, tenantId: string, id: number, p: SignaturePatch, now: number): Promise<boolean> {
+export async function updateSignature({ db, tenantId }: TenantDb, id: number, p: SignaturePatch, now: number): Promise<boolean> {
   const r = await db
     .prepare(
       `UPDATE signatures SET name = COALESCE(?3, name), type = COALESCE(?4, type),
@@ -206,7 +207,7 @@ export async function updateSignature(db: D1Database, tenantId: string, id: numb
 }
 
 /** Soft-deletes a signature unless a live template uses it; returns "deleted" | "in_use" | "not_found". */
-export async function deleteSignature(db: D1Database, tenantId: string, id: number, now: number): Promise<"deleted" | "in_use" | "not_found"> {
+export async function deleteSignature({ db, tenantId }: TenantDb, id: number, now: number): Promise<"deleted" | "in_use" | "not_found"> {
   const r = await db
     .prepare(
       `UPDATE signatures SET deleted = 1, updated_at = ?3
@@ -216,11 +217,11 @@ export async function deleteSignature(db: D1Database, tenantId: string, id: numb
     .bind(tenantId, id, now)
     .run();
   if (r.meta.changes > 0) return "deleted";
-  return (await getSignature(db, tenantId, id)) ? "in_use" : "not_found";
+  return (await getSignature({ db, tenantId }, id)) ? "in_use" : "not_found";
 }
 
 /** How many live templates and apps (as their default) of the tenant use a signature. */
-export async function getSignatureUsage(db: D1Database, tenantId: string, id: number): Promise<{ templates: number; apps: number }> {
+export async function getSignatureUsage({ db, tenantId }: TenantDb, id: number): Promise<{ templates: number; apps: number }> {
   const r = await db
     .prepare(
       `SELECT (SELECT COUNT(*) FROM templates WHERE tenant_id = ?1 AND signature_id = ?2 AND deleted = 0) AS templates,
@@ -232,7 +233,7 @@ export async function getSignatureUsage(db: D1Database, tenantId: string, id: nu
 }
 
 /** The id of a live pending signature of the tenant other than `exceptId`, or null. */
-export async function otherPendingSignature(db: D1Database, tenantId: string, exceptId: number | null): Promise<number | null> {
+export async function otherPendingSignature({ db, tenantId }: TenantDb, exceptId: number | null): Promise<number | null> {
   const r = await db
     .prepare("SELECT id FROM signatures WHERE tenant_id = ?1 AND status = 'pending' AND deleted = 0 AND (?2 IS NULL OR id != ?2) LIMIT 1")
     .bind(tenantId, exceptId)
@@ -240,15 +241,15 @@ export async function otherPendingSignature(db: D1Database, tenantId: string, ex
   return r?.id ?? null;
 }
 
-export async function getTemplate(db: D1Database, tenantId: string, id: number): Promise<Template | null> {
+export async function getTemplate({ db, tenantId }: TenantDb, id: number): Promise<Template | null> {
   const r = await db.prepare("SELECT * FROM templates WHERE tenant_id = ?1 AND id = ?2 AND deleted = 0").bind(tenantId, id).first<TemplateRow>();
   return r ? toTemplate(r) : null;
 }
 
 /** A template and the signature it names (null when none), in one round trip: the send path needs both. */
 export async function getTemplateWithSignature(
-  db: D1Database,
-  tenantId: string,
+  { db, tenantId }: TenantDb,
+  
   id: number,
 ): Promise<{ template: Template | null; signature: Signature | null }> {
   const [t, sig] = await db.batch([
@@ -335,7 +336,7 @@ export function signaturesIn(
   };
 }
 
-export async function listTemplates(db: D1Database, tenantId: string, limit: number, after: number | null): Promise<Template[]> {
+export async function listTemplates({ db, tenantId }: TenantDb, limit: number, after: number | null): Promise<Template[]> {
   const { results } = await db
     .prepare("SELECT * FROM templates WHERE tenant_id = ?1 AND deleted = 0 AND (?2 IS NULL OR id > ?2) ORDER BY id LIMIT ?3")
     .bind(tenantId, after, limit)
@@ -376,7 +377,7 @@ export interface TemplatePatch {
 }
 
 /** Only a template that is not approved may change; a change sends it back to review. */
-export async function updateTemplate(db: D1Database, tenantId: string, id: number, p: TemplatePatch, now: number): Promise<boolean> {
+export async function updateTemplate({ db, tenantId }: TenantDb, id: number, p: TemplatePatch, now: number): Promise<boolean> {
   const r = await db
     .prepare(
       `UPDATE templates SET signature_id = CASE WHEN ?3 THEN ?4 ELSE signature_id END, kind = COALESCE(?5, kind),
@@ -393,7 +394,7 @@ export async function updateTemplate(db: D1Database, tenantId: string, id: numbe
 }
 
 
-export async function deleteTemplate(db: D1Database, tenantId: string, id: number, now: number): Promise<boolean> {
+export async function deleteTemplate({ db, tenantId }: TenantDb, id: number, now: number): Promise<boolean> {
   const r = await db
     .prepare("UPDATE templates SET deleted = 1, updated_at = ?3 WHERE tenant_id = ?1 AND id = ?2 AND deleted = 0")
     .bind(tenantId, id, now)

@@ -1,4 +1,5 @@
 // Messages and batches: the accept write (one atomic D1 batch) and the tenant-scoped reads.
+import type { TenantDb } from "./db";
 import type { Channel, Dialect, Kind, Message, MessageStatus } from "../core/types";
 import type { AuthScope } from "./apps";
 import { type MessageRow, toMessage } from "./rows";
@@ -101,7 +102,7 @@ export function acceptStatements(db: D1Database, b: NewBatch): D1PreparedStateme
   return stmts;
 }
 
-export async function getMessage(db: D1Database, tenantId: string, messageId: string): Promise<Message | null> {
+export async function getMessage({ db, tenantId }: TenantDb, messageId: string): Promise<Message | null> {
   const row = await db.prepare("SELECT * FROM messages WHERE tenant_id = ?1 AND id = ?2").bind(tenantId, messageId).first<MessageRow>();
   return row ? toMessage(row) : null;
 }
@@ -135,8 +136,8 @@ export async function getMessagesByIds(db: D1Database, ids: string[]): Promise<M
 }
 
 export async function listBatchMessages(
-  db: D1Database,
-  tenantId: string,
+  { db, tenantId }: TenantDb,
+  
   batchId: string,
   limit: number,
   after: string | null,
@@ -160,8 +161,8 @@ export interface MessageFilter {
 
 /** Newest first; the cursor is the (created_at, id) of the last row of the previous page. */
 export async function listMessages(
-  db: D1Database,
-  tenantId: string,
+  { db, tenantId }: TenantDb,
+  
   f: MessageFilter,
   limit: number,
   cursor: { createdAt: number; id: string } | null,
@@ -182,7 +183,7 @@ export async function listMessages(
 }
 
 /** Which of `mobiles` (E.164) opted out of this tenant's marketing. */
-export async function optedOutAmong(db: D1Database, tenantId: string, mobiles: string[]): Promise<Set<string>> {
+export async function optedOutAmong({ db, tenantId }: TenantDb, mobiles: string[]): Promise<Set<string>> {
   if (mobiles.length === 0) return new Set();
   const { results } = await db
     .prepare("SELECT mobile FROM opt_outs WHERE tenant_id = ?1 AND mobile IN (SELECT value FROM json_each(?2))")
@@ -202,7 +203,7 @@ export interface BatchRow {
   canceled: number;
 }
 
-export async function getBatch(db: D1Database, tenantId: string, batchId: string): Promise<BatchRow | null> {
+export async function getBatch({ db, tenantId }: TenantDb, batchId: string): Promise<BatchRow | null> {
   return db
     .prepare("SELECT id, app_id, kind, template_id, size, send_at, scheduled, canceled FROM batches WHERE tenant_id = ?1 AND id = ?2")
     .bind(tenantId, batchId)
@@ -210,7 +211,7 @@ export async function getBatch(db: D1Database, tenantId: string, batchId: string
 }
 
 /** A batch's messages except the canceled ones, in id (= request) order. */
-export async function liveBatchMessages(db: D1Database, tenantId: string, batchId: string): Promise<Message[]> {
+export async function liveBatchMessages({ db, tenantId }: TenantDb, batchId: string): Promise<Message[]> {
   const { results } = await db
     .prepare("SELECT * FROM messages WHERE tenant_id = ?1 AND batch_id = ?2 AND status <> 'canceled' ORDER BY id")
     .bind(tenantId, batchId)
@@ -222,7 +223,7 @@ export async function liveBatchMessages(db: D1Database, tenantId: string, batchI
  * Aborts the db.batch it runs in (through batch_guards' CHECK) when any of `idsJson` is no longer
  * `scheduled`: the release or a cancel got there first.
  */
-export function stillScheduledGuard(db: D1Database, tenantId: string, idsJson: string): D1PreparedStatement {
+export function stillScheduledGuard({ db, tenantId }: TenantDb, idsJson: string): D1PreparedStatement {
   return db
     .prepare(
       `INSERT INTO batch_guards (reason) SELECT 'not scheduled' WHERE EXISTS (

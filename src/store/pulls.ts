@@ -4,6 +4,7 @@
 // Each pull is ONE UPDATE … WHERE id IN (SELECT … LIMIT n) RETURNING: D1 runs it as a single write,
 // so two concurrent pulls can never return the same row, and a row is never marked without being
 // returned. Rows assigned to a push (push_id set by the delivery engine) are never pulled.
+import type { TenantDb } from "./db";
 import type { ReplyItem, ReportItem } from "../core/push";
 
 /** Most rows one pull returns (oldest first). */
@@ -37,8 +38,8 @@ interface InboundRow {
  * reported since `since` (older ones are left to retention), marked pulled at `now`.
  */
 export async function pullReports(
-  db: D1Database,
-  tenantId: string,
+  { db, tenantId }: TenantDb,
+  
   appId: string,
   signature: string | null,
   now: number,
@@ -75,7 +76,7 @@ export async function pullReports(
 }
 
 /** The tenant's replies not yet pulled or pushed, optionally to one signature, marked pulled at `now`. */
-export async function pullReplies(db: D1Database, tenantId: string, signature: string | null, now: number, limit = PULL_LIMIT): Promise<ReplyItem[]> {
+export async function pullReplies({ db, tenantId }: TenantDb, signature: string | null, now: number, limit = PULL_LIMIT): Promise<ReplyItem[]> {
   const { results } = await db
     .prepare(
       `UPDATE inbound SET pulled_at = ?3

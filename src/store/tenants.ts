@@ -1,8 +1,9 @@
 // Tenants and their balance; every balance change writes a ledger row in the same batch.
+import type { TenantDb } from "./db";
 import type { Tenant } from "../core/types";
 import { type TenantRow, toTenant } from "./rows";
 
-export async function getTenant(db: D1Database, tenantId: string): Promise<Tenant | null> {
+export async function getTenant({ db, tenantId }: TenantDb): Promise<Tenant | null> {
   const row = await db.prepare("SELECT * FROM tenants WHERE id = ?1").bind(tenantId).first<TenantRow>();
   return row ? toTenant(row) : null;
 }
@@ -44,7 +45,7 @@ export interface TenantPatch {
   webhookSecret?: string;
 }
 
-export async function updateTenant(db: D1Database, tenantId: string, p: TenantPatch, now: number): Promise<boolean> {
+export async function updateTenant({ db, tenantId }: TenantDb, p: TenantPatch, now: number): Promise<boolean> {
   const res = await db
     .prepare(
       `UPDATE tenants SET
@@ -79,8 +80,8 @@ export async function updateTenant(db: D1Database, tenantId: string, p: TenantPa
  * fails the CHECK constraint and changes nothing (the caller maps that error).
  */
 export async function adjustBalance(
-  db: D1Database,
-  tenantId: string,
+  { db, tenantId }: TenantDb,
+  
   amount: number,
   reason: "topup" | "adjust",
   note: string,
@@ -98,7 +99,7 @@ export async function adjustBalance(
   return row ? row.balance : null;
 }
 
-export async function ledgerSum(db: D1Database, tenantId: string): Promise<number> {
+export async function ledgerSum({ db, tenantId }: TenantDb): Promise<number> {
   const row = await db.prepare("SELECT COALESCE(SUM(amount), 0) AS total FROM ledger WHERE tenant_id = ?1").bind(tenantId).first<{ total: number }>();
   return row?.total ?? 0;
 }
@@ -113,7 +114,7 @@ export interface LedgerEntry {
   createdAt: number;
 }
 
-export async function listLedger(db: D1Database, tenantId: string, limit: number, before: number | null): Promise<LedgerEntry[]> {
+export async function listLedger({ db, tenantId }: TenantDb, limit: number, before: number | null): Promise<LedgerEntry[]> {
   const { results } = await db
     .prepare(
       `SELECT id, amount, reason, batch_id, message_id, note, created_at FROM ledger

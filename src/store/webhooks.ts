@@ -1,5 +1,6 @@
 // Outbound pushes (webhook_deliveries): written before they are queued, claimed rows marked with
 // push_id, outcomes per attempt, and the operator-visible dead ones.
+import type { TenantDb } from "./db";
 import type { App, Tenant } from "../core/types";
 import type { PushTopic } from "../core/push";
 import { type AppRow, type TenantRow, toApp, toTenant } from "./rows";
@@ -98,7 +99,7 @@ export async function insertPushes(db: D1Database, pushes: NewPush[], assign: Pu
 }
 
 /** Every app of this tenant that has a report URL (where JPush-style review callbacks go). */
-export async function reportAppsOf(db: D1Database, tenantId: string): Promise<{ apps: App[]; tenant: Tenant | null }> {
+export async function reportAppsOf({ db, tenantId }: TenantDb): Promise<{ apps: App[]; tenant: Tenant | null }> {
   const [a, t] = await db.batch([
     db.prepare("SELECT * FROM apps WHERE tenant_id = ?1 AND report_url IS NOT NULL ORDER BY id").bind(tenantId),
     db.prepare("SELECT * FROM tenants WHERE id = ?1").bind(tenantId),

@@ -7,13 +7,14 @@ import { getAppByKey } from "../../src/store/apps";
 import { getTenant } from "../../src/store/tenants";
 import { makeCredential, mobile } from "../helpers/fixtures";
 import { admin, newTenant, paths, type Answer } from "./helpers";
+import { tenantDb } from "../../src/store/db";
 
 const DAY = 86_400_000;
 
 async function tenantWithApp() {
   const t = await newTenant();
   await admin("POST", `/tenants/${t.id}/balance`, { amount: 100_000, reason: "topup", note: "test" });
-  const tenant = (await getTenant(env.DB, t.id))!;
+  const tenant = (await getTenant(tenantDb(env, t.id)))!;
   const cred = await makeCredential(tenant, "smsapi");
   const app = (await getAppByKey(env.DB, "smsapi", cred.app.key))!;
   return { tenant, app };

@@ -7,6 +7,7 @@ import { adjustBalance, insertTenant } from "../../src/store/tenants";
 import { insertSignature, insertTemplate, type ReviewStatus } from "../../src/store/catalog";
 import { getTenant } from "../../src/store/tenants";
 import type { Dialect, Kind, Tenant } from "../../src/core/types";
+import { tenantDb } from "../../src/store/db";
 
 export interface TestTenant {
   tenant: Tenant;
@@ -28,8 +29,8 @@ export async function makeTenant(opts: { balance?: number; settings?: Record<str
     settings: JSON.stringify(opts.settings ?? {}),
     now,
   });
-  if (opts.balance) await adjustBalance(env.DB, id, opts.balance, "topup", "test fixture", now);
-  return (await getTenant(env.DB, id))!;
+  if (opts.balance) await adjustBalance(tenantDb(env, id), opts.balance, "topup", "test fixture", now);
+  return (await getTenant(tenantDb(env, id)))!;
 }
 
 export async function makeCredential(tenant: Tenant, dialect: Dialect, opts: { kinds?: string; defaultSignatureId?: number | null } = {}): Promise<IssuedCredential> {

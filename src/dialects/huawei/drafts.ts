@@ -8,6 +8,7 @@ import type { AuthScope, KeyedReads } from "../../core/credentials";
 import { recipientSet, signatureLookup, textLength } from "../../core/drafts";
 import type { Draft } from "../../core/send";
 import type { Tenant } from "../../core/types";
+import { tenantDb } from "../../store/db";
 
 export interface SmnItemInput {
   endpoint: string;
@@ -47,7 +48,7 @@ export function preloadSignatures(env: Env, scope: AuthScope, items: SmnItemInpu
 }
 
 export async function buildDrafts(env: Env, tenant: Tenant, items: SmnItemInput[], pre?: Preloaded | null): Promise<Array<Draft | CoreError>> {
-  const lookup = signatureLookup(env.DB, tenant.id, pre ?? undefined);
+  const lookup = signatureLookup(tenantDb(env, tenant.id), pre ?? undefined);
   const take = recipientSet((raw) => new CoreError("conflict", "This endpoint already exists.", { value: raw }));
   return Promise.all(
     items.map(async (item): Promise<Draft | CoreError> => {

@@ -11,6 +11,7 @@ import { jpushAuth } from "./auth";
 import { fail } from "./errors";
 import { JPUSH_REPORT_STATUS } from "./push-format";
 import { isChinaMobile, nationalNumber } from "../../core/phone";
+import { tenantDb } from "../../store/db";
 
 /** Records per call and the calling interval, as the document states them. */
 export const INQUIRE_LIMIT = 500;
@@ -38,7 +39,7 @@ export async function getReport(req: IRequest, env: Env): Promise<Response> {
   const now = Date.now();
   const refused = await admitted(env, app.id, "report", now);
   if (refused) return refused;
-  const reports = await pullReports(env.DB, tenant.id, app.id, null, now, INQUIRE_LIMIT, now - REPORT_DAYS * 86_400_000);
+  const reports = await pullReports(tenantDb(env, tenant.id), app.id, null, now, INQUIRE_LIMIT, now - REPORT_DAYS * 86_400_000);
   return json(
     reports.map((r) => ({ msgId: r.messageId, phone: phone(r.mobile), receiveTime: r.reportedAt, status: JPUSH_REPORT_STATUS[r.code] ?? 4100 })),
   );
@@ -49,6 +50,6 @@ export async function getReply(req: IRequest, env: Env): Promise<Response> {
   const now = Date.now();
   const refused = await admitted(env, app.id, "reply", now);
   if (refused) return refused;
-  const replies = await pullReplies(env.DB, tenant.id, null, now, INQUIRE_LIMIT);
+  const replies = await pullReplies(tenantDb(env, tenant.id), null, now, INQUIRE_LIMIT);
   return json(replies.map((r) => ({ phone: phone(r.mobile), replyTime: r.receivedAt, content: r.content })));
 }

@@ -5,7 +5,7 @@ import { listDeadLetters, listWebhookDeliveries, type DeadLetter, type WebhookDe
 import { adminRoute, parseParams, parseQuery, requireTenant } from "./http";
 import { decodeCursor, Page, page, PageQuery } from "./paging";
 import { TenantParams } from "./tenants/schemas";
-import { tenantDb } from "../store/db";
+import { directoryDb, tenantDb } from "../store/db";
 
 export const DeliveryView = z.object({
   id: z.string(),
@@ -69,7 +69,7 @@ export const listDeadLettersRoute = adminRoute(
   async (req, env) => {
     const q = parseQuery(req, PageQuery);
     const before = decodeCursor(q.cursor, z.number().int());
-    const rows = await listDeadLetters(env.DB, q.limit + 1, before);
+    const rows = await listDeadLetters(directoryDb(env), q.limit + 1, before);
     return json(page(rows, q.limit, deadLetterView, (d) => d.id));
   },
 );

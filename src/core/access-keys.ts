@@ -31,7 +31,7 @@ export async function createAccessKey(env: Env, app: App, description: string, n
   const accessKey = randomUpperAlnum(20);
   const secretKey = randomAlnum(40);
   const ok = await insertAccessKey(
-    env.DB,
+    tenantDb(env, app.tenantId).db,
     { access_key: accessKey, tenant_id: app.tenantId, app_id: app.id, secret_enc: await encryptSecret(secretsKey(env), secretKey), description, created_at: now },
     MAX_ACCESS_KEYS,
   );

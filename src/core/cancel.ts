@@ -34,7 +34,8 @@ export function cancelInBatch({ db, tenantId }: TenantDb, ids: string[], now: nu
 async function cancelIds(env: Env, tenantId: string, ids: string[], now: number): Promise<{ results: CancelResult[]; refunded: number }> {
   if (ids.length === 0) return { results: [], refunded: 0 };
   if (ids.length > MAX_CANCEL_IDS) throw new CoreError("too_many_recipients", `at most ${MAX_CANCEL_IDS} messages per cancel`);
-  const res = await env.DB.batch(cancelInBatch(tenantDb(env, tenantId), ids, now));
+  const tdb = tenantDb(env, tenantId);
+  const res = await tdb.db.batch(cancelInBatch(tdb, ids, now));
   const existing = new Set((res[0]!.results as Array<{ id: string }>).map((r) => r.id));
   const canceledRows = res[1]!.results as unknown as CancelRow[];
   const canceled = new Set(canceledRows.map((r) => r.id));

@@ -5,7 +5,7 @@ import { encryptSecret, randomAlnum, randomDigits, randomHex, secretMatches, sec
 import { ipAllowed } from "./ip";
 import type { App, Dialect, Tenant } from "./types";
 import { getAppAndTenantByKey, getAppAndTenantByKeyWith, insertApp, keyScope, rotateAppSecret, type AuthScope } from "../store/apps";
-import { tenantDb } from "../store/db";
+import { directoryDb, tenantDb } from "../store/db";
 
 interface Format {
   key: () => string;
@@ -42,7 +42,7 @@ export async function createCredential(
   const secret = f.secret();
   const projectId = dialect === "huawei" ? randomHex(16) : null;
   const id = `app_${randomHex(8)}`;
-  await insertApp(env.DB, {
+  await insertApp(tenantDb(env, tenant.id).db, {
     id,
     tenantId: tenant.id,
     dialect,
@@ -86,7 +86,7 @@ export async function authenticate(
   secret: string,
   ip: string,
 ): Promise<{ app: App; tenant: Tenant }> {
-  const found = key.length <= 128 ? await getAppAndTenantByKey(env.DB, dialect, key) : null;
+  const found = key.length <= 128 ? await getAppAndTenantByKey(directoryDb(env), dialect, key) : null;
   return check(found, secret, ip);
 }
 
@@ -112,7 +112,7 @@ export async function authenticateWith<T>(
   more: (scope: AuthScope) => KeyedReads<T>,
 ): Promise<{ app: App; tenant: Tenant; extra: T }> {
   const reads = more(keyScope(dialect, key));
-  const { found, results } = key.length <= 128 ? await getAppAndTenantByKeyWith(env.DB, dialect, key, reads.statements) : { found: null, results: [] };
+  const { found, results } = key.length <= 128 ? await getAppAndTenantByKeyWith(directoryDb(env), dialect, key, reads.statements) : { found: null, results: [] };
   const ok = await check(found, secret, ip);
   return { ...ok, extra: reads.read(results) };
 }

@@ -114,7 +114,7 @@ async function acceptOnce(env: Env, drafts: Array<Draft | CoreError>, opts: Acce
   if (opts.replace && !scheduled) throw new CoreError("invalid_input", "a schedule can only be replaced by a later scheduled send", { field: "sendAt" });
 
   // A retry is answered before anything is counted (MobileGuard windows, codes) or written.
-  await checkIdempotency(env.DB, opts.idempotency, appScope(app.id), now);
+  await checkIdempotency(tenantDb(env, tenant.id).db, opts.idempotency, appScope(app.id), now);
 
   const ids = newIds(drafts.length + 1);
   const batchId = opts.replace?.batchId ?? ids[drafts.length]!;
@@ -205,9 +205,9 @@ async function acceptOnce(env: Env, drafts: Array<Draft | CoreError>, opts: Acce
       const replacing = opts.replace
         ? [stillScheduledGuard(tenantDb(env, tenant.id), JSON.stringify(opts.replace.messageIds)), ...cancelInBatch(tenantDb(env, tenant.id), opts.replace.messageIds, now)]
         : [];
-      await batchWithReservation(env.DB, opts.idempotency, appScope(app.id), tenant.id, now, [
+      await batchWithReservation(tenantDb(env, tenant.id).db, opts.idempotency, appScope(app.id), tenant.id, now, [
         ...replacing,
-        ...acceptStatements(env.DB, {
+        ...acceptStatements(tenantDb(env, tenant.id).db, {
           id: batchId,
           tenantId: tenant.id,
           appId: app.id,
@@ -222,7 +222,7 @@ async function acceptOnce(env: Env, drafts: Array<Draft | CoreError>, opts: Acce
           replaces: opts.replace !== undefined,
         }),
         // After the debit, so an overdraft is refused as such before an app's cap is looked at.
-        ...appSpendStatements(env.DB, { tenantId: tenant.id, appId: app.id, amount, dayStart: dayStartOf(now, tenant.timezone) }),
+        ...appSpendStatements(tenantDb(env, tenant.id).db, { tenantId: tenant.id, appId: app.id, amount, dayStart: dayStartOf(now, tenant.timezone) }),
       ]);
     } catch (e) {
       await releaseAll(env, tenant, admitted, tickets);

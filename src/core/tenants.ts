@@ -61,7 +61,7 @@ export interface TenantInput {
 export async function createTenant(env: Env, input: TenantInput, now: number): Promise<{ tenant: Tenant; webhookSecret: string }> {
   const id = input.id ?? `tn_${randomHex(8)}`;
   const webhookSecret = randomHex(32);
-  const created = await insertTenantIfAbsent(env.DB, {
+  const created = await insertTenantIfAbsent(tenantDb(env, id).db, {
     id,
     name: input.name,
     timezone: input.timezone ?? "Asia/Shanghai",

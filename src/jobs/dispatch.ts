@@ -24,6 +24,7 @@ import {
   type ClaimedRow,
   type SenderRow,
 } from "../store/delivery";
+import { directoryDb } from "../store/db";
 
 /** Deliveries of one queue message: 1 + max_retries of the edgesms-dispatch consumer (wrangler.toml). */
 export const DISPATCH_MAX_ATTEMPTS = 6;
@@ -66,7 +67,7 @@ export async function handleDispatch(batch: MessageBatch<unknown>, env: Env): Pr
   }
   try {
     // A malformed body can never succeed: kept for the operator, not retried.
-    await insertDeadLetters(env.DB, invalid.map((m) => [batch.queue, JSON.stringify(m.body) ?? "null"]), now);
+    await insertDeadLetters(directoryDb(env), invalid.map((m) => [batch.queue, JSON.stringify(m.body) ?? "null"]), now);
     for (const m of invalid) m.ack();
   } catch (e) {
     console.error(JSON.stringify({ level: "error", event: "dead_letter_failed", queue: batch.queue, error: String(e) }));
@@ -105,12 +106,12 @@ export async function handleDispatch(batch: MessageBatch<unknown>, env: Env): Pr
  */
 async function dispatchIds(env: Env, ids: string[], now: number): Promise<{ transient: Map<string, string>; inFlight: Set<string> }> {
   const idsJson = JSON.stringify(ids);
-  const [busy, leftovers, claimed, routes, carriers, senders, mappings] = await env.DB.batch([
-    ...claimStatements(env.DB, idsJson, now, now - CLAIM_LEASE_MS),
-    listRoutesStatement(env.DB),
-    allCarriersStatement(env.DB),
-    sendersStatement(env.DB, idsJson),
-    mappingsForMessagesStatement(env.DB, idsJson),
+  const [busy, leftovers, claimed, routes, carriers, senders, mappings] = await directoryDb(env).batch([
+    ...claimStatements(directoryDb(env), idsJson, now, now - CLAIM_LEASE_MS),
+    listRoutesStatement(directoryDb(env)),
+    allCarriersStatement(directoryDb(env)),
+    sendersStatement(directoryDb(env), idsJson),
+    mappingsForMessagesStatement(directoryDb(env), idsJson),
   ]);
   const inFlight = new Set((busy!.results as Array<{ id: string }>).map((r) => r.id));
   const rows = [...(leftovers!.results as unknown as ClaimedRow[]), ...(claimed!.results as unknown as ClaimedRow[])];
@@ -128,11 +129,11 @@ async function dispatchIds(env: Env, ids: string[], now: number): Promise<{ tran
   const result = await handOver(env, routed, configs, new TemplateMappings(mappings!.results as unknown as CarrierTemplateRow[]));
   const stmts: D1PreparedStatement[] = [];
   const sentIds = JSON.stringify(result.sent.map((s) => s[0]));
-  if (result.sent.length > 0) stmts.push(...recordSentStatements(env.DB, JSON.stringify(result.sent), now), completedByIdsStatement(env.DB, sentIds));
-  if (result.unknown.length > 0) stmts.push(markUnknownStatement(env.DB, JSON.stringify(result.unknown), now));
-  if (result.transient.size > 0) stmts.push(requeueStatement(env.DB, JSON.stringify([...result.transient.keys()]), now));
+  if (result.sent.length > 0) stmts.push(...recordSentStatements(directoryDb(env), JSON.stringify(result.sent), now), completedByIdsStatement(directoryDb(env), sentIds));
+  if (result.unknown.length > 0) stmts.push(markUnknownStatement(directoryDb(env), JSON.stringify(result.unknown), now));
+  if (result.transient.size > 0) stmts.push(requeueStatement(directoryDb(env), JSON.stringify([...result.transient.keys()]), now));
   if (stmts.length > 0) {
-    const res = await env.DB.batch(stmts);
+    const res = await directoryDb(env).batch(stmts);
     // Receipts that overtook their references: the messages they complete are final now.
     if (result.sent.length > 0) await applyEarlyReceipts(env, null, res[2]!.results as unknown as CompletedRow[], now);
   }

@@ -3,6 +3,7 @@
 import { sendPushes } from "../core/webhooks";
 import { insertDeadLetters } from "../store/delivery";
 import { z } from "zod";
+import { directoryDb } from "../store/db";
 
 export const WebhookBody = z.object({ deliveryId: z.string().min(1).max(40) });
 
@@ -16,7 +17,7 @@ export async function handleWebhooks(batch: MessageBatch<unknown>, env: Env): Pr
     else invalid.push(msg);
   }
   try {
-    await insertDeadLetters(env.DB, invalid.map((m) => [batch.queue, JSON.stringify(m.body) ?? "null"]), now);
+    await insertDeadLetters(directoryDb(env), invalid.map((m) => [batch.queue, JSON.stringify(m.body) ?? "null"]), now);
     for (const m of invalid) m.ack();
   } catch {
     for (const m of invalid) m.retry();

@@ -8,7 +8,7 @@ import type { AuthScope, KeyedReads } from "../../core/credentials";
 import { recipientSet, signatureLookup, textLength } from "../../core/drafts";
 import type { Draft } from "../../core/send";
 import type { Tenant } from "../../core/types";
-import { tenantDb } from "../../store/db";
+import { directoryDb, tenantDb } from "../../store/db";
 
 export interface SmnItemInput {
   endpoint: string;
@@ -42,7 +42,7 @@ export function preloadSignatures(env: Env, scope: AuthScope, items: SmnItemInpu
       if (name !== null && names.size < MAX_PRELOADED) names.add(name);
     }
   }
-  const r = signaturesIn(env.DB, scope, { names: [...names], uids: [...uids] });
+  const r = signaturesIn(directoryDb(env), scope, { names: [...names], uids: [...uids] });
   const complete: SignatureRef[] = [...[...uids].map((uid) => ({ uid })), ...[...names].map((name) => ({ name }))];
   return { statements: r.statements, read: (results) => ({ rows: r.read(results), complete }) };
 }

@@ -11,7 +11,7 @@ import { jpushAuth } from "./auth";
 import { fail } from "./errors";
 import { JPUSH_REPORT_STATUS } from "./push-format";
 import { isChinaMobile, nationalNumber } from "../../core/phone";
-import { tenantDb } from "../../store/db";
+import { directoryDb, tenantDb } from "../../store/db";
 
 /** Records per call and the calling interval, as the document states them. */
 export const INQUIRE_LIMIT = 500;
@@ -30,7 +30,7 @@ export const ReplyRecord = z.object({ phone: z.string(), replyTime: z.number().i
 const phone = (e164: string): string => (isChinaMobile(e164) ? nationalNumber(e164) : e164);
 
 async function admitted(env: Env, appId: string, kind: "report" | "reply", now: number): Promise<Response | null> {
-  if (await admitPull(env.DB, appId, kind, now, INQUIRE_INTERVAL_MS)) return null;
+  if (await admitPull(directoryDb(env), appId, kind, now, INQUIRE_INTERVAL_MS)) return null;
   return fail("outOfFreq", `GET /v1/${kind} may be called once every ${INQUIRE_INTERVAL_MS / 1000} seconds per appKey`);
 }
 

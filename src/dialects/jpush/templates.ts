@@ -17,7 +17,7 @@ import { renderTemplate, templateParams, withSignature } from "../../core/conten
 import type { App, Tenant } from "../../core/types";
 import { jpushAuthWith } from "./auth";
 import type { TempPara } from "./schemas";
-import { tenantDb } from "../../store/db";
+import { directoryDb, tenantDb } from "../../store/db";
 
 export interface Prepared {
   template: Template;
@@ -100,7 +100,7 @@ export async function authAndTemplate<I extends { temp_id: number; sign_id?: num
   }
   const body = input;
   const { app, tenant, extra } = await jpushAuthWith(req, env, (scope) =>
-    body ? templateReadIn(env.DB, scope, body.temp_id, body.sign_id ?? null) : { statements: [], read: () => null },
+    body ? templateReadIn(directoryDb(env), scope, body.temp_id, body.sign_id ?? null) : { statements: [], read: () => null },
   );
   if (!body || !extra) throw refusal;
   return { app, tenant, input: body, prepared: fromRead(extra, app, body.temp_id, body.sign_id, use) };

@@ -10,7 +10,7 @@ import { acceptSend, type Draft } from "../../core/send";
 import type { IdempotencyContext } from "../../core/idempotency";
 import type { App, Kind, Tenant } from "../../core/types";
 import { fail, failCore, itemError, ok, SMSAPI_ERRORS } from "./errors";
-import { tenantDb } from "../../store/db";
+import { directoryDb, tenantDb } from "../../store/db";
 
 export interface SmsapiItem {
   mobile: string;
@@ -49,7 +49,7 @@ export function preloadSignatures(env: Env, scope: AuthScope, contents: string[]
     if (name === null) bare = true;
     else if (names.size < MAX_PRELOADED) names.add(name);
   }
-  const r = signaturesIn(env.DB, scope, { names: [...names], withDefault: bare });
+  const r = signaturesIn(directoryDb(env), scope, { names: [...names], withDefault: bare });
   return { statements: r.statements, read: (results) => ({ rows: r.read(results), names: [...names], bare }) };
 }
 

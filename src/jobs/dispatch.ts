@@ -11,7 +11,8 @@ import { applyEarlyReceipts, finishUnsent } from "../core/delivery";
 import { DispatchBody } from "./dispatch-queue";
 import { handOver } from "./hand-over";
 import { allCarriersStatement, type CarrierRow } from "../store/carriers";
-import { listRoutesStatement, toRouteRule, type RouteRuleRow } from "../store/routes";
+import { listRoutesStatement, type RouteRuleRow } from "../store/routes";
+import { toRouteRule } from "../core/routing";
 import { completedByIdsStatement, type CompletedRow } from "../store/receipts";
 import { mappingsForMessagesStatement, TemplateMappings, type CarrierTemplateRow } from "../store/carrier-templates";
 import {

@@ -1,7 +1,7 @@
 // Signatures (签名) and templates, both reviewed before use. Deleted rows are kept (soft delete)
 // because messages refer to them.
 import type { TenantDb } from "./db";
-import type { Kind } from "../core/types";
+import type { Kind } from "./columns";
 import type { AuthScope } from "./apps";
 
 export type ReviewStatus = "pending" | "approved" | "rejected";

@@ -2,7 +2,7 @@
 // refund statements they share. Every move is a guarded UPDATE; related writes return as
 // statements so the caller runs them in ONE db.batch.
 import type { TenantDb } from "./db";
-import type { Kind } from "../core/types";
+import type { Kind } from "./columns";
 import { appRefundStatement } from "./app-caps";
 
 /**

@@ -5,7 +5,32 @@
 // so two concurrent pulls can never return the same row, and a row is never marked without being
 // returned. Rows assigned to a push (push_id set by the delivery engine) are never pulled.
 import type { TenantDb } from "./db";
-import type { ReplyItem, ReportItem } from "../core/push";
+
+/** A final delivery status, ready to be told to the customer. Times are epoch ms. */
+export interface ReportItem {
+  reportId: number;
+  messageId: string;
+  batchId: string;
+  mobile: string; // E.164
+  signature: string | null;
+  code: string; // delivery code: '10000' delivered, '1'..'9' otherwise (paasw's list)
+  message: string;
+  segments: number;
+  sentAt: number;
+  reportedAt: number;
+  /** The customer's reference the send carried (outId / extend), if any. */
+  customerRef?: string | null;
+}
+
+/** A reply (MO) from a handset. */
+export interface ReplyItem {
+  replyId: number; // paasw's sequenceId
+  mobile: string; // E.164
+  content: string;
+  signature: string | null;
+  extension: string | null;
+  receivedAt: number;
+}
 
 /** Most rows one pull returns (oldest first). */
 export const PULL_LIMIT = 500;

@@ -2,7 +2,7 @@
 // push_id, outcomes per attempt, and the operator-visible dead ones.
 import type { TenantDb } from "./db";
 import type { App, Tenant } from "../core/types";
-import type { PushTopic } from "../core/push";
+import type { PushTopic } from "./columns";
 import { type AppRow, type TenantRow, toApp, toTenant } from "./rows";
 
 export interface NewPush {

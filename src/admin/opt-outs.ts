@@ -3,7 +3,7 @@ import { z } from "zod";
 import { CoreError } from "../core/errors";
 import { normalizeMobile } from "../core/phone";
 import { json } from "../http/respond";
-import { deleteOptOut, getOptOut, insertOptOut, listOptOuts, type OptOut } from "../store/admin";
+import { deleteOptOut, getOptOut, insertOptOut, listOptOuts, type OptOut } from "../store/opt-outs";
 import { AdminError, adminRoute, invalid, parseBody, parseParams, parseQuery, requireTenant } from "./http";
 import { decodeCursor, Page, page, PageQuery } from "./paging";
 import { TenantParams } from "./tenants/schemas";

@@ -7,13 +7,13 @@ import { normalizeMobile } from "./phone";
 import { createReplyPushes, createReportPushes } from "./webhooks";
 import { recordFinal, type FinalisedRow } from "./stats";
 import type { CarrierEvents, CarrierReply, CarrierReport } from "../carriers/events";
+import { optOutStatement } from "../store/opt-outs";
 import { failStatements, optedOutStatements, rejectStatements } from "../store/delivery";
 import { completedByRefsStatement, insertReceiptsStatement, type CompletedRow } from "../store/receipts";
 import {
   applyReportsStatement,
   insertInboundStatement,
   insertReportsStatement,
-  optOutStatement,
   pushableRepliesStatement,
   pushableReportsStatement,
   replyRouteCandidates,

@@ -1,5 +1,5 @@
 // SQL only the operator API needs: tenant creation without overwrite, paged credential lists,
-// opt-outs, and read-only views of webhook deliveries and dead letters (written by the delivery engine).
+// and read-only views of webhook deliveries and dead letters (written by the delivery engine).
 import type { TenantDb } from "./db";
 import type { App } from "../core/types";
 import { type AppRow, toApp } from "./rows";
@@ -24,50 +24,6 @@ export async function listAppsPage({ db, tenantId }: TenantDb, limit: number, af
     .bind(tenantId, after, limit)
     .all<AppRow>();
   return results.map(toApp);
-}
-
-export interface OptOut {
-  mobile: string;
-  source: string;
-  createdAt: number;
-}
-
-interface OptOutRow {
-  mobile: string;
-  source: string;
-  created_at: number;
-}
-
-const toOptOut = (r: OptOutRow): OptOut => ({ mobile: r.mobile, source: r.source, createdAt: r.created_at });
-
-export async function listOptOuts({ db, tenantId }: TenantDb, limit: number, after: string | null): Promise<OptOut[]> {
-  const { results } = await db
-    .prepare("SELECT mobile, source, created_at FROM opt_outs WHERE tenant_id = ?1 AND (?2 IS NULL OR mobile > ?2) ORDER BY mobile LIMIT ?3")
-    .bind(tenantId, after, limit)
-    .all<OptOutRow>();
-  return results.map(toOptOut);
-}
-
-export async function getOptOut({ db, tenantId }: TenantDb, mobile: string): Promise<OptOut | null> {
-  const r = await db
-    .prepare("SELECT mobile, source, created_at FROM opt_outs WHERE tenant_id = ?1 AND mobile = ?2")
-    .bind(tenantId, mobile)
-    .first<OptOutRow>();
-  return r ? toOptOut(r) : null;
-}
-
-/** Idempotent: an existing opt-out keeps its original source and time. Returns the stored row. */
-export async function insertOptOut({ db, tenantId }: TenantDb, mobile: string, source: string, now: number): Promise<OptOut> {
-  const [, read] = await db.batch([
-    db.prepare("INSERT INTO opt_outs (tenant_id, mobile, source, created_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING").bind(tenantId, mobile, source, now),
-    db.prepare("SELECT mobile, source, created_at FROM opt_outs WHERE tenant_id = ?1 AND mobile = ?2").bind(tenantId, mobile),
-  ]);
-  return toOptOut(read!.results[0] as OptOutRow);
-}
-
-export async function deleteOptOut({ db, tenantId }: TenantDb, mobile: string): Promise<boolean> {
-  const r = await db.prepare("DELETE FROM opt_outs WHERE tenant_id = ?1 AND mobile = ?2").bind(tenantId, mobile).run();
-  return r.meta.changes > 0;
 }
 
 export interface WebhookDelivery {

@@ -183,15 +183,6 @@ export async function listMessages(
 }
 
 /** Which of `mobiles` (E.164) opted out of this tenant's marketing. */
-export async function optedOutAmong({ db, tenantId }: TenantDb, mobiles: string[]): Promise<Set<string>> {
-  if (mobiles.length === 0) return new Set();
-  const { results } = await db
-    .prepare("SELECT mobile FROM opt_outs WHERE tenant_id = ?1 AND mobile IN (SELECT value FROM json_each(?2))")
-    .bind(tenantId, JSON.stringify(mobiles))
-    .all<{ mobile: string }>();
-  return new Set(results.map((r) => r.mobile));
-}
-
 export interface BatchRow {
   id: string;
   app_id: string;

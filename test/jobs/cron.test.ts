@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
 import { mobile, money } from "../helpers/fixtures";
 import { cancelScheduled } from "../../src/core/cancel";
-import { insertOptOut } from "../../src/store/admin";
+import { insertOptOut } from "../../src/store/opt-outs";
 import { accept, messagesOf, rows, sender, waitFor } from "./support";
 import { tenantDb } from "../../src/store/db";
 

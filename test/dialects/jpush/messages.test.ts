@@ -4,7 +4,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { getMessage } from "../../../src/store/messages";
-import { insertOptOut } from "../../../src/store/admin";
+import { insertOptOut } from "../../../src/store/opt-outs";
 import { makeTemplate, mobile, money } from "../../helpers/fixtures";
 import { call, err, jpushSetup } from "./helpers";
 import { tenantDb } from "../../../src/store/db";

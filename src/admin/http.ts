@@ -10,6 +10,7 @@ import { getTenant } from "../store/tenants";
 import type { Tenant } from "../core/types";
 import type { RouteDoc } from "../openapi/registry";
 import { tenantDb } from "../store/db";
+import { toTenant } from "../core/tenants";
 
 export interface Issue {
   path: string;
@@ -101,9 +102,9 @@ export function parseParams<S extends z.ZodType>(req: IRequest, schema: S): z.ou
 }
 
 export async function requireTenant(env: Env, id: string): Promise<Tenant> {
-  const tenant = await getTenant(tenantDb(env, id));
-  if (!tenant) throw new AdminError(404, "not_found", `tenant ${id} does not exist`);
-  return tenant;
+  const row = await getTenant(tenantDb(env, id));
+  if (!row) throw new AdminError(404, "not_found", `tenant ${id} does not exist`);
+  return toTenant(row);
 }
 
 const NOT_FOUND: ReadonlySet<CoreErrorCode> = new Set(["not_found", "template_not_found", "signature_not_found"]);

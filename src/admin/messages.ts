@@ -10,6 +10,7 @@ import { decodeCursor, Page, page, PageQuery } from "./paging";
 import { TenantParams } from "./tenants/schemas";
 import { MessageView, messageView } from "./views";
 import { tenantDb } from "../store/db";
+import { toMessage } from "../core/messages";
 
 const MessageParams = TenantParams.extend({ messageId: z.string().min(1).max(64) });
 const BatchParams = TenantParams.extend({ batchId: z.string().min(1).max(64) });
@@ -31,7 +32,8 @@ export const getMessageRoute = adminRoute(
   async (req, env) => {
     const { id, messageId } = parseParams(req, MessageParams);
     await requireTenant(env, id);
-    const m = await getMessage(tenantDb(env, id), messageId);
+    const row = await getMessage(tenantDb(env, id), messageId);
+    const m = row && toMessage(row);
     if (!m) throw new AdminError(404, "not_found", `message ${messageId} does not exist`);
     return json(messageView(m));
   },
@@ -51,7 +53,7 @@ export const listBatchMessagesRoute = adminRoute(
     const q = parseQuery(req, PageQuery);
     const after = decodeCursor(q.cursor, z.string());
     if (!(await batchExists(tenantDb(env, id), batchId))) throw new AdminError(404, "not_found", `batch ${batchId} does not exist`);
-    const rows = await listBatchMessages(tenantDb(env, id), batchId, q.limit + 1, after);
+    const rows = (await listBatchMessages(tenantDb(env, id), batchId, q.limit + 1, after)).map(toMessage);
     return json(page(rows, q.limit, messageView, (m) => m.id));
   },
 );
@@ -80,7 +82,7 @@ export const listMessagesRoute = adminRoute(
     const q = parseQuery(req, MessageQuery);
     const cursor = decodeCursor(q.cursor, MessageCursor);
     const filter = { status: q.status, mobile: mobileFilter(q.mobile), from: q.from, to: q.to };
-    const rows = await listMessages(tenantDb(env, id), filter, q.limit + 1, cursor && { createdAt: cursor[0], id: cursor[1] });
+    const rows = (await listMessages(tenantDb(env, id), filter, q.limit + 1, cursor && { createdAt: cursor[0], id: cursor[1] })).map(toMessage);
     return json(page(rows, q.limit, messageView, (m) => [m.createdAt, m.id]));
   },
 );

@@ -3,7 +3,7 @@
 // handed out by pull or push, each push, refunds), for the console's message page.
 import { z } from "zod";
 import { json } from "../http/respond";
-import { toMessage } from "../store/rows";
+import { toMessage } from "../core/messages";
 import { readTimeline, type TimelineRows } from "../store/timeline";
 import { AdminError, adminRoute, parseParams, requireTenant } from "./http";
 import { TenantParams } from "./tenants/schemas";

@@ -6,6 +6,7 @@ import { ipAllowed } from "./ip";
 import type { App, Dialect, Tenant } from "./types";
 import { getAppAndTenantByKey, getAppAndTenantByKeyWith, insertApp, keyScope, rotateAppSecret, type AuthScope } from "../store/apps";
 import { directoryDb, tenantDb } from "../store/db";
+import { toAppAndTenant } from "./apps";
 
 interface Format {
   key: () => string;
@@ -87,7 +88,7 @@ export async function authenticate(
   ip: string,
 ): Promise<{ app: App; tenant: Tenant }> {
   const found = key.length <= 128 ? await getAppAndTenantByKey(directoryDb(env), dialect, key) : null;
-  return check(found, secret, ip);
+  return check(found && toAppAndTenant(found), secret, ip);
 }
 
 /** Reads that share authentication's round trip: statements scoped by its AuthScope (store/apps) and how to take their results. */
@@ -113,7 +114,7 @@ export async function authenticateWith<T>(
 ): Promise<{ app: App; tenant: Tenant; extra: T }> {
   const reads = more(keyScope(dialect, key));
   const { found, results } = key.length <= 128 ? await getAppAndTenantByKeyWith(directoryDb(env), dialect, key, reads.statements) : { found: null, results: [] };
-  const ok = await check(found, secret, ip);
+  const ok = await check(found && toAppAndTenant(found), secret, ip);
   return { ...ok, extra: reads.read(results) };
 }
 

@@ -4,10 +4,10 @@ import type { TenantDb } from "../store/db";
 import { z } from "zod";
 import { CoreError } from "./errors";
 import { encryptSecret, randomHex, secretsKey } from "./crypto";
-import { TenantSettings } from "./tenant-settings";
+import { parseTenantSettings, TenantSettings } from "./tenant-settings";
 import type { Kind, Tenant } from "./types";
 import { insertTenantIfAbsent } from "../store/admin";
-import { adjustBalance, getTenant, isOverdraft, updateTenant } from "../store/tenants";
+import { adjustBalance, getTenant, isOverdraft, updateTenant, type TenantRow } from "../store/tenants";
 import { ADMIN_SCOPE, batchWithReservation, checkIdempotency, type IdempotencyContext } from "./idempotency";
 import { tenantDb } from "../store/db";
 
@@ -71,7 +71,7 @@ export async function createTenant(env: Env, input: TenantInput, now: number): P
     now,
   });
   if (!created) throw new CoreError("conflict", `tenant ${id} already exists`, { field: "id", value: id });
-  return { tenant: (await getTenant(tenantDb(env, id)))!, webhookSecret };
+  return { tenant: toTenant((await getTenant(tenantDb(env, id)))!), webhookSecret };
 }
 
 export interface TenantChange {
@@ -90,11 +90,11 @@ function mergeSettings(current: TenantSettings, patch: TenantSettingsPatch): Ten
 }
 
 export async function changeTenant({ db, tenantId: id }: TenantDb, change: TenantChange, now: number): Promise<Tenant> {
-  const current = await getTenant({ db, tenantId: id });
-  if (!current) throw new CoreError("not_found", `tenant ${id} does not exist`);
-  const settings = change.settings ? JSON.stringify(mergeSettings(current.settings, change.settings)) : undefined;
+  const row = await getTenant({ db, tenantId: id });
+  if (!row) throw new CoreError("not_found", `tenant ${id} does not exist`);
+  const settings = change.settings ? JSON.stringify(mergeSettings(toTenant(row).settings, change.settings)) : undefined;
   await updateTenant({ db, tenantId: id }, { name: change.name, timezone: change.timezone, prices: change.prices, settings }, now);
-  return (await getTenant({ db, tenantId: id }))!;
+  return toTenant((await getTenant({ db, tenantId: id }))!);
 }
 
 /** A new webhook signing secret; pushes signed with the old one stop verifying at once. */
@@ -130,3 +130,18 @@ export async function changeBalance(
   if (balance === null) throw new CoreError("not_found", `tenant ${id} does not exist`);
   return balance;
 }
+
+/** A tenant as the core sees it, from its stored row. */
+export const toTenant = (r: TenantRow): Tenant => ({
+  id: r.id,
+  name: r.name,
+  balance: r.balance,
+  prices: { verification: r.price_verification, notification: r.price_notification, marketing: r.price_marketing },
+  homeCountry: r.home_country ?? "CN",
+  priceTable: r.price_table ?? "[]",
+  timezone: r.timezone,
+  webhookSecret: r.webhook_secret,
+  settings: parseTenantSettings(r.settings),
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});

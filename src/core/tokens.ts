@@ -9,6 +9,7 @@ import { insertTokenUnlessLive, latestLiveToken } from "../store/tokens";
 import { getAppAndTenantByToken, getAppAndTenantByTokenWith, tokenScope, type AuthScope, type TokenFound } from "../store/apps";
 import { admitApp, type KeyedReads } from "./credentials";
 import { directoryDb } from "../store/db";
+import { toAppAndTenant } from "./apps";
 
 export interface IssuedToken {
   token: string;
@@ -81,7 +82,8 @@ export async function resolveTokenWith<T>(
 
 function checkToken(found: TokenFound | null, dialect: App["dialect"], ip: string, now: number): { app: App; tenant: Tenant; expiresAt: number } {
   if (!found || found.app.dialect !== dialect) throw new CoreError("auth_failed", "invalid token");
+  const { app, tenant } = toAppAndTenant(found);
   if (found.expiresAt <= now) throw new CoreError("auth_failed", "token expired: request a new one", { reason: "token_expired" });
-  if (found.app.secretVersion !== found.secretVersion) throw new CoreError("auth_failed", "token revoked (the secret was reset): request a new one", { reason: "token_revoked" });
-  return { ...admitApp(found.app, found.tenant, ip), expiresAt: found.expiresAt };
+  if (app.secretVersion !== found.secretVersion) throw new CoreError("auth_failed", "token revoked (the secret was reset): request a new one", { reason: "token_revoked" });
+  return { ...admitApp(app, tenant, ip), expiresAt: found.expiresAt };
 }

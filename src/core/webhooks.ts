@@ -22,6 +22,8 @@ import {
   type PushRow,
 } from "../store/webhooks";
 import { directoryDb, tenantDb } from "../store/db";
+import { toApp } from "./apps";
+import { toTenant } from "./tenants";
 
 /** Seconds before the 2nd … 6th attempt; after the 6th failure a push is dead (a format may set its own). */
 export const PUSH_RETRY_DELAYS = [60, 300, 1800, 7200, 43200] as const;
@@ -177,7 +179,9 @@ async function buildAndStore(env: Env, topic: "reports" | "replies", groups: Gro
  * pushes commit together, and the ids to enqueue once it has.
  */
 export async function reviewPushes(env: Env, tenantId: string, review: ReviewItem): Promise<{ statements: D1PreparedStatement[]; ids: string[] }> {
-  const { apps, tenant } = await reportAppsOf(tenantDb(env, tenantId));
+  const read = await reportAppsOf(tenantDb(env, tenantId));
+  const apps = read.apps.map(toApp);
+  const tenant = read.tenant && toTenant(read.tenant);
   if (!tenant) return { statements: [], ids: [] };
   const groups: Group[] = apps
     .filter((app) => app.reportUrl && tells(app, "reviews"))
@@ -200,7 +204,9 @@ export async function enqueuePushes(env: Env, ids: string[], delaySeconds = 0): 
 /** Pushes for report rows, grouped per app (the app that sent the message). */
 export async function createReportPushes(env: Env, rows: ReportRow[], now = Date.now()): Promise<void> {
   if (rows.length === 0) return;
-  const { apps, tenants } = await appsAndTenants(directoryDb(env), [...new Set(rows.map((r) => r.app_id))], [...new Set(rows.map((r) => r.tenant_id))]);
+  const read = await appsAndTenants(directoryDb(env), [...new Set(rows.map((r) => r.app_id))], [...new Set(rows.map((r) => r.tenant_id))]);
+  const apps = new Map([...read.apps].map(([id, r]) => [id, toApp(r)]));
+  const tenants = new Map([...read.tenants].map(([id, r]) => [id, toTenant(r)]));
   const groups = new Map<string, Group>();
   for (const r of rows) {
     const app = apps.get(r.app_id);
@@ -217,7 +223,9 @@ export async function createReportPushes(env: Env, rows: ReportRow[], now = Date
 /** Pushes for replies: to every app of the reply's tenant that has a reply URL. */
 export async function createReplyPushes(env: Env, rows: InboundRow[], now = Date.now()): Promise<void> {
   if (rows.length === 0) return;
-  const { apps, tenants } = await replyAppsOf(directoryDb(env), [...new Set(rows.map((r) => r.tenant_id))]);
+  const read = await replyAppsOf(directoryDb(env), [...new Set(rows.map((r) => r.tenant_id))]);
+  const apps = read.apps.map(toApp);
+  const tenants = new Map([...read.tenants].map(([id, r]) => [id, toTenant(r)]));
   const groups: Group[] = [];
   for (const app of apps) {
     const tenant = tenants.get(app.tenantId);

@@ -1,7 +1,8 @@
 // Huawei access keys (AK/SK) of huawei credentials: the sealed secret key, looked up by the AK the
 // client names in its Authorization header, with the app and tenant it acts as.
 import type { TenantDb } from "./db";
-import type { App, Tenant } from "../core/types";
+import type { AppRow } from "./apps";
+import type { TenantRow } from "./tenants";
 import { APP_AND_TENANT, split, type AuthScope, type JoinedRow } from "./apps";
 
 export interface AccessKeyRow {
@@ -66,7 +67,7 @@ export async function getAccessKeyWith(
   db: D1Database,
   ak: string,
   more: D1PreparedStatement[],
-): Promise<{ found: { secretEnc: string; app: App; tenant: Tenant } | null; results: D1Result[] }> {
+): Promise<{ found: { secretEnc: string; app: AppRow; tenant: TenantRow } | null; results: D1Result[] }> {
   const byKey = db
     .prepare(
       `${APP_AND_TENANT.replace("SELECT a.*", "SELECT a.*, k.secret_enc AS k_secret_enc").replace(

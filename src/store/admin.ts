@@ -1,8 +1,7 @@
 // SQL only the operator API needs: tenant creation without overwrite, paged credential lists,
 // and read-only views of webhook deliveries and dead letters (written by the delivery engine).
 import type { TenantDb } from "./db";
-import type { App } from "../core/types";
-import { type AppRow, toApp } from "./rows";
+import type { AppRow } from "./apps";
 import type { NewTenant } from "./tenants";
 
 /** Inserts the tenant unless the id is taken; false means the id already exists. */
@@ -18,12 +17,12 @@ export async function insertTenantIfAbsent(db: D1Database, t: NewTenant): Promis
   return r.meta.changes > 0;
 }
 
-export async function listAppsPage({ db, tenantId }: TenantDb, limit: number, after: string | null): Promise<App[]> {
+export async function listAppsPage({ db, tenantId }: TenantDb, limit: number, after: string | null): Promise<AppRow[]> {
   const { results } = await db
     .prepare("SELECT * FROM apps WHERE tenant_id = ?1 AND (?2 IS NULL OR id > ?2) ORDER BY id LIMIT ?3")
     .bind(tenantId, after, limit)
     .all<AppRow>();
-  return results.map(toApp);
+  return results;
 }
 
 export interface WebhookDelivery {

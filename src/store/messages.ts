@@ -1,8 +1,36 @@
 // Messages and batches: the accept write (one atomic D1 batch) and the tenant-scoped reads.
 import type { TenantDb } from "./db";
-import type { Channel, Dialect, Kind, Message, MessageStatus } from "../core/types";
+import type { Channel, Dialect, Kind, MessageStatus } from "./columns";
 import type { AuthScope } from "./apps";
-import { type MessageRow, toMessage } from "./rows";
+
+export interface MessageRow {
+  id: string;
+  tenant_id: string;
+  app_id: string;
+  batch_id: string;
+  dialect: string;
+  channel: string;
+  kind: string;
+  mobile: string;
+  content: string;
+  signature: string | null;
+  template_id: number | null;
+  params: string | null;
+  encoding: string;
+  segments: number;
+  price: number;
+  status: string;
+  result_code: string | null;
+  result_message: string | null;
+  send_at: number;
+  carrier: string | null;
+  carrier_ref: string | null;
+  attempts: number;
+  created_at: number;
+  updated_at: number;
+  submitted_at: number | null;
+  reported_at: number | null;
+}
 
 export interface NewMessage {
   id: string;
@@ -102,9 +130,9 @@ export function acceptStatements(db: D1Database, b: NewBatch): D1PreparedStateme
   return stmts;
 }
 
-export async function getMessage({ db, tenantId }: TenantDb, messageId: string): Promise<Message | null> {
+export async function getMessage({ db, tenantId }: TenantDb, messageId: string): Promise<MessageRow | null> {
   const row = await db.prepare("SELECT * FROM messages WHERE tenant_id = ?1 AND id = ?2").bind(tenantId, messageId).first<MessageRow>();
-  return row ? toMessage(row) : null;
+  return row;
 }
 
 /** What checking a code needs of its message. */
@@ -126,13 +154,13 @@ export function codeMessageIn(db: D1Database, s: AuthScope, messageId: string) {
 }
 
 /** Messages by id regardless of tenant: for the delivery engine, which acts on ids it enqueued itself. */
-export async function getMessagesByIds(db: D1Database, ids: string[]): Promise<Message[]> {
+export async function getMessagesByIds(db: D1Database, ids: string[]): Promise<MessageRow[]> {
   if (ids.length === 0) return [];
   const { results } = await db
     .prepare("SELECT * FROM messages WHERE id IN (SELECT value FROM json_each(?1))")
     .bind(JSON.stringify(ids))
     .all<MessageRow>();
-  return results.map(toMessage);
+  return results;
 }
 
 export async function listBatchMessages(
@@ -141,7 +169,7 @@ export async function listBatchMessages(
   batchId: string,
   limit: number,
   after: string | null,
-): Promise<Message[]> {
+): Promise<MessageRow[]> {
   const { results } = await db
     .prepare(
       `SELECT * FROM messages WHERE tenant_id = ?1 AND batch_id = ?2 AND (?3 IS NULL OR id > ?3)
@@ -149,7 +177,7 @@ export async function listBatchMessages(
     )
     .bind(tenantId, batchId, after, limit)
     .all<MessageRow>();
-  return results.map(toMessage);
+  return results;
 }
 
 export interface MessageFilter {
@@ -166,7 +194,7 @@ export async function listMessages(
   f: MessageFilter,
   limit: number,
   cursor: { createdAt: number; id: string } | null,
-): Promise<Message[]> {
+): Promise<MessageRow[]> {
   const { results } = await db
     .prepare(
       `SELECT * FROM messages WHERE tenant_id = ?1
@@ -179,7 +207,7 @@ export async function listMessages(
     )
     .bind(tenantId, f.status ?? null, f.mobile ?? null, f.from ?? null, f.to ?? null, cursor?.createdAt ?? null, cursor?.id ?? null, limit)
     .all<MessageRow>();
-  return results.map(toMessage);
+  return results;
 }
 
 /** Which of `mobiles` (E.164) opted out of this tenant's marketing. */
@@ -202,12 +230,12 @@ export async function getBatch({ db, tenantId }: TenantDb, batchId: string): Pro
 }
 
 /** A batch's messages except the canceled ones, in id (= request) order. */
-export async function liveBatchMessages({ db, tenantId }: TenantDb, batchId: string): Promise<Message[]> {
+export async function liveBatchMessages({ db, tenantId }: TenantDb, batchId: string): Promise<MessageRow[]> {
   const { results } = await db
     .prepare("SELECT * FROM messages WHERE tenant_id = ?1 AND batch_id = ?2 AND status <> 'canceled' ORDER BY id")
     .bind(tenantId, batchId)
     .all<MessageRow>();
-  return results.map(toMessage);
+  return results;
 }
 
 /**

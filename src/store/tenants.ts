@@ -1,26 +1,41 @@
 // Tenants and their balance; every balance change writes a ledger row in the same batch.
 import type { TenantDb } from "./db";
-import type { Tenant } from "../core/types";
-import { type TenantRow, toTenant } from "./rows";
+import type { Kind } from "./columns";
 
-export async function getTenant({ db, tenantId }: TenantDb): Promise<Tenant | null> {
-  const row = await db.prepare("SELECT * FROM tenants WHERE id = ?1").bind(tenantId).first<TenantRow>();
-  return row ? toTenant(row) : null;
+export interface TenantRow {
+  id: string;
+  name: string;
+  balance: number;
+  price_verification: number;
+  price_notification: number;
+  price_marketing: number;
+  home_country?: string;
+  price_table?: string;
+  timezone: string;
+  webhook_secret: string;
+  settings: string;
+  created_at: number;
+  updated_at: number;
 }
 
-export async function listTenants(db: D1Database, limit: number, after: string | null): Promise<Tenant[]> {
+export async function getTenant({ db, tenantId }: TenantDb): Promise<TenantRow | null> {
+  const row = await db.prepare("SELECT * FROM tenants WHERE id = ?1").bind(tenantId).first<TenantRow>();
+  return row;
+}
+
+export async function listTenants(db: D1Database, limit: number, after: string | null): Promise<TenantRow[]> {
   const { results } = await db
     .prepare("SELECT * FROM tenants WHERE (?1 IS NULL OR id > ?1) ORDER BY id LIMIT ?2")
     .bind(after, limit)
     .all<TenantRow>();
-  return results.map(toTenant);
+  return results;
 }
 
 export interface NewTenant {
   id: string;
   name: string;
   timezone: string;
-  prices: Tenant["prices"];
+  prices: Record<Kind, number>;
   webhookSecret: string;
   settings: string;
   now: number;
@@ -40,7 +55,7 @@ export async function insertTenant(db: D1Database, t: NewTenant): Promise<void> 
 export interface TenantPatch {
   name?: string;
   timezone?: string;
-  prices?: Partial<Tenant["prices"]>;
+  prices?: Partial<Record<Kind, number>>;
   settings?: string;
   webhookSecret?: string;
 }

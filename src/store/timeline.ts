@@ -1,7 +1,7 @@
 // What the console shows beside one message: its carrier references and receipts, its report row
 // and the push that carried it, and its ledger rows; and the review queue across tenants.
 import type { TenantDb } from "./db";
-import type { MessageRow } from "./rows";
+import type { MessageRow } from "./messages";
 
 export interface TimelineRows {
   message: MessageRow | null;

@@ -2,7 +2,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { authenticate } from "../../src/core/credentials";
-import { getApp } from "../../src/store/apps";
+import { getApp } from "../helpers/domain";
 import { admin, newTenant, paths } from "./helpers";
 import { tenantDb } from "../../src/store/db";
 

@@ -3,8 +3,8 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { acceptSend } from "../../src/core/send";
-import { getAppByKey } from "../../src/store/apps";
-import { getTenant } from "../../src/store/tenants";
+import { getAppByKey } from "../helpers/domain";
+import { getTenant } from "../helpers/domain";
 import { makeCredential, mobile } from "../helpers/fixtures";
 import { admin, newTenant, paths, type Answer } from "./helpers";
 import { tenantDb } from "../../src/store/db";

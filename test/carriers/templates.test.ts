@@ -6,7 +6,7 @@ import { randomHex } from "../../src/core/crypto";
 import { templateMappings } from "../../src/store/carrier-templates";
 import { admin, newTenant, paths } from "../admin/helpers";
 import { makeTemplate } from "../helpers/fixtures";
-import { getTenant } from "../../src/store/tenants";
+import { getTenant } from "../helpers/domain";
 import { tenantDb } from "../../src/store/db";
 
 async function aliyunCarrier(): Promise<string> {

@@ -10,7 +10,7 @@ import { finishUnsent } from "../../src/core/delivery";
 import { acceptSend } from "../../src/core/send";
 import { parseLocalDateTime } from "../../src/core/time";
 import type { Tenant } from "../../src/core/types";
-import { getApp } from "../../src/store/apps";
+import { getApp } from "../helpers/domain";
 import { admin, paths } from "../admin/helpers";
 import { makeCredential, mobile, money } from "../helpers/fixtures";
 import { basic, call as jpush, err, jpushSetup } from "../dialects/jpush/helpers";

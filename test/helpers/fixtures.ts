@@ -5,7 +5,7 @@ import { createCredential, type IssuedCredential } from "../../src/core/credenti
 import { randomDigits, randomHex } from "../../src/core/crypto";
 import { adjustBalance, insertTenant } from "../../src/store/tenants";
 import { insertSignature, insertTemplate, type ReviewStatus } from "../../src/store/catalog";
-import { getTenant } from "../../src/store/tenants";
+import { getTenant } from "./domain";
 import type { Dialect, Kind, Tenant } from "../../src/core/types";
 import { tenantDb } from "../../src/store/db";
 

@@ -4,7 +4,7 @@ import { createExecutionContext, createMessageBatch, getQueueResult } from "clou
 import { vi } from "vitest";
 import worker from "../../src/index";
 import { acceptSend, type Draft } from "../../src/core/send";
-import { getAppByKey } from "../../src/store/apps";
+import { getAppByKey } from "../helpers/domain";
 import { updateApp } from "../../src/store/apps";
 import { makeCredential, makeTenant, makeSignature, mobile } from "../helpers/fixtures";
 import type { App, Kind, Tenant } from "../../src/core/types";

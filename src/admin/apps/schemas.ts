@@ -7,6 +7,7 @@ import { getSignature } from "../../store/catalog";
 import { AdminError, invalid } from "../http";
 import { AppView } from "../views";
 import { tenantDb } from "../../store/db";
+import { toApp } from "../../core/apps";
 
 export const AppParams = z.object({ id: z.string().min(1).max(100), appId: z.string().min(1).max(100) });
 
@@ -66,9 +67,9 @@ export function credentialsOf(dialect: Dialect, key: string, secret: string, pro
 }
 
 export async function requireApp(env: Env, tenantId: string, appId: string) {
-  const app = await getApp(tenantDb(env, tenantId), appId);
-  if (!app) throw new AdminError(404, "not_found", `app ${appId} does not exist`);
-  return app;
+  const row = await getApp(tenantDb(env, tenantId), appId);
+  if (!row) throw new AdminError(404, "not_found", `app ${appId} does not exist`);
+  return toApp(row);
 }
 
 /** A default signature named in a body must be one of this tenant's. */

@@ -13,6 +13,7 @@ import { clientIp } from "../../http/respond";
 import { accessKeyScope, getAccessKeyWith } from "../../store/access-keys";
 import { ALGORITHM, canonicalRequest, MAX_SKEW_MS, parseAuthorization, parseSdkDate, sha256HexOf, signatureMatches, UNSIGNED_PAYLOAD } from "./aksk";
 import { directoryDb } from "../../store/db";
+import { toAppAndTenant } from "../../core/apps";
 
 export interface HuaweiIdentity<T> {
   app: App;
@@ -80,7 +81,8 @@ async function verifySigned<T>(req: Request, env: Env, ip: string, more: (scope:
   if (!(await signatureMatches(await openSecret(env, found.secretEnc), sdkDate.trim(), canonical, auth.signature))) {
     throw fail("verify aksk signature fail");
   }
-  const { app, tenant } = admitApp(found.app, found.tenant, ip);
+  const joined = toAppAndTenant(found);
+  const { app, tenant } = admitApp(joined.app, joined.tenant, ip);
   if (app.dialect !== "huawei") throw fail("Get secretKey failed");
   return { app, tenant, extra: reads.read(results) };
 }

@@ -3,7 +3,7 @@
 // concurrency, and tenant isolation of msg_ids.
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { getMessage } from "../../../src/store/messages";
+import { getMessage } from "../../helpers/domain";
 import { mobile, money } from "../../helpers/fixtures";
 import { call, codeOf, err, jpushSetup, received, wrong } from "./helpers";
 import { tenantDb } from "../../../src/store/db";

@@ -2,7 +2,7 @@
 // kind, requests made the way the official SDKs make them, and the code read back from D1.
 import { env, exports } from "cloudflare:workers";
 import { expect } from "vitest";
-import { getMessage } from "../../../src/store/messages";
+import { getMessage } from "../../helpers/domain";
 import { makeCredential, makeSignature, makeTemplate, makeTenant } from "../../helpers/fixtures";
 import type { Tenant } from "../../../src/core/types";
 import { tenantDb } from "../../../src/store/db";

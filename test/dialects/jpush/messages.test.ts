@@ -3,7 +3,7 @@
 // and tenant isolation of templates.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { getMessage } from "../../../src/store/messages";
+import { getMessage } from "../../helpers/domain";
 import { insertOptOut } from "../../../src/store/opt-outs";
 import { makeTemplate, mobile, money } from "../../helpers/fixtures";
 import { call, err, jpushSetup } from "./helpers";

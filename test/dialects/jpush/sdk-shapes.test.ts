@@ -3,7 +3,7 @@
 // vs string fields, pretty-printed or \u-escaped JSON, and what each reads back from the answer.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { getMessage } from "../../../src/store/messages";
+import { getMessage } from "../../helpers/domain";
 import { mobile, money } from "../../helpers/fixtures";
 import { call, codeOf, jpushSetup, type JpushSetup } from "./helpers";
 import { tenantDb } from "../../../src/store/db";

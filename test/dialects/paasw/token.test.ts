@@ -3,7 +3,8 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { rotateCredential } from "../../../src/core/credentials";
-import { getAppByKey, updateApp } from "../../../src/store/apps";
+import { updateApp } from "../../../src/store/apps";
+import { getAppByKey } from "../../helpers/domain";
 import { insertTokenUnlessLive } from "../../../src/store/tokens";
 import { makeCredential, makeTenant } from "../../helpers/fixtures";
 import { call, FORMS, ok, paaswSetup, refused } from "./helpers";

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { createSignature, reviewSignature, SignatureName } from "../core/catalog";
 import { json } from "../http/respond";
-import { getSignature, listSignatures } from "../store/catalog";
+import { getSignature, listSignatures } from "../store/signatures";
 import { AdminError, adminRoute, parseBody, parseParams, parseQuery, requireTenant } from "./http";
 import { decodeCursor, Page, page, PageQuery } from "./paging";
 import { InitialStatus, ReviewBody } from "./review";

@@ -4,7 +4,7 @@ import { createTemplate, reviewTemplate } from "../core/catalog";
 import { templateParams } from "../core/content";
 import { KINDS } from "../core/types";
 import { json } from "../http/respond";
-import { getTemplate, listTemplates, type Template } from "../store/catalog";
+import { getTemplate, listTemplates, type Template } from "../store/templates";
 import { AdminError, adminRoute, parseBody, parseParams, parseQuery, requireTenant } from "./http";
 import { decodeCursor, Page, page, PageQuery } from "./paging";
 import { InitialStatus, ReviewBody } from "./review";

@@ -7,13 +7,16 @@ import { templateParams } from "./content";
 import { randomHex } from "./crypto";
 import { enqueuePushes, reviewPushes } from "./webhooks";
 import type { Kind } from "./types";
-import * as store from "../store/catalog";
-import type { ReviewStatus, Signature, Template } from "../store/catalog";
+import * as signatures from "../store/signatures";
+import * as templates from "../store/templates";
+import type { ReviewStatus, Signature } from "../store/signatures";
+import type { Template } from "../store/templates";
 import { tenantDb } from "../store/db";
 
 export type { ReviewStatus, Signature, Template };
 // A send's template read, built to share authentication's round trip (src/core/credentials authenticateWith).
-export { signaturesIn, templateReadIn, type TemplateRead } from "../store/catalog";
+export { signaturesIn } from "../store/signatures";
+export { templateReadIn, type TemplateRead } from "../store/templates";
 
 /** 2–20 characters (code points) without the full-width brackets that delimit it in the text. */
 export const SignatureName = z
@@ -25,9 +28,9 @@ export const SignatureName = z
 export type SignatureRef = { name: string } | { id: number } | { uid: string };
 
 function lookupSignature({ db, tenantId }: TenantDb, by: SignatureRef): Promise<Signature | null> {
-  if ("id" in by) return store.getSignature({ db, tenantId }, by.id);
-  if ("uid" in by) return store.getSignatureByUid({ db, tenantId }, by.uid);
-  return store.getSignatureByName({ db, tenantId }, by.name);
+  if ("id" in by) return signatures.getSignature({ db, tenantId }, by.id);
+  if ("uid" in by) return signatures.getSignatureByUid({ db, tenantId }, by.uid);
+  return signatures.getSignatureByName({ db, tenantId }, by.name);
 }
 
 const refText = (by: SignatureRef): string => ("id" in by ? `id ${by.id}` : "uid" in by ? `uid ${by.uid}` : `【${by.name}】`);
@@ -47,7 +50,7 @@ export function checkApprovedSignature(sig: Signature | null, by: SignatureRef):
 
 /** The template if it is this tenant's and approved; otherwise the typed refusal. */
 export async function requireApprovedTemplate({ db, tenantId }: TenantDb, id: number): Promise<Template> {
-  return checkApprovedTemplate(await store.getTemplate({ db, tenantId }, id), id);
+  return checkApprovedTemplate(await templates.getTemplate({ db, tenantId }, id), id);
 }
 
 /** requireApprovedTemplate's verdict on a template already read (null: none of this tenant's). */
@@ -67,7 +70,7 @@ export async function requireApprovedTemplateWithSignature(
   
   id: number,
 ): Promise<{ template: Template; signature: Signature | null }> {
-  return checkApprovedTemplateWithSignature(await store.getTemplateWithSignature({ db, tenantId }, id), id);
+  return checkApprovedTemplateWithSignature(await templates.getTemplateWithSignature({ db, tenantId }, id), id);
 }
 
 /** requireApprovedTemplateWithSignature's verdict on a template and its signature already read. */
@@ -93,7 +96,7 @@ export interface SignatureInput {
 }
 
 export async function createSignature({ db, tenantId }: TenantDb, s: SignatureInput, now: number): Promise<Signature> {
-  const id = await store.insertSignature(db, {
+  const id = await signatures.insertSignature(db, {
     uid: randomHex(16),
     tenantId,
     name: s.name,
@@ -105,17 +108,17 @@ export async function createSignature({ db, tenantId }: TenantDb, s: SignatureIn
     now,
   });
   if (id === null) throw new CoreError("conflict", `a signature named ${s.name} already exists`, { field: "name", value: s.name });
-  return (await store.getSignature({ db, tenantId }, id))!;
+  return (await signatures.getSignature({ db, tenantId }, id))!;
 }
 
 /** Any change sends the signature back to review. */
-export async function changeSignature({ db, tenantId }: TenantDb, id: number, p: store.SignaturePatch, now: number): Promise<Signature> {
+export async function changeSignature({ db, tenantId }: TenantDb, id: number, p: signatures.SignaturePatch, now: number): Promise<Signature> {
   if (p.name !== undefined) {
-    const clash = await store.getSignatureByName({ db, tenantId }, p.name);
+    const clash = await signatures.getSignatureByName({ db, tenantId }, p.name);
     if (clash && clash.id !== id) throw new CoreError("conflict", `a signature named ${p.name} already exists`, { field: "name", value: p.name });
   }
-  if (!(await store.updateSignature({ db, tenantId }, id, p, now))) throw new CoreError("signature_not_found", `signature ${id} does not exist`);
-  return (await store.getSignature({ db, tenantId }, id))!;
+  if (!(await signatures.updateSignature({ db, tenantId }, id, p, now))) throw new CoreError("signature_not_found", `signature ${id} does not exist`);
+  return (await signatures.getSignature({ db, tenantId }, id))!;
 }
 
 export type Verdict = { status: "approved" | "rejected"; note?: string | null };
@@ -125,22 +128,22 @@ export type Verdict = { status: "approved" | "rejected"; note?: string | null };
  * of it (JPush's SMS_SIGN / SMS_TEMPLATE) committed in the same batch.
  */
 async function review(env: Env, tenantId: string, subject: "signature" | "template", id: number, verdict: Verdict, now: number): Promise<boolean> {
-  const exists = subject === "signature" ? await store.getSignature(tenantDb(env, tenantId), id) : await store.getTemplate(tenantDb(env, tenantId), id);
+  const exists = subject === "signature" ? await signatures.getSignature(tenantDb(env, tenantId), id) : await templates.getTemplate(tenantDb(env, tenantId), id);
   if (!exists) return false;
   const note = verdict.note ?? null;
   const pushes = await reviewPushes(env, tenantId, { subject, id, status: verdict.status, note, reviewedAt: now });
-  const changed = await store.reviewItem(tenantDb(env, tenantId).db, subject, tenantId, id, verdict.status, note, now, pushes.statements);
+  const changed = await signatures.reviewItem(tenantDb(env, tenantId).db, subject, tenantId, id, verdict.status, note, now, pushes.statements);
   if (changed) await enqueuePushes(env, pushes.ids);
   return changed;
 }
 
 export async function reviewSignature(env: Env, tenantId: string, id: number, verdict: Verdict, now: number): Promise<Signature> {
   if (!(await review(env, tenantId, "signature", id, verdict, now))) throw new CoreError("signature_not_found", `signature ${id} does not exist`);
-  return (await store.getSignature(tenantDb(env, tenantId), id))!;
+  return (await signatures.getSignature(tenantDb(env, tenantId), id))!;
 }
 
 export async function removeSignature({ db, tenantId }: TenantDb, id: number, now: number): Promise<void> {
-  const r = await store.deleteSignature({ db, tenantId }, id, now);
+  const r = await signatures.deleteSignature({ db, tenantId }, id, now);
   if (r === "not_found") throw new CoreError("signature_not_found", `signature ${id} does not exist`);
   if (r === "in_use") throw new CoreError("conflict", `signature ${id} is used by a template`);
 }
@@ -163,7 +166,7 @@ export function checkTemplateContent(content: string, kind: Kind): string[] {
 
 async function requireOwnSignature({ db, tenantId }: TenantDb, id: number | null | undefined): Promise<void> {
   if (id === null || id === undefined) return;
-  if (!(await store.getSignature({ db, tenantId }, id))) {
+  if (!(await signatures.getSignature({ db, tenantId }, id))) {
     throw new CoreError("signature_not_found", `signature ${id} does not exist`, { field: "signature_id", value: String(id) });
   }
 }
@@ -181,7 +184,7 @@ export interface TemplateInput {
 export async function createTemplate({ db, tenantId }: TenantDb, t: TemplateInput, now: number): Promise<Template> {
   checkTemplateContent(t.content, t.kind);
   await requireOwnSignature({ db, tenantId }, t.signatureId);
-  const id = await store.insertTemplate(db, {
+  const id = await templates.insertTemplate(db, {
     tenantId,
     signatureId: t.signatureId ?? null,
     kind: t.kind,
@@ -192,25 +195,25 @@ export async function createTemplate({ db, tenantId }: TenantDb, t: TemplateInpu
     status: t.status ?? "pending",
     now,
   });
-  return (await store.getTemplate({ db, tenantId }, id))!;
+  return (await templates.getTemplate({ db, tenantId }, id))!;
 }
 
 /** Only a template that is not approved may change; the change sends it back to review. */
-export async function changeTemplate({ db, tenantId }: TenantDb, id: number, p: store.TemplatePatch, now: number): Promise<Template> {
-  const current = await store.getTemplate({ db, tenantId }, id);
+export async function changeTemplate({ db, tenantId }: TenantDb, id: number, p: templates.TemplatePatch, now: number): Promise<Template> {
+  const current = await templates.getTemplate({ db, tenantId }, id);
   if (!current) throw new CoreError("template_not_found", `template ${id} does not exist`);
   if (current.status === "approved") throw new CoreError("conflict", `template ${id} is approved and can no longer change`);
   if (p.content !== undefined || p.kind !== undefined) checkTemplateContent(p.content ?? current.content, p.kind ?? current.kind);
   await requireOwnSignature({ db, tenantId }, p.signatureId);
-  if (!(await store.updateTemplate({ db, tenantId }, id, p, now))) throw new CoreError("conflict", `template ${id} changed meanwhile`);
-  return (await store.getTemplate({ db, tenantId }, id))!;
+  if (!(await templates.updateTemplate({ db, tenantId }, id, p, now))) throw new CoreError("conflict", `template ${id} changed meanwhile`);
+  return (await templates.getTemplate({ db, tenantId }, id))!;
 }
 
 export async function reviewTemplate(env: Env, tenantId: string, id: number, verdict: Verdict, now: number): Promise<Template> {
   if (!(await review(env, tenantId, "template", id, verdict, now))) throw new CoreError("template_not_found", `template ${id} does not exist`);
-  return (await store.getTemplate(tenantDb(env, tenantId), id))!;
+  return (await templates.getTemplate(tenantDb(env, tenantId), id))!;
 }
 
 export async function removeTemplate({ db, tenantId }: TenantDb, id: number, now: number): Promise<void> {
-  if (!(await store.deleteTemplate({ db, tenantId }, id, now))) throw new CoreError("template_not_found", `template ${id} does not exist`);
+  if (!(await templates.deleteTemplate({ db, tenantId }, id, now))) throw new CoreError("template_not_found", `template ${id} does not exist`);
 }

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { isValidIpOrCidr } from "../../core/ip";
 import { KINDS, type Dialect } from "../../core/types";
 import { getApp } from "../../store/apps";
-import { getSignature } from "../../store/catalog";
+import { getSignature } from "../../store/signatures";
 import { AdminError, invalid } from "../http";
 import { AppView } from "../views";
 import { tenantDb } from "../../store/db";

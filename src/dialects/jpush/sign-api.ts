@@ -5,7 +5,7 @@ import type { IRequest } from "itty-router";
 import { z } from "zod";
 import { isCoreError } from "../../core/errors";
 import { changeSignature, createSignature, removeSignature, SignatureName, type Signature } from "../../core/catalog";
-import { getSignature, getSignatureUsage, otherPendingSignature } from "../../store/catalog";
+import { getSignature, getSignatureUsage, otherPendingSignature } from "../../store/signatures";
 import { readBytes } from "../../http/body";
 import { multipartBoundary, parseMultipart, type Part } from "../../http/multipart";
 import { json } from "../../http/respond";

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { CoreError } from "../../core/errors";
 import { changeTemplate, createTemplate, removeTemplate, type Template } from "../../core/catalog";
 import { templateParams } from "../../core/content";
-import { getTemplate } from "../../store/catalog";
+import { getTemplate } from "../../store/templates";
 import { json } from "../../http/respond";
 import type { Kind } from "../../core/types";
 import { jpushAuth } from "./auth";

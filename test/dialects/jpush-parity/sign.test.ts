@@ -3,7 +3,7 @@
 // every signature error code, tenant isolation, and the stored image read back from D1.
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { getSignatureImage } from "../../../src/store/catalog";
+import { getSignatureImage } from "../../../src/store/signatures";
 import { makeCredential, makeSignature, makeTemplate, makeTenant } from "../../helpers/fixtures";
 import { tenantDb } from "../../../src/store/db";
 

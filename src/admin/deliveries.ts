@@ -1,11 +1,12 @@
 // Delivery problems, read-only: a tenant's webhook pushes by status, and the queues' dead letters.
 import { z } from "zod";
 import { json } from "../http/respond";
-import { listDeadLetters, listWebhookDeliveries, type DeadLetter, type WebhookDelivery } from "../store/admin";
 import { adminRoute, parseParams, parseQuery, requireTenant } from "./http";
 import { decodeCursor, Page, page, PageQuery } from "./paging";
 import { TenantParams } from "./tenants/schemas";
 import { directoryDb, tenantDb } from "../store/db";
+import { listWebhookDeliveries, type WebhookDelivery } from "../store/webhooks";
+import { listDeadLetters, type DeadLetter } from "../store/dead-letters";
 
 export const DeliveryView = z.object({
   id: z.string(),

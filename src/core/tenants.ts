@@ -6,8 +6,7 @@ import { CoreError } from "./errors";
 import { encryptSecret, randomHex, secretsKey } from "./crypto";
 import { parseTenantSettings, TenantSettings } from "./tenant-settings";
 import type { Kind, Tenant } from "./types";
-import { insertTenantIfAbsent } from "../store/admin";
-import { adjustBalance, getTenant, isOverdraft, updateTenant, type TenantRow } from "../store/tenants";
+import { adjustBalance, getTenant, isOverdraft, updateTenant, type TenantRow, insertTenantIfAbsent } from "../store/tenants";
 import { ADMIN_SCOPE, batchWithReservation, checkIdempotency, type IdempotencyContext } from "./idempotency";
 import { tenantDb } from "../store/db";
 

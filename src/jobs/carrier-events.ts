@@ -2,8 +2,8 @@
 // arrive here after their delay), applied in one go per carrier through the same core as callbacks.
 import { CarrierEventsBody } from "../carriers/events";
 import { applyCarrierEvents } from "../core/delivery";
-import { insertDeadLetters } from "../store/delivery";
 import { directoryDb } from "../store/db";
+import { insertDeadLetters } from "../store/dead-letters";
 
 const retryDelay = (attempts: number): number => Math.min(5 * 2 ** Math.max(attempts - 1, 0), 600);
 

@@ -2,8 +2,8 @@
 // dispatch, messages still waiting are failed and refunded (the last attempt normally did it already).
 import { DispatchBody } from "./dispatch-queue";
 import { finishUnsent } from "../core/delivery";
-import { insertDeadLetters } from "../store/delivery";
 import { directoryDb } from "../store/db";
+import { insertDeadLetters } from "../store/dead-letters";
 
 export async function handleDeadLetters(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   const now = Date.now();

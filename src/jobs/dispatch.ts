@@ -15,17 +15,9 @@ import { listRoutesStatement, type RouteRuleRow } from "../store/routes";
 import { toRouteRule } from "../core/routing";
 import { completedByIdsStatement, type CompletedRow } from "../store/receipts";
 import { mappingsForMessagesStatement, TemplateMappings, type CarrierTemplateRow } from "../store/carrier-templates";
-import {
-  claimStatements,
-  insertDeadLetters,
-  markUnknownStatement,
-  recordSentStatements,
-  requeueStatement,
-  sendersStatement,
-  type ClaimedRow,
-  type SenderRow,
-} from "../store/delivery";
+import { claimStatements, markUnknownStatement, recordSentStatements, requeueStatement, sendersStatement, type ClaimedRow, type SenderRow } from "../store/delivery";
 import { directoryDb } from "../store/db";
+import { insertDeadLetters } from "../store/dead-letters";
 
 /** Deliveries of one queue message: 1 + max_retries of the edgesms-dispatch consumer (wrangler.toml). */
 export const DISPATCH_MAX_ATTEMPTS = 6;

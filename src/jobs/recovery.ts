@@ -10,15 +10,9 @@ import type { QueryResult, QueryTarget } from "../carriers/types";
 import { applyCarrierEvents, applyReports } from "../core/delivery";
 import { enqueueDispatch } from "./dispatch-queue";
 import { CLAIM_LEASE_MS } from "./dispatch";
-import {
-  markReplayed,
-  recordLearntRefs,
-  submittedCarriers,
-  takeRecoveryTargets,
-  touchStuck,
-  unreplayedDeadLetters,
-} from "../store/delivery-sweeps";
+import { recordLearntRefs, submittedCarriers, takeRecoveryTargets, touchStuck } from "../store/delivery-sweeps";
 import { directoryDb } from "../store/db";
+import { markReplayed, unreplayedDeadLetters } from "../store/dead-letters";
 
 /** Messages per status query: one carrier call and a few D1 statements each. */
 export const QUERY_BATCH = 500;

@@ -239,3 +239,11 @@ export async function rotateAppSecret(
     .run();
   return res.meta.changes > 0;
 }
+
+export async function listAppsPage({ db, tenantId }: TenantDb, limit: number, after: string | null): Promise<AppRow[]> {
+  const { results } = await db
+    .prepare("SELECT * FROM apps WHERE tenant_id = ?1 AND (?2 IS NULL OR id > ?2) ORDER BY id LIMIT ?3")
+    .bind(tenantId, after, limit)
+    .all<AppRow>();
+  return results;
+}

@@ -251,14 +251,3 @@ export function optedOutStatements(db: D1Database, idsJson: string, reason: stri
   ];
 }
 
-/** Queue bodies that could not be processed ([[queue, bodyJson], …]), kept for the operator. */
-export async function insertDeadLetters(db: D1Database, rows: Array<[string, string]>, now: number): Promise<void> {
-  if (rows.length === 0) return;
-  await db
-    .prepare(
-      `INSERT INTO dead_letters (queue, body, created_at)
-       SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), ?2 FROM json_each(?1)`,
-    )
-    .bind(JSON.stringify(rows), now)
-    .run();
-}

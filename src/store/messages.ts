@@ -253,3 +253,8 @@ export function stillScheduledGuard({ db, tenantId }: TenantDb, idsJson: string)
 
 /** The error D1 raises when a stillScheduledGuard aborted the batch (test this before isOverdraft: both are CHECK failures). */
 export const isGuardFailure = (e: unknown): boolean => e instanceof Error && /batch_guard_failed|batch_guards/i.test(e.message);
+
+export async function batchExists({ db, tenantId }: TenantDb, batchId: string): Promise<boolean> {
+  const r = await db.prepare("SELECT 1 AS one FROM batches WHERE tenant_id = ?1 AND id = ?2").bind(tenantId, batchId).first();
+  return r !== null;
+}

@@ -149,3 +149,16 @@ export async function getTenantIds(db: D1Database, ids: string[]): Promise<Set<s
   const { results } = await db.prepare("SELECT id FROM tenants WHERE id IN (SELECT value FROM json_each(?1))").bind(JSON.stringify(ids)).all<{ id: string }>();
   return new Set(results.map((r) => r.id));
 }
+
+/** Inserts the tenant unless the id is taken; false means the id already exists. */
+export async function insertTenantIfAbsent(db: D1Database, t: NewTenant): Promise<boolean> {
+  const r = await db
+    .prepare(
+      `INSERT INTO tenants (id, name, balance, price_verification, price_notification, price_marketing,
+         timezone, webhook_secret, settings, created_at, updated_at)
+       VALUES (?1, ?2, 0, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9) ON CONFLICT (id) DO NOTHING`,
+    )
+    .bind(t.id, t.name, t.prices.verification, t.prices.notification, t.prices.marketing, t.timezone, t.webhookSecret, t.settings, t.now)
+    .run();
+  return r.meta.changes > 0;
+}

@@ -205,3 +205,63 @@ export async function overduePushes(db: D1Database, before: number, nextAt: numb
     .all<{ id: string }>();
   return results.map((r) => r.id);
 }
+
+export interface WebhookDelivery {
+  id: string;
+  appId: string;
+  topic: string;
+  url: string;
+  contentType: string;
+  body: string;
+  status: "pending" | "delivered" | "dead";
+  attempts: number;
+  lastError: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+interface WebhookDeliveryRow {
+  id: string;
+  app_id: string;
+  topic: string;
+  url: string;
+  content_type: string;
+  body: string;
+  status: WebhookDelivery["status"];
+  attempts: number;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Newest first; the cursor is the (created_at, id) of the last row of the previous page. */
+export async function listWebhookDeliveries(
+  { db, tenantId }: TenantDb,
+  
+  status: WebhookDelivery["status"] | null,
+  limit: number,
+  cursor: { createdAt: number; id: string } | null,
+): Promise<WebhookDelivery[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT id, app_id, topic, url, content_type, body, status, attempts, last_error, created_at, updated_at
+       FROM webhook_deliveries WHERE tenant_id = ?1 AND (?2 IS NULL OR status = ?2)
+         AND (?3 IS NULL OR created_at < ?3 OR (created_at = ?3 AND id < ?4))
+       ORDER BY created_at DESC, id DESC LIMIT ?5`,
+    )
+    .bind(tenantId, status, cursor?.createdAt ?? null, cursor?.id ?? null, limit)
+    .all<WebhookDeliveryRow>();
+  return results.map((r) => ({
+    id: r.id,
+    appId: r.app_id,
+    topic: r.topic,
+    url: r.url,
+    contentType: r.content_type,
+    body: r.body,
+    status: r.status,
+    attempts: r.attempts,
+    lastError: r.last_error,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  }));
+}

@@ -1,7 +1,6 @@
 // GET /admin/v1/tenants/{id}/apps (paged by id) and GET …/apps/{appId}: never a secret or its hash.
 import { z } from "zod";
 import { json } from "../../http/respond";
-import { listAppsPage } from "../../store/admin";
 import { adminRoute, parseParams, parseQuery, requireTenant } from "../http";
 import { decodeCursor, Page, page, PageQuery } from "../paging";
 import { TenantParams } from "../tenants/schemas";
@@ -9,6 +8,7 @@ import { AppView, appView } from "../views";
 import { AppParams, requireApp } from "./schemas";
 import { tenantDb } from "../../store/db";
 import { toApp } from "../../core/apps";
+import { listAppsPage } from "../../store/apps";
 
 export const listAppsRoute = adminRoute(
   { method: "get", path: "/admin/v1/tenants/{id}/apps", summary: "List a tenant's credentials", query: PageQuery, response: Page(AppView) },

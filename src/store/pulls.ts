@@ -1,5 +1,5 @@
 // The pull queries of delivery reports and replies (paasw /sms/deliver and /sms/smsUp): hand out the
-// oldest rows not yet handed out, and mark them in the same statement.
+// oldest rows not yet handed out, and mark them in the same statement; and the pull_marks that space out JPush receipt pulls.
 //
 // Each pull is ONE UPDATE … WHERE id IN (SELECT … LIMIT n) RETURNING: D1 runs it as a single write,
 // so two concurrent pulls can never return the same row, and a row is never marked without being
@@ -116,4 +116,19 @@ export async function pullReplies({ db, tenantId }: TenantDb, signature: string 
   return results
     .sort((a, b) => a.id - b.id)
     .map((r) => ({ replyId: r.id, mobile: r.mobile, content: r.content, signature: r.signature, extension: r.extension, receivedAt: r.received_at }));
+}
+
+/**
+ * Admits one receipt pull of `appId` for `kind` unless another was admitted within `intervalMs`:
+ * one guarded upsert, so two concurrent calls cannot both pass.
+ */
+export async function admitPull(db: D1Database, appId: string, kind: string, now: number, intervalMs: number): Promise<boolean> {
+  const res = await db
+    .prepare(
+      `INSERT INTO pull_marks (app_id, kind, at) VALUES (?1, ?2, ?3)
+       ON CONFLICT (app_id, kind) DO UPDATE SET at = excluded.at WHERE pull_marks.at <= ?3 - ?4`,
+    )
+    .bind(appId, kind, now, intervalMs)
+    .run();
+  return res.meta.changes > 0;
 }

@@ -47,18 +47,3 @@ export async function messagesOfBatch(
   ]);
   return { rows: page!.results as MessageStateRow[], total: (count!.results[0] as { n: number }).n };
 }
-
-/**
- * Admits one receipt pull of `appId` for `kind` unless another was admitted within `intervalMs`:
- * one guarded upsert, so two concurrent calls cannot both pass.
- */
-export async function admitPull(db: D1Database, appId: string, kind: string, now: number, intervalMs: number): Promise<boolean> {
-  const res = await db
-    .prepare(
-      `INSERT INTO pull_marks (app_id, kind, at) VALUES (?1, ?2, ?3)
-       ON CONFLICT (app_id, kind) DO UPDATE SET at = excluded.at WHERE pull_marks.at <= ?3 - ?4`,
-    )
-    .bind(appId, kind, now, intervalMs)
-    .run();
-  return res.meta.changes > 0;
-}

@@ -162,3 +162,12 @@ export async function insertTenantIfAbsent(db: D1Database, t: NewTenant): Promis
     .run();
   return r.meta.changes > 0;
 }
+
+/** Replaces the price table (JSON PriceRow[], already validated; read with the tenant row, so sends need no read of their own) and the home country. */
+export async function replacePriceTable({ db, tenantId }: TenantDb, homeCountry: string, tableJson: string, now: number): Promise<boolean> {
+  const res = await db
+    .prepare("UPDATE tenants SET home_country = ?2, price_table = ?3, updated_at = ?4 WHERE id = ?1")
+    .bind(tenantId, homeCountry, tableJson, now)
+    .run();
+  return res.meta.changes > 0;
+}

@@ -6,11 +6,11 @@ import { isKnownCountry } from "../../core/phone";
 import { MAX_PRICE_ROWS, priceTableProblems, PriceRowInput, readPriceTable, type PriceRow } from "../../core/pricing";
 import type { Tenant } from "../../core/types";
 import { json } from "../../http/respond";
-import { replacePriceTable } from "../../store/prices";
 import { AdminError, adminRoute, invalid, parseBody, parseParams, requireTenant } from "../http";
 import { Prices } from "../views";
 import { TenantParams } from "./schemas";
 import { tenantDb } from "../../store/db";
+import { replacePriceTable } from "../../store/tenants";
 
 const HomeCountry = z
   .string()

@@ -5,8 +5,7 @@
 import type { IRequest } from "itty-router";
 import { z } from "zod";
 import { json } from "../../http/respond";
-import { pullReplies, pullReports } from "../../store/pulls";
-import { admitPull } from "../../store/status";
+import { pullReplies, pullReports, admitPull } from "../../store/pulls";
 import { jpushAuth } from "./auth";
 import { fail } from "./errors";
 import { JPUSH_REPORT_STATUS } from "./push-format";

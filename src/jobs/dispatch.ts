@@ -99,12 +99,13 @@ export async function handleDispatch(batch: MessageBatch<unknown>, env: Env): Pr
  */
 async function dispatchIds(env: Env, ids: string[], now: number): Promise<{ transient: Map<string, string>; inFlight: Set<string> }> {
   const idsJson = JSON.stringify(ids);
-  const [busy, leftovers, claimed, routes, carriers, senders, mappings] = await directoryDb(env).batch([
-    ...claimStatements(directoryDb(env), idsJson, now, now - CLAIM_LEASE_MS),
-    listRoutesStatement(directoryDb(env)),
-    allCarriersStatement(directoryDb(env)),
-    sendersStatement(directoryDb(env), idsJson),
-    mappingsForMessagesStatement(directoryDb(env), idsJson),
+  const db = directoryDb(env);
+  const [busy, leftovers, claimed, routes, carriers, senders, mappings] = await db.batch([
+    ...claimStatements(db, idsJson, now, now - CLAIM_LEASE_MS),
+    listRoutesStatement(db),
+    allCarriersStatement(db),
+    sendersStatement(db, idsJson),
+    mappingsForMessagesStatement(db, idsJson),
   ]);
   const inFlight = new Set((busy!.results as Array<{ id: string }>).map((r) => r.id));
   const rows = [...(leftovers!.results as unknown as ClaimedRow[]), ...(claimed!.results as unknown as ClaimedRow[])];
@@ -122,11 +123,11 @@ async function dispatchIds(env: Env, ids: string[], now: number): Promise<{ tran
   const result = await handOver(env, routed, configs, new TemplateMappings(mappings!.results as unknown as CarrierTemplateRow[]));
   const stmts: D1PreparedStatement[] = [];
   const sentIds = JSON.stringify(result.sent.map((s) => s[0]));
-  if (result.sent.length > 0) stmts.push(...recordSentStatements(directoryDb(env), JSON.stringify(result.sent), now), completedByIdsStatement(directoryDb(env), sentIds));
-  if (result.unknown.length > 0) stmts.push(markUnknownStatement(directoryDb(env), JSON.stringify(result.unknown), now));
-  if (result.transient.size > 0) stmts.push(requeueStatement(directoryDb(env), JSON.stringify([...result.transient.keys()]), now));
+  if (result.sent.length > 0) stmts.push(...recordSentStatements(db, JSON.stringify(result.sent), now), completedByIdsStatement(db, sentIds));
+  if (result.unknown.length > 0) stmts.push(markUnknownStatement(db, JSON.stringify(result.unknown), now));
+  if (result.transient.size > 0) stmts.push(requeueStatement(db, JSON.stringify([...result.transient.keys()]), now));
   if (stmts.length > 0) {
-    const res = await directoryDb(env).batch(stmts);
+    const res = await db.batch(stmts);
     // Receipts that overtook their references: the messages they complete are final now.
     if (result.sent.length > 0) await applyEarlyReceipts(env, null, res[2]!.results as unknown as CompletedRow[], now);
   }

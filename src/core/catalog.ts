@@ -132,7 +132,7 @@ async function review(env: Env, tenantId: string, subject: "signature" | "templa
   if (!exists) return false;
   const note = verdict.note ?? null;
   const pushes = await reviewPushes(env, tenantId, { subject, id, status: verdict.status, note, reviewedAt: now });
-  const changed = await signatures.reviewItem(tenantDb(env, tenantId).db, subject, tenantId, id, verdict.status, note, now, pushes.statements);
+  const changed = await signatures.reviewItem(tenantDb(env, tenantId), subject, id, verdict.status, note, now, pushes.statements);
   if (changed) await enqueuePushes(env, pushes.ids);
   return changed;
 }

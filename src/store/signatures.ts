@@ -112,9 +112,8 @@ export async function getSignatureImage({ db, tenantId }: TenantDb, id: number):
 
 /** A review verdict on a signature or template, with `also` (the pushes telling of it) in the same batch. */
 export async function reviewItem(
-  db: D1Database,
+  { db, tenantId }: TenantDb,
   subject: "signature" | "template",
-  tenantId: string,
   id: number,
   status: ReviewStatus,
   note: string | null,

@@ -96,9 +96,8 @@ export interface SignatureInput {
 }
 
 export async function createSignature({ db, tenantId }: TenantDb, s: SignatureInput, now: number): Promise<Signature> {
-  const id = await signatures.insertSignature(db, {
+  const id = await signatures.insertSignature({ db, tenantId }, {
     uid: randomHex(16),
-    tenantId,
     name: s.name,
     type: s.type ?? 1,
     remark: s.remark ?? null,
@@ -184,8 +183,7 @@ export interface TemplateInput {
 export async function createTemplate({ db, tenantId }: TenantDb, t: TemplateInput, now: number): Promise<Template> {
   checkTemplateContent(t.content, t.kind);
   await requireOwnSignature({ db, tenantId }, t.signatureId);
-  const id = await templates.insertTemplate(db, {
-    tenantId,
+  const id = await templates.insertTemplate({ db, tenantId }, {
     signatureId: t.signatureId ?? null,
     kind: t.kind,
     content: t.content,

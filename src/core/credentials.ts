@@ -43,9 +43,8 @@ export async function createCredential(
   const secret = f.secret();
   const projectId = dialect === "huawei" ? randomHex(16) : null;
   const id = `app_${randomHex(8)}`;
-  await insertApp(tenantDb(env, tenant.id).db, {
+  await insertApp(tenantDb(env, tenant.id), {
     id,
-    tenantId: tenant.id,
     dialect,
     key,
     projectId,

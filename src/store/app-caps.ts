@@ -10,8 +10,8 @@ import type { TenantDb } from "./db";
  * daily counter again (a late batch from the day before counts on the newer day: never less).
  */
 export function appSpendStatements(
-  db: D1Database,
-  s: { tenantId: string; appId: string; amount: number; dayStart: number },
+  { db, tenantId }: TenantDb,
+  s: { appId: string; amount: number; dayStart: number },
 ): D1PreparedStatement[] {
   if (s.amount <= 0) return [];
   return [
@@ -23,14 +23,14 @@ export function appSpendStatements(
            spent_total = spent_total + ?4
          WHERE tenant_id = ?1 AND id = ?2`,
       )
-      .bind(s.tenantId, s.appId, s.dayStart, s.amount),
+      .bind(tenantId, s.appId, s.dayStart, s.amount),
     db
       .prepare(
         `INSERT INTO app_cap_guards (reason) SELECT 'app cap' FROM apps
          WHERE tenant_id = ?1 AND id = ?2
            AND ((cap_total IS NOT NULL AND spent_total > cap_total) OR (cap_daily IS NOT NULL AND spent_day > cap_daily))`,
       )
-      .bind(s.tenantId, s.appId),
+      .bind(tenantId, s.appId),
   ];
 }
 

@@ -141,7 +141,6 @@ export async function listApps({ db, tenantId }: TenantDb): Promise<AppRow[]> {
 
 export interface NewApp {
   id: string;
-  tenantId: string;
   dialect: Dialect;
   key: string;
   projectId: string | null;
@@ -153,14 +152,14 @@ export interface NewApp {
   now: number;
 }
 
-export async function insertApp(db: D1Database, a: NewApp): Promise<void> {
+export async function insertApp({ db, tenantId }: TenantDb, a: NewApp): Promise<void> {
   await db
     .prepare(
       `INSERT INTO apps (id, tenant_id, dialect, key, project_id, secret_hash, secret_enc, name, kinds,
          default_signature_id, created_at, updated_at)
        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)`,
     )
-    .bind(a.id, a.tenantId, a.dialect, a.key, a.projectId, a.secretHash, a.secretEnc, a.name, a.kinds, a.defaultSignatureId, a.now)
+    .bind(a.id, tenantId, a.dialect, a.key, a.projectId, a.secretHash, a.secretEnc, a.name, a.kinds, a.defaultSignatureId, a.now)
     .run();
 }
 

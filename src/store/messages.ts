@@ -48,7 +48,6 @@ export interface NewMessage {
 
 export interface NewBatch {
   id: string;
-  tenantId: string;
   appId: string;
   dialect: Dialect;
   kind: Kind;
@@ -91,26 +90,26 @@ function messageChunks(b: NewBatch): string[] {
  * The statements of one accept: debit, ledger row, batch row, message rows. Run them in ONE
  * db.batch (a transaction): an overdraft fails the balance CHECK and nothing is written.
  */
-export function acceptStatements(db: D1Database, b: NewBatch): D1PreparedStatement[] {
+export function acceptStatements({ db, tenantId }: TenantDb, b: NewBatch): D1PreparedStatement[] {
   const status: MessageStatus = b.scheduled ? "scheduled" : "queued";
   const stmts = [
-    db.prepare("UPDATE tenants SET balance = balance - ?2, updated_at = ?3 WHERE id = ?1").bind(b.tenantId, b.amount, b.now),
+    db.prepare("UPDATE tenants SET balance = balance - ?2, updated_at = ?3 WHERE id = ?1").bind(tenantId, b.amount, b.now),
     db
       .prepare("INSERT INTO ledger (tenant_id, amount, reason, batch_id, created_at) VALUES (?1, ?2, 'send', ?3, ?4)")
-      .bind(b.tenantId, -b.amount, b.id, b.now),
+      .bind(tenantId, -b.amount, b.id, b.now),
     b.replaces
       ? db
           .prepare(
             `UPDATE batches SET kind = ?3, template_id = ?4, size = ?5, amount = ?6, send_at = ?7, scheduled = ?8, canceled = 0, updated_at = ?9
              WHERE tenant_id = ?1 AND id = ?2`,
           )
-          .bind(b.tenantId, b.id, b.kind, b.templateId, b.messages.length, b.amount, b.sendAt, Number(b.scheduled), b.now)
+          .bind(tenantId, b.id, b.kind, b.templateId, b.messages.length, b.amount, b.sendAt, Number(b.scheduled), b.now)
       : db
           .prepare(
             `INSERT INTO batches (id, tenant_id, app_id, dialect, kind, template_id, size, amount, send_at, scheduled, created_at, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)`,
           )
-          .bind(b.id, b.tenantId, b.appId, b.dialect, b.kind, b.templateId, b.messages.length, b.amount, b.sendAt, Number(b.scheduled), b.now),
+          .bind(b.id, tenantId, b.appId, b.dialect, b.kind, b.templateId, b.messages.length, b.amount, b.sendAt, Number(b.scheduled), b.now),
   ];
   for (const chunk of messageChunks(b)) {
     stmts.push(
@@ -124,7 +123,7 @@ export function acceptStatements(db: D1Database, b: NewBatch): D1PreparedStateme
              json_extract(value, '$[7]'), json_extract(value, '$[8]'), json_extract(value, '$[9]'), json_extract(value, '$[10]')
            FROM json_each(?1)`,
         )
-        .bind(chunk, b.tenantId, b.appId, b.id, b.dialect, b.kind, status, b.sendAt, b.now),
+        .bind(chunk, tenantId, b.appId, b.id, b.dialect, b.kind, status, b.sendAt, b.now),
     );
   }
   return stmts;

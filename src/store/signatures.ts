@@ -77,7 +77,6 @@ export async function listSignatures({ db, tenantId }: TenantDb, limit: number, 
 
 export interface NewSignature {
   uid: string;
-  tenantId: string;
   name: string;
   type: number;
   remark: string | null;
@@ -88,14 +87,14 @@ export interface NewSignature {
 }
 
 /** Returns the new signature id, or null when the tenant already has a live signature of that name. */
-export async function insertSignature(db: D1Database, s: NewSignature): Promise<number | null> {
+export async function insertSignature({ db, tenantId }: TenantDb, s: NewSignature): Promise<number | null> {
   const r = await db
     .prepare(
       `INSERT INTO signatures (uid, tenant_id, name, type, remark, image, image_type, status, created_at, updated_at)
        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)
        ON CONFLICT DO NOTHING RETURNING id`,
     )
-    .bind(s.uid, s.tenantId, s.name, s.type, s.remark, s.image, s.imageType, s.status, s.now)
+    .bind(s.uid, tenantId, s.name, s.type, s.remark, s.image, s.imageType, s.status, s.now)
     .first<{ id: number }>();
   return r?.id ?? null;
 }

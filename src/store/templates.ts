@@ -129,7 +129,6 @@ export async function listTemplates({ db, tenantId }: TenantDb, limit: number, a
 }
 
 export interface NewTemplate {
-  tenantId: string;
   signatureId: number | null;
   kind: Kind;
   content: string;
@@ -140,13 +139,13 @@ export interface NewTemplate {
   now: number;
 }
 
-export async function insertTemplate(db: D1Database, t: NewTemplate): Promise<number> {
+export async function insertTemplate({ db, tenantId }: TenantDb, t: NewTemplate): Promise<number> {
   const r = await db
     .prepare(
       `INSERT INTO templates (tenant_id, signature_id, kind, content, code_length, ttl, remark, status, created_at, updated_at)
        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9) RETURNING id`,
     )
-    .bind(t.tenantId, t.signatureId, t.kind, t.content, t.codeLength, t.ttl, t.remark, t.status, t.now)
+    .bind(tenantId, t.signatureId, t.kind, t.content, t.codeLength, t.ttl, t.remark, t.status, t.now)
     .first<{ id: number }>();
   return r!.id;
 }

@@ -40,7 +40,7 @@ export async function makeCredential(tenant: Tenant, dialect: Dialect, opts: { k
 
 export async function makeSignature(tenant: Tenant, name = `签名${randomDigits(4)}`, status: ReviewStatus = "approved"): Promise<{ id: number; uid: string; name: string }> {
   const uid = randomHex(16);
-  const id = await insertSignature(env.DB, { uid, tenantId: tenant.id, name, type: 1, remark: null, image: null, imageType: null, status, now: Date.now() });
+  const id = await insertSignature(tenantDb(env, tenant.id), { uid, name, type: 1, remark: null, image: null, imageType: null, status, now: Date.now() });
   if (id === null) throw new Error(`signature ${name} already exists`);
   return { id, uid, name };
 }
@@ -49,8 +49,7 @@ export async function makeTemplate(
   tenant: Tenant,
   opts: { kind: Kind; content: string; signatureId?: number | null; status?: ReviewStatus; codeLength?: number; ttl?: number },
 ): Promise<number> {
-  return insertTemplate(env.DB, {
-    tenantId: tenant.id,
+  return insertTemplate(tenantDb(env, tenant.id), {
     signatureId: opts.signatureId ?? null,
     kind: opts.kind,
     content: opts.content,

@@ -11,6 +11,7 @@ import type { Tenant } from "../core/types";
 import type { RouteDoc } from "../openapi/registry";
 import { tenantDb } from "../store/db";
 import { toTenant } from "../core/tenants";
+import type { Route } from "../http/router";
 
 export interface Issue {
   path: string;
@@ -126,12 +127,6 @@ export function onAdminError(e: unknown, req: Request): Response {
   return errorResponse(500, "server_error", "server error");
 }
 
-/** One endpoint: its documentation (from the schemas that validate it) and its handler. */
-export interface AdminRoute {
-  doc: RouteDoc;
-  handle: (req: IRequest, env: Env) => Promise<Response>;
-}
-
 const COMMON_ERRORS = {
   "400": "invalid_input: error.issues lists each bad field by path",
   "401": "unauthorized: missing or wrong bearer token",
@@ -140,8 +135,8 @@ const COMMON_ERRORS = {
 
 export const adminRoute = (
   doc: Omit<RouteDoc, "tag" | "security"> & { tag?: string },
-  handle: AdminRoute["handle"],
-): AdminRoute => ({
+  handle: (req: IRequest, env: Env) => Promise<Response>,
+): Route => ({
   doc: { tag: "admin", security: "adminBearer", ...doc, errors: { ...COMMON_ERRORS, ...doc.errors } },
   handle,
 });

@@ -3,12 +3,12 @@ import { z } from "zod";
 import { changeBalance } from "../../core/tenants";
 import { idempotencyOf } from "../../core/idempotency";
 import { json } from "../../http/respond";
-import { listLedger } from "../../store/tenants";
 import { adminRoute, invalid, parseBody, parseParams, parseQuery, requireTenant } from "../http";
 import { decodeCursor, Page, page, PageQuery } from "../paging";
 import { LedgerView, ledgerView } from "../views";
 import { TenantParams } from "./schemas";
 import { tenantDb } from "../../store/db";
+import { listLedger } from "../../store/ledger";
 
 export const BalanceBody = z.strictObject({
   amount: z

@@ -5,14 +5,15 @@ import type { AuthScope } from "../../core/credentials";
 import { extractSignature, withSignature } from "../../core/content";
 import type { Tenant } from "../../core/types";
 import { PAASW_OWN, PaaswRefusal } from "./errors";
+import { directoryDb, tenantDb } from "../../store/db";
 
 export async function approvedSignature(env: Env, tenant: Tenant, sign: string): Promise<{ id: number; name: string }> {
-  const sig = await requireApprovedSignature(env.DB, tenant.id, { name: sign });
+  const sig = await requireApprovedSignature(tenantDb(env, tenant.id), { name: sign });
   return { id: sig.id, name: sig.name };
 }
 
 /** The signature named `sign`, read in the token's round trip (see readAuthedWith). */
-export const signatureRead = (env: Env, scope: AuthScope, sign: string) => signaturesIn(env.DB, scope, { names: [sign] });
+export const signatureRead = (env: Env, scope: AuthScope, sign: string) => signaturesIn(directoryDb(env), scope, { names: [sign] });
 
 /** approvedSignature's verdict on what signatureRead found. */
 export function approvedSignatureOf(rows: Signature[], sign: string): { id: number; name: string } {

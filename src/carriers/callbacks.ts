@@ -8,7 +8,7 @@ import { json } from "../http/respond";
 import type { RouteDoc } from "../openapi/registry";
 import { digestsEqual, sha256Hex } from "../core/crypto";
 import { applyCarrierEvents } from "../core/delivery";
-import { CarrierEvents } from "./events";
+import { CarrierEvents } from "../core/carrier-events";
 import { loadCarrierConfig } from "./config";
 import { carrierKind } from "./registry";
 import { errorJson, onRouteError, parseJson } from "./http";

@@ -3,7 +3,7 @@
 // and what a carrier type registers (its settings schema, its secrets, its callback parser).
 import type { z } from "zod";
 import type { Channel, DeliveryCode, Kind } from "../core/types";
-import type { CarrierEvents } from "./events";
+import type { CarrierEvents } from "../core/carrier-events";
 
 export const CARRIER_TYPES = ["simulator", "smpp", "aliyun", "tencent", "twilio"] as const;
 export type CarrierType = (typeof CARRIER_TYPES)[number];

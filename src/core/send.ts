@@ -15,7 +15,7 @@ import { pricerFor } from "./pricing";
 import { dayStartOf } from "./app-caps";
 import { isOverdraft } from "../store/tenants";
 import { appSpendStatements, isAppCapFailure } from "../store/app-caps";
-import { enqueueDispatch } from "../jobs/dispatch-queue";
+import { enqueueDispatch } from "./dispatch-queue";
 import { appScope, batchWithReservation, checkIdempotency, type IdempotencyContext } from "./idempotency";
 import { countRefusals, recordAccepted } from "./stats";
 import type { App, Channel, Kind, Tenant } from "./types";

@@ -34,7 +34,7 @@ export async function createAccessKey(env: Env, app: App, description: string, n
     { access_key: accessKey, tenant_id: app.tenantId, app_id: app.id, secret_enc: await encryptSecret(secretsKey(env), secretKey), description, created_at: now },
     MAX_ACCESS_KEYS,
   );
-  if (!ok) throw new CoreError("conflict", `this credential already has ${MAX_ACCESS_KEYS} access keys: delete one first`);
+  if (!ok) throw new CoreError("too_many_access_keys", `this credential already has ${MAX_ACCESS_KEYS} access keys: delete one first`);
   return { accessKey, appId: app.id, description, createdAt: now, secretKey };
 }
 

@@ -102,7 +102,7 @@ export async function createSignature(db: D1Database, tenantId: string, s: Signa
     status: s.status ?? "pending",
     now,
   });
-  if (id === null) throw new CoreError("conflict", `a signature named ${s.name} already exists`, { field: "name", value: s.name });
+  if (id === null) throw new CoreError("signature_name_taken", `a signature named ${s.name} already exists`, { field: "name", value: s.name });
   return (await store.getSignature(db, tenantId, id))!;
 }
 
@@ -110,7 +110,7 @@ export async function createSignature(db: D1Database, tenantId: string, s: Signa
 export async function changeSignature(db: D1Database, tenantId: string, id: number, p: store.SignaturePatch, now: number): Promise<Signature> {
   if (p.name !== undefined) {
     const clash = await store.getSignatureByName(db, tenantId, p.name);
-    if (clash && clash.id !== id) throw new CoreError("conflict", `a signature named ${p.name} already exists`, { field: "name", value: p.name });
+    if (clash && clash.id !== id) throw new CoreError("signature_name_taken", `a signature named ${p.name} already exists`, { field: "name", value: p.name });
   }
   if (!(await store.updateSignature(db, tenantId, id, p, now))) throw new CoreError("signature_not_found", `signature ${id} does not exist`);
   return (await store.getSignature(db, tenantId, id))!;
@@ -139,8 +139,9 @@ export async function reviewSignature(env: Env, tenantId: string, id: number, ve
 
 export async function removeSignature(db: D1Database, tenantId: string, id: number, now: number): Promise<void> {
   const r = await store.deleteSignature(db, tenantId, id, now);
-  if (r === "not_found") throw new CoreError("signature_not_found", `signature ${id} does not exist`);
-  if (r === "in_use") throw new CoreError("conflict", `signature ${id} is used by a template`);
+  if (r.outcome === "not_found") throw new CoreError("signature_not_found", `signature ${id} does not exist`);
+  if (r.outcome === "in_use" && r.apps > 0) throw new CoreError("signature_in_use", `signature ${id} is the default signature of ${r.apps} app(s)`);
+  if (r.outcome === "in_use") throw new CoreError("signature_in_use", `signature ${id} is used by ${r.templates} template(s); delete or change them first`);
 }
 
 /**
@@ -151,10 +152,10 @@ export function checkTemplateContent(content: string, kind: Kind): string[] {
   const names = templateParams(content);
   const rest = content.replace(/\{\{\s*[A-Za-z0-9_]+\s*\}\}/g, "");
   if (rest.includes("{{") || rest.includes("}}")) {
-    throw new CoreError("invalid_input", "a placeholder is malformed: write {{name}} with letters, digits or _", { field: "content" });
+    throw new CoreError("invalid_placeholder", "a placeholder is malformed: write {{name}} with letters, digits or _", { field: "content" });
   }
   if (kind === "verification" && !names.includes("code")) {
-    throw new CoreError("invalid_input", "a verification template must contain {{code}}", { field: "content" });
+    throw new CoreError("invalid_placeholder", "a verification template must contain {{code}}", { field: "content" });
   }
   return names;
 }
@@ -197,10 +198,10 @@ export async function createTemplate(db: D1Database, tenantId: string, t: Templa
 export async function changeTemplate(db: D1Database, tenantId: string, id: number, p: store.TemplatePatch, now: number): Promise<Template> {
   const current = await store.getTemplate(db, tenantId, id);
   if (!current) throw new CoreError("template_not_found", `template ${id} does not exist`);
-  if (current.status === "approved") throw new CoreError("conflict", `template ${id} is approved and can no longer change`);
+  if (current.status === "approved") throw new CoreError("template_locked", `template ${id} is approved and can no longer change`);
   if (p.content !== undefined || p.kind !== undefined) checkTemplateContent(p.content ?? current.content, p.kind ?? current.kind);
   await requireOwnSignature(db, tenantId, p.signatureId);
-  if (!(await store.updateTemplate(db, tenantId, id, p, now))) throw new CoreError("conflict", `template ${id} changed meanwhile`);
+  if (!(await store.updateTemplate(db, tenantId, id, p, now))) throw new CoreError("template_changed", `template ${id} changed meanwhile`);
   return (await store.getTemplate(db, tenantId, id))!;
 }
 

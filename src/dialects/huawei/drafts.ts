@@ -48,7 +48,7 @@ export function preloadSignatures(env: Env, scope: AuthScope, items: SmnItemInpu
 
 export async function buildDrafts(env: Env, tenant: Tenant, items: SmnItemInput[], pre?: Preloaded | null): Promise<Array<Draft | CoreError>> {
   const lookup = signatureLookup(env.DB, tenant.id, pre ?? undefined);
-  const take = recipientSet((raw) => new CoreError("conflict", "This endpoint already exists.", { value: raw }));
+  const take = recipientSet((raw) => new CoreError("duplicate_recipient", "This endpoint already exists.", { value: raw }));
   return Promise.all(
     items.map(async (item): Promise<Draft | CoreError> => {
       // Taken synchronously, before any await, so the first occurrence in request order wins.

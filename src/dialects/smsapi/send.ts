@@ -59,7 +59,7 @@ async function buildDrafts(env: Env, tenant: Tenant, app: App, items: SmsapiItem
   const complete: SignatureRef[] = pre ? pre.names.map((name) => ({ name })) : [];
   if (pre?.bare && app.defaultSignatureId !== null) complete.push({ id: app.defaultSignatureId });
   const lookup = signatureLookup(env.DB, tenant.id, pre ? { rows: pre.rows, complete } : undefined);
-  const take = recipientSet((raw) => new CoreError("conflict", `${raw} appears more than once in this request`, { value: raw }));
+  const take = recipientSet((raw) => new CoreError("duplicate_recipient", `${raw} appears more than once in this request`, { value: raw }));
   return Promise.all(
     items.map(async (item): Promise<Draft | CoreError> => {
       // Taken before any await, so the first occurrence in request order is the one sent.

@@ -7,6 +7,24 @@ import type { AcceptOptions } from "./send";
 import { getBatch, liveBatchMessages } from "../store/messages";
 import type { Message } from "./types";
 
+const DAY_MS = 86_400_000;
+
+/** How far ahead a send may be scheduled: SCHEDULE_HORIZON_DAYS (default 30), in days and ms. */
+export function scheduleHorizon(env: Env): { days: number; ms: number } {
+  const days = Number(env.SCHEDULE_HORIZON_DAYS) || 30;
+  return { days, ms: days * DAY_MS };
+}
+
+/**
+ * The horizon rule of the accept pipeline (acceptSend): a requested time beyond it is refused for
+ * the whole request before anything is counted or written, whichever dialect asked.
+ */
+export function checkHorizon(env: Env, sendAt: number | undefined, now: number): void {
+  if (sendAt === undefined) return;
+  const { days, ms } = scheduleHorizon(env);
+  if (sendAt > now + ms) throw new CoreError("send_time_too_far", `the send time is more than ${days} days ahead`, { field: "sendAt" });
+}
+
 export interface Schedule {
   id: string;
   templateId: number | null;

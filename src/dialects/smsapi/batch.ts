@@ -19,7 +19,7 @@ export async function postBatch(req: IRequest, env: Env): Promise<Response> {
   const mobiles = splitList(input.data.mobiles);
   if (mobiles.length === 0) throw new CoreError("no_recipients", "mobiles is empty");
   if (mobiles.length > MAX_RECIPIENTS) throw new CoreError("too_many_recipients", `mobiles holds ${mobiles.length} numbers; at most ${MAX_RECIPIENTS} are allowed`);
-  const sendAt = resolveSendTime(sendTime, env);
+  const sendAt = resolveSendTime(sendTime);
   const items = mobiles.map((mobile) => ({ mobile, content, outId: input.data.outId }));
   return sendItems(env, { tenant, app, kind: marketing ? "marketing" : "notification", sendAt, mode: "each", idempotency: idempotencyOf(req) }, items, pre);
 }

@@ -14,6 +14,7 @@ const VERIFY: SmsapiError = { status: 400, code: 40014 };
 
 export const SMSAPI_ERRORS: Record<CoreErrorCode, SmsapiError> = {
   invalid_input: { status: 400, code: 40001 },
+  send_time_too_far: { status: 400, code: 40001 },
   invalid_mobile: { status: 400, code: 40002 },
   content_too_long: { status: 400, code: 40003 },
   too_many_recipients: { status: 400, code: 40004 },

@@ -16,6 +16,6 @@ export async function postPersonality(req: IRequest, env: Env): Promise<Response
   const smses = input.data.smses.map((s) => ({ ...s, outId: s.outId ?? input.data.outId }));
   const mismatch = tenantMismatch(tenant, tenantId);
   if (mismatch) return mismatch;
-  const sendAt = resolveSendTime(sendTime, env);
+  const sendAt = resolveSendTime(sendTime);
   return sendItems(env, { tenant, app, kind: marketing ? "marketing" : "notification", sendAt, mode: "each", idempotency: idempotencyOf(req) }, smses, pre);
 }

@@ -10,8 +10,8 @@ import * as store from "../store/catalog";
 import type { ReviewStatus, Signature, Template } from "../store/catalog";
 
 export type { ReviewStatus, Signature, Template };
-// A send's template read, built to share authentication's round trip (src/core/credentials authenticateWith).
-export { signaturesIn, templateReadIn, type TemplateRead } from "../store/catalog";
+// A send's template read with authentication (src/core/prefetch authenticateAndRead).
+export type { TemplateRead } from "../store/catalog";
 
 /** 2–20 characters (code points) without the full-width brackets that delimit it in the text. */
 export const SignatureName = z

@@ -73,13 +73,11 @@ export async function authenticate(
   return check(found, secret, ip);
 }
 
-/** Reads that share authentication's round trip: statements scoped by its AuthScope (store/apps) and how to take their results. */
+/** Reads that share authentication's round trip (built by core/prefetch): statements scoped by its AuthScope (store/apps) and how to take their results. */
 export interface KeyedReads<T> {
   statements: D1PreparedStatement[];
   read: (results: D1Result[]) => T;
 }
-
-export { keyScope, tokenScope, type AuthScope } from "../store/apps";
 
 /**
  * authenticate, with the reads `more` builds (scoped to the key's tenant: store/apps keyScope) in

@@ -68,8 +68,6 @@ export async function validateCode(env: Env, tenantId: string, messageId: string
 /** What a message id may look like; anything else is not_found without a read. */
 export const isMessageId = (id: string): boolean => /^\d{1,24}$/.test(id);
 
-/** The message of a code as read with authentication (store/messages codeMessageByKey). */
-export { codeMessageIn } from "../store/messages";
 
 /** validateCode, once message `messageId` of this tenant has been read (null: none). */
 export async function checkCode(env: Env, tenantId: string, messageId: string, msg: CodeMessage | null, code: string, now: number): Promise<void> {

@@ -9,6 +9,7 @@ import { json, logFault } from "../http/respond";
 import { getTenant } from "../store/tenants";
 import type { Tenant } from "../core/types";
 import type { RouteDoc } from "../openapi/registry";
+import type { Route } from "../http/router";
 
 export interface Issue {
   path: string;
@@ -136,12 +137,6 @@ export function onAdminError(e: unknown, req: Request): Response {
   return errorResponse(500, "server_error", "server error");
 }
 
-/** One endpoint: its documentation (from the schemas that validate it) and its handler. */
-export interface AdminRoute {
-  doc: RouteDoc;
-  handle: (req: IRequest, env: Env) => Promise<Response>;
-}
-
 const COMMON_ERRORS = {
   "400": "invalid_input: error.issues lists each bad field by path",
   "401": "unauthorized: missing or wrong bearer token",
@@ -150,8 +145,8 @@ const COMMON_ERRORS = {
 
 export const adminRoute = (
   doc: Omit<RouteDoc, "tag" | "security"> & { tag?: string },
-  handle: AdminRoute["handle"],
-): AdminRoute => ({
+  handle: (req: IRequest, env: Env) => Promise<Response>,
+): Route => ({
   doc: { tag: "admin", security: "adminBearer", ...doc, errors: { ...COMMON_ERRORS, ...doc.errors } },
   handle,
 });

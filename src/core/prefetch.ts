@@ -29,7 +29,7 @@ export interface Prefetched {
 /** A key and secret (JPush, smsapi, paasw's token request), or a login token (paasw, Huawei IAM). */
 export type Credentials = { dialect: Dialect; key: string; secret: string; ip: string } | { dialect: Dialect; token: string; ip: string };
 
-export const NOTHING_PREFETCHED: Prefetched = { template: null, signatures: [], codeMessage: null };
+const NOTHING_PREFETCHED: Prefetched = { template: null, signatures: [], codeMessage: null };
 
 /** A Prefetch and what the endpoint makes of its result: data and a pure function, no statements. */
 export interface PrefetchPlan<T> {

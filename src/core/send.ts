@@ -111,7 +111,7 @@ async function acceptOnce(env: Env, drafts: Array<Draft | CoreError>, opts: Acce
   const scheduled = sendAt > now;
   if (!app.kinds.includes(kind)) throw new CoreError("kind_not_allowed", `this app may not send ${kind} messages`);
   if (drafts.length === 0) throw new CoreError("no_recipients", "no recipients");
-  checkHorizon(env, opts.sendAt, now);
+  checkHorizon(env, opts.sendAt);
   if (opts.replace && !scheduled) throw new CoreError("invalid_input", "a schedule can only be replaced by a later scheduled send", { field: "sendAt" });
 
   // A retry is answered before anything is counted (MobileGuard windows, codes) or written.

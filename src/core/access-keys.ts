@@ -2,6 +2,7 @@
 // digits, as Huawei issues them), the SK (40 characters) is shown once and kept sealed, because
 // verifying a signature recomputes it with the SK itself.
 import { CoreError } from "./errors";
+import { dialectTraits } from "./dialect-registry";
 import { encryptSecret, randomAlnum, randomBytes, secretsKey } from "./crypto";
 import type { App } from "./types";
 import { deleteAccessKey, insertAccessKey, listAccessKeys, type AccessKeyView } from "../store/access-keys";
@@ -26,7 +27,7 @@ export interface IssuedAccessKey extends AccessKeyView {
 }
 
 export async function createAccessKey(env: Env, app: App, description: string, now: number): Promise<IssuedAccessKey> {
-  if (app.dialect !== "huawei") throw new CoreError("invalid_input", "access keys belong to huawei credentials only", { field: "appId" });
+  if (!dialectTraits(app.dialect).accessKeys) throw new CoreError("invalid_input", "access keys belong to huawei credentials only", { field: "appId" });
   const accessKey = randomUpperAlnum(20);
   const secretKey = randomAlnum(40);
   const ok = await insertAccessKey(

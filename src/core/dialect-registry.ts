@@ -23,6 +23,8 @@ export interface DialectTraits {
    * longer holds has expired; a message of another dialect carried no verifiable code at all.
    */
   holdsCodes?: boolean;
+  /** Whether its credentials may carry access keys (AK/SK request signing, as Huawei Cloud's). */
+  accessKeys?: boolean;
 }
 
 const registry = new Map<Dialect, DialectTraits>();

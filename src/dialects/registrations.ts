@@ -22,6 +22,7 @@ export function registerDialects(): void {
   // Huawei: an IAM user name and password, and the project id its SMS paths carry.
   registerDialect("huawei", {
     credential: { key: () => `edgesms_${randomHex(4)}`, secret: () => randomAlnum(24), recoverable: false, projectId: () => randomHex(16) },
+    accessKeys: true,
   });
   // smsapi's bearer key carries its own id: "<key id>.<secret>".
   registerDialect("smsapi", { credential: { key: () => randomHex(8), secret: () => randomAlnum(40), recoverable: false } });

@@ -9,6 +9,8 @@ import { json, logFault } from "../http/respond";
 import { getTenant } from "../store/tenants";
 import type { Tenant } from "../core/types";
 import type { RouteDoc } from "../openapi/registry";
+import { tenantDb } from "../store/db";
+import { toTenant } from "../core/tenants";
 import type { Route } from "../http/router";
 
 export interface Issue {
@@ -101,9 +103,9 @@ export function parseParams<S extends z.ZodType>(req: IRequest, schema: S): z.ou
 }
 
 export async function requireTenant(env: Env, id: string): Promise<Tenant> {
-  const tenant = await getTenant(env.DB, id);
-  if (!tenant) throw new AdminError(404, "not_found", `tenant ${id} does not exist`);
-  return tenant;
+  const row = await getTenant(tenantDb(env, id));
+  if (!row) throw new AdminError(404, "not_found", `tenant ${id} does not exist`);
+  return toTenant(row);
 }
 
 const NOT_FOUND: ReadonlySet<CoreErrorCode> = new Set(["not_found", "template_not_found", "signature_not_found"]);

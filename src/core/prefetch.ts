@@ -6,7 +6,10 @@ import { resolveTokenWith } from "./tokens";
 import type { App, Dialect, Tenant } from "./types";
 import { accessKeyScope, getAccessKeyWith } from "../store/access-keys";
 import type { AuthScope } from "../store/apps";
-import { signaturesIn, templateReadIn, type Signature, type TemplateRead } from "../store/catalog";
+import { directoryDb } from "../store/db";
+import { signaturesIn, type Signature } from "../store/signatures";
+import { templateReadIn, type TemplateRead } from "../store/templates";
+import { toAppAndTenant } from "./apps";
 import { codeMessageIn, type CodeMessage } from "../store/messages";
 
 /** What to read with authentication, all scoped to the credential's tenant (and app, for its default signature). */
@@ -72,7 +75,8 @@ export async function authenticateAndRead(
   prefetch: Prefetch = {},
 ): Promise<{ app: App; tenant: Tenant; read: Prefetched }> {
   const { dialect, ip } = credentials;
-  const more = (scope: AuthScope) => readsOf(env.DB, scope, prefetch);
+  // The credential names its tenant: until it is read, the reads go through the directory handle.
+  const more = (scope: AuthScope) => readsOf(directoryDb(env), scope, prefetch);
   const r =
     "token" in credentials
       ? await resolveTokenWith(env, dialect, credentials.token, ip, more)
@@ -89,7 +93,8 @@ export async function findAccessKeyAndRead(
   accessKey: string,
   prefetch: Prefetch = {},
 ): Promise<{ found: { secretEnc: string; app: App; tenant: Tenant } | null; read: Prefetched }> {
-  const reads = readsOf(env.DB, accessKeyScope(accessKey), prefetch);
-  const { found, results } = await getAccessKeyWith(env.DB, accessKey, reads.statements);
-  return { found, read: found ? reads.read(results) : NOTHING_PREFETCHED };
+  const db = directoryDb(env);
+  const reads = readsOf(db, accessKeyScope(accessKey), prefetch);
+  const { found, results } = await getAccessKeyWith(db, accessKey, reads.statements);
+  return { found: found && { secretEnc: found.secretEnc, ...toAppAndTenant(found) }, read: found ? reads.read(results) : NOTHING_PREFETCHED };
 }

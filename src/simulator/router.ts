@@ -9,6 +9,7 @@ import { applyReplies } from "../core/delivery";
 import { SIMULATOR } from "../carriers/simulator";
 import { errorJson, onRouteError, parseJson } from "../carriers/http";
 import { listInbox } from "../store/simulator";
+import { directoryDb } from "../store/db";
 
 const shapes: DialectShapes = {
   name: "simulator",
@@ -33,7 +34,7 @@ const inbox: Handler = async (req, env) => {
   const mobile = normalizeMobile(raw);
   const q = InboxQuery.safeParse(Object.fromEntries(new URL(req.url).searchParams));
   if (!q.success) return errorJson(400, "invalid_input", "limit must be an integer from 1 to 100");
-  const rows = await listInbox(env.DB, mobile, q.data.limit);
+  const rows = await listInbox(directoryDb(env), mobile, q.data.limit);
   return json({
     mobile,
     messages: rows.map((r) => ({ message_id: r.messageId, channel: r.channel, content: r.content, received_at: r.receivedAt })),

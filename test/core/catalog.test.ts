@@ -4,7 +4,8 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { changeTemplate, checkTemplateContent, createSignature, removeSignature } from "../../src/core/catalog";
 import { CoreError } from "../../src/core/errors";
-import { getSignature } from "../../src/store/catalog";
+import { getSignature } from "../../src/store/signatures";
+import { tenantDb } from "../../src/store/db";
 import { makeCredential, makeSignature, makeTemplate, makeTenant } from "../helpers/fixtures";
 
 async function refusal(run: () => Promise<unknown> | unknown): Promise<{ code: string; message: string }> {
@@ -22,25 +23,25 @@ describe("removeSignature", () => {
     const tenant = await makeTenant();
     const sig = await makeSignature(tenant);
     await makeCredential(tenant, "smsapi", { defaultSignatureId: sig.id });
-    expect(await refusal(() => removeSignature(env.DB, tenant.id, sig.id, Date.now()))).toEqual({
+    expect(await refusal(() => removeSignature(tenantDb(env, tenant.id), sig.id, Date.now()))).toEqual({
       code: "signature_in_use",
       message: `signature ${sig.id} is the default signature of 1 app(s)`,
     });
-    expect(await getSignature(env.DB, tenant.id, sig.id)).toMatchObject({ id: sig.id, name: sig.name });
+    expect(await getSignature(tenantDb(env, tenant.id), sig.id)).toMatchObject({ id: sig.id, name: sig.name });
   });
 
   it("refuses a signature a live template uses; deletes it once nothing uses it", async () => {
     const tenant = await makeTenant();
     const sig = await makeSignature(tenant);
     const tpl = await makeTemplate(tenant, { kind: "notification", content: "通知{{x}}", signatureId: sig.id });
-    expect(await refusal(() => removeSignature(env.DB, tenant.id, sig.id, Date.now()))).toEqual({
+    expect(await refusal(() => removeSignature(tenantDb(env, tenant.id), sig.id, Date.now()))).toEqual({
       code: "signature_in_use",
       message: `signature ${sig.id} is used by 1 template(s); delete or change them first`,
     });
     await env.DB.prepare("UPDATE templates SET deleted = 1 WHERE id = ?1").bind(tpl).run();
-    await removeSignature(env.DB, tenant.id, sig.id, Date.now());
-    expect(await getSignature(env.DB, tenant.id, sig.id)).toBeNull();
-    expect((await refusal(() => removeSignature(env.DB, tenant.id, sig.id, Date.now()))).code).toBe("signature_not_found");
+    await removeSignature(tenantDb(env, tenant.id), sig.id, Date.now());
+    expect(await getSignature(tenantDb(env, tenant.id), sig.id)).toBeNull();
+    expect((await refusal(() => removeSignature(tenantDb(env, tenant.id), sig.id, Date.now()))).code).toBe("signature_not_found");
   });
 
   it("treats another tenant's default signature as not found, and leaves it", async () => {
@@ -48,8 +49,8 @@ describe("removeSignature", () => {
     const sig = await makeSignature(owner);
     await makeCredential(owner, "jpush", { defaultSignatureId: sig.id });
     const other = await makeTenant();
-    expect((await refusal(() => removeSignature(env.DB, other.id, sig.id, Date.now()))).code).toBe("signature_not_found");
-    expect(await getSignature(env.DB, owner.id, sig.id)).not.toBeNull();
+    expect((await refusal(() => removeSignature(tenantDb(env, other.id), sig.id, Date.now()))).code).toBe("signature_not_found");
+    expect(await getSignature(tenantDb(env, owner.id), sig.id)).not.toBeNull();
   });
 
   it("racing with the app that takes it as default: never a deleted signature that is some app's default", async () => {
@@ -63,8 +64,8 @@ describe("removeSignature", () => {
       )
         .bind(cred.app.id, sig.id)
         .run();
-      const [del] = await Promise.allSettled([removeSignature(env.DB, tenant.id, sig.id, Date.now()), setDefault]);
-      const live = await getSignature(env.DB, tenant.id, sig.id);
+      const [del] = await Promise.allSettled([removeSignature(tenantDb(env, tenant.id), sig.id, Date.now()), setDefault]);
+      const live = await getSignature(tenantDb(env, tenant.id), sig.id);
       const app = await env.DB.prepare("SELECT default_signature_id AS d FROM apps WHERE id = ?1").bind(cred.app.id).first<{ d: number | null }>();
       if (del.status === "fulfilled") expect([live, app!.d]).toEqual([null, null]);
       else expect([live?.id, app!.d, (del.reason as CoreError).code]).toEqual([sig.id, sig.id, "signature_in_use"]);
@@ -76,9 +77,9 @@ describe("finer codes", () => {
   it("a taken signature name, a locked template, a malformed placeholder", async () => {
     const tenant = await makeTenant();
     const sig = await makeSignature(tenant);
-    expect((await refusal(() => createSignature(env.DB, tenant.id, { name: sig.name, type: 1 }, Date.now()))).code).toBe("signature_name_taken");
+    expect((await refusal(() => createSignature(tenantDb(env, tenant.id), { name: sig.name, type: 1 }, Date.now()))).code).toBe("signature_name_taken");
     const tpl = await makeTemplate(tenant, { kind: "notification", content: "通知{{x}}", status: "approved" });
-    expect((await refusal(() => changeTemplate(env.DB, tenant.id, tpl, { content: "新{{x}}" }, Date.now()))).code).toBe("template_locked");
+    expect((await refusal(() => changeTemplate(tenantDb(env, tenant.id), tpl, { content: "新{{x}}" }, Date.now()))).code).toBe("template_locked");
     expect((await refusal(() => checkTemplateContent("坏{{x}", "notification"))).code).toBe("invalid_placeholder");
     expect((await refusal(() => checkTemplateContent("没有验证码", "verification"))).code).toBe("invalid_placeholder");
   });

@@ -4,7 +4,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { authenticateAndRead } from "../../src/core/prefetch";
 import { issueToken } from "../../src/core/tokens";
-import { getAppByKey } from "../../src/store/apps";
+import { getAppByKey } from "../helpers/domain";
 import { makeCredential, makeSignature, makeTemplate, makeTenant } from "../helpers/fixtures";
 
 async function setup() {

@@ -3,7 +3,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { acceptSend, type Draft } from "../../src/core/send";
-import { getAppByKey } from "../../src/store/apps";
+import { getAppByKey } from "../helpers/domain";
 import { DIALECTS } from "../../src/core/types";
 import { makeCredential, makeTenant, mobile, money } from "../helpers/fixtures";
 

@@ -8,6 +8,7 @@ import type { PrefetchPlan } from "../../core/prefetch";
 import { recipientSet, signatureLookup, textLength } from "../../core/drafts";
 import type { Draft } from "../../core/send";
 import type { Tenant } from "../../core/types";
+import { directoryDb, tenantDb } from "../../store/db";
 
 export interface SmnItemInput {
   endpoint: string;
@@ -46,7 +47,7 @@ export function preloadSignatures(items: SmnItemInput[]): PrefetchPlan<Preloaded
 }
 
 export async function buildDrafts(env: Env, tenant: Tenant, items: SmnItemInput[], pre?: Preloaded | null): Promise<Array<Draft | CoreError>> {
-  const lookup = signatureLookup(env.DB, tenant.id, pre ?? undefined);
+  const lookup = signatureLookup(tenantDb(env, tenant.id), pre ?? undefined);
   const take = recipientSet((raw) => new CoreError("duplicate_recipient", "This endpoint already exists.", { value: raw }));
   return Promise.all(
     items.map(async (item): Promise<Draft | CoreError> => {

@@ -5,12 +5,13 @@ import type { IRequest } from "itty-router";
 import { z } from "zod";
 import { changeTemplate, createTemplate, removeTemplate, type Template } from "../../core/catalog";
 import { templateParams } from "../../core/content";
-import { getTemplate } from "../../store/catalog";
+import { getTemplate } from "../../store/templates";
 import { json } from "../../http/respond";
 import type { Kind } from "../../core/types";
 import { jpushAuth } from "./auth";
 import { refuse } from "./errors";
 import { readJsonObject } from "./input";
+import { tenantDb } from "../../store/db";
 
 const KIND_BY_TYPE: Record<number, Kind> = { 1: "verification", 2: "notification", 3: "marketing" };
 const TYPE_BY_KIND: Record<Kind, number> = { verification: 1, notification: 2, marketing: 3 };
@@ -69,7 +70,7 @@ const templateId = (req: IRequest): number => {
 };
 
 async function ownTemplate(env: Env, tenantId: string, id: number): Promise<Template> {
-  const t = await getTemplate(env.DB, tenantId, id);
+  const t = await getTemplate(tenantDb(env, tenantId), id);
   if (!t) throw refuse("invalidTempId", `template ${id} does not exist`);
   return t;
 }
@@ -77,7 +78,7 @@ async function ownTemplate(env: Env, tenantId: string, id: number): Promise<Temp
 export async function postTemplate(req: IRequest, env: Env): Promise<Response> {
   const { tenant } = await jpushAuth(req, env);
   const t = parseTemplate(await readJsonObject(req));
-  const created = await createTemplate(env.DB, tenant.id, { kind: t.kind, content: t.content, ttl: t.ttl, remark: t.remark, signatureId: t.signatureId, status: "pending" }, Date.now());
+  const created = await createTemplate(tenantDb(env, tenant.id), { kind: t.kind, content: t.content, ttl: t.ttl, remark: t.remark, signatureId: t.signatureId, status: "pending" }, Date.now());
   return json({ temp_id: created.id });
 }
 
@@ -87,7 +88,7 @@ export async function putTemplate(req: IRequest, env: Env): Promise<Response> {
   const t = parseTemplate(await readJsonObject(req));
   const current = await ownTemplate(env, tenant.id, id);
   if (current.status === "approved") throw refuse("templateModifyNotAllowed", `template ${id} is approved; only templates not yet approved may change`);
-  await changeTemplate(env.DB, tenant.id, id, { kind: t.kind, content: t.content, ttl: t.ttl, remark: t.remark, signatureId: t.signatureId }, Date.now());
+  await changeTemplate(tenantDb(env, tenant.id), id, { kind: t.kind, content: t.content, ttl: t.ttl, remark: t.remark, signatureId: t.signatureId }, Date.now());
   return json({ temp_id: id });
 }
 
@@ -101,7 +102,7 @@ export async function deleteTemplate(req: IRequest, env: Env): Promise<Response>
   const { tenant } = await jpushAuth(req, env);
   const id = templateId(req);
   await ownTemplate(env, tenant.id, id);
-  await removeTemplate(env.DB, tenant.id, id, Date.now());
+  await removeTemplate(tenantDb(env, tenant.id), id, Date.now());
   // The official SDKs expect exactly this: 200, JSON content type, empty body.
   return new Response(null, { status: 200, headers: { "content-type": "application/json" } });
 }

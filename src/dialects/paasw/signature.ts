@@ -5,9 +5,10 @@ import type { Prefetch } from "../../core/prefetch";
 import { extractSignature, withSignature } from "../../core/content";
 import type { Tenant } from "../../core/types";
 import { PAASW_OWN, PaaswRefusal } from "./errors";
+import { directoryDb, tenantDb } from "../../store/db";
 
 export async function approvedSignature(env: Env, tenant: Tenant, sign: string): Promise<{ id: number; name: string }> {
-  const sig = await requireApprovedSignature(env.DB, tenant.id, { name: sign });
+  const sig = await requireApprovedSignature(tenantDb(env, tenant.id), { name: sign });
   return { id: sig.id, name: sig.name };
 }
 

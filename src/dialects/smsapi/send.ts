@@ -10,6 +10,7 @@ import { acceptSend, type Draft } from "../../core/send";
 import type { IdempotencyContext } from "../../core/idempotency";
 import type { App, Kind, Tenant } from "../../core/types";
 import { fail, failCore, itemError, ok, SMSAPI_ERRORS } from "./errors";
+import { directoryDb, tenantDb } from "../../store/db";
 
 export interface SmsapiItem {
   mobile: string;
@@ -57,7 +58,7 @@ export const NOTHING = READ_NOTHING;
 async function buildDrafts(env: Env, tenant: Tenant, app: App, items: SmsapiItem[], pre: Preloaded | null): Promise<Array<Draft | CoreError>> {
   const complete: SignatureRef[] = pre ? pre.names.map((name) => ({ name })) : [];
   if (pre?.bare && app.defaultSignatureId !== null) complete.push({ id: app.defaultSignatureId });
-  const lookup = signatureLookup(env.DB, tenant.id, pre ? { rows: pre.rows, complete } : undefined);
+  const lookup = signatureLookup(tenantDb(env, tenant.id), pre ? { rows: pre.rows, complete } : undefined);
   const take = recipientSet((raw) => new CoreError("duplicate_recipient", `${raw} appears more than once in this request`, { value: raw }));
   return Promise.all(
     items.map(async (item): Promise<Draft | CoreError> => {

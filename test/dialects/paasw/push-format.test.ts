@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { formatFor } from "../../../src/core/webhooks";
 import { formatLocalDateTime } from "../../../src/core/time";
 import type { ReplyItem, ReportItem } from "../../../src/core/push";
-import { getAppByKey } from "../../../src/store/apps";
+import { getAppByKey } from "../../helpers/domain";
 import { makeCredential, makeTenant } from "../../helpers/fixtures";
 
 const format = formatFor("paasw");

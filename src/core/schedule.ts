@@ -3,11 +3,30 @@
 // with the exact refunds of core cancel. Whatever the cron released is no longer changeable.
 import { CoreError } from "./errors";
 import { cancelScheduled } from "./cancel";
-import type { AcceptOptions } from "./send";
 import { getBatch, liveBatchMessages } from "../store/messages";
 import type { Message } from "./types";
 import { tenantDb } from "../store/db";
 import { toMessage } from "./messages";
+
+const DAY_MS = 86_400_000;
+
+/** How far ahead a send may be scheduled: SCHEDULE_HORIZON_DAYS (default 30), in days and ms. */
+function scheduleHorizon(env: Env): { days: number; ms: number } {
+  const days = Number(env.SCHEDULE_HORIZON_DAYS) || 30;
+  return { days, ms: days * DAY_MS };
+}
+
+/**
+ * The horizon rule of the accept pipeline (acceptSend): a requested time beyond it is refused for
+ * the whole request before anything is counted or written, whichever dialect asked. It bounds how
+ * long a row waits in the store, so it is measured on the wall clock, not on the accept time a
+ * caller may pass to date its records.
+ */
+export function checkHorizon(env: Env, sendAt: number | undefined, now = Date.now()): void {
+  if (sendAt === undefined) return;
+  const { days, ms } = scheduleHorizon(env);
+  if (sendAt > now + ms) throw new CoreError("send_time_too_far", `the send time is more than ${days} days ahead`, { field: "sendAt" });
+}
 
 export interface Schedule {
   id: string;
@@ -31,8 +50,14 @@ function refuseFiredOrDeleted(s: Schedule): void {
   if (s.messages.some((m) => m.status !== "scheduled")) throw new CoreError("not_cancelable", `schedule ${s.id} already fired`);
 }
 
+/** What acceptSend's `replace` cancels and keeps: a schedule's live messages and its batch id. */
+export interface Replacement {
+  batchId: string;
+  messageIds: string[];
+}
+
 /** acceptSend's `replace` for `s`; refused (not_cancelable) once it fired or was deleted. */
-export function replacing(s: Schedule): NonNullable<AcceptOptions["replace"]> {
+export function replacing(s: Schedule): Replacement {
   refuseFiredOrDeleted(s);
   return { batchId: s.id, messageIds: s.messages.map((m) => m.id) };
 }

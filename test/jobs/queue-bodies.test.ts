@@ -4,8 +4,8 @@
 // on every body here, valid or not.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { CarrierEventsBody, enqueueReports, readCarrierEventsBody } from "../../src/carriers/events";
-import { DispatchBody, readDispatchBody } from "../../src/jobs/dispatch-queue";
+import { CarrierEventsBody, enqueueReports, readCarrierEventsBody } from "../../src/core/carrier-events";
+import { DispatchBody, readDispatchBody } from "../../src/core/dispatch-queue";
 import { mobile } from "../helpers/fixtures";
 import { queuedIds, rows, runQueue, sender } from "./support";
 

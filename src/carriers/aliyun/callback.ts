@@ -4,12 +4,12 @@
 // The answer Aliyun expects is {"code":0,"msg":"成功"}; anything else makes it push again.
 import { z } from "zod";
 import { json } from "../../http/respond";
-import type { CarrierEvents, CarrierReply, CarrierReport } from "../events";
+import type { CarrierEvents, CarrierReply, CarrierReport } from "../../core/carrier-events";
 import { errorJson } from "../http";
 import { callbackText, chinaTime, parseJsonText, replyRoute, singleIdOf, tokenOk } from "../provider-http";
 import { aliyunRef } from "./client";
 import { receiptCode } from "./errors";
-import type { AliyunSettings } from "./kind";
+import type { AliyunSettings } from "./settings";
 
 const SmsReport = z.looseObject({
   phone_number: z.string().min(1).max(32),

@@ -5,11 +5,11 @@
 import { z } from "zod";
 import { json } from "../../http/respond";
 import { sha256Hex } from "../../core/crypto";
-import type { CarrierEvents, CarrierReply, CarrierReport } from "../events";
+import type { CarrierEvents, CarrierReply, CarrierReport } from "../../core/carrier-events";
 import { errorJson } from "../http";
 import { callbackText, chinaTime, parseJsonText, replyRoute, singleIdOf, tokenOk } from "../provider-http";
 import { receiptCode } from "./errors";
-import type { TencentSettings } from "./kind";
+import type { TencentSettings } from "./settings";
 
 const Report = z.looseObject({
   sid: z.string().min(1).max(128),

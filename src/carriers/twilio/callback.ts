@@ -2,12 +2,12 @@
 // sent; the StatusCallback URL carries our id as ?m=) and incoming messages (replies), both form
 // posts signed with X-Twilio-Signature over the URL Twilio requested and the sorted parameters.
 import { z } from "zod";
-import type { CarrierEvents, CarrierReply, CarrierReport } from "../events";
+import type { CarrierEvents, CarrierReply, CarrierReport } from "../../core/carrier-events";
 import { errorJson } from "../http";
 import { callbackText } from "../provider-http";
 import { statusCode } from "./errors";
 import { signatureValid } from "./sign";
-import type { TwilioSettings } from "./kind";
+import type { TwilioSettings } from "./settings";
 
 const Sid = z.string().regex(/^(SM|MM)[0-9a-fA-F]{32}$/);
 const Status = z.looseObject({ MessageSid: Sid, MessageStatus: z.string().min(1).max(32), ErrorCode: z.string().regex(/^\d{1,6}$/).optional(), AccountSid: z.string() });

@@ -1,7 +1,7 @@
 // Owns the text a paasw send puts on the handset: the tenant's approved signature named by `sign`,
 // as 【sign】content, unless the content already carries exactly that 【sign】.
-import { checkApprovedSignature, requireApprovedSignature, signaturesIn, type Signature } from "../../core/catalog";
-import type { AuthScope } from "../../core/credentials";
+import { checkApprovedSignature, requireApprovedSignature, type Signature } from "../../core/catalog";
+import type { Prefetch } from "../../core/prefetch";
 import { extractSignature, withSignature } from "../../core/content";
 import type { Tenant } from "../../core/types";
 import { PAASW_OWN, PaaswRefusal } from "./errors";
@@ -13,7 +13,7 @@ export async function approvedSignature(env: Env, tenant: Tenant, sign: string):
 }
 
 /** The signature named `sign`, read in the token's round trip (see readAuthedWith). */
-export const signatureRead = (env: Env, scope: AuthScope, sign: string) => signaturesIn(directoryDb(env), scope, { names: [sign] });
+export const signatureRead = (sign: string): Prefetch => ({ signatures: { names: [sign] } });
 
 /** approvedSignature's verdict on what signatureRead found. */
 export function approvedSignatureOf(rows: Signature[], sign: string): { id: number; name: string } {

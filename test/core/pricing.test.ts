@@ -13,7 +13,7 @@ import { makeCredential, makeTenant, mobile, money } from "../helpers/fixtures";
 import { call as jpush, err, jpushSetup } from "../dialects/jpush/helpers";
 import { call as paasw, ok, paaswSetup, refused } from "../dialects/paasw/helpers";
 import { login, sms, smnSetup, type Json } from "../dialects/huawei/helpers";
-import { apiSetup, call as smsapi, expectEnvelope } from "../dialects/smsapi/helpers";
+import { setup as apiSetup, post as smsapi, expectEnvelope } from "../dialects/smsapi/helpers";
 import { tenantDb } from "../../src/store/db";
 
 // Mobiles of each country as libphonenumber's mobile metadata places them.

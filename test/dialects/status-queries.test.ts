@@ -12,7 +12,7 @@ import { mockReceiver, waitFor } from "../jobs/support";
 import { jpushSetup, type JpushSetup } from "./jpush/helpers";
 import { call as paaswCall, ok as paaswOk, paaswSetup } from "./paasw/helpers";
 import { login, sms, smnSetup } from "./huawei/helpers";
-import { apiSetup, call as smsapiCall } from "./smsapi/helpers";
+import { setup as apiSetup, post as smsapiCall } from "./smsapi/helpers";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

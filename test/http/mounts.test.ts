@@ -7,7 +7,7 @@ import { mobile } from "../helpers/fixtures";
 import { jpushSetup } from "../dialects/jpush/helpers";
 import { paaswSetup } from "../dialects/paasw/helpers";
 import { loginBody, smnSetup } from "../dialects/huawei/helpers";
-import { apiSetup } from "../dialects/smsapi/helpers";
+import { setup as apiSetup } from "../dialects/smsapi/helpers";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 

@@ -1,7 +1,7 @@
 // Status and history in every dialect, through the real pipeline (sends dispatched to the simulator
 // and reported back): JPush's receipt API (/v1/report, /v1/reply), paasw /sms/query, Huawei
-// GET …/notifications/sms, smsapi /sms/status; each tenant-scoped (another tenant's ids are not
-// found), and the customer reference (outId / extend) carried from the send to reports, pushes and
+// GET …/notifications/sms (smsapi's /sms/status is in test/dialects/smsapi/status.test.ts); each
+// tenant-scoped (another tenant's ids are not found), and the customer reference (outId / extend) carried from the send to reports, pushes and
 // queries.
 import { env, exports } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -165,44 +165,6 @@ describe("Huawei GET /v2/{project_id}/notifications/sms", () => {
     expect(((await bad.json()) as Json).code).toBe("SMN.9900");
     // Another project in the path: 403 as on the sends.
     expect((await q(`request_id=${sent.request_id}`, stranger, token)).status).toBe(403);
-  });
-});
-
-describe("smsapi /smsapi/v1/sms/status", () => {
-  it("by ids (GET or POST) and by batchId, with outId per item; other tenants' ids are notFound", async () => {
-    const s = await apiSetup();
-    const stranger = await apiSetup();
-    const m1 = mobile();
-    const m2 = mobile();
-    const res = await smsapiCall("personality", { smses: [{ mobile: m1, content: `【${s.sign.name}】甲`, outId: "a-1" }, { mobile: m2, content: `【${s.sign.name}】乙` }], sendTime: 0, outId: "all" }, s.apiKey);
-    const sent = (await res.json()) as Json;
-    const ids = (sent.data.messages as Json[]).map((x) => x.id as string);
-    await reportsOf(s.tenant.id, 2);
-    const get = await exports.default.fetch(`http://gw/smsapi/v1/sms/status?ids=${ids.join(",")}`, { headers: { authorization: `Bearer ${s.apiKey}` } });
-    const body = (await get.json()) as Json;
-    expect(body).toMatchObject({ code: 0, message: "ok", data: { found: 2, notFound: [] } });
-    expect(body.data.messages[0]).toEqual({
-      id: ids[0],
-      batchId: sent.data.batchId,
-      mobile: `+86${m1}`,
-      status: "delivered",
-      final: true,
-      reportCode: "10000",
-      reportMessage: expect.any(String),
-      segments: 1,
-      outId: "a-1",
-      sendTime: expect.any(Number),
-      submitTime: expect.any(Number),
-      reportTime: expect.any(Number),
-    });
-    expect(body.data.messages[1].outId).toBe("all");
-    const byBatch = (await (await smsapiCall("status", { batchId: sent.data.batchId }, s.apiKey)).json()) as Json;
-    expect(byBatch.data.found).toBe(2);
-    const foreign = (await (await smsapiCall("status", { ids }, stranger.apiKey)).json()) as Json;
-    expect(foreign.data).toEqual({ found: 0, messages: [], notFound: ids });
-    const none = await smsapiCall("status", {}, s.apiKey);
-    expect(none.status).toBe(400);
-    expect(((await none.json()) as Json).code).toBe(40001);
   });
 });
 

@@ -1,5 +1,5 @@
-// smsapi scheduling and cancel: sendTime in seconds or milliseconds, past = now, the horizon,
-// scheduled rows billed at acceptance, cancel per id with the refund in the ledger, isolation.
+// POST /smsapi/v1/sms/cancel through the real Worker: cancel per id with the refund in the ledger,
+// isolation between tenants, and the cron's release (a released message is no longer cancelable).
 import { env } from "cloudflare:workers";
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -19,46 +19,6 @@ async function cronTick(): Promise<void> {
   await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: "* * * * *" }), env, ctx);
   await waitOnExecutionContext(ctx);
 }
-
-describe("sendTime", () => {
-  it("a future time in seconds (10 digits) stores the messages scheduled, billed at acceptance", async () => {
-    const s = await setup({ balance: 100, price: 10 });
-    const at = Math.floor((Date.now() + 2 * HOUR) / 1000);
-    const res = await call(s, "POST", "batch", { mobiles: `${mobile()},${mobile()}`, content: `【${s.sign.name}】定时`, sendTime: at });
-    const body = await expectEnvelope(res, 200, 0);
-    expect(body.data).toMatchObject({ scheduled: true, sendTime: at * 1000, amount: 20 });
-    const rows = await messageRows(s.tenant.id);
-    expect(rows.map((r) => [r.status, r.send_at])).toEqual([
-      ["scheduled", at * 1000],
-      ["scheduled", at * 1000],
-    ]);
-    expect(await money(s.tenant.id)).toEqual({ balance: 80, ledger: 80 });
-  });
-
-  it("milliseconds (13 digits) and numeric strings are taken; a past time sends now", async () => {
-    const s = await setup();
-    const at = Date.now() + HOUR;
-    const ms = await expectEnvelope(await call(s, "POST", "personality", { smses: [{ mobile: mobile(), content: `【${s.sign.name}】ms` }], sendTime: String(at) }), 200, 0);
-    expect(ms.data).toMatchObject({ scheduled: true, sendTime: at });
-    const past = await expectEnvelope(await call(s, "POST", "personality", { smses: [{ mobile: mobile(), content: `【${s.sign.name}】past` }], sendTime: 1_500_000_000 }), 200, 0);
-    expect(past.data.scheduled).toBe(false);
-    const statuses = (await messageRows(s.tenant.id)).map((r) => r.status);
-    expect(statuses).toContain("scheduled");
-    expect(statuses.filter((x) => x !== "scheduled")).toHaveLength(1);
-  });
-
-  it("refuses a time beyond the horizon and malformed timestamps (400 40001 / 40000), nothing billed", async () => {
-    const s = await setup({ balance: 100 });
-    const content = `【${s.sign.name}】x`;
-    const days = Number(env.SCHEDULE_HORIZON_DAYS);
-    const far = Math.floor((Date.now() + (days + 1) * 24 * HOUR) / 1000);
-    await expectEnvelope(await call(s, "POST", "batch", { mobiles: mobile(), content, sendTime: far }), 400, 40001, new RegExp(`${days} days`));
-    await expectEnvelope(await call(s, "POST", "batch", { mobiles: mobile(), content, sendTime: 12345 }), 400, 40001, /10 digits/);
-    await expectEnvelope(await call(s, "POST", "batch", { mobiles: mobile(), content, sendTime: -5 }), 400, 40001);
-    await expectEnvelope(await call(s, "POST", "batch", { mobiles: mobile(), content, sendTime: "tomorrow" }), 400, 40000, /sendTime/);
-    expect(await money(s.tenant.id)).toEqual({ balance: 100, ledger: 100 });
-  });
-});
 
 describe("POST /smsapi/v1/sms/cancel", () => {
   it("cancels scheduled messages with a refund per message and answers per id", async () => {

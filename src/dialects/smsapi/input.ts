@@ -1,7 +1,7 @@
 // Reads and validates an smsapi request (a JSON body, or a form for clients that post one; the
 // query of a GET), throwing the envelope's own refusals for an oversize, unreadable or invalid one.
 import type { z } from "zod";
-import { readBody, isPlainObject } from "../../http/body";
+import { InvalidUtf8, isPlainObject, queryParams, readBody } from "../../http/body";
 import { refuse, SMSAPI_ERRORS, SMSAPI_OWN } from "./errors";
 
 /** The first issue, named by its path; a list over the limit is refused as such, before its items are looked at. */
@@ -23,8 +23,15 @@ export async function readInput<S extends z.ZodType>(req: Request, schema: S): P
   return parsed.success ? parsed.data : refusal(parsed.error, "body");
 }
 
-/** A GET's query parameters (the last of a repeated name wins). */
+/** A GET's query parameters (the last of a repeated name wins), decoded strictly: bytes that are not UTF-8 are refused, never looked up as U+FFFD. */
 export function readQuery<S extends z.ZodType>(req: Request, schema: S): z.output<S> {
-  const parsed = schema.safeParse(Object.fromEntries(new URL(req.url).searchParams));
+  let query: Record<string, string>;
+  try {
+    query = queryParams(req.url);
+  } catch (e) {
+    if (e instanceof InvalidUtf8) throw refuse(SMSAPI_OWN.badBody, `the query string is not valid UTF-8: ${e.message}`);
+    throw e;
+  }
+  const parsed = schema.safeParse(query);
   return parsed.success ? parsed.data : refusal(parsed.error, "query");
 }

@@ -6,10 +6,9 @@ import { CoreError } from "./errors";
 import { extractSignature, withSignature } from "./content";
 import type { Signature, SignatureRef } from "./catalog";
 import type { PrefetchPlan } from "./prefetch";
-import { recipientSet, signatureLookup, textLength } from "./drafts";
+import { recipientSet, tenantSignatureLookup, textLength } from "./drafts";
 import type { Draft } from "./send";
 import type { App, Tenant } from "./types";
-import { tenantDb } from "../store/db";
 
 export interface SignedItem {
   mobile: string;
@@ -56,7 +55,7 @@ const tooLong = (d: Draft | CoreError): Draft | CoreError =>
 export async function signedDrafts(env: Env, tenant: Tenant, app: App, items: SignedItem[], pre: CarriedSignatures | null): Promise<Array<Draft | CoreError>> {
   const complete: SignatureRef[] = pre ? pre.names.map((name) => ({ name })) : [];
   if (pre?.bare && app.defaultSignatureId !== null) complete.push({ id: app.defaultSignatureId });
-  const lookup = signatureLookup(tenantDb(env, tenant.id), pre ? { rows: pre.rows, complete } : undefined);
+  const lookup = tenantSignatureLookup(env, tenant.id, pre ? { rows: pre.rows, complete } : undefined);
   const take = recipientSet((raw) => new CoreError("duplicate_recipient", `${raw} appears more than once in this request`, { value: raw }));
   return Promise.all(
     items.map(async (item): Promise<Draft | CoreError> => {

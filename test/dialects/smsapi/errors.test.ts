@@ -9,7 +9,7 @@ import { mobile, money } from "../../helpers/fixtures";
 import { corruptTenantSettings, failMessageInserts, INTERNALS, written } from "../../helpers/faults";
 import { admin } from "../../admin/helpers";
 import self from "./errors.test.ts?raw";
-import { setup, call, expectEnvelope, type SmsapiSetup, type Json, type Reply } from "./helpers";
+import { setup, call, expectEnvelope, type SmsapiSetup, type Json, type Answer } from "./helpers";
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -71,7 +71,7 @@ describe("42901: the same content to the same mobile inside the repeat window", 
 });
 
 describe("50000: real server faults", () => {
-  const serverError = (res: Reply) => {
+  const serverError = (res: Answer) => {
     expect({ status: res.status, body: res.body }).toEqual({ status: 500, body: { code: 50000, message: "internal server error", data: null } });
     expect(JSON.stringify(res.body)).not.toMatch(INTERNALS);
   };

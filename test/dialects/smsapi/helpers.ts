@@ -33,17 +33,17 @@ export const post = (path: string, body: unknown, apiKey: string | null, headers
     body: typeof body === "string" ? body : JSON.stringify(body),
   });
 
-export interface Reply {
+export interface Answer {
   status: number;
   headers: Headers;
   /** Parsed when the answer is JSON, else its text. */
   body: Json | string;
 }
 
-async function reply(res: Response): Promise<Reply> {
+async function answer(res: Response): Promise<Answer> {
   const text = await res.text();
   const isJson = (res.headers.get("content-type") ?? "").includes("json");
-  return { status: res.status, headers: res.headers, body: isJson ? (JSON.parse(text) as Json) : text };
+  return { status: res.status, headers: res.headers, body: isJson && text !== "" ? (JSON.parse(text) as Json) : text };
 }
 
 /**
@@ -56,7 +56,7 @@ export async function call(
   path: string,
   body?: unknown,
   opts: { apiKey?: string | null; headers?: Record<string, string> } = {},
-): Promise<Reply & { body: Json }> {
+): Promise<Answer & { body: Json }> {
   const apiKey = opts.apiKey !== undefined ? opts.apiKey : (s?.apiKey ?? null);
   const url = path.startsWith("/") ? `http://gw${path}` : `http://gw/smsapi/v1/sms/${path}`;
   const headers: Record<string, string> = { ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) };
@@ -64,7 +64,7 @@ export async function call(
   const init: RequestInit = { method, headers: { ...headers, ...opts.headers } };
   if (body !== undefined) init.body = typeof body === "string" ? body : JSON.stringify(body);
   // Every smsapi answer is the JSON envelope; a test that meets text fails on its `body.code`.
-  return (await reply(await exports.default.fetch(url, init))) as Reply & { body: Json };
+  return (await answer(await exports.default.fetch(url, init))) as Answer & { body: Json };
 }
 
 export const messageRows = async (tenantId: string) =>
@@ -75,8 +75,8 @@ export const messageRows = async (tenantId: string) =>
   ).results;
 
 /** The envelope {code, message, data} with this status and code (and a message matching `message`); returns the body. */
-export async function expectEnvelope(res: Response | Reply, status: number, code: number, message?: RegExp): Promise<Json> {
-  const r = res instanceof Response ? await reply(res) : res;
+export async function expectEnvelope(res: Response | Answer, status: number, code: number, message?: RegExp): Promise<Json> {
+  const r = res instanceof Response ? await answer(res) : res;
   expect({ status: r.status, code: typeof r.body === "string" ? r.body : r.body.code }).toEqual({ status, code });
   const body = r.body as Json;
   expect(body).toMatchObject({ code, message: expect.any(String) });

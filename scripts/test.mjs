@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: typecheck, check the generated Env against wrangler.toml, run vitest (project "workers"
+// `npm test`: typecheck, check the generated Env against wrangler.toml, lint, check for unused exports, run vitest (project "workers"
 // in the Workers runtime, project "browser" in Node driving Chromium against a local gateway), and
 // close with "tests: N passed, M failed" computed from vitest's JSON report (both projects).
 // Extra arguments go to vitest (e.g. `npm test -- test/core`).
@@ -21,6 +21,19 @@ if (types !== 0) {
 }
 const tsc = run("npx", ["tsc", "--noEmit", "-p", "."]);
 if (tsc !== 0) process.exit(tsc);
+
+// Lint (eslint.config.js: type-aware, no floating or misused promises) and the unused-export check
+// (knip.jsonc): either failing fails the run, before any test starts.
+const eslint = run("npx", ["--offline", "eslint", "--max-warnings=0", "."]);
+if (eslint !== 0) {
+  console.error("eslint found problems (see above): fix them, or `npx eslint --fix .` for the fixable ones.");
+  process.exit(eslint);
+}
+const knip = run("npx", ["--offline", "knip", "--no-progress"]);
+if (knip !== 0) {
+  console.error("knip found unused files, exports or dependencies (see above): delete the dead code.");
+  process.exit(knip);
+}
 
 // The published contract: /openapi.json as the Worker serves it, linted with Redocly's recommended
 // rules (errors fail the run; warnings are shown). Offline: no telemetry, no update check.

@@ -96,7 +96,7 @@ export interface KeyedReads<T> {
   read: (results: D1Result[]) => T;
 }
 
-export { keyScope, tokenScope, type AuthScope } from "../store/apps";
+export { type AuthScope } from "../store/apps";
 
 /**
  * authenticate, with the reads `more` builds (scoped to the key's tenant: store/apps keyScope) in

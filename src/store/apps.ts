@@ -96,19 +96,9 @@ export async function getAppByKey(db: D1Database, dialect: Dialect, key: string)
   return row ? toApp(row) : null;
 }
 
-export async function getAppByProject(db: D1Database, projectId: string): Promise<App | null> {
-  const row = await db.prepare("SELECT * FROM apps WHERE dialect = 'huawei' AND project_id = ?1").bind(projectId).first<AppRow>();
-  return row ? toApp(row) : null;
-}
-
 export async function getApp(db: D1Database, tenantId: string, appId: string): Promise<App | null> {
   const row = await db.prepare("SELECT * FROM apps WHERE tenant_id = ?1 AND id = ?2").bind(tenantId, appId).first<AppRow>();
   return row ? toApp(row) : null;
-}
-
-export async function listApps(db: D1Database, tenantId: string): Promise<App[]> {
-  const { results } = await db.prepare("SELECT * FROM apps WHERE tenant_id = ?1 ORDER BY created_at, id").bind(tenantId).all<AppRow>();
-  return results.map(toApp);
 }
 
 export interface NewApp {

@@ -98,11 +98,6 @@ export async function adjustBalance(
   return row ? row.balance : null;
 }
 
-export async function ledgerSum(db: D1Database, tenantId: string): Promise<number> {
-  const row = await db.prepare("SELECT COALESCE(SUM(amount), 0) AS total FROM ledger WHERE tenant_id = ?1").bind(tenantId).first<{ total: number }>();
-  return row?.total ?? 0;
-}
-
 export interface LedgerEntry {
   id: number;
   amount: number;

@@ -14,7 +14,7 @@ import { call as paaswCall, ok as paaswOk, paaswSetup } from "./paasw/helpers";
 import { login, sms, smnSetup } from "./huawei/helpers";
 import { apiSetup, call as smsapiCall } from "./smsapi/helpers";
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 afterEach(() => vi.restoreAllMocks());
 

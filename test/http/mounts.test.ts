@@ -9,7 +9,7 @@ import { paaswSetup } from "../dialects/paasw/helpers";
 import { loginBody, smnSetup } from "../dialects/huawei/helpers";
 import { apiSetup } from "../dialects/smsapi/helpers";
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 const fetchAt = (url: string, init: RequestInit = {}) => exports.default.fetch(url, init);
 const jsonPost = (url: string, body: unknown, headers: Record<string, string> = {}) =>

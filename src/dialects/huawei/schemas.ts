@@ -53,8 +53,6 @@ export const SmsResultItem = z.union([
 export const SmsBatchResponse = z.object({ request_id: z.string(), result: z.array(SmsResultItem) });
 export const SmsPublishResponse = z.union([SmsSingleResponse, SmsBatchResponse]);
 
-export const SmnErrorBody = z.object({ request_id: z.string(), code: z.string(), message: z.string() });
-
 const Named = z.object({ id: z.string().max(128).optional(), name: z.string().max(128).optional() });
 
 export const IamTokenRequest = z.object({

@@ -50,4 +50,4 @@ export async function login(s: SmnSetup): Promise<string> {
 export const sms = (s: SmnSetup, token: string, body: unknown, path = "sms", project = s.projectId): Promise<Response> =>
   post(`/v2/${project}/notifications/${path}`, body, { "X-Auth-Token": token, "X-Project-Id": project, region: "cn-north-4" });
 
-export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type Json = Record<string, any>;

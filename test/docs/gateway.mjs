@@ -1,0 +1,9 @@
+// globalSetup of the "docs" vitest project: a local gateway started as `npm start` starts one, for
+// the examples of README.md and docs/*.md to run against; stopped when the run ends.
+import { startGateway } from "../setup/local-gateway.mjs";
+
+export default async function setup({ provide }) {
+  const gw = await startGateway("docs");
+  provide("docsGateway", { base: gw.base, port: gw.port, state: gw.state, banner: gw.output() });
+  return gw.stop;
+}

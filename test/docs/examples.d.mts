@@ -18,3 +18,4 @@ export function compareText(shown: string, actual: string): string[];
 export function checkAnswer(command: Command, stdout: string, statuses: number[]): string[];
 export function docFiles(root?: string): string[];
 export function runFile(file: string, gateway: { port: number; state: string }): Promise<string[]>;
+export function runBanner(banner: string, gateway: { port: number; state: string }): Promise<string[]>;

@@ -17,14 +17,17 @@ export function extractBlocks(markdown) {
   const lines = markdown.split("\n");
   const fences = [];
   for (let i = 0; i < lines.length; i++) {
-    const open = /^```(\S*)\s*$/.exec(lines[i]);
-    if (!open || !open[1]) continue;
+    // Fences may be indented (inside a list item); the indentation is not part of the code.
+    const open = /^(\s*)```(\S*)\s*$/.exec(lines[i]);
+    if (!open || !open[2]) continue;
+    const indent = open[1].length;
     let j = i + 1;
-    while (j < lines.length && !/^```\s*$/.test(lines[j])) j++;
+    while (j < lines.length && !/^\s*```\s*$/.test(lines[j])) j++;
     let k = i - 1;
     while (k >= 0 && lines[k].trim() === "") k--;
     const skip = k >= 0 ? SKIP.exec(lines[k].trim()) : null;
-    fences.push({ lang: open[1], line: i + 1, end: j + 1, text: lines.slice(i + 1, j).join("\n"), skip: skip ? skip[1].trim() || "marked" : null });
+    const text = lines.slice(i + 1, j).map((l) => l.slice(Math.min(indent, l.length - l.trimStart().length))).join("\n");
+    fences.push({ lang: open[2], line: i + 1, end: j + 1, text, skip: skip ? skip[1].trim() || "marked" : null });
     i = j;
   }
   const blocks = [];
@@ -83,10 +86,10 @@ export function splitCommands(text, finalAnswer = null) {
 }
 
 /**
- * Keys whose values are an identifier, a secret, a moment or a balance: they differ from run to run
- * (a balance with what ran before), so only their type is compared.
+ * Keys whose values are an identifier, a secret, a moment or a balance (or an amount spent or left):
+ * they differ from run to run (a balance with what ran before), so only their type is compared.
  */
-const VARIABLE_KEY = /(^id$|_id$|Id$|^ids$|_ids$|Ids$|^uid$|_at$|At$|Time$|_time$|^time$|^date$|token|Token|secret|Secret|^key$|_key$|Key$|^password$|^etag$|^ref$|^expires_in$|^balance$)/;
+const VARIABLE_KEY = /(^id$|_id$|Id$|^ids$|_ids$|Ids$|^uid$|_at$|At$|Time$|_time$|^time$|^date$|token|Token|secret|Secret|^key$|_key$|Key$|^password$|^etag$|^ref$|^expires_in$|^balance$|^spent_|^remaining_)/;
 
 const typeOf = (v) => (v === null ? "null" : Array.isArray(v) ? "array" : typeof v);
 
@@ -121,12 +124,12 @@ export function compareJson(shown, actual, path = "$", key = "") {
   return [`${path}: shown ${JSON.stringify(shown)}, got ${JSON.stringify(actual)}`];
 }
 
-/** Text answers: line by line, `…` standing for any text within a line. */
+/** Text answers: line by line (leading and trailing blanks aside), `…` standing for any text within a line. */
 export function compareText(shown, actual) {
   const s = shown.trimEnd().split("\n");
   const a = actual.trimEnd().split("\n");
   if (s.length !== a.length) return [`shown ${s.length} line(s), got ${a.length}: ${JSON.stringify(actual)}`];
-  return s.flatMap((line, i) => (stringMatches(line.trimEnd(), a[i].trimEnd()) ? [] : [`line ${i + 1}: shown ${JSON.stringify(line)}, got ${JSON.stringify(a[i])}`]));
+  return s.flatMap((line, i) => (stringMatches(line.trim(), a[i].trim()) ? [] : [`line ${i + 1}: shown ${JSON.stringify(line)}, got ${JSON.stringify(a[i])}`]));
 }
 
 /** Compares what a command printed (and the HTTP statuses its curl calls got) with what its doc shows. */
@@ -232,27 +235,38 @@ export const docFiles = (root = ".") => ["README.md", ...readdirSync(`${root}/do
  * rewritten. Returns the failures, one
  * readable entry per command that did not run or did not answer as shown.
  */
-export async function runFile(file, { port, state }) {
+export async function runFile(file, gateway) {
+  return runBlocks(file, extractBlocks(readFileSync(file, "utf8")), gateway);
+}
+
+/** The commands `npm start` prints (from its first `# ` heading on), run as one block, as printed. */
+export async function runBanner(banner, gateway) {
+  const from = banner.search(/^# /m);
+  if (from < 0) return ["the banner shows no commands"];
+  return runBlocks("npm start's banner", [{ line: 1, text: banner.slice(from), skip: null, answer: null }], gateway);
+}
+
+async function runBlocks(label, blocks, { port, state }) {
   const localise = (text) =>
     text.replaceAll(":8787", `:${port}`).replaceAll("./.wrangler/demo-credentials.json", state).replaceAll(".wrangler/demo-credentials.json", state);
-  const blocks = extractBlocks(readFileSync(file, "utf8"));
   const session = new Session(process.cwd(), { PATH: process.env.PATH, HOME: process.env.HOME, LANG: "C.UTF-8" });
   const failures = [];
   try {
     for (const block of blocks) {
       if (block.skip) continue;
       for (const command of splitCommands(block.text, block.answer)) {
-        const where = `${file}:${block.line}: ${command.text.split("\n")[0]}`;
+        const where = `${label}:${block.line}: ${command.text.split("\n")[0]}`;
         if (command.incomplete) {
           failures.push(`${where}\n  not a complete shell command`);
           break;
         }
         const r = await session.run(localise(command.text));
+        const shown = command.answer ? { ...command, answer: { ...command.answer, text: localise(command.answer.text) } } : command;
         const problems = r.timedOut
           ? ["no answer within 30 s"]
           : r.code !== 0
             ? [`exit status ${r.code}${r.stderr ? `: ${r.stderr}` : ""}`]
-            : checkAnswer(command.answer ? { ...command, answer: { ...command.answer, text: localise(command.answer.text) } } : command, r.stdout, r.statuses);
+            : checkAnswer(shown, r.stdout, r.statuses);
         if (problems.length) failures.push(`${where}\n  ${problems.join("\n  ")}${r.stdout ? `\n  printed: ${r.stdout.slice(0, 600)}` : ""}`);
       }
     }

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-// `npm test`: typecheck, check the generated Env against wrangler.toml, lint, check for unused exports, run vitest (project "workers"
-// in the Workers runtime, project "browser" in Node driving Chromium against a local gateway), and
-// close with "tests: N passed, M failed" computed from vitest's JSON report (both projects).
-// Extra arguments go to vitest (e.g. `npm test -- test/core`).
+// `npm test`: typecheck, check the generated Env against wrangler.toml, lint (eslint.config.js), check
+// for unused exports (knip.jsonc), lint /openapi.json, then run vitest: project "workers" in the
+// Workers runtime, "browser" in Node driving Chromium against a local gateway, "docs" running the
+// examples of README.md and docs/*.md against another one. Closes with "tests: N passed, M failed"
+// computed from vitest's JSON report (all projects). Extra arguments go to vitest (e.g.
+// `npm test -- test/core`).
 import { spawnSync } from "node:child_process";
 import { copyFileSync, existsSync, readFileSync, rmSync, mkdirSync } from "node:fs";
 

@@ -7,6 +7,10 @@ export default async function setup({ provide }) {
   // The examples read JSON answers with jq, as a reader pasting them would.
   if (spawnSync("jq", ["--version"]).status !== 0) throw new Error("the docs' examples need jq: apt-get install -y jq");
   const gw = await startGateway("docs");
-  provide("docsGateway", { base: gw.base, port: gw.port, state: gw.state, banner: gw.output() });
+  // The banner alone: from "Console:" to its last command (wrangler's own log lines come before).
+  const out = gw.output();
+  const from = out.lastIndexOf("Console: ");
+  const last = out.indexOf("\n", out.indexOf("__scheduled?cron=", from));
+  provide("docsGateway", { base: gw.base, port: gw.port, state: gw.state, banner: out.slice(from, last < 0 ? undefined : last) });
   return gw.stop;
 }

@@ -107,7 +107,7 @@ describe("wrong methods get that dialect's 405 with Allow", () => {
     it(`${method} ${url}`, async () => {
       const res = await fetchAt(url, { method });
       expect(res.status).toBe(status);
-      expect(res.headers.get("allow")).toBeTruthy();
+      expect(res.headers.get("allow")).toMatch(/\S/);
       check((await res.json()) as Json);
     });
   }

@@ -10,6 +10,9 @@ import { copyFileSync, existsSync, readFileSync, rmSync, mkdirSync } from "node:
 
 process.env.WRANGLER_SEND_METRICS = "false";
 process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
+// wrangler reads wrangler.toml and .dev.vars for the Workers pool and says so ("Using secrets defined
+// in .dev.vars") once per test file; the tests set their own secrets, so only its warnings are shown.
+process.env.WRANGLER_LOG ??= "warn";
 const run = (cmd, args) => spawnSync(cmd, args, { stdio: "inherit", env: process.env }).status ?? 1;
 const extra = process.argv.slice(2);
 

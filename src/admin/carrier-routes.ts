@@ -7,10 +7,12 @@ import type { RouteRule } from "../core/routing";
 import { simulatorEnabled } from "../carriers/config";
 import { SIMULATOR } from "../carriers/simulator";
 import { getCarrierRows } from "../store/carriers";
-import { listRouteRows, replaceRouteRows, toRouteRule } from "../store/routes";
+import { listRouteRows, replaceRouteRows } from "../store/routes";
+import { toRouteRule } from "../core/routing";
 import { getTenantIds } from "../store/tenants";
 import { adminRoute, invalid, parseBody, type Issue } from "./http";
 import { CarrierName } from "./carriers";
+import { directoryDb } from "../store/db";
 
 export const MAX_RULES = 200;
 
@@ -46,7 +48,7 @@ const routesView = (env: Env, rules: RouteRule[]): z.infer<typeof RoutesView> =>
 
 export const getRoutesRoute = adminRoute(
   { method: "get", path: "/admin/v1/routes", summary: "The routing table", response: RoutesView },
-  async (_req, env) => json(routesView(env, (await listRouteRows(env.DB)).map(toRouteRule))),
+  async (_req, env) => json(routesView(env, (await listRouteRows(directoryDb(env))).map(toRouteRule))),
 );
 
 export const putRoutesRoute = adminRoute(
@@ -63,7 +65,7 @@ export const putRoutesRoute = adminRoute(
     const body = await parseBody(req, RoutesBody);
     const names = [...new Set(body.flatMap((r) => r.carriers))];
     const tenants = [...new Set(body.flatMap((r) => (r.tenant === undefined ? [] : [r.tenant])))];
-    const [rows, knownTenants] = await Promise.all([getCarrierRows(env.DB, names), getTenantIds(env.DB, tenants)]);
+    const [rows, knownTenants] = await Promise.all([getCarrierRows(directoryDb(env), names), getTenantIds(directoryDb(env), tenants)]);
     const known = new Set(rows.map((r) => r.name));
     if (simulatorEnabled(env)) known.add(SIMULATOR);
     const issues: Issue[] = [];
@@ -78,7 +80,7 @@ export const putRoutesRoute = adminRoute(
       prefix: r.prefix === undefined ? null : r.prefix.replace(/^\+/, ""),
       carriers: r.carriers,
     }));
-    await replaceRouteRows(env.DB, rules.map((r) => ({ tenant_id: r.tenant, kind: r.kind, prefix: r.prefix, carriers: JSON.stringify(r.carriers) })));
+    await replaceRouteRows(directoryDb(env), rules.map((r) => ({ tenant_id: r.tenant, kind: r.kind, prefix: r.prefix, carriers: JSON.stringify(r.carriers) })));
     return json(routesView(env, rules));
   },
 );

@@ -10,6 +10,7 @@ import { listCarrierTemplates, replaceCarrierTemplates, tenantTemplates, type Ca
 import { AdminError, adminRoute, invalid, parseBody, parseParams, parseQuery, requireTenant, type Issue } from "./http";
 import { decodeCursor, Page, page, PageQuery } from "./paging";
 import { CarrierName } from "./carriers";
+import { directoryDb, tenantDb } from "../store/db";
 
 const Params = z.object({ name: CarrierName });
 
@@ -47,7 +48,7 @@ const ListQuery = PageQuery.extend({ tenant_id: z.string().min(1).max(64).option
 
 /** The carrier, which must exist and be of a template-based type. */
 async function templatedCarrier(env: Env, name: string): Promise<void> {
-  const row = await getCarrierRow(env.DB, name);
+  const row = await getCarrierRow(directoryDb(env), name);
   if (!row) throw new AdminError(404, "not_found", `carrier ${name} does not exist`);
   if (!carrierKind(row.type)?.templated) throw new AdminError(409, "not_templated", `a ${row.type} carrier sends free text and takes no template mapping`);
 }
@@ -59,7 +60,7 @@ export const listCarrierTemplatesRoute = adminRoute(
     const q = parseQuery(req, ListQuery);
     await templatedCarrier(env, name);
     const after = decodeCursor(q.cursor, z.tuple([z.string(), z.number().int()]));
-    const rows = await listCarrierTemplates(env.DB, name, q.tenant_id ?? null, q.limit + 1, after);
+    const rows = await listCarrierTemplates(directoryDb(env), name, q.tenant_id ?? null, q.limit + 1, after);
     return json(page(rows, q.limit, view, (r) => [r.tenant_id, r.template_id]));
   },
 );
@@ -80,7 +81,7 @@ export const putCarrierTemplatesRoute = adminRoute(
     const body = await parseBody(req, PutCarrierTemplatesBody);
     await templatedCarrier(env, name);
     await requireTenant(env, body.tenant_id);
-    const contents = await tenantTemplates(env.DB, body.tenant_id, body.templates.map((t) => t.template_id));
+    const contents = await tenantTemplates(tenantDb(env, body.tenant_id), body.templates.map((t) => t.template_id));
     const issues: Issue[] = [];
     const seen = new Set<number>();
     body.templates.forEach((t, i) => {
@@ -92,7 +93,7 @@ export const putCarrierTemplatesRoute = adminRoute(
       for (const [j, p] of (t.params ?? []).entries()) if (!names.includes(p)) issues.push({ path: `templates.${i}.params.${j}`, message: `"${p}" is not a parameter of template ${t.template_id}` });
     });
     if (issues.length > 0) throw invalid("the mapping has invalid entries", issues);
-    const rows = await replaceCarrierTemplates(env.DB, name, body.tenant_id, body.templates, Date.now());
+    const rows = await replaceCarrierTemplates(directoryDb(env), name, body.tenant_id, body.templates, Date.now());
     return json({ tenant_id: body.tenant_id, templates: rows.map(view) });
   },
 );

@@ -20,6 +20,7 @@ import {
 import { routesNaming } from "../store/routes";
 import { AdminError, adminRoute, check, invalid, parseBody, parseParams, parseQuery } from "./http";
 import { decodeCursor, Page, page, PageQuery } from "./paging";
+import { directoryDb } from "../store/db";
 
 export const CarrierName = z
   .string()
@@ -118,7 +119,7 @@ function kindOf(env: Env, type: CarrierType): CarrierKind {
 }
 
 async function requireRow(env: Env, name: string): Promise<CarrierRow> {
-  const row = await getCarrierRow(env.DB, name);
+  const row = await getCarrierRow(directoryDb(env), name);
   if (row) return row;
   if (name === SIMULATOR && simulatorEnabled(env)) throw new AdminError(409, "built_in", "the built-in simulator cannot be changed or deleted");
   throw new AdminError(404, "not_found", `carrier ${name} does not exist`);
@@ -149,8 +150,8 @@ export const createCarrierRoute = adminRoute(
     const sealed = await sealSettings(env, kind.secrets, body[body.type] as Record<string, unknown>);
     const now = Date.now();
     const row = { name: body.name, type: body.type, ...sealed, enabled: body.enabled ? 1 : 0, max_tps: body.max_tps };
-    if (!(await insertCarrierRow(env.DB, row, now))) throw new AdminError(409, "carrier_exists", `carrier ${body.name} exists`);
-    const stored = (await getCarrierRow(env.DB, body.name))!;
+    if (!(await insertCarrierRow(directoryDb(env), row, now))) throw new AdminError(409, "carrier_exists", `carrier ${body.name} exists`);
+    const stored = (await getCarrierRow(directoryDb(env), body.name))!;
     await changed(env, null, await toCarrierConfig(env, stored));
     return json(await view(env, stored), 201);
   },
@@ -161,7 +162,7 @@ export const listCarriersRoute = adminRoute(
   async (req, env) => {
     const q = parseQuery(req, PageQuery);
     const after = decodeCursor(q.cursor, z.string());
-    const rows = await listCarrierRows(env.DB, q.limit + 1, after);
+    const rows = await listCarrierRows(directoryDb(env), q.limit + 1, after);
     const shown = rows.slice(0, q.limit);
     const views = new Map(await Promise.all(shown.map(async (r) => [r.name, await view(env, r)] as const)));
     const listed = page(rows, q.limit, (r) => views.get(r.name)!, (r) => r.name);
@@ -175,7 +176,7 @@ export const getCarrierRoute = adminRoute(
   { method: "get", path: "/admin/v1/carriers/{name}", summary: "Get a carrier", response: CarrierView },
   async (req, env) => {
     const { name } = parseParams(req, Params);
-    const row = await getCarrierRow(env.DB, name);
+    const row = await getCarrierRow(directoryDb(env), name);
     if (row) return json(await view(env, row));
     if (name === SIMULATOR && simulatorEnabled(env)) return json(builtInView());
     throw new AdminError(404, "not_found", `carrier ${name} does not exist`);
@@ -205,7 +206,7 @@ export const updateCarrierRoute = adminRoute(
     const sealed = await sealSettings(env, kind.secrets, settings);
     const enabled = body.enabled === undefined ? row.enabled : body.enabled ? 1 : 0;
     const maxTps = body.max_tps === undefined ? row.max_tps : body.max_tps;
-    const updated = await updateCarrierRow(env.DB, { name, ...sealed, enabled, max_tps: maxTps, version: row.version }, Date.now());
+    const updated = await updateCarrierRow(directoryDb(env), { name, ...sealed, enabled, max_tps: maxTps, version: row.version }, Date.now());
     if (!updated) throw new AdminError(409, "conflict", `carrier ${name} was changed at the same time; read it and retry`);
     await changed(env, before, await toCarrierConfig(env, updated));
     return json(await view(env, updated));
@@ -224,12 +225,12 @@ export const deleteCarrierRoute = adminRoute(
   async (req, env) => {
     const { name } = parseParams(req, Params);
     const row = await requireRow(env, name);
-    const using = await routesNaming(env.DB, name);
+    const using = await routesNaming(directoryDb(env), name);
     if (using.length > 0) {
       throw new AdminError(409, "carrier_in_use", `routes name carrier ${name}; change them first`, using.map((p) => ({ path: `routes[${p - 1}]`, message: "names this carrier" })));
     }
     const before = await toCarrierConfig(env, row);
-    await deleteCarrierRow(env.DB, name);
+    await deleteCarrierRow(directoryDb(env), name);
     await changed(env, before, null);
     return new Response(null, { status: 204 });
   },

@@ -1,10 +1,12 @@
 // Delivery problems, read-only: a tenant's webhook pushes by status, and the queues' dead letters.
 import { z } from "zod";
 import { json } from "../http/respond";
-import { listDeadLetters, listWebhookDeliveries, type DeadLetter, type WebhookDelivery } from "../store/admin";
 import { adminRoute, parseParams, parseQuery, requireTenant } from "./http";
 import { decodeCursor, Page, page, PageQuery } from "./paging";
 import { TenantParams } from "./tenants/schemas";
+import { directoryDb, tenantDb } from "../store/db";
+import { listWebhookDeliveries, type WebhookDelivery } from "../store/webhooks";
+import { listDeadLetters, type DeadLetter } from "../store/dead-letters";
 
 export const DeliveryView = z.object({
   id: z.string(),
@@ -52,7 +54,7 @@ export const listDeliveriesRoute = adminRoute(
     await requireTenant(env, id);
     const q = parseQuery(req, DeliveryQuery);
     const cursor = decodeCursor(q.cursor, z.tuple([z.number().int(), z.string()]));
-    const rows = await listWebhookDeliveries(env.DB, id, q.status ?? null, q.limit + 1, cursor && { createdAt: cursor[0], id: cursor[1] });
+    const rows = await listWebhookDeliveries(tenantDb(env, id), q.status ?? null, q.limit + 1, cursor && { createdAt: cursor[0], id: cursor[1] });
     return json(page(rows, q.limit, deliveryView, (d) => [d.createdAt, d.id]));
   },
 );
@@ -68,7 +70,7 @@ export const listDeadLettersRoute = adminRoute(
   async (req, env) => {
     const q = parseQuery(req, PageQuery);
     const before = decodeCursor(q.cursor, z.number().int());
-    const rows = await listDeadLetters(env.DB, q.limit + 1, before);
+    const rows = await listDeadLetters(directoryDb(env), q.limit + 1, before);
     return json(page(rows, q.limit, deadLetterView, (d) => d.id));
   },
 );

@@ -9,6 +9,9 @@ import { json, logFault } from "../http/respond";
 import { getTenant } from "../store/tenants";
 import type { Tenant } from "../core/types";
 import type { RouteDoc } from "../openapi/registry";
+import { tenantDb } from "../store/db";
+import { toTenant } from "../core/tenants";
+import type { Route } from "../http/router";
 
 export interface Issue {
   path: string;
@@ -100,9 +103,9 @@ export function parseParams<S extends z.ZodType>(req: IRequest, schema: S): z.ou
 }
 
 export async function requireTenant(env: Env, id: string): Promise<Tenant> {
-  const tenant = await getTenant(env.DB, id);
-  if (!tenant) throw new AdminError(404, "not_found", `tenant ${id} does not exist`);
-  return tenant;
+  const row = await getTenant(tenantDb(env, id));
+  if (!row) throw new AdminError(404, "not_found", `tenant ${id} does not exist`);
+  return toTenant(row);
 }
 
 const NOT_FOUND: ReadonlySet<CoreErrorCode> = new Set(["not_found", "template_not_found", "signature_not_found"]);
@@ -124,12 +127,6 @@ export function onAdminError(e: unknown, req: Request): Response {
   return errorResponse(500, "server_error", "server error");
 }
 
-/** One endpoint: its documentation (from the schemas that validate it) and its handler. */
-export interface AdminRoute {
-  doc: RouteDoc;
-  handle: (req: IRequest, env: Env) => Promise<Response>;
-}
-
 const COMMON_ERRORS = {
   "400": "invalid_input: error.issues lists each bad field by path",
   "401": "unauthorized: missing or wrong bearer token",
@@ -138,8 +135,8 @@ const COMMON_ERRORS = {
 
 export const adminRoute = (
   doc: Omit<RouteDoc, "tag" | "security"> & { tag?: string },
-  handle: AdminRoute["handle"],
-): AdminRoute => ({
+  handle: (req: IRequest, env: Env) => Promise<Response>,
+): Route => ({
   doc: { tag: "admin", security: "adminBearer", ...doc, errors: { ...COMMON_ERRORS, ...doc.errors } },
   handle,
 });

@@ -3,12 +3,13 @@ import { z } from "zod";
 import { normalizeMobile } from "../core/phone";
 import { CoreError } from "../core/errors";
 import { json } from "../http/respond";
-import { batchExists } from "../store/admin";
-import { getMessage, listBatchMessages, listMessages } from "../store/messages";
+import { getMessage, listBatchMessages, listMessages, batchExists } from "../store/messages";
 import { AdminError, adminRoute, invalid, parseParams, parseQuery, requireTenant } from "./http";
 import { decodeCursor, Page, page, PageQuery } from "./paging";
 import { TenantParams } from "./tenants/schemas";
 import { MessageView, messageView } from "./views";
+import { tenantDb } from "../store/db";
+import { toMessage } from "../core/messages";
 
 const MessageParams = TenantParams.extend({ messageId: z.string().min(1).max(64) });
 const BatchParams = TenantParams.extend({ batchId: z.string().min(1).max(64) });
@@ -30,7 +31,8 @@ export const getMessageRoute = adminRoute(
   async (req, env) => {
     const { id, messageId } = parseParams(req, MessageParams);
     await requireTenant(env, id);
-    const m = await getMessage(env.DB, id, messageId);
+    const row = await getMessage(tenantDb(env, id), messageId);
+    const m = row && toMessage(row);
     if (!m) throw new AdminError(404, "not_found", `message ${messageId} does not exist`);
     return json(messageView(m));
   },
@@ -49,8 +51,8 @@ export const listBatchMessagesRoute = adminRoute(
     await requireTenant(env, id);
     const q = parseQuery(req, PageQuery);
     const after = decodeCursor(q.cursor, z.string());
-    if (!(await batchExists(env.DB, id, batchId))) throw new AdminError(404, "not_found", `batch ${batchId} does not exist`);
-    const rows = await listBatchMessages(env.DB, id, batchId, q.limit + 1, after);
+    if (!(await batchExists(tenantDb(env, id), batchId))) throw new AdminError(404, "not_found", `batch ${batchId} does not exist`);
+    const rows = (await listBatchMessages(tenantDb(env, id), batchId, q.limit + 1, after)).map(toMessage);
     return json(page(rows, q.limit, messageView, (m) => m.id));
   },
 );
@@ -79,7 +81,7 @@ export const listMessagesRoute = adminRoute(
     const q = parseQuery(req, MessageQuery);
     const cursor = decodeCursor(q.cursor, MessageCursor);
     const filter = { status: q.status, mobile: mobileFilter(q.mobile), from: q.from, to: q.to };
-    const rows = await listMessages(env.DB, id, filter, q.limit + 1, cursor && { createdAt: cursor[0], id: cursor[1] });
+    const rows = (await listMessages(tenantDb(env, id), filter, q.limit + 1, cursor && { createdAt: cursor[0], id: cursor[1] })).map(toMessage);
     return json(page(rows, q.limit, messageView, (m) => [m.createdAt, m.id]));
   },
 );

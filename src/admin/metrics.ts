@@ -6,6 +6,7 @@ import { gateOf, type GateStatus } from "../carriers/gate";
 import { carrierKind } from "../carriers/registry";
 import { SIMULATOR } from "../carriers/simulator";
 import { adminRoute } from "./http";
+import { directoryDb } from "../store/db";
 
 /** What each carrier's gate (and, where its kind has one, its own status) says right now. */
 export interface CarrierLive {
@@ -157,7 +158,7 @@ export const metricsRoute = adminRoute(
     description: "Counters of accepted, delivered, undelivered, failed, canceled and refused messages; backlog, delivery time, webhook, dead-letter and carrier gauges (up, circuit, error rate, binds). See docs/console.md.",
   },
   async (_req, env) => {
-    const rows = await readMetricRows(env.DB);
+    const rows = await readMetricRows(directoryDb(env));
     return new Response(exposition(rows, await carriersLive(env, rows.carriers)), {
       headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8", "cache-control": "no-store" },
     });

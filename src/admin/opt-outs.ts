@@ -3,10 +3,11 @@ import { z } from "zod";
 import { CoreError } from "../core/errors";
 import { normalizeMobile } from "../core/phone";
 import { json } from "../http/respond";
-import { deleteOptOut, getOptOut, insertOptOut, listOptOuts, type OptOut } from "../store/admin";
+import { deleteOptOut, getOptOut, insertOptOut, listOptOuts, type OptOut } from "../store/opt-outs";
 import { AdminError, adminRoute, invalid, parseBody, parseParams, parseQuery, requireTenant } from "./http";
 import { decodeCursor, Page, page, PageQuery } from "./paging";
 import { TenantParams } from "./tenants/schemas";
+import { tenantDb } from "../store/db";
 
 // The router hands path segments over still percent-encoded; "+86…" arrives as "%2B86…".
 const decoded = (s: string): string => {
@@ -43,7 +44,7 @@ export const listOptOutsRoute = adminRoute(
     await requireTenant(env, id);
     const q = parseQuery(req, PageQuery);
     const after = decodeCursor(q.cursor, z.string());
-    const rows = await listOptOuts(env.DB, id, q.limit + 1, after);
+    const rows = await listOptOuts(tenantDb(env, id), q.limit + 1, after);
     return json(page(rows, q.limit, view, (o) => o.mobile));
   },
 );
@@ -53,7 +54,7 @@ export const getOptOutRoute = adminRoute(
   async (req, env) => {
     const { id, mobile } = parseParams(req, OptOutParams);
     await requireTenant(env, id);
-    const o = await getOptOut(env.DB, id, e164(mobile));
+    const o = await getOptOut(tenantDb(env, id), e164(mobile));
     if (!o) throw new AdminError(404, "not_found", `${mobile} has not opted out`);
     return json(view(o));
   },
@@ -73,7 +74,7 @@ export const addOptOutRoute = adminRoute(
     const { id } = parseParams(req, TenantParams);
     await requireTenant(env, id);
     const body = await parseBody(req, AddOptOutBody);
-    return json(view(await insertOptOut(env.DB, id, e164(body.mobile), body.source ?? "admin", Date.now())), 201);
+    return json(view(await insertOptOut(tenantDb(env, id), e164(body.mobile), body.source ?? "admin", Date.now())), 201);
   },
 );
 
@@ -82,7 +83,7 @@ export const deleteOptOutRoute = adminRoute(
   async (req, env) => {
     const { id, mobile } = parseParams(req, OptOutParams);
     await requireTenant(env, id);
-    if (!(await deleteOptOut(env.DB, id, e164(mobile)))) throw new AdminError(404, "not_found", `${mobile} has not opted out`);
+    if (!(await deleteOptOut(tenantDb(env, id), e164(mobile)))) throw new AdminError(404, "not_found", `${mobile} has not opted out`);
     return new Response(null, { status: 204 });
   },
 );

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { json } from "../http/respond";
 import { readReviewQueue } from "../store/timeline";
 import { adminRoute, parseQuery } from "./http";
+import { directoryDb } from "../store/db";
 
 const Query = z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(100).describe("at most this many of each type") });
 
@@ -22,6 +23,6 @@ export const reviewQueueRoute = adminRoute(
   { method: "get", path: "/admin/v1/review-queue", summary: "Pending signatures and templates, all tenants", query: Query, response: z.object({ items: z.array(Item) }) },
   async (req, env) => {
     const q = parseQuery(req, Query);
-    return json({ items: await readReviewQueue(env.DB, q.limit) });
+    return json({ items: await readReviewQueue(directoryDb(env), q.limit) });
   },
 );

@@ -1,8 +1,7 @@
 // /admin/v1: the operator API. Registers every endpoint behind the ADMIN_TOKEN check, with the
 // operator's own 404/405/error shapes; each route's doc comes from the schemas that validate it.
-import { dialectRouter } from "../http/router";
-import type { RouteDoc } from "../openapi/registry";
-import { errorResponse, onAdminError, requireAdmin, type AdminRoute } from "./http";
+import { dialectRouter, type Route } from "../http/router";
+import { errorResponse, onAdminError, requireAdmin } from "./http";
 import { createTenantRoute } from "./tenants/create";
 import { getTenantRoute, listTenantsRoute } from "./tenants/read";
 import { updateTenantRoute } from "./tenants/update";
@@ -27,7 +26,7 @@ import { carrierStatusRoute, createCarrierRoute, deleteCarrierRoute, getCarrierR
 import { listCarrierTemplatesRoute, putCarrierTemplatesRoute } from "./carrier-templates";
 import { getRoutesRoute, putRoutesRoute } from "./carrier-routes";
 
-const ROUTES: AdminRoute[] = [
+const ROUTES: Route[] = [
   createTenantRoute, listTenantsRoute, getTenantRoute, updateTenantRoute, rotateWebhookSecretRoute,
   changeBalanceRoute, listLedgerRoute, getPricesRoute, putPricesRoute,
   createAppRoute, listAppsRoute, getAppRoute, updateAppRoute, rotateAppRoute,
@@ -43,19 +42,14 @@ const ROUTES: AdminRoute[] = [
   getRoutesRoute, putRoutesRoute,
 ];
 
-export const router = dialectRouter("", {
-  name: "admin",
-  notFound: (req) => errorResponse(404, "not_found", `no route for ${req.method} ${new URL(req.url).pathname}`),
-  methodNotAllowed: (_req, allowed) => errorResponse(405, "method_not_allowed", `allowed: ${allowed.join(", ")}`),
-  onError: onAdminError,
-});
-
 // Every path, known or not, is behind the token: an unauthenticated caller learns nothing.
-router.all("*", requireAdmin);
-
-for (const r of ROUTES) {
-  const path = r.doc.path.replace(/\{(\w+)\}/g, ":$1");
-  router[r.doc.method](path, r.handle);
-}
-
-export const docs: RouteDoc[] = ROUTES.map((r) => r.doc);
+export const { router, docs } = dialectRouter(
+  {
+    name: "admin",
+    notFound: (req) => errorResponse(404, "not_found", `no route for ${req.method} ${new URL(req.url).pathname}`),
+    methodNotAllowed: (_req, allowed) => errorResponse(405, "method_not_allowed", `allowed: ${allowed.join(", ")}`),
+    onError: onAdminError,
+  },
+  ROUTES,
+  requireAdmin,
+);

@@ -2,12 +2,13 @@
 import { z } from "zod";
 import { createSignature, reviewSignature, SignatureName } from "../core/catalog";
 import { json } from "../http/respond";
-import { getSignature, listSignatures } from "../store/catalog";
+import { getSignature, listSignatures } from "../store/signatures";
 import { AdminError, adminRoute, parseBody, parseParams, parseQuery, requireTenant } from "./http";
 import { decodeCursor, Page, page, PageQuery } from "./paging";
 import { InitialStatus, ReviewBody } from "./review";
 import { TenantParams } from "./tenants/schemas";
 import { SignatureView, signatureView } from "./views";
+import { tenantDb } from "../store/db";
 
 const SignatureParams = TenantParams.extend({ sid: z.coerce.number().int().positive() });
 
@@ -32,7 +33,7 @@ export const createSignatureRoute = adminRoute(
     const { id } = parseParams(req, TenantParams);
     await requireTenant(env, id);
     const body = await parseBody(req, CreateSignatureBody);
-    return json(signatureView(await createSignature(env.DB, id, body, Date.now())), 201);
+    return json(signatureView(await createSignature(tenantDb(env, id), body, Date.now())), 201);
   },
 );
 
@@ -43,7 +44,7 @@ export const listSignaturesRoute = adminRoute(
     await requireTenant(env, id);
     const q = parseQuery(req, PageQuery);
     const after = decodeCursor(q.cursor, z.number().int());
-    const rows = await listSignatures(env.DB, id, q.limit + 1, after);
+    const rows = await listSignatures(tenantDb(env, id), q.limit + 1, after);
     return json(page(rows, q.limit, signatureView, (s) => s.id));
   },
 );
@@ -53,7 +54,7 @@ export const getSignatureRoute = adminRoute(
   async (req, env) => {
     const { id, sid } = parseParams(req, SignatureParams);
     await requireTenant(env, id);
-    const sig = await getSignature(env.DB, id, sid);
+    const sig = await getSignature(tenantDb(env, id), sid);
     if (!sig) throw new AdminError(404, "signature_not_found", `signature ${sid} does not exist`);
     return json(signatureView(sig));
   },

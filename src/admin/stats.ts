@@ -6,6 +6,7 @@ import { foldStats } from "../core/stats";
 import { json } from "../http/respond";
 import { readRefusals, readStats, STAT_DIMENSIONS, type StatDimension } from "../store/stats";
 import { adminRoute, invalid, parseQuery } from "./http";
+import { directoryDb } from "../store/db";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -113,8 +114,8 @@ export const statsRoute = adminRoute(
     const bucketMs = q.bucket === "day" ? DAY : HOUR;
     const range = { from: q.from, to: q.to, bucketMs, offsetMs: q.utc_offset * 60_000 };
     const [rows, refusals] = await Promise.all([
-      readStats(env.DB, { ...range, groupBy: q.groupBy, filters }, MAX_ROWS + 1),
-      readRefusals(env.DB, { ...range, tenantId: q.tenant ?? null }, MAX_ROWS + 1),
+      readStats(directoryDb(env), { ...range, groupBy: q.groupBy, filters }, MAX_ROWS + 1),
+      readRefusals(directoryDb(env), { ...range, tenantId: q.tenant ?? null }, MAX_ROWS + 1),
     ]);
     if (rows.length > MAX_ROWS || refusals.length > MAX_ROWS) {
       throw invalid("too many groups for one answer", [{ path: "group_by", message: `over ${MAX_ROWS} rows: narrow the range, the filters or group_by` }]);

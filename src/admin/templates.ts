@@ -4,12 +4,13 @@ import { createTemplate, reviewTemplate } from "../core/catalog";
 import { templateParams } from "../core/content";
 import { KINDS } from "../core/types";
 import { json } from "../http/respond";
-import { getTemplate, listTemplates, type Template } from "../store/catalog";
+import { getTemplate, listTemplates, type Template } from "../store/templates";
 import { AdminError, adminRoute, parseBody, parseParams, parseQuery, requireTenant } from "./http";
 import { decodeCursor, Page, page, PageQuery } from "./paging";
 import { InitialStatus, ReviewBody } from "./review";
 import { TenantParams } from "./tenants/schemas";
 import { TemplateView, templateView } from "./views";
+import { tenantDb } from "../store/db";
 
 const TemplateParams = TenantParams.extend({ tid: z.coerce.number().int().positive() });
 
@@ -32,8 +33,7 @@ export const createTemplateRoute = adminRoute(
     await requireTenant(env, id);
     const b = await parseBody(req, CreateTemplateBody);
     const t = await createTemplate(
-      env.DB,
-      id,
+      tenantDb(env, id),
       { kind: b.kind, content: b.content, signatureId: b.signature_id, codeLength: b.code_length, ttl: b.ttl, remark: b.remark, status: b.status },
       Date.now(),
     );
@@ -48,7 +48,7 @@ export const listTemplatesRoute = adminRoute(
     await requireTenant(env, id);
     const q = parseQuery(req, PageQuery);
     const after = decodeCursor(q.cursor, z.number().int());
-    const rows = await listTemplates(env.DB, id, q.limit + 1, after);
+    const rows = await listTemplates(tenantDb(env, id), q.limit + 1, after);
     return json(page(rows, q.limit, view, (t) => t.id));
   },
 );
@@ -58,7 +58,7 @@ export const getTemplateRoute = adminRoute(
   async (req, env) => {
     const { id, tid } = parseParams(req, TemplateParams);
     await requireTenant(env, id);
-    const t = await getTemplate(env.DB, id, tid);
+    const t = await getTemplate(tenantDb(env, id), tid);
     if (!t) throw new AdminError(404, "template_not_found", `template ${tid} does not exist`);
     return json(view(t));
   },

@@ -3,11 +3,12 @@
 // handed out by pull or push, each push, refunds), for the console's message page.
 import { z } from "zod";
 import { json } from "../http/respond";
-import { toMessage } from "../store/rows";
+import { toMessage } from "../core/messages";
 import { readTimeline, type TimelineRows } from "../store/timeline";
 import { AdminError, adminRoute, parseParams, requireTenant } from "./http";
 import { TenantParams } from "./tenants/schemas";
 import { MessageView, messageView } from "./views";
+import { tenantDb } from "../store/db";
 
 const Params = TenantParams.extend({ messageId: z.string().min(1).max(64) });
 
@@ -58,7 +59,7 @@ export const messageTimelineRoute = adminRoute(
   async (req, env) => {
     const { id, messageId } = parseParams(req, Params);
     await requireTenant(env, id);
-    const t = await readTimeline(env.DB, id, messageId);
+    const t = await readTimeline(tenantDb(env, id), messageId);
     if (!t.message) throw new AdminError(404, "not_found", `message ${messageId} does not exist`);
     return json({ message: messageView(toMessage(t.message)), events: events(t) });
   },

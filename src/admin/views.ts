@@ -3,9 +3,9 @@
 import { z } from "zod";
 import { DIALECTS, KINDS, type App, type Message, type Tenant } from "../core/types";
 import type { Signature, Template } from "../core/catalog";
-import type { LedgerEntry } from "../store/tenants";
 import { contentForOperator } from "../core/secrecy";
 import { capsState } from "../core/app-caps";
+import { type LedgerEntry } from "../store/ledger";
 
 const Kind = z.enum(KINDS);
 const Review = z.enum(["pending", "approved", "rejected"]);

@@ -3,9 +3,8 @@
 // verifies and parses it itself; every other carrier posts the edgesms JSON below, authenticated
 // by the shared X-Carrier-Secret (constant-time).
 import { z } from "zod";
-import { dialectRouter } from "../http/router";
+import { dialectRouter, type DialectShapes, type Handler } from "../http/router";
 import { json } from "../http/respond";
-import type { RouteDoc } from "../openapi/registry";
 import { digestsEqual, sha256Hex } from "../core/crypto";
 import { applyCarrierEvents } from "../core/delivery";
 import { CarrierEvents } from "./events";
@@ -13,12 +12,12 @@ import { loadCarrierConfig } from "./config";
 import { carrierKind } from "./registry";
 import { errorJson, onRouteError, parseJson } from "./http";
 
-export const router = dialectRouter("/webhooks/carriers", {
+const shapes: DialectShapes = {
   name: "carriers",
   notFound: () => errorJson(404, "not_found", "not found"),
   methodNotAllowed: (_req, allowed) => errorJson(405, "method_not_allowed", `allowed: ${allowed.join(", ")}`),
   onError: onRouteError("carriers"),
-});
+};
 
 /** Both sides hashed first, so the comparison is constant-time whatever their lengths. */
 async function secretOk(env: Env, presented: string | null): Promise<boolean> {
@@ -32,7 +31,7 @@ const CallbackResult = z.object({
   replies: z.object({ stored: z.number().int(), duplicates: z.number().int(), unroutable: z.number().int(), optOuts: z.number().int() }),
 });
 
-router.post("/:carrier", async (req, env) => {
+const receive: Handler = async (req, env) => {
   const carrier = req.params.carrier!;
   const config = /^[a-z0-9][a-z0-9_-]{0,31}$/.test(carrier) ? await loadCarrierConfig(env, carrier) : null;
   const native = config ? carrierKind(config.type)?.callback : undefined;
@@ -50,25 +49,28 @@ router.post("/:carrier", async (req, env) => {
   if (events instanceof Response) return events;
   if (events.reports.length === 0 && events.replies.length === 0) return errorJson(400, "invalid_input", "no reports and no replies");
   return json(await applyCarrierEvents(env, carrier, events));
-});
+};
 
-export const docs: RouteDoc[] = [
+export const { router, docs } = dialectRouter(shapes, [
   {
-    method: "post",
-    path: "/webhooks/carriers/{carrier}",
-    tag: "carriers",
-    summary: "Delivery reports and replies from a carrier",
-    description:
-      "Carriers whose type has its own callback format (Aliyun, Tencent Cloud, Twilio) post that format here, authenticated the provider's way. Every other carrier posts this JSON with the X-Carrier-Secret header. Idempotent: a report only moves a submitted message, a receipt by reference is stored once (a message is final when all its parts have one; an early receipt waits for its reference), a reply is stored once per carrier ref.",
-    body: CarrierEvents,
-    response: CallbackResult,
-    errors: {
-      "400": "invalid_input: the body does not match the schema (issues lists each problem)",
-      "401": "unauthorized: missing or wrong X-Carrier-Secret",
-      "404": "unknown_carrier: no carrier of that name",
-      "413": "too_large: body over 2 MB",
-      "415": "unsupported_media_type",
+    doc: {
+      method: "post",
+      path: "/webhooks/carriers/{carrier}",
+      tag: "carriers",
+      summary: "Delivery reports and replies from a carrier",
+      description:
+        "Carriers whose type has its own callback format (Aliyun, Tencent Cloud, Twilio) post that format here, authenticated the provider's way. Every other carrier posts this JSON with the X-Carrier-Secret header. Idempotent: a report only moves a submitted message, a receipt by reference is stored once (a message is final when all its parts have one; an early receipt waits for its reference), a reply is stored once per carrier ref.",
+      body: CarrierEvents,
+      response: CallbackResult,
+      errors: {
+        "400": "invalid_input: the body does not match the schema (issues lists each problem)",
+        "401": "unauthorized: missing or wrong X-Carrier-Secret",
+        "404": "unknown_carrier: no carrier of that name",
+        "413": "too_large: body over 2 MB",
+        "415": "unsupported_media_type",
+      },
+      security: "carrierSecret",
     },
-    security: "carrierSecret",
+    handle: receive,
   },
-];
+]);

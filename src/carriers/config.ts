@@ -5,6 +5,7 @@ import { carrierKind } from "./registry";
 import { encryptSecret, openSecret, secretsKey } from "../core/crypto";
 import { getCarrierRow, getCarrierRows, type CarrierRow } from "../store/carriers";
 import { SIMULATOR } from "./simulator";
+import { directoryDb } from "../store/db";
 
 export const simulatorEnabled = (env: Env): boolean => env.SIMULATOR === "true";
 
@@ -19,7 +20,7 @@ export async function toCarrierConfig(env: Env, row: CarrierRow): Promise<Carrie
 
 /** A carrier's configuration by name (disabled ones included), or null when there is none. */
 export async function loadCarrierConfig(env: Env, name: string): Promise<CarrierConfig | null> {
-  const row = await getCarrierRow(env.DB, name);
+  const row = await getCarrierRow(directoryDb(env), name);
   if (row) return toCarrierConfig(env, row);
   return name === SIMULATOR && simulatorEnabled(env) ? builtInSimulator() : null;
 }
@@ -34,7 +35,7 @@ export async function configsOf(env: Env, rows: CarrierRow[]): Promise<Map<strin
 
 /** Configurations of several carriers in one read; unknown names are absent from the map. */
 export async function loadCarrierConfigs(env: Env, names: string[]): Promise<Map<string, CarrierConfig>> {
-  const all = await configsOf(env, await getCarrierRows(env.DB, names));
+  const all = await configsOf(env, await getCarrierRows(directoryDb(env), names));
   return new Map([...all].filter(([name]) => names.includes(name)));
 }
 

@@ -6,6 +6,7 @@ import type { CarrierReport } from "./events";
 import { enqueueReports } from "./events";
 import { reportDelay, simOutcome } from "./rules";
 import { inboxIds, insertInbox, type InboxRow } from "../store/simulator";
+import { directoryDb } from "../store/db";
 
 export const SIMULATOR = "simulator";
 
@@ -46,7 +47,7 @@ export function simulatorCarrier(env: Env, name = SIMULATOR): Carrier {
         byDelay.set(delay, list);
       }
       // The inbox insert ignores ids it already holds: a resubmit after a crash shows once.
-      await insertInbox(env.DB, inbox);
+      await insertInbox(directoryDb(env), inbox);
       // A resubmit posts its report again; applying a report twice changes nothing.
       for (const [delay, reports] of byDelay) await enqueueReports(env, name, reports, delay);
       return results;
@@ -57,7 +58,7 @@ export function simulatorCarrier(env: Env, name = SIMULATOR): Carrier {
      * ended by its number's rule; anything else it never received.
      */
     async query(targets: QueryTarget[]): Promise<QueryResult[]> {
-      const received = await inboxIds(env.DB, targets.map((t) => t.id));
+      const received = await inboxIds(directoryDb(env), targets.map((t) => t.id));
       return targets.map((t): QueryResult => {
         const rule = simOutcome(t.mobile);
         const taken = received.has(t.id) || t.refs.includes(simRef(t.id));

@@ -5,8 +5,8 @@ import type { z } from "zod";
 import type { Channel, DeliveryCode, Kind } from "../core/types";
 import type { CarrierEvents } from "./events";
 
-export const CARRIER_TYPES = ["simulator", "smpp", "aliyun", "tencent", "twilio"] as const;
-export type CarrierType = (typeof CARRIER_TYPES)[number];
+export { CARRIER_TYPES, type CarrierType } from "../store/columns";
+import type { CarrierType } from "../store/columns";
 
 /** One message handed to a carrier. `id` (the edgesms message id) is its idempotency key. */
 export interface OutboundMessage {

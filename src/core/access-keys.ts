@@ -5,6 +5,7 @@ import { CoreError } from "./errors";
 import { encryptSecret, randomAlnum, randomBytes, secretsKey } from "./crypto";
 import type { App } from "./types";
 import { deleteAccessKey, insertAccessKey, listAccessKeys, type AccessKeyView } from "../store/access-keys";
+import { tenantDb } from "../store/db";
 
 /** Huawei allows two access keys per IAM user. */
 export const MAX_ACCESS_KEYS = 2;
@@ -30,7 +31,7 @@ export async function createAccessKey(env: Env, app: App, description: string, n
   const accessKey = randomUpperAlnum(20);
   const secretKey = randomAlnum(40);
   const ok = await insertAccessKey(
-    env.DB,
+    tenantDb(env, app.tenantId).db,
     { access_key: accessKey, tenant_id: app.tenantId, app_id: app.id, secret_enc: await encryptSecret(secretsKey(env), secretKey), description, created_at: now },
     MAX_ACCESS_KEYS,
   );
@@ -38,8 +39,8 @@ export async function createAccessKey(env: Env, app: App, description: string, n
   return { accessKey, appId: app.id, description, createdAt: now, secretKey };
 }
 
-export const accessKeysOf = (env: Env, app: App): Promise<AccessKeyView[]> => listAccessKeys(env.DB, app.tenantId, app.id);
+export const accessKeysOf = (env: Env, app: App): Promise<AccessKeyView[]> => listAccessKeys(tenantDb(env, app.tenantId), app.id);
 
 export async function removeAccessKey(env: Env, app: App, accessKey: string): Promise<void> {
-  if (!(await deleteAccessKey(env.DB, app.tenantId, app.id, accessKey))) throw new CoreError("not_found", `access key ${accessKey} does not exist`);
+  if (!(await deleteAccessKey(tenantDb(env, app.tenantId), app.id, accessKey))) throw new CoreError("not_found", `access key ${accessKey} does not exist`);
 }

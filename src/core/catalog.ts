@@ -1,17 +1,22 @@
 // Owns signatures and templates as the domain sees them: creation, change, review (pending →
 // approved | rejected), deletion, and the "approved or a typed refusal" lookups every dialect uses.
+import type { TenantDb } from "../store/db";
 import { z } from "zod";
 import { CoreError } from "./errors";
 import { templateParams } from "./content";
 import { randomHex } from "./crypto";
 import { enqueuePushes, reviewPushes } from "./webhooks";
 import type { Kind } from "./types";
-import * as store from "../store/catalog";
-import type { ReviewStatus, Signature, Template } from "../store/catalog";
+import * as signatures from "../store/signatures";
+import * as templates from "../store/templates";
+import type { ReviewStatus, Signature } from "../store/signatures";
+import type { Template } from "../store/templates";
+import { tenantDb } from "../store/db";
 
 export type { ReviewStatus, Signature, Template };
 // A send's template read, built to share authentication's round trip (src/core/credentials authenticateWith).
-export { signaturesIn, templateReadIn, type TemplateRead } from "../store/catalog";
+export { signaturesIn } from "../store/signatures";
+export { templateReadIn, type TemplateRead } from "../store/templates";
 
 /** 2–20 characters (code points) without the full-width brackets that delimit it in the text. */
 export const SignatureName = z
@@ -22,17 +27,17 @@ export const SignatureName = z
 
 export type SignatureRef = { name: string } | { id: number } | { uid: string };
 
-function lookupSignature(db: D1Database, tenantId: string, by: SignatureRef): Promise<Signature | null> {
-  if ("id" in by) return store.getSignature(db, tenantId, by.id);
-  if ("uid" in by) return store.getSignatureByUid(db, tenantId, by.uid);
-  return store.getSignatureByName(db, tenantId, by.name);
+function lookupSignature({ db, tenantId }: TenantDb, by: SignatureRef): Promise<Signature | null> {
+  if ("id" in by) return signatures.getSignature({ db, tenantId }, by.id);
+  if ("uid" in by) return signatures.getSignatureByUid({ db, tenantId }, by.uid);
+  return signatures.getSignatureByName({ db, tenantId }, by.name);
 }
 
 const refText = (by: SignatureRef): string => ("id" in by ? `id ${by.id}` : "uid" in by ? `uid ${by.uid}` : `【${by.name}】`);
 
 /** The signature if it is this tenant's and approved; otherwise the typed refusal. */
-export async function requireApprovedSignature(db: D1Database, tenantId: string, by: SignatureRef): Promise<Signature> {
-  return checkApprovedSignature(await lookupSignature(db, tenantId, by), by);
+export async function requireApprovedSignature({ db, tenantId }: TenantDb, by: SignatureRef): Promise<Signature> {
+  return checkApprovedSignature(await lookupSignature({ db, tenantId }, by), by);
 }
 
 /** requireApprovedSignature's verdict on a signature already read (null: none of this tenant's). */
@@ -44,8 +49,8 @@ export function checkApprovedSignature(sig: Signature | null, by: SignatureRef):
 }
 
 /** The template if it is this tenant's and approved; otherwise the typed refusal. */
-export async function requireApprovedTemplate(db: D1Database, tenantId: string, id: number): Promise<Template> {
-  return checkApprovedTemplate(await store.getTemplate(db, tenantId, id), id);
+export async function requireApprovedTemplate({ db, tenantId }: TenantDb, id: number): Promise<Template> {
+  return checkApprovedTemplate(await templates.getTemplate({ db, tenantId }, id), id);
 }
 
 /** requireApprovedTemplate's verdict on a template already read (null: none of this tenant's). */
@@ -61,11 +66,11 @@ export function checkApprovedTemplate(t: Template | null, id: number): Template 
  * unapproved one is refused as requireApprovedSignature would), read together in one round trip.
  */
 export async function requireApprovedTemplateWithSignature(
-  db: D1Database,
-  tenantId: string,
+  { db, tenantId }: TenantDb,
+  
   id: number,
 ): Promise<{ template: Template; signature: Signature | null }> {
-  return checkApprovedTemplateWithSignature(await store.getTemplateWithSignature(db, tenantId, id), id);
+  return checkApprovedTemplateWithSignature(await templates.getTemplateWithSignature({ db, tenantId }, id), id);
 }
 
 /** requireApprovedTemplateWithSignature's verdict on a template and its signature already read. */
@@ -90,10 +95,9 @@ export interface SignatureInput {
   status?: ReviewStatus;
 }
 
-export async function createSignature(db: D1Database, tenantId: string, s: SignatureInput, now: number): Promise<Signature> {
-  const id = await store.insertSignature(db, {
+export async function createSignature({ db, tenantId }: TenantDb, s: SignatureInput, now: number): Promise<Signature> {
+  const id = await signatures.insertSignature({ db, tenantId }, {
     uid: randomHex(16),
-    tenantId,
     name: s.name,
     type: s.type ?? 1,
     remark: s.remark ?? null,
@@ -103,17 +107,17 @@ export async function createSignature(db: D1Database, tenantId: string, s: Signa
     now,
   });
   if (id === null) throw new CoreError("conflict", `a signature named ${s.name} already exists`, { field: "name", value: s.name });
-  return (await store.getSignature(db, tenantId, id))!;
+  return (await signatures.getSignature({ db, tenantId }, id))!;
 }
 
 /** Any change sends the signature back to review. */
-export async function changeSignature(db: D1Database, tenantId: string, id: number, p: store.SignaturePatch, now: number): Promise<Signature> {
+export async function changeSignature({ db, tenantId }: TenantDb, id: number, p: signatures.SignaturePatch, now: number): Promise<Signature> {
   if (p.name !== undefined) {
-    const clash = await store.getSignatureByName(db, tenantId, p.name);
+    const clash = await signatures.getSignatureByName({ db, tenantId }, p.name);
     if (clash && clash.id !== id) throw new CoreError("conflict", `a signature named ${p.name} already exists`, { field: "name", value: p.name });
   }
-  if (!(await store.updateSignature(db, tenantId, id, p, now))) throw new CoreError("signature_not_found", `signature ${id} does not exist`);
-  return (await store.getSignature(db, tenantId, id))!;
+  if (!(await signatures.updateSignature({ db, tenantId }, id, p, now))) throw new CoreError("signature_not_found", `signature ${id} does not exist`);
+  return (await signatures.getSignature({ db, tenantId }, id))!;
 }
 
 export type Verdict = { status: "approved" | "rejected"; note?: string | null };
@@ -123,22 +127,22 @@ export type Verdict = { status: "approved" | "rejected"; note?: string | null };
  * of it (JPush's SMS_SIGN / SMS_TEMPLATE) committed in the same batch.
  */
 async function review(env: Env, tenantId: string, subject: "signature" | "template", id: number, verdict: Verdict, now: number): Promise<boolean> {
-  const exists = subject === "signature" ? await store.getSignature(env.DB, tenantId, id) : await store.getTemplate(env.DB, tenantId, id);
+  const exists = subject === "signature" ? await signatures.getSignature(tenantDb(env, tenantId), id) : await templates.getTemplate(tenantDb(env, tenantId), id);
   if (!exists) return false;
   const note = verdict.note ?? null;
   const pushes = await reviewPushes(env, tenantId, { subject, id, status: verdict.status, note, reviewedAt: now });
-  const changed = await store.reviewItem(env.DB, subject, tenantId, id, verdict.status, note, now, pushes.statements);
+  const changed = await signatures.reviewItem(tenantDb(env, tenantId), subject, id, verdict.status, note, now, pushes.statements);
   if (changed) await enqueuePushes(env, pushes.ids);
   return changed;
 }
 
 export async function reviewSignature(env: Env, tenantId: string, id: number, verdict: Verdict, now: number): Promise<Signature> {
   if (!(await review(env, tenantId, "signature", id, verdict, now))) throw new CoreError("signature_not_found", `signature ${id} does not exist`);
-  return (await store.getSignature(env.DB, tenantId, id))!;
+  return (await signatures.getSignature(tenantDb(env, tenantId), id))!;
 }
 
-export async function removeSignature(db: D1Database, tenantId: string, id: number, now: number): Promise<void> {
-  const r = await store.deleteSignature(db, tenantId, id, now);
+export async function removeSignature({ db, tenantId }: TenantDb, id: number, now: number): Promise<void> {
+  const r = await signatures.deleteSignature({ db, tenantId }, id, now);
   if (r === "not_found") throw new CoreError("signature_not_found", `signature ${id} does not exist`);
   if (r === "in_use") throw new CoreError("conflict", `signature ${id} is used by a template`);
 }
@@ -159,9 +163,9 @@ export function checkTemplateContent(content: string, kind: Kind): string[] {
   return names;
 }
 
-async function requireOwnSignature(db: D1Database, tenantId: string, id: number | null | undefined): Promise<void> {
+async function requireOwnSignature({ db, tenantId }: TenantDb, id: number | null | undefined): Promise<void> {
   if (id === null || id === undefined) return;
-  if (!(await store.getSignature(db, tenantId, id))) {
+  if (!(await signatures.getSignature({ db, tenantId }, id))) {
     throw new CoreError("signature_not_found", `signature ${id} does not exist`, { field: "signature_id", value: String(id) });
   }
 }
@@ -176,11 +180,10 @@ export interface TemplateInput {
   status?: ReviewStatus;
 }
 
-export async function createTemplate(db: D1Database, tenantId: string, t: TemplateInput, now: number): Promise<Template> {
+export async function createTemplate({ db, tenantId }: TenantDb, t: TemplateInput, now: number): Promise<Template> {
   checkTemplateContent(t.content, t.kind);
-  await requireOwnSignature(db, tenantId, t.signatureId);
-  const id = await store.insertTemplate(db, {
-    tenantId,
+  await requireOwnSignature({ db, tenantId }, t.signatureId);
+  const id = await templates.insertTemplate({ db, tenantId }, {
     signatureId: t.signatureId ?? null,
     kind: t.kind,
     content: t.content,
@@ -190,25 +193,25 @@ export async function createTemplate(db: D1Database, tenantId: string, t: Templa
     status: t.status ?? "pending",
     now,
   });
-  return (await store.getTemplate(db, tenantId, id))!;
+  return (await templates.getTemplate({ db, tenantId }, id))!;
 }
 
 /** Only a template that is not approved may change; the change sends it back to review. */
-export async function changeTemplate(db: D1Database, tenantId: string, id: number, p: store.TemplatePatch, now: number): Promise<Template> {
-  const current = await store.getTemplate(db, tenantId, id);
+export async function changeTemplate({ db, tenantId }: TenantDb, id: number, p: templates.TemplatePatch, now: number): Promise<Template> {
+  const current = await templates.getTemplate({ db, tenantId }, id);
   if (!current) throw new CoreError("template_not_found", `template ${id} does not exist`);
   if (current.status === "approved") throw new CoreError("conflict", `template ${id} is approved and can no longer change`);
   if (p.content !== undefined || p.kind !== undefined) checkTemplateContent(p.content ?? current.content, p.kind ?? current.kind);
-  await requireOwnSignature(db, tenantId, p.signatureId);
-  if (!(await store.updateTemplate(db, tenantId, id, p, now))) throw new CoreError("conflict", `template ${id} changed meanwhile`);
-  return (await store.getTemplate(db, tenantId, id))!;
+  await requireOwnSignature({ db, tenantId }, p.signatureId);
+  if (!(await templates.updateTemplate({ db, tenantId }, id, p, now))) throw new CoreError("conflict", `template ${id} changed meanwhile`);
+  return (await templates.getTemplate({ db, tenantId }, id))!;
 }
 
 export async function reviewTemplate(env: Env, tenantId: string, id: number, verdict: Verdict, now: number): Promise<Template> {
   if (!(await review(env, tenantId, "template", id, verdict, now))) throw new CoreError("template_not_found", `template ${id} does not exist`);
-  return (await store.getTemplate(env.DB, tenantId, id))!;
+  return (await templates.getTemplate(tenantDb(env, tenantId), id))!;
 }
 
-export async function removeTemplate(db: D1Database, tenantId: string, id: number, now: number): Promise<void> {
-  if (!(await store.deleteTemplate(db, tenantId, id, now))) throw new CoreError("template_not_found", `template ${id} does not exist`);
+export async function removeTemplate({ db, tenantId }: TenantDb, id: number, now: number): Promise<void> {
+  if (!(await templates.deleteTemplate({ db, tenantId }, id, now))) throw new CoreError("template_not_found", `template ${id} does not exist`);
 }

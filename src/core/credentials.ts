@@ -5,6 +5,8 @@ import { encryptSecret, randomAlnum, randomDigits, randomHex, secretMatches, sec
 import { ipAllowed } from "./ip";
 import type { App, Dialect, Tenant } from "./types";
 import { getAppAndTenantByKey, getAppAndTenantByKeyWith, insertApp, keyScope, rotateAppSecret, type AuthScope } from "../store/apps";
+import { directoryDb, tenantDb } from "../store/db";
+import { toAppAndTenant } from "./apps";
 
 interface Format {
   key: () => string;
@@ -41,9 +43,8 @@ export async function createCredential(
   const secret = f.secret();
   const projectId = dialect === "huawei" ? randomHex(16) : null;
   const id = `app_${randomHex(8)}`;
-  await insertApp(env.DB, {
+  await insertApp(tenantDb(env, tenant.id), {
     id,
-    tenantId: tenant.id,
     dialect,
     key,
     projectId,
@@ -62,8 +63,7 @@ export async function rotateCredential(env: Env, app: App, now: number): Promise
   const f = FORMATS[app.dialect];
   const secret = f.secret();
   const ok = await rotateAppSecret(
-    env.DB,
-    app.tenantId,
+    tenantDb(env, app.tenantId),
     app.id,
     await sha256Hex(secret),
     f.recoverable ? await encryptSecret(secretsKey(env), secret) : null,
@@ -86,8 +86,8 @@ export async function authenticate(
   secret: string,
   ip: string,
 ): Promise<{ app: App; tenant: Tenant }> {
-  const found = key.length <= 128 ? await getAppAndTenantByKey(env.DB, dialect, key) : null;
-  return check(found, secret, ip);
+  const found = key.length <= 128 ? await getAppAndTenantByKey(directoryDb(env), dialect, key) : null;
+  return check(found && toAppAndTenant(found), secret, ip);
 }
 
 /** Reads that share authentication's round trip: statements scoped by its AuthScope (store/apps) and how to take their results. */
@@ -112,8 +112,8 @@ export async function authenticateWith<T>(
   more: (scope: AuthScope) => KeyedReads<T>,
 ): Promise<{ app: App; tenant: Tenant; extra: T }> {
   const reads = more(keyScope(dialect, key));
-  const { found, results } = key.length <= 128 ? await getAppAndTenantByKeyWith(env.DB, dialect, key, reads.statements) : { found: null, results: [] };
-  const ok = await check(found, secret, ip);
+  const { found, results } = key.length <= 128 ? await getAppAndTenantByKeyWith(directoryDb(env), dialect, key, reads.statements) : { found: null, results: [] };
+  const ok = await check(found && toAppAndTenant(found), secret, ip);
   return { ...ok, extra: reads.read(results) };
 }
 

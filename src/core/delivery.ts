@@ -7,19 +7,20 @@ import { normalizeMobile } from "./phone";
 import { createReplyPushes, createReportPushes } from "./webhooks";
 import { recordFinal, type FinalisedRow } from "./stats";
 import type { CarrierEvents, CarrierReply, CarrierReport } from "../carriers/events";
+import { optOutStatement } from "../store/opt-outs";
 import { failStatements, optedOutStatements, rejectStatements } from "../store/delivery";
 import { completedByRefsStatement, insertReceiptsStatement, type CompletedRow } from "../store/receipts";
 import {
   applyReportsStatement,
   insertInboundStatement,
   insertReportsStatement,
-  optOutStatement,
   pushableRepliesStatement,
   pushableReportsStatement,
   replyRouteCandidates,
   type InboundRow,
   type ReportRow,
 } from "../store/delivery-reports";
+import { directoryDb } from "../store/db";
 
 export interface ReportsOutcome {
   /** Messages now final. */
@@ -63,9 +64,9 @@ export async function applyReports(env: Env, carrier: string | null, reports: Ca
   const byIdCount = rows.length;
   let stored = 0;
   if (receipts.length > 0) {
-    const [inserted, completed] = await env.DB.batch<CompletedRow>([
-      insertReceiptsStatement(env.DB, carrier!, JSON.stringify(receipts), now),
-      completedByRefsStatement(env.DB, carrier!, JSON.stringify(receipts.map((r) => r[0]))),
+    const [inserted, completed] = await directoryDb(env).batch<CompletedRow>([
+      insertReceiptsStatement(directoryDb(env), carrier!, JSON.stringify(receipts), now),
+      completedByRefsStatement(directoryDb(env), carrier!, JSON.stringify(receipts.map((r) => r[0]))),
     ]);
     stored = inserted!.meta.changes;
     rows.push(...completed!.results.map(finalRow));
@@ -84,10 +85,10 @@ export async function applyEarlyReceipts(env: Env, carrier: string | null, compl
 async function finalise(env: Env, carrier: string | null, rows: FinalRow[], now: number): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
   const idsJson = JSON.stringify(rows.map((r) => r[0]));
-  const res = await env.DB.batch([
-    applyReportsStatement(env.DB, JSON.stringify(rows), carrier, now),
-    insertReportsStatement(env.DB, idsJson, now),
-    pushableReportsStatement(env.DB, idsJson),
+  const res = await directoryDb(env).batch([
+    applyReportsStatement(directoryDb(env), JSON.stringify(rows), carrier, now),
+    insertReportsStatement(directoryDb(env), idsJson, now),
+    pushableReportsStatement(directoryDb(env), idsJson),
   ]);
   await createReportPushes(env, res[2]!.results as unknown as ReportRow[], now);
   const moved = res[0]!.results as unknown as FinalisedRow[];
@@ -114,8 +115,8 @@ export async function finishUnsent(
   if (ids.length === 0) return;
   const idsJson = JSON.stringify(ids);
   const token = `${how}:${randomHex(12)}`;
-  const moves = how === "reject" ? rejectStatements(env.DB, idsJson, reason, token, now, code) : UNSENT[how](env.DB, idsJson, reason, token, now);
-  const res = await env.DB.batch([...moves, insertReportsStatement(env.DB, idsJson, now), pushableReportsStatement(env.DB, idsJson)]);
+  const moves = how === "reject" ? rejectStatements(directoryDb(env), idsJson, reason, token, now, code) : UNSENT[how](directoryDb(env), idsJson, reason, token, now);
+  const res = await directoryDb(env).batch([...moves, insertReportsStatement(directoryDb(env), idsJson, now), pushableReportsStatement(directoryDb(env), idsJson)]);
   await createReportPushes(env, res[res.length - 1]!.results as unknown as ReportRow[], now);
 }
 
@@ -139,7 +140,7 @@ export async function applyReplies(env: Env, carrier: string, replies: CarrierRe
     return { mobile, sig: r.signature === undefined ? null : bare(r.signature), ext: r.extension === undefined ? null : Number(r.extension) };
   });
   const best = new Map<number, { tenant: string; name: string; last: number; sigId: number }>();
-  for (const c of await replyRouteCandidates(env.DB, carrier, JSON.stringify(items))) {
+  for (const c of await replyRouteCandidates(directoryDb(env), carrier, JSON.stringify(items))) {
     if (items[c.idx]?.mobile === null) continue;
     const cur = best.get(c.idx);
     const last = c.last_sent ?? -1;
@@ -159,10 +160,10 @@ export async function applyReplies(env: Env, carrier: string, replies: CarrierRe
     if (isOptOut(r.content)) optOuts.push([route.tenant, mobile, `reply:${r.content.trim()}`]);
   });
   if (rows.length === 0) return { stored: 0, duplicates: 0, unroutable: replies.length, optOuts: 0 };
-  const res = await env.DB.batch([
-    insertInboundStatement(env.DB, carrier, JSON.stringify(rows), now),
-    optOutStatement(env.DB, JSON.stringify(optOuts), now),
-    pushableRepliesStatement(env.DB, carrier, JSON.stringify(refs)),
+  const res = await directoryDb(env).batch([
+    insertInboundStatement(directoryDb(env), carrier, JSON.stringify(rows), now),
+    optOutStatement(directoryDb(env), JSON.stringify(optOuts), now),
+    pushableRepliesStatement(directoryDb(env), carrier, JSON.stringify(refs)),
   ]);
   await createReplyPushes(env, res[2]!.results as unknown as InboundRow[], now);
   const stored = res[0]!.results.length;

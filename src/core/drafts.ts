@@ -1,6 +1,7 @@
 // Helpers for dialects that turn many request items into drafts: per-request memoised signature
 // lookups (each distinct signature is read once, never once per item) and first-wins de-duplication
 // of recipients, both answering per item with a CoreError instead of failing the request.
+import type { TenantDb } from "../store/db";
 import { CoreError } from "./errors";
 import { normalizeMobile } from "./phone";
 import { checkApprovedSignature, requireApprovedSignature, type Signature, type SignatureRef } from "./catalog";
@@ -13,8 +14,8 @@ const refKey = (by: SignatureRef): string => ("id" in by ? `i:${by.id}` : "uid" 
  * and `known.complete` names refs looked for there (absent from the rows = not found).
  */
 export function signatureLookup(
-  db: D1Database,
-  tenantId: string,
+  { db, tenantId }: TenantDb,
+  
   known?: { rows: Signature[]; complete: SignatureRef[] },
 ): (by: SignatureRef) => Promise<string | CoreError> {
   const cache = new Map<string, Promise<string | CoreError>>();
@@ -33,7 +34,7 @@ export function signatureLookup(
     const key = refKey(by);
     let hit = cache.get(key);
     if (!hit) {
-      hit = requireApprovedSignature(db, tenantId, by).then(
+      hit = requireApprovedSignature({ db, tenantId }, by).then(
         (s) => s.name,
         (e: unknown) => {
           if (e instanceof CoreError) return e;

@@ -7,6 +7,7 @@
 import { CoreError } from "./errors";
 import { sha256Hex } from "./crypto";
 import { getIdempotencyRow, isReservationConflict, reserveStatements, storeIdempotentResponse } from "../store/idempotency";
+import { tenantDb } from "../store/db";
 
 export const IDEMPOTENCY_HEADER = "Idempotency-Key";
 export const IDEMPOTENCY_TTL_MS = 24 * 3_600_000;
@@ -23,7 +24,7 @@ export interface IdempotencyContext {
   /** SHA-256 of method, path, query and body: "the same request". */
   requestHash: string;
   /** Set by the operation once its batch (with the reservation) committed. */
-  reserved?: { scope: string };
+  reserved?: { scope: string; tenantId: string };
 }
 
 /** Thrown by an operation whose key already has an answer: the router answers with it. */
@@ -96,7 +97,7 @@ export async function batchWithReservation(
   const reserve = reservation(db, ctx, scope, tenantId, now);
   try {
     const res = await db.batch([...reserve, ...statements]);
-    if (ctx) ctx.reserved = { scope };
+    if (ctx) ctx.reserved = { scope, tenantId };
     return res.slice(reserve.length);
   } catch (e) {
     if (ctx && isReservationConflict(e)) {
@@ -116,7 +117,7 @@ export async function finishIdempotency(env: Env, req: Request, res: Response): 
     if (v !== null) headers[h] = v;
   }
   const body = await res.clone().text();
-  await storeIdempotentResponse(env.DB, ctx.reserved.scope, ctx.key, res.status, JSON.stringify({ headers, body }));
+  await storeIdempotentResponse(tenantDb(env, ctx.reserved.tenantId).db, ctx.reserved.scope, ctx.key, res.status, JSON.stringify({ headers, body }));
 }
 
 export const replayOf = (e: unknown): Response | null => (e instanceof IdempotentReplay ? e.response : null);

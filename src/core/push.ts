@@ -2,31 +2,8 @@
 // groups ready reports/replies per app and asks that app's dialect format for the request body.
 import type { App, Dialect, Tenant } from "./types";
 
-/** A final delivery status, ready to be told to the customer. Times are epoch ms. */
-export interface ReportItem {
-  reportId: number;
-  messageId: string;
-  batchId: string;
-  mobile: string; // E.164
-  signature: string | null;
-  code: string; // delivery code: '10000' delivered, '1'..'9' otherwise (paasw's list)
-  message: string;
-  segments: number;
-  sentAt: number;
-  reportedAt: number;
-  /** The customer's reference the send carried (outId / extend), if any. */
-  customerRef?: string | null;
-}
-
-/** A reply (MO) from a handset. */
-export interface ReplyItem {
-  replyId: number; // paasw's sequenceId
-  mobile: string; // E.164
-  content: string;
-  signature: string | null;
-  extension: string | null;
-  receivedAt: number;
-}
+export type { ReportItem, ReplyItem } from "../store/pulls";
+import type { ReplyItem, ReportItem } from "../store/pulls";
 
 /** The verdict on a template or signature the tenant submitted for review. */
 export interface ReviewItem {
@@ -37,7 +14,8 @@ export interface ReviewItem {
   reviewedAt: number;
 }
 
-export type PushTopic = "reports" | "replies" | "reviews";
+export type { PushTopic } from "../store/columns";
+import type { PushTopic } from "../store/columns";
 export type PushItems = ReportItem[] | ReplyItem[] | ReviewItem[];
 
 export interface PushRequest {

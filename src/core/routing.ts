@@ -2,6 +2,7 @@
 // kind and destination wins; a rule without conditions is the default. Pure, so dispatch can route
 // a whole batch with the table it read once.
 import type { Kind } from "./types";
+import type { RouteRuleRow } from "../store/routes";
 
 export interface RouteRule {
   tenant: string | null;
@@ -17,6 +18,8 @@ export interface Routable {
   /** E.164 with "+". */
   mobile: string;
 }
+
+export const toRouteRule = (r: RouteRuleRow): RouteRule => ({ tenant: r.tenant_id, kind: r.kind, prefix: r.prefix, carriers: JSON.parse(r.carriers) as string[] });
 
 export function ruleMatches(rule: RouteRule, m: Routable): boolean {
   return (

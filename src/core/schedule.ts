@@ -6,6 +6,8 @@ import { cancelScheduled } from "./cancel";
 import type { AcceptOptions } from "./send";
 import { getBatch, liveBatchMessages } from "../store/messages";
 import type { Message } from "./types";
+import { tenantDb } from "../store/db";
+import { toMessage } from "./messages";
 
 export interface Schedule {
   id: string;
@@ -18,9 +20,9 @@ export interface Schedule {
 
 /** The app's schedule, or null: unknown, another tenant's or app's, or a batch that was never scheduled. */
 export async function getSchedule(env: Env, scope: { tenantId: string; appId: string }, id: string): Promise<Schedule | null> {
-  const batch = await getBatch(env.DB, scope.tenantId, id);
+  const batch = await getBatch(tenantDb(env, scope.tenantId), id);
   if (!batch || batch.app_id !== scope.appId || batch.scheduled !== 1) return null;
-  const messages = batch.canceled ? [] : await liveBatchMessages(env.DB, scope.tenantId, id);
+  const messages = batch.canceled ? [] : (await liveBatchMessages(tenantDb(env, scope.tenantId), id)).map(toMessage);
   return { id, templateId: batch.template_id, sendAt: batch.send_at, messages, deleted: messages.length === 0 };
 }
 

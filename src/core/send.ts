@@ -9,7 +9,8 @@ import { sha256Hex } from "./crypto";
 import { findBlockedWord } from "./blocked-words";
 import { afterQuietHours } from "./time";
 import { guardBuckets, guardName, type AdmitDecision } from "../guard/mobile-guard";
-import { acceptStatements, isGuardFailure, optedOutAmong, stillScheduledGuard, type NewMessage } from "../store/messages";
+import { optedOutAmong } from "../store/opt-outs";
+import { acceptStatements, isGuardFailure, stillScheduledGuard, type NewMessage } from "../store/messages";
 import { cancelInBatch } from "./cancel";
 import { pricerFor } from "./pricing";
 import { dayStartOf } from "./app-caps";
@@ -19,6 +20,7 @@ import { enqueueDispatch } from "../jobs/dispatch-queue";
 import { appScope, batchWithReservation, checkIdempotency, type IdempotencyContext } from "./idempotency";
 import { countRefusals, recordAccepted } from "./stats";
 import type { App, Channel, Kind, Tenant } from "./types";
+import { tenantDb } from "../store/db";
 
 /** One message a dialect wants sent, before validation. */
 export interface Draft {
@@ -103,6 +105,7 @@ export async function acceptSend(env: Env, drafts: Array<Draft | CoreError>, opt
 
 async function acceptOnce(env: Env, drafts: Array<Draft | CoreError>, opts: AcceptOptions): Promise<Accepted> {
   const { tenant, app, kind } = opts;
+  const tdb = tenantDb(env, tenant.id);
   const now = opts.now ?? Date.now();
   const requested = Math.max(opts.sendAt ?? now, now);
   const quiet = kind === "marketing" ? tenant.settings.quietHours : null;
@@ -113,7 +116,7 @@ async function acceptOnce(env: Env, drafts: Array<Draft | CoreError>, opts: Acce
   if (opts.replace && !scheduled) throw new CoreError("invalid_input", "a schedule can only be replaced by a later scheduled send", { field: "sendAt" });
 
   // A retry is answered before anything is counted (MobileGuard windows, codes) or written.
-  await checkIdempotency(env.DB, opts.idempotency, appScope(app.id), now);
+  await checkIdempotency(tdb.db, opts.idempotency, appScope(app.id), now);
 
   const ids = newIds(drafts.length + 1);
   const batchId = opts.replace?.batchId ?? ids[drafts.length]!;
@@ -167,7 +170,7 @@ async function acceptOnce(env: Env, drafts: Array<Draft | CoreError>, opts: Acce
 
   let admitted = valid;
   if (kind === "marketing" && admitted.length > 0) {
-    const out = await optedOutAmong(env.DB, tenant.id, [...new Set(admitted.map((v) => v.row.mobile))]);
+    const out = await optedOutAmong(tdb, [...new Set(admitted.map((v) => v.row.mobile))]);
     if (out.size > 0 && opts.mode === "all") {
       // The whole request is refused: name every such mobile, so one corrected retry suffices.
       const named = [...out].slice(0, 50).join(", ") + (out.size > 50 ? ` and ${out.size - 50} more` : "");
@@ -202,13 +205,12 @@ async function acceptOnce(env: Env, drafts: Array<Draft | CoreError>, opts: Acce
       // Replacing: guard, then cancel + refund the old messages, then debit + write the new ones, so
       // the balance CHECK sees the refund before the debit.
       const replacing = opts.replace
-        ? [stillScheduledGuard(env.DB, tenant.id, JSON.stringify(opts.replace.messageIds)), ...cancelInBatch(env.DB, tenant.id, opts.replace.messageIds, now)]
+        ? [stillScheduledGuard(tdb, JSON.stringify(opts.replace.messageIds)), ...cancelInBatch(tdb, opts.replace.messageIds, now)]
         : [];
-      await batchWithReservation(env.DB, opts.idempotency, appScope(app.id), tenant.id, now, [
+      await batchWithReservation(tdb.db, opts.idempotency, appScope(app.id), tenant.id, now, [
         ...replacing,
-        ...acceptStatements(env.DB, {
+        ...acceptStatements(tdb, {
           id: batchId,
-          tenantId: tenant.id,
           appId: app.id,
           dialect: app.dialect,
           kind,
@@ -221,7 +223,7 @@ async function acceptOnce(env: Env, drafts: Array<Draft | CoreError>, opts: Acce
           replaces: opts.replace !== undefined,
         }),
         // After the debit, so an overdraft is refused as such before an app's cap is looked at.
-        ...appSpendStatements(env.DB, { tenantId: tenant.id, appId: app.id, amount, dayStart: dayStartOf(now, tenant.timezone) }),
+        ...appSpendStatements(tdb, { appId: app.id, amount, dayStart: dayStartOf(now, tenant.timezone) }),
       ]);
     } catch (e) {
       await releaseAll(env, tenant, admitted, tickets);

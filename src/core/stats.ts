@@ -2,6 +2,7 @@
 // status and code, delivery rate and time to delivery; counts refusals; and mirrors both to Workers
 // Analytics Engine when the optional STATS dataset binding exists.
 import { countRefusalsStatement, HISTOGRAM_BOUNDS_MS, type StatsRow } from "../store/stats";
+import { tenantDb } from "../store/db";
 
 /** Statuses a message can still leave; the others are final. */
 const PENDING = new Set(["scheduled", "queued", "submitted"]);
@@ -117,7 +118,7 @@ export async function countRefusals(env: Env, tenantId: string, dialect: string,
   const byReason = new Map<string, number>();
   for (const [reason, n] of refused) byReason.set(reason, (byReason.get(reason) ?? 0) + n);
   try {
-    await countRefusalsStatement(env.DB, tenantId, dialect, JSON.stringify([...byReason]), now).run();
+    await countRefusalsStatement(tenantDb(env, tenantId), dialect, JSON.stringify([...byReason]), now).run();
   } catch (e) {
     console.error(JSON.stringify({ level: "error", event: "stats_refusals", error: e instanceof Error ? e.message : String(e) }));
   }

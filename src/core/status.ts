@@ -3,6 +3,7 @@
 import { z } from "zod";
 import type { MessageStatus } from "./types";
 import { messagesByIds, messagesOfBatch, type MessageStateRow } from "../store/status";
+import { tenantDb } from "../store/db";
 
 /** A customer reference (outId / extend): at most 64 printable characters, kept as sent. */
 export const CUSTOMER_REF_MAX = 64;
@@ -47,7 +48,7 @@ const toState = (r: MessageStateRow): MessageState => ({
 
 /** The tenant's messages with these ids, in the order asked (unknown and other tenants' ids are left out). */
 export async function statesByIds(env: Env, tenantId: string, ids: string[]): Promise<MessageState[]> {
-  const rows = new Map((await messagesByIds(env.DB, tenantId, ids)).map((r) => [r.id, toState(r)]));
+  const rows = new Map((await messagesByIds(tenantDb(env, tenantId), ids)).map((r) => [r.id, toState(r)]));
   return ids.flatMap((id) => rows.get(id) ?? []);
 }
 
@@ -58,7 +59,7 @@ export async function statesOfBatch(
   batchId: string,
   opts: { mobile?: string | null; limit: number; offset?: number },
 ): Promise<{ states: MessageState[]; total: number }> {
-  const { rows, total } = await messagesOfBatch(env.DB, tenantId, batchId, opts.mobile ?? null, opts.limit, opts.offset ?? 0);
+  const { rows, total } = await messagesOfBatch(tenantDb(env, tenantId), batchId, opts.mobile ?? null, opts.limit, opts.offset ?? 0);
   return { states: rows.map(toState), total };
 }
 

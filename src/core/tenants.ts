@@ -1,13 +1,14 @@
 // Owns tenant accounts: creation (optionally with a client-chosen id), settings changes validated
 // against TenantSettings, the webhook signing secret, and balance top-ups/adjustments with their ledger row.
+import type { TenantDb } from "../store/db";
 import { z } from "zod";
 import { CoreError } from "./errors";
 import { encryptSecret, randomHex, secretsKey } from "./crypto";
-import { TenantSettings } from "./tenant-settings";
+import { parseTenantSettings, TenantSettings } from "./tenant-settings";
 import type { Kind, Tenant } from "./types";
-import { insertTenantIfAbsent } from "../store/admin";
-import { adjustBalance, getTenant, isOverdraft, updateTenant } from "../store/tenants";
+import { adjustBalance, getTenant, isOverdraft, updateTenant, type TenantRow, insertTenantIfAbsent } from "../store/tenants";
 import { ADMIN_SCOPE, batchWithReservation, checkIdempotency, type IdempotencyContext } from "./idempotency";
+import { tenantDb } from "../store/db";
 
 export const TenantId = z.string().regex(/^[a-z0-9_-]{3,40}$/, "3–40 characters of a–z, 0–9, _ and -");
 
@@ -59,7 +60,7 @@ export interface TenantInput {
 export async function createTenant(env: Env, input: TenantInput, now: number): Promise<{ tenant: Tenant; webhookSecret: string }> {
   const id = input.id ?? `tn_${randomHex(8)}`;
   const webhookSecret = randomHex(32);
-  const created = await insertTenantIfAbsent(env.DB, {
+  const created = await insertTenantIfAbsent(tenantDb(env, id).db, {
     id,
     name: input.name,
     timezone: input.timezone ?? "Asia/Shanghai",
@@ -69,7 +70,7 @@ export async function createTenant(env: Env, input: TenantInput, now: number): P
     now,
   });
   if (!created) throw new CoreError("conflict", `tenant ${id} already exists`, { field: "id", value: id });
-  return { tenant: (await getTenant(env.DB, id))!, webhookSecret };
+  return { tenant: toTenant((await getTenant(tenantDb(env, id)))!), webhookSecret };
 }
 
 export interface TenantChange {
@@ -87,19 +88,19 @@ function mergeSettings(current: TenantSettings, patch: TenantSettingsPatch): Ten
   });
 }
 
-export async function changeTenant(db: D1Database, id: string, change: TenantChange, now: number): Promise<Tenant> {
-  const current = await getTenant(db, id);
-  if (!current) throw new CoreError("not_found", `tenant ${id} does not exist`);
-  const settings = change.settings ? JSON.stringify(mergeSettings(current.settings, change.settings)) : undefined;
-  await updateTenant(db, id, { name: change.name, timezone: change.timezone, prices: change.prices, settings }, now);
-  return (await getTenant(db, id))!;
+export async function changeTenant({ db, tenantId: id }: TenantDb, change: TenantChange, now: number): Promise<Tenant> {
+  const row = await getTenant({ db, tenantId: id });
+  if (!row) throw new CoreError("not_found", `tenant ${id} does not exist`);
+  const settings = change.settings ? JSON.stringify(mergeSettings(toTenant(row).settings, change.settings)) : undefined;
+  await updateTenant({ db, tenantId: id }, { name: change.name, timezone: change.timezone, prices: change.prices, settings }, now);
+  return toTenant((await getTenant({ db, tenantId: id }))!);
 }
 
 /** A new webhook signing secret; pushes signed with the old one stop verifying at once. */
 export async function rotateWebhookSecret(env: Env, id: string, now: number): Promise<string> {
   const secret = randomHex(32);
   const sealed = await encryptSecret(secretsKey(env), secret);
-  if (!(await updateTenant(env.DB, id, { webhookSecret: sealed }, now))) throw new CoreError("not_found", `tenant ${id} does not exist`);
+  if (!(await updateTenant(tenantDb(env, id), { webhookSecret: sealed }, now))) throw new CoreError("not_found", `tenant ${id} does not exist`);
   return secret;
 }
 
@@ -108,8 +109,8 @@ export async function rotateWebhookSecret(env: Env, id: string, now: number): Pr
  * A debit below zero is refused by the balance CHECK and changes nothing.
  */
 export async function changeBalance(
-  db: D1Database,
-  id: string,
+  { db, tenantId: id }: TenantDb,
+  
   amount: number,
   reason: "topup" | "adjust",
   note: string,
@@ -120,7 +121,7 @@ export async function changeBalance(
   let balance: number | null;
   await checkIdempotency(db, idempotency, ADMIN_SCOPE, now);
   try {
-    balance = await adjustBalance(db, id, amount, reason, note, now, (stmts) => batchWithReservation(db, idempotency, ADMIN_SCOPE, id, now, stmts));
+    balance = await adjustBalance({ db, tenantId: id }, amount, reason, note, now, (stmts) => batchWithReservation(db, idempotency, ADMIN_SCOPE, id, now, stmts));
   } catch (e) {
     if (isOverdraft(e)) throw new CoreError("insufficient_balance", `the balance cannot go below zero (adjustment ${amount})`, { field: "amount" });
     throw e;
@@ -128,3 +129,18 @@ export async function changeBalance(
   if (balance === null) throw new CoreError("not_found", `tenant ${id} does not exist`);
   return balance;
 }
+
+/** A tenant as the core sees it, from its stored row. */
+export const toTenant = (r: TenantRow): Tenant => ({
+  id: r.id,
+  name: r.name,
+  balance: r.balance,
+  prices: { verification: r.price_verification, notification: r.price_notification, marketing: r.price_marketing },
+  homeCountry: r.home_country ?? "CN",
+  priceTable: r.price_table ?? "[]",
+  timezone: r.timezone,
+  webhookSecret: r.webhook_secret,
+  settings: parseTenantSettings(r.settings),
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});

@@ -8,6 +8,8 @@ import type { App, Tenant } from "./types";
 import { insertTokenUnlessLive, latestLiveToken } from "../store/tokens";
 import { getAppAndTenantByToken, getAppAndTenantByTokenWith, tokenScope, type AuthScope, type TokenFound } from "../store/apps";
 import { admitApp, type KeyedReads } from "./credentials";
+import { directoryDb } from "../store/db";
+import { toAppAndTenant } from "./apps";
 
 export interface IssuedToken {
   token: string;
@@ -28,10 +30,10 @@ async function deriveToken(env: Env, app: App, issuedAt: number): Promise<string
 
 /** The app's live token (same one while valid), or a new one. */
 export async function issueToken(env: Env, app: App, ttlSeconds: number, now = Date.now()): Promise<IssuedToken> {
-  const live = await latestLiveToken(env.DB, app.id, app.secretVersion, now);
+  const live = await latestLiveToken(directoryDb(env), app.id, app.secretVersion, now);
   if (live) return { token: await deriveToken(env, app, live.issued_at), issuedAt: live.issued_at, expiresAt: live.expires_at };
   const token = await deriveToken(env, app, now);
-  const row = await insertTokenUnlessLive(env.DB, {
+  const row = await insertTokenUnlessLive(directoryDb(env), {
     token_hash: await sha256Hex(token),
     app_id: app.id,
     tenant_id: app.tenantId,
@@ -55,7 +57,7 @@ export async function resolveToken(
   now = Date.now(),
 ): Promise<{ app: App; tenant: Tenant; expiresAt: number }> {
   if (token.length < 16 || token.length > 256) throw new CoreError("auth_failed", "invalid token");
-  return checkToken(await getAppAndTenantByToken(env.DB, await sha256Hex(token)), dialect, ip, now);
+  return checkToken(await getAppAndTenantByToken(directoryDb(env), await sha256Hex(token)), dialect, ip, now);
 }
 
 /**
@@ -73,14 +75,15 @@ export async function resolveTokenWith<T>(
   if (token.length < 16 || token.length > 256) throw new CoreError("auth_failed", "invalid token");
   const hash = await sha256Hex(token);
   const reads = more(tokenScope(hash));
-  const { found, results } = await getAppAndTenantByTokenWith(env.DB, hash, reads.statements);
+  const { found, results } = await getAppAndTenantByTokenWith(directoryDb(env), hash, reads.statements);
   const ok = checkToken(found, dialect, ip, now);
   return { ...ok, extra: reads.read(results) };
 }
 
 function checkToken(found: TokenFound | null, dialect: App["dialect"], ip: string, now: number): { app: App; tenant: Tenant; expiresAt: number } {
   if (!found || found.app.dialect !== dialect) throw new CoreError("auth_failed", "invalid token");
+  const { app, tenant } = toAppAndTenant(found);
   if (found.expiresAt <= now) throw new CoreError("auth_failed", "token expired: request a new one", { reason: "token_expired" });
-  if (found.app.secretVersion !== found.secretVersion) throw new CoreError("auth_failed", "token revoked (the secret was reset): request a new one", { reason: "token_revoked" });
-  return { ...admitApp(found.app, found.tenant, ip), expiresAt: found.expiresAt };
+  if (app.secretVersion !== found.secretVersion) throw new CoreError("auth_failed", "token revoked (the secret was reset): request a new one", { reason: "token_revoked" });
+  return { ...admitApp(app, tenant, ip), expiresAt: found.expiresAt };
 }

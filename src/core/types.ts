@@ -1,23 +1,9 @@
 // The domain's shared shapes: what a tenant, an app (credential) and a message are to the core.
 
-export const KINDS = ["verification", "notification", "marketing"] as const;
-export type Kind = (typeof KINDS)[number];
+import type { Channel, Dialect, Kind, MessageStatus } from "../store/columns";
 
-export const DIALECTS = ["jpush", "jpush_dev", "paasw", "huawei", "smsapi"] as const;
-export type Dialect = (typeof DIALECTS)[number];
-
-export type Channel = "sms" | "voice";
-
-export type MessageStatus =
-  | "scheduled"
-  | "queued"
-  | "submitted"
-  | "delivered"
-  | "undelivered"
-  /** Final, code 9: nobody can tell whether it arrived (no receipt within the report window). Not refunded. */
-  | "unknown"
-  | "failed"
-  | "canceled";
+// The schema's vocabularies are the store's (its CHECK constraints); callers keep importing them from here.
+export { KINDS, DIALECTS, type Kind, type Dialect, type Channel, type MessageStatus } from "../store/columns";
 
 /** Delivery codes follow paasw's list; each dialect maps them to its own shape. */
 export const DELIVERY_CODES = {

@@ -4,6 +4,8 @@ import { CoreError } from "./errors";
 import { hmacSha256Hex, randomBytes, secretsKey } from "./crypto";
 import { guardBuckets, guardName } from "../guard/mobile-guard";
 import { getMessage, type CodeMessage } from "../store/messages";
+import { tenantDb } from "../store/db";
+import { toMessage } from "./messages";
 
 export const CODE_MIN_LENGTH = 4;
 export const CODE_MAX_LENGTH = 8;
@@ -60,7 +62,8 @@ export async function issueCode(
  * right (and marks it used); otherwise throws not_found, code_used, code_expired or code_wrong.
  */
 export async function validateCode(env: Env, tenantId: string, messageId: string, code: string, now: number): Promise<void> {
-  const msg = isMessageId(messageId) ? await getMessage(env.DB, tenantId, messageId) : null;
+  const row = isMessageId(messageId) ? await getMessage(tenantDb(env, tenantId), messageId) : null;
+  const msg = row && toMessage(row);
   return checkCode(env, tenantId, messageId, msg, code, now);
 }
 

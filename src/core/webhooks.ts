@@ -21,6 +21,9 @@ import {
   type PushOutcomes,
   type PushRow,
 } from "../store/webhooks";
+import { directoryDb, tenantDb } from "../store/db";
+import { toApp } from "./apps";
+import { toTenant } from "./tenants";
 
 /** Seconds before the 2nd … 6th attempt; after the 6th failure a push is dead (a format may set its own). */
 export const PUSH_RETRY_DELAYS = [60, 300, 1800, 7200, 43200] as const;
@@ -166,7 +169,7 @@ async function buildPushes(env: Env, topic: PushTopic, groups: Group[]): Promise
 async function buildAndStore(env: Env, topic: "reports" | "replies", groups: Group[], now: number): Promise<void> {
   const { pushes, pairs } = await buildPushes(env, topic, groups);
   if (pushes.length === 0) return;
-  await insertPushes(env.DB, pushes, { table: topic === "reports" ? "reports" : "inbound", pairs }, now);
+  await insertPushes(directoryDb(env), pushes, { table: topic === "reports" ? "reports" : "inbound", pairs }, now);
   await enqueuePushes(env, pushes.map((p) => p.id));
 }
 
@@ -176,13 +179,15 @@ async function buildAndStore(env: Env, topic: "reports" | "replies", groups: Gro
  * pushes commit together, and the ids to enqueue once it has.
  */
 export async function reviewPushes(env: Env, tenantId: string, review: ReviewItem): Promise<{ statements: D1PreparedStatement[]; ids: string[] }> {
-  const { apps, tenant } = await reportAppsOf(env.DB, tenantId);
+  const read = await reportAppsOf(tenantDb(env, tenantId));
+  const apps = read.apps.map(toApp);
+  const tenant = read.tenant && toTenant(read.tenant);
   if (!tenant) return { statements: [], ids: [] };
   const groups: Group[] = apps
     .filter((app) => app.reportUrl && tells(app, "reviews"))
     .map((app) => ({ app, tenant, url: app.reportUrl!, rowIds: [], items: [review] }));
   const { pushes } = await buildPushes(env, "reviews", groups);
-  return { statements: pushes.length > 0 ? pushStatements(env.DB, pushes, null, review.reviewedAt) : [], ids: pushes.map((p) => p.id) };
+  return { statements: pushes.length > 0 ? pushStatements(directoryDb(env), pushes, null, review.reviewedAt) : [], ids: pushes.map((p) => p.id) };
 }
 
 export async function enqueuePushes(env: Env, ids: string[], delaySeconds = 0): Promise<void> {
@@ -199,7 +204,9 @@ export async function enqueuePushes(env: Env, ids: string[], delaySeconds = 0): 
 /** Pushes for report rows, grouped per app (the app that sent the message). */
 export async function createReportPushes(env: Env, rows: ReportRow[], now = Date.now()): Promise<void> {
   if (rows.length === 0) return;
-  const { apps, tenants } = await appsAndTenants(env.DB, [...new Set(rows.map((r) => r.app_id))], [...new Set(rows.map((r) => r.tenant_id))]);
+  const read = await appsAndTenants(directoryDb(env), [...new Set(rows.map((r) => r.app_id))], [...new Set(rows.map((r) => r.tenant_id))]);
+  const apps = new Map([...read.apps].map(([id, r]) => [id, toApp(r)]));
+  const tenants = new Map([...read.tenants].map(([id, r]) => [id, toTenant(r)]));
   const groups = new Map<string, Group>();
   for (const r of rows) {
     const app = apps.get(r.app_id);
@@ -216,7 +223,9 @@ export async function createReportPushes(env: Env, rows: ReportRow[], now = Date
 /** Pushes for replies: to every app of the reply's tenant that has a reply URL. */
 export async function createReplyPushes(env: Env, rows: InboundRow[], now = Date.now()): Promise<void> {
   if (rows.length === 0) return;
-  const { apps, tenants } = await replyAppsOf(env.DB, [...new Set(rows.map((r) => r.tenant_id))]);
+  const read = await replyAppsOf(directoryDb(env), [...new Set(rows.map((r) => r.tenant_id))]);
+  const apps = read.apps.map(toApp);
+  const tenants = new Map([...read.tenants].map(([id, r]) => [id, toTenant(r)]));
   const groups: Group[] = [];
   for (const app of apps) {
     const tenant = tenants.get(app.tenantId);
@@ -278,7 +287,7 @@ async function attempt(env: Env, p: PushRow, now: number): Promise<string | null
 
 /** Sends the pending pushes among `ids` in parallel and records every outcome in one batch. */
 export async function sendPushes(env: Env, ids: string[], now = Date.now()): Promise<PushResult[]> {
-  const rows = new Map((await loadPushes(env.DB, ids)).map((r) => [r.id, r]));
+  const rows = new Map((await loadPushes(directoryDb(env), ids)).map((r) => [r.id, r]));
   const outcomes: PushOutcomes = { delivered: [], retry: [], dead: [] };
   const results = await Promise.all(
     ids.map(async (id): Promise<PushResult> => {
@@ -294,6 +303,6 @@ export async function sendPushes(env: Env, ids: string[], now = Date.now()): Pro
       return { id, outcome: "retry", delaySeconds };
     }),
   );
-  await recordPushOutcomes(env.DB, outcomes, now);
+  await recordPushOutcomes(directoryDb(env), outcomes, now);
   return results;
 }

@@ -1,6 +1,13 @@
 // The active verification codes one MobileGuard holds: stored hashed per message, checked once,
 // cut off after too many wrong guesses, and dropped a while after they expire.
-import { digestsEqual } from "../core/crypto";
+
+const bytesOfHex = (s: string): Uint8Array => Uint8Array.from({ length: s.length / 2 }, (_, i) => parseInt(s.slice(i * 2, i * 2 + 2), 16));
+
+/** Constant-time comparison of two hex digests: the guard owns it so that it never imports core. */
+function digestsEqual(a: string, b: string): boolean {
+  if (a.length !== b.length || a.length % 2 !== 0) return false;
+  return crypto.subtle.timingSafeEqual(bytesOfHex(a), bytesOfHex(b));
+}
 
 /** Wrong guesses a code survives; the next check answers "wrong" without comparing. */
 export const MAX_WRONG_ATTEMPTS = 5;

@@ -5,8 +5,7 @@
 // between read and write, so the decision and its record are atomic under concurrency; one alarm
 // purges expired codes and old send history so storage stays bounded.
 import { DurableObject } from "cloudflare:workers";
-import type { Kind } from "../core/types";
-import type { LimitWindow } from "../core/tenant-settings";
+import type { Kind } from "../store/columns";
 import { CODE_RETAIN_MS, nextCodePurge, purgeCodes, storeCode, verifyCode, type VerifyOutcome } from "./codes";
 
 export type { VerifyOutcome };
@@ -20,7 +19,8 @@ export interface AdmitRequest {
   /** A verification code to hold for this message (hash of the code, and when it stops being valid). */
   code: { hash: string; expiresAt: number } | null;
   now: number;
-  windows: LimitWindow[];
+  /** Sliding windows: at most `max` sends within `seconds` (the tenant settings' shape, validated there). */
+  windows: Array<{ seconds: number; max: number }>;
   /** SHA-256 of the content, when repeat detection is on. */
   contentHash: string | null;
   repeatWindowSeconds: number;

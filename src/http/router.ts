@@ -1,6 +1,9 @@
 // A dialect's router: itty-router plus the dialect's own shapes for "not found", "method not
 // allowed" and unexpected faults, so that no route can leak a stack trace or a foreign error shape.
+// Every route is declared once, with its documentation: the router registers exactly what
+// /openapi.json documents.
 import { Router, type IRequest, type RouterType } from "itty-router";
+import type { RouteDoc } from "../openapi/registry";
 import { logFault } from "./respond";
 import { beginIdempotency, finishIdempotency, replayOf, wantsIdempotency } from "../core/idempotency";
 import { readBytes } from "./body";
@@ -15,6 +18,26 @@ async function idempotencyBefore(req: IRequest): Promise<void> {
 export type Handler = (req: IRequest, env: Env, ctx: ExecutionContext) => Promise<Response> | Response;
 export type DialectRouter = RouterType<IRequest, [Env, ExecutionContext]>;
 
+/** One endpoint: its documentation (built from the schemas that validate it) and its handler. */
+export interface Route {
+  doc: RouteDoc;
+  handle: Handler;
+}
+
+/**
+ * A refusal already shaped as its API documents it. Each dialect's errors.ts builds these (its code
+ * table decides status and body); the router answers with the response as it is.
+ */
+export class Refusal extends Error {
+  override readonly name = "Refusal";
+  constructor(
+    readonly response: Response,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 export interface DialectShapes {
   name: string;
   notFound: (req: Request) => Response;
@@ -23,13 +46,35 @@ export interface DialectShapes {
   onError: (e: unknown, req: Request) => Response;
 }
 
-export function dialectRouter(base: string, shapes: DialectShapes): DialectRouter {
+/** An API's router and the documentation of every route it registers. */
+export interface DialectKit {
+  router: DialectRouter;
+  docs: RouteDoc[];
+}
+
+/** OpenAPI's /v1/codes/{msg_id}/valid as itty-router's /v1/codes/:msg_id/valid. */
+const ittyPath = (path: string): string => path.replace(/\{(\w+)\}/g, ":$1");
+
+/** Middleware: answers (a refusal) or lets the request through to its route. */
+export type Guard = (req: IRequest, env: Env) => Promise<Response | undefined> | Response | undefined;
+
+/**
+ * Builds an API's router from its route declarations. `guard` runs before every route, known or not
+ * (e.g. the operator API's token check, so an unauthenticated caller learns nothing).
+ */
+export function dialectRouter(shapes: DialectShapes, routes: Route[], guard?: Guard): DialectKit {
+  const router = newRouter(shapes);
+  if (guard) router.all("*", guard);
+  for (const r of routes) router[r.doc.method](ittyPath(r.doc.path), r.handle);
+  return { router, docs: routes.map((r) => r.doc) };
+}
+
+function newRouter(shapes: DialectShapes): DialectRouter {
   const router: DialectRouter = Router<IRequest, [Env, ExecutionContext]>({
-    base,
     // Idempotency-Key (src/core/idempotency.ts), the same for every dialect: read and hashed before
     // the route, a stored answer replayed in place of an error, the answer stored after the route.
     before: [idempotencyBefore],
-    catch: (e, req) => replayOf(e) ?? shapes.onError(e, req),
+    catch: (e, req) => replayOf(e) ?? (e instanceof Refusal ? e.response : shapes.onError(e, req)),
     finally: [
       async (res: Response | undefined, req: IRequest, env: Env) => {
         if (res) {

@@ -2,7 +2,8 @@
 // arrive here after their delay), applied in one go per carrier through the same core as callbacks.
 import { CarrierEventsBody } from "../carriers/events";
 import { applyCarrierEvents } from "../core/delivery";
-import { insertDeadLetters } from "../store/delivery";
+import { directoryDb } from "../store/db";
+import { insertDeadLetters } from "../store/dead-letters";
 
 const retryDelay = (attempts: number): number => Math.min(5 * 2 ** Math.max(attempts - 1, 0), 600);
 
@@ -23,7 +24,7 @@ export async function handleCarrierEvents(batch: MessageBatch<unknown>, env: Env
     byCarrier.set(parsed.data.carrier, g);
   }
   try {
-    await insertDeadLetters(env.DB, invalid.map((m) => [batch.queue, JSON.stringify(m.body) ?? "null"]), now);
+    await insertDeadLetters(directoryDb(env), invalid.map((m) => [batch.queue, JSON.stringify(m.body) ?? "null"]), now);
     for (const m of invalid) m.ack();
   } catch (e) {
     console.error(JSON.stringify({ level: "error", event: "dead_letter_failed", queue: batch.queue, error: String(e) }));

@@ -7,6 +7,7 @@ import { maskCodes } from "../core/secrecy";
 import { recoverSubmitted, replayCarrierEventLetters, requeueLeftovers } from "./recovery";
 import { overduePushes } from "../store/webhooks";
 import { reconcileUnknown } from "./reconcile";
+import { everyDb } from "../store/db";
 
 /** Rows per job per run: a backlog drains over several minutes instead of one long invocation. */
 export const SWEEP_LIMIT = 1000;
@@ -17,9 +18,14 @@ export const INBOX_DAYS = 7;
 
 const DAY = 86_400_000;
 
+// A sweep runs on every database (one today; one per shard once tenants are sharded), each bounded by SWEEP_LIMIT.
+const idsOver = async (env: Env, sweep: (db: D1Database) => Promise<string[]>): Promise<string[]> => (await Promise.all(everyDb(env).map(sweep))).flat();
+const countOver = async (env: Env, sweep: (db: D1Database) => Promise<number>): Promise<number> =>
+  (await Promise.all(everyDb(env).map(sweep))).reduce((a, b) => a + b, 0);
+
 export const cronJobs: Record<string, (env: Env, now: number) => Promise<unknown>> = {
   async releaseScheduled(env, now) {
-    const ids = await releaseDue(env.DB, now, SWEEP_LIMIT);
+    const ids = await idsOver(env, (db) => releaseDue(db, now, SWEEP_LIMIT));
     // An opt-out that came after acceptance still wins: such marketing messages are not sent.
     await finishUnsent(env, "opted_out", ids, "the mobile unsubscribed from marketing messages before the send time", now);
     await enqueueDispatch(env, ids);
@@ -33,26 +39,28 @@ export const cronJobs: Record<string, (env: Env, now: number) => Promise<unknown
   recoverSubmitted: (env, now) => recoverSubmitted(env, now),
   async expireUnreported(env, now) {
     // The end of the report window: code 9, status 'unknown' (it may have arrived), not refunded.
-    const ids = await unreported(env.DB, now - REPORT_DEADLINE_MS, SWEEP_LIMIT);
+    const ids = await idsOver(env, (db) => unreported(db, now - REPORT_DEADLINE_MS, SWEEP_LIMIT));
     return (await applyReports(env, null, ids.map((id) => ({ message_id: id, code: "9" as const })), now)).applied;
   },
   async requeuePushes(env, now) {
-    const ids = await overduePushes(env.DB, now - PUSH_OVERDUE_MS, now, SWEEP_LIMIT);
+    const ids = await idsOver(env, (db) => overduePushes(db, now - PUSH_OVERDUE_MS, now, SWEEP_LIMIT));
     await enqueuePushes(env, ids);
     return ids.length;
   },
   async maskCodes(env) {
     // Delivery needs a code's text until the message is final (a crashed claim is resubmitted); after that only a masked copy stays.
-    const rows = await finalCodeTexts(env.DB, SWEEP_LIMIT);
-    return replaceFinalTexts(env.DB, rows.map((r) => [r.id, maskCodes(r.content)]));
+    return countOver(env, async (db) => replaceFinalTexts(db, (await finalCodeTexts(db, SWEEP_LIMIT)).map((r) => [r.id, maskCodes(r.content)])));
   },
   async purgeContents(env, now) {
     const days = Math.max(1, Number(env.RETENTION_DAYS) || 30);
-    return purgeContents(env.DB, now - days * DAY, SWEEP_LIMIT);
+    return countOver(env, (db) => purgeContents(db, now - days * DAY, SWEEP_LIMIT));
   },
   async purge(env, now) {
     const days = Math.max(1, Number(env.RETENTION_DAYS) || 30);
-    return purgeOld(env.DB, { now, retentionBefore: now - days * DAY, inboxBefore: now - Math.min(days, INBOX_DAYS) * DAY }, SWEEP_LIMIT);
+    const counts = await Promise.all(everyDb(env).map((db) => purgeOld(db, { now, retentionBefore: now - days * DAY, inboxBefore: now - Math.min(days, INBOX_DAYS) * DAY }, SWEEP_LIMIT)));
+    const total: Record<string, number> = {};
+    for (const c of counts) for (const [table, n] of Object.entries(c)) total[table] = (total[table] ?? 0) + n;
+    return total;
   },
 };
 

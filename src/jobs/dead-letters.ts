@@ -2,12 +2,13 @@
 // dispatch, messages still waiting are failed and refunded (the last attempt normally did it already).
 import { DispatchBody } from "./dispatch-queue";
 import { finishUnsent } from "../core/delivery";
-import { insertDeadLetters } from "../store/delivery";
+import { directoryDb } from "../store/db";
+import { insertDeadLetters } from "../store/dead-letters";
 
 export async function handleDeadLetters(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   const now = Date.now();
   try {
-    await insertDeadLetters(env.DB, batch.messages.map((m) => [batch.queue, JSON.stringify(m.body) ?? "null"]), now);
+    await insertDeadLetters(directoryDb(env), batch.messages.map((m) => [batch.queue, JSON.stringify(m.body) ?? "null"]), now);
     if (batch.queue === "edgesms-dispatch-dlq") {
       const ids = batch.messages.flatMap((m) => {
         const p = DispatchBody.safeParse(m.body);

@@ -11,19 +11,13 @@ import { applyEarlyReceipts, finishUnsent } from "../core/delivery";
 import { DispatchBody } from "./dispatch-queue";
 import { handOver } from "./hand-over";
 import { allCarriersStatement, type CarrierRow } from "../store/carriers";
-import { listRoutesStatement, toRouteRule, type RouteRuleRow } from "../store/routes";
+import { listRoutesStatement, type RouteRuleRow } from "../store/routes";
+import { toRouteRule } from "../core/routing";
 import { completedByIdsStatement, type CompletedRow } from "../store/receipts";
 import { mappingsForMessagesStatement, TemplateMappings, type CarrierTemplateRow } from "../store/carrier-templates";
-import {
-  claimStatements,
-  insertDeadLetters,
-  markUnknownStatement,
-  recordSentStatements,
-  requeueStatement,
-  sendersStatement,
-  type ClaimedRow,
-  type SenderRow,
-} from "../store/delivery";
+import { claimStatements, markUnknownStatement, recordSentStatements, requeueStatement, sendersStatement, type ClaimedRow, type SenderRow } from "../store/delivery";
+import { directoryDb } from "../store/db";
+import { insertDeadLetters } from "../store/dead-letters";
 
 /** Deliveries of one queue message: 1 + max_retries of the edgesms-dispatch consumer (wrangler.toml). */
 export const DISPATCH_MAX_ATTEMPTS = 6;
@@ -66,7 +60,7 @@ export async function handleDispatch(batch: MessageBatch<unknown>, env: Env): Pr
   }
   try {
     // A malformed body can never succeed: kept for the operator, not retried.
-    await insertDeadLetters(env.DB, invalid.map((m) => [batch.queue, JSON.stringify(m.body) ?? "null"]), now);
+    await insertDeadLetters(directoryDb(env), invalid.map((m) => [batch.queue, JSON.stringify(m.body) ?? "null"]), now);
     for (const m of invalid) m.ack();
   } catch (e) {
     console.error(JSON.stringify({ level: "error", event: "dead_letter_failed", queue: batch.queue, error: String(e) }));
@@ -105,12 +99,13 @@ export async function handleDispatch(batch: MessageBatch<unknown>, env: Env): Pr
  */
 async function dispatchIds(env: Env, ids: string[], now: number): Promise<{ transient: Map<string, string>; inFlight: Set<string> }> {
   const idsJson = JSON.stringify(ids);
-  const [busy, leftovers, claimed, routes, carriers, senders, mappings] = await env.DB.batch([
-    ...claimStatements(env.DB, idsJson, now, now - CLAIM_LEASE_MS),
-    listRoutesStatement(env.DB),
-    allCarriersStatement(env.DB),
-    sendersStatement(env.DB, idsJson),
-    mappingsForMessagesStatement(env.DB, idsJson),
+  const db = directoryDb(env);
+  const [busy, leftovers, claimed, routes, carriers, senders, mappings] = await db.batch([
+    ...claimStatements(db, idsJson, now, now - CLAIM_LEASE_MS),
+    listRoutesStatement(db),
+    allCarriersStatement(db),
+    sendersStatement(db, idsJson),
+    mappingsForMessagesStatement(db, idsJson),
   ]);
   const inFlight = new Set((busy!.results as Array<{ id: string }>).map((r) => r.id));
   const rows = [...(leftovers!.results as unknown as ClaimedRow[]), ...(claimed!.results as unknown as ClaimedRow[])];
@@ -128,11 +123,11 @@ async function dispatchIds(env: Env, ids: string[], now: number): Promise<{ tran
   const result = await handOver(env, routed, configs, new TemplateMappings(mappings!.results as unknown as CarrierTemplateRow[]));
   const stmts: D1PreparedStatement[] = [];
   const sentIds = JSON.stringify(result.sent.map((s) => s[0]));
-  if (result.sent.length > 0) stmts.push(...recordSentStatements(env.DB, JSON.stringify(result.sent), now), completedByIdsStatement(env.DB, sentIds));
-  if (result.unknown.length > 0) stmts.push(markUnknownStatement(env.DB, JSON.stringify(result.unknown), now));
-  if (result.transient.size > 0) stmts.push(requeueStatement(env.DB, JSON.stringify([...result.transient.keys()]), now));
+  if (result.sent.length > 0) stmts.push(...recordSentStatements(db, JSON.stringify(result.sent), now), completedByIdsStatement(db, sentIds));
+  if (result.unknown.length > 0) stmts.push(markUnknownStatement(db, JSON.stringify(result.unknown), now));
+  if (result.transient.size > 0) stmts.push(requeueStatement(db, JSON.stringify([...result.transient.keys()]), now));
   if (stmts.length > 0) {
-    const res = await env.DB.batch(stmts);
+    const res = await db.batch(stmts);
     // Receipts that overtook their references: the messages they complete are final now.
     if (result.sent.length > 0) await applyEarlyReceipts(env, null, res[2]!.results as unknown as CompletedRow[], now);
   }

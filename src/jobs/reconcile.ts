@@ -11,6 +11,7 @@ import { enqueueDispatch } from "./dispatch-queue";
 import { recordSentStatements } from "../store/delivery";
 import { completedByIdsStatement, type CompletedRow } from "../store/receipts";
 import { requeueNeverReceivedStatement, touchUnknownStatement, unknownSubmits, type UnknownRow } from "../store/reconcile";
+import { directoryDb } from "../store/db";
 
 /** A message is asked about at most this often (and not before this long after its submit). */
 export const RECONCILE_INTERVAL_MS = 60_000;
@@ -18,7 +19,7 @@ export const RECONCILE_INTERVAL_MS = 60_000;
 const CHUNK = 50;
 
 export async function reconcileUnknown(env: Env, now: number, limit: number): Promise<{ asked: number; requeued: number; recorded: number; final: number }> {
-  const rows = await unknownSubmits(env.DB, now - RECONCILE_INTERVAL_MS, limit);
+  const rows = await unknownSubmits(directoryDb(env), now - RECONCILE_INTERVAL_MS, limit);
   const out = { asked: 0, requeued: 0, recorded: 0, final: 0 };
   if (rows.length === 0) return out;
   const byCarrier = new Map<string, UnknownRow[]>();
@@ -28,7 +29,7 @@ export async function reconcileUnknown(env: Env, now: number, limit: number): Pr
     const config = configs.get(name);
     const carrier = config ? carrierOf(env, config) : null;
     if (!carrier?.query) {
-      await touchUnknownStatement(env.DB, JSON.stringify(list.map((r) => r.id)), now).run();
+      await touchUnknownStatement(directoryDb(env), JSON.stringify(list.map((r) => r.id)), now).run();
       continue;
     }
     for (let i = 0; i < list.length; i += CHUNK) {
@@ -55,11 +56,11 @@ export async function reconcileUnknown(env: Env, now: number, limit: number): Pr
         else waiting.push(r.id);
       }
       const stmts: D1PreparedStatement[] = [];
-      if (waiting.length > 0) stmts.push(touchUnknownStatement(env.DB, JSON.stringify(waiting), now));
-      if (notFound.length > 0) stmts.push(requeueNeverReceivedStatement(env.DB, JSON.stringify(notFound), now));
-      if (learnt.length > 0) stmts.push(...recordSentStatements(env.DB, JSON.stringify(learnt), now), completedByIdsStatement(env.DB, JSON.stringify(learnt.map((l) => l[0]))));
+      if (waiting.length > 0) stmts.push(touchUnknownStatement(directoryDb(env), JSON.stringify(waiting), now));
+      if (notFound.length > 0) stmts.push(requeueNeverReceivedStatement(directoryDb(env), JSON.stringify(notFound), now));
+      if (learnt.length > 0) stmts.push(...recordSentStatements(directoryDb(env), JSON.stringify(learnt), now), completedByIdsStatement(directoryDb(env), JSON.stringify(learnt.map((l) => l[0]))));
       if (stmts.length > 0) {
-        const res = await env.DB.batch(stmts);
+        const res = await directoryDb(env).batch(stmts);
         let k = waiting.length > 0 ? 1 : 0;
         if (notFound.length > 0) {
           const moved = (res[k++]!.results as Array<{ id: string }>).map((x) => x.id);

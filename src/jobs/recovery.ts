@@ -10,14 +10,9 @@ import type { QueryResult, QueryTarget } from "../carriers/types";
 import { applyCarrierEvents, applyReports } from "../core/delivery";
 import { enqueueDispatch } from "./dispatch-queue";
 import { CLAIM_LEASE_MS } from "./dispatch";
-import {
-  markReplayed,
-  recordLearntRefs,
-  submittedCarriers,
-  takeRecoveryTargets,
-  touchStuck,
-  unreplayedDeadLetters,
-} from "../store/delivery-sweeps";
+import { recordLearntRefs, submittedCarriers, takeRecoveryTargets, touchStuck } from "../store/delivery-sweeps";
+import { directoryDb } from "../store/db";
+import { markReplayed, unreplayedDeadLetters } from "../store/dead-letters";
 
 /** Messages per status query: one carrier call and a few D1 statements each. */
 export const QUERY_BATCH = 500;
@@ -49,14 +44,14 @@ const log = (event: string, fields: Record<string, unknown>) => console.error(JS
 export async function recoverSubmitted(env: Env, now: number, budgetMs = SWEEP_BUDGET_MS): Promise<RecoveryOutcome> {
   const out: RecoveryOutcome = { asked: 0, final: 0, pending: 0, notFound: 0 };
   const started = Date.now();
-  for (const name of await submittedCarriers(env.DB)) {
+  for (const name of await submittedCarriers(directoryDb(env))) {
     const config = await loadCarrierConfig(env, name);
     const kind = config ? carrierKind(config.type) : undefined;
     const carrier = config ? carrierOf(env, config) : null;
     if (!config || !kind || !carrier?.query) continue;
     const window = { carrier: name, windowBefore: now - kind.reportWindowMs, recheckBefore: now - RECHECK_MS, now };
     while (Date.now() - started < budgetMs) {
-      const rows = await takeRecoveryTargets(env.DB, window, QUERY_BATCH);
+      const rows = await takeRecoveryTargets(directoryDb(env), window, QUERY_BATCH);
       if (rows.length === 0) break;
       const targets: QueryTarget[] = rows.map((r) => {
         const refs = new Set<string>(r.refs ? (JSON.parse(r.refs) as string[]) : []);
@@ -82,7 +77,7 @@ export async function recoverSubmitted(env: Env, now: number, budgetMs = SWEEP_B
         else if (a.state === "pending") out.pending++;
         else out.notFound++; // taken with a reference but unknown to the carrier now: the window's end decides
       }
-      await recordLearntRefs(env.DB, name, learnt, now);
+      await recordLearntRefs(directoryDb(env), name, learnt, now);
       out.final += (await applyReports(env, name, finals, now)).applied;
       if (rows.length < QUERY_BATCH) break;
     }
@@ -101,7 +96,7 @@ export async function replayCarrierEventLetters(env: Env, now: number, budgetMs 
   const out = { replayed: 0, reports: 0, failed: 0 };
   const skip = new Set<number>();
   while (Date.now() - started < budgetMs) {
-    const letters = (await unreplayedDeadLetters(env.DB, CARRIER_EVENT_QUEUES, REPLAY_BATCH + skip.size)).filter((l) => !skip.has(l.id));
+    const letters = (await unreplayedDeadLetters(directoryDb(env), CARRIER_EVENT_QUEUES, REPLAY_BATCH + skip.size)).filter((l) => !skip.has(l.id));
     if (letters.length === 0) break;
     const done: number[] = [];
     for (const l of letters) {
@@ -126,7 +121,7 @@ export async function replayCarrierEventLetters(env: Env, now: number, budgetMs 
         log("dead_letter_replay_failed", { id: l.id, error: String(e).slice(0, 200) });
       }
     }
-    await markReplayed(env.DB, done, now);
+    await markReplayed(directoryDb(env), done, now);
     out.replayed += done.length;
     if (letters.length < REPLAY_BATCH) break;
   }
@@ -143,7 +138,7 @@ export async function requeueLeftovers(env: Env, now: number, budgetMs = SWEEP_B
   let total = 0;
   while (Date.now() - started < budgetMs) {
     // Each round touches what it takes (updated_at = now), so the next round takes the next ones.
-    const ids = await touchStuck(env.DB, now - CLAIM_LEASE_MS, now, STUCK_BATCH);
+    const ids = await touchStuck(directoryDb(env), now - CLAIM_LEASE_MS, now, STUCK_BATCH);
     await enqueueDispatch(env, ids);
     total += ids.length;
     if (ids.length < STUCK_BATCH) break;

@@ -1,8 +1,9 @@
 // The webhooks consumer: sends the pushes named by the queue messages (in parallel), then acks,
 // or retries each on the push schedule (1 min … 12 h); a push past its last attempt is dead.
 import { sendPushes } from "../core/webhooks";
-import { insertDeadLetters } from "../store/delivery";
 import { z } from "zod";
+import { directoryDb } from "../store/db";
+import { insertDeadLetters } from "../store/dead-letters";
 
 export const WebhookBody = z.object({ deliveryId: z.string().min(1).max(40) });
 
@@ -16,7 +17,7 @@ export async function handleWebhooks(batch: MessageBatch<unknown>, env: Env): Pr
     else invalid.push(msg);
   }
   try {
-    await insertDeadLetters(env.DB, invalid.map((m) => [batch.queue, JSON.stringify(m.body) ?? "null"]), now);
+    await insertDeadLetters(directoryDb(env), invalid.map((m) => [batch.queue, JSON.stringify(m.body) ?? "null"]), now);
     for (const m of invalid) m.ack();
   } catch {
     for (const m of invalid) m.retry();

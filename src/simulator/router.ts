@@ -1,22 +1,22 @@
 // /simulator/v1: the carrier simulator's handset inbox (read what a mobile received, e.g. a
-// verification code) and reply injection. Mounted only while env.CARRIER is "simulator".
+// verification code) and reply injection. Mounted only while SIMULATOR is "true".
 import { z } from "zod";
-import { dialectRouter } from "../http/router";
+import { dialectRouter, type DialectShapes, type Handler } from "../http/router";
 import { json } from "../http/respond";
-import type { RouteDoc } from "../openapi/registry";
 import { randomHex } from "../core/crypto";
 import { normalizeMobile } from "../core/phone";
 import { applyReplies } from "../core/delivery";
 import { SIMULATOR } from "../carriers/simulator";
 import { errorJson, onRouteError, parseJson } from "../carriers/http";
 import { listInbox } from "../store/simulator";
+import { directoryDb } from "../store/db";
 
-export const router = dialectRouter("/simulator/v1", {
+const shapes: DialectShapes = {
   name: "simulator",
   notFound: () => errorJson(404, "not_found", "not found"),
   methodNotAllowed: (_req, allowed) => errorJson(405, "method_not_allowed", `allowed: ${allowed.join(", ")}`),
   onError: onRouteError("simulator"),
-});
+};
 
 const InboxQuery = z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) });
 const InboxResponse = z.object({
@@ -24,7 +24,7 @@ const InboxResponse = z.object({
   messages: z.array(z.object({ message_id: z.string(), channel: z.enum(["sms", "voice"]), content: z.string(), received_at: z.number() })),
 });
 
-router.get("/inbox/:mobile", async (req, env) => {
+const inbox: Handler = async (req, env) => {
   let raw = req.params.mobile!;
   try {
     raw = decodeURIComponent(raw);
@@ -34,12 +34,12 @@ router.get("/inbox/:mobile", async (req, env) => {
   const mobile = normalizeMobile(raw);
   const q = InboxQuery.safeParse(Object.fromEntries(new URL(req.url).searchParams));
   if (!q.success) return errorJson(400, "invalid_input", "limit must be an integer from 1 to 100");
-  const rows = await listInbox(env.DB, mobile, q.data.limit);
+  const rows = await listInbox(directoryDb(env), mobile, q.data.limit);
   return json({
     mobile,
     messages: rows.map((r) => ({ message_id: r.messageId, channel: r.channel, content: r.content, received_at: r.receivedAt })),
   });
-});
+};
 
 const ReplyRequest = z
   .object({
@@ -51,7 +51,7 @@ const ReplyRequest = z
   .refine((r) => r.signature !== undefined || r.extension !== undefined, { message: "signature or extension is required" });
 const ReplyResponse = z.object({ ref: z.string(), stored: z.boolean(), opt_out: z.boolean() });
 
-router.post("/replies", async (req, env) => {
+const reply: Handler = async (req, env) => {
   const body = await parseJson(req, ReplyRequest);
   if (body instanceof Response) return body;
   normalizeMobile(body.mobile);
@@ -61,27 +61,33 @@ router.post("/replies", async (req, env) => {
     return errorJson(404, "unroutable", "no tenant owns an approved signature of that name (or with that extension)");
   }
   return json({ ref, stored: out.stored === 1, opt_out: out.optOuts === 1 });
-});
+};
 
-export const docs: RouteDoc[] = [
+export const { router, docs } = dialectRouter(shapes, [
   {
-    method: "get",
-    path: "/simulator/v1/inbox/{mobile}",
-    tag: "simulator",
-    summary: "What a mobile received from the simulator carrier, newest first",
-    description: "Any mobile spelling is accepted (13900001234, +86 139 0000 1234, 008613900001234). Only while CARRIER is \"simulator\".",
-    query: InboxQuery,
-    response: InboxResponse,
-    errors: { "400": "invalid_mobile / invalid_input", "404": "not_found (the simulator is not the configured carrier)" },
+    doc: {
+      method: "get",
+      path: "/simulator/v1/inbox/{mobile}",
+      tag: "simulator",
+      summary: "What a mobile received from the simulator carrier, newest first",
+      description: "Any mobile spelling is accepted (13900001234, +86 139 0000 1234, 008613900001234). Only while SIMULATOR is \"true\".",
+      query: InboxQuery,
+      response: InboxResponse,
+      errors: { "400": "invalid_mobile / invalid_input", "404": "not_found (the simulator is switched off)" },
+    },
+    handle: inbox,
   },
   {
-    method: "post",
-    path: "/simulator/v1/replies",
-    tag: "simulator",
-    summary: "Injects a reply (MO) from a mobile to a signature or extension",
-    description: "Routed like a carrier's reply; TD, T, R, N or 退订 opts the mobile out of the tenant's marketing.",
-    body: ReplyRequest,
-    response: ReplyResponse,
-    errors: { "400": "invalid_input / invalid_mobile", "404": "unroutable: no tenant owns that signature or extension" },
+    doc: {
+      method: "post",
+      path: "/simulator/v1/replies",
+      tag: "simulator",
+      summary: "Injects a reply (MO) from a mobile to a signature or extension",
+      description: "Routed like a carrier's reply; TD, T, R, N or 退订 opts the mobile out of the tenant's marketing.",
+      body: ReplyRequest,
+      response: ReplyResponse,
+      errors: { "400": "invalid_input / invalid_mobile", "404": "unroutable: no tenant owns that signature or extension" },
+    },
+    handle: reply,
   },
-];
+]);

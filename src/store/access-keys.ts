@@ -1,6 +1,8 @@
 // Huawei access keys (AK/SK) of huawei credentials: the sealed secret key, looked up by the AK the
 // client names in its Authorization header, with the app and tenant it acts as.
-import type { App, Tenant } from "../core/types";
+import type { TenantDb } from "./db";
+import type { AppRow } from "./apps";
+import type { TenantRow } from "./tenants";
 import { APP_AND_TENANT, split, type AuthScope, type JoinedRow } from "./apps";
 
 export interface AccessKeyRow {
@@ -34,7 +36,7 @@ export async function insertAccessKey(db: D1Database, k: AccessKeyRow, max: numb
   return res.meta.changes > 0;
 }
 
-export async function listAccessKeys(db: D1Database, tenantId: string, appId: string): Promise<AccessKeyView[]> {
+export async function listAccessKeys({ db, tenantId }: TenantDb, appId: string): Promise<AccessKeyView[]> {
   const { results } = await db
     .prepare("SELECT * FROM access_keys WHERE tenant_id = ?1 AND app_id = ?2 ORDER BY created_at, access_key")
     .bind(tenantId, appId)
@@ -42,7 +44,7 @@ export async function listAccessKeys(db: D1Database, tenantId: string, appId: st
   return results.map(view);
 }
 
-export async function deleteAccessKey(db: D1Database, tenantId: string, appId: string, accessKey: string): Promise<boolean> {
+export async function deleteAccessKey({ db, tenantId }: TenantDb, appId: string, accessKey: string): Promise<boolean> {
   const res = await db.prepare("DELETE FROM access_keys WHERE tenant_id = ?1 AND app_id = ?2 AND access_key = ?3").bind(tenantId, appId, accessKey).run();
   return res.meta.changes > 0;
 }
@@ -65,7 +67,7 @@ export async function getAccessKeyWith(
   db: D1Database,
   ak: string,
   more: D1PreparedStatement[],
-): Promise<{ found: { secretEnc: string; app: App; tenant: Tenant } | null; results: D1Result[] }> {
+): Promise<{ found: { secretEnc: string; app: AppRow; tenant: TenantRow } | null; results: D1Result[] }> {
   const byKey = db
     .prepare(
       `${APP_AND_TENANT.replace("SELECT a.*", "SELECT a.*, k.secret_enc AS k_secret_enc").replace(

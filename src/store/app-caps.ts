@@ -1,5 +1,6 @@
 // The spending counters and caps of apps (migration 0009): the statements an accept batch adds to
 // its debit, the one every refund adds to its credit, and the operator's cap changes.
+import type { TenantDb } from "./db";
 
 /**
  * The app's share of an accept's debit, for the SAME db.batch as acceptStatements: the counters
@@ -9,8 +10,8 @@
  * daily counter again (a late batch from the day before counts on the newer day: never less).
  */
 export function appSpendStatements(
-  db: D1Database,
-  s: { tenantId: string; appId: string; amount: number; dayStart: number },
+  { db, tenantId }: TenantDb,
+  s: { appId: string; amount: number; dayStart: number },
 ): D1PreparedStatement[] {
   if (s.amount <= 0) return [];
   return [
@@ -22,14 +23,14 @@ export function appSpendStatements(
            spent_total = spent_total + ?4
          WHERE tenant_id = ?1 AND id = ?2`,
       )
-      .bind(s.tenantId, s.appId, s.dayStart, s.amount),
+      .bind(tenantId, s.appId, s.dayStart, s.amount),
     db
       .prepare(
         `INSERT INTO app_cap_guards (reason) SELECT 'app cap' FROM apps
          WHERE tenant_id = ?1 AND id = ?2
            AND ((cap_total IS NOT NULL AND spent_total > cap_total) OR (cap_daily IS NOT NULL AND spent_day > cap_daily))`,
       )
-      .bind(s.tenantId, s.appId),
+      .bind(tenantId, s.appId),
   ];
 }
 
@@ -60,8 +61,8 @@ export function appRefundStatement(db: D1Database, idsJson: string, token: strin
 
 /** Sets an app's caps (minor units; null removes one); undefined leaves a cap as it is. */
 export async function setAppCaps(
-  db: D1Database,
-  tenantId: string,
+  { db, tenantId }: TenantDb,
+  
   appId: string,
   caps: { daily?: number | null; total?: number | null },
   now: number,

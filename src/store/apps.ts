@@ -1,7 +1,34 @@
 // Credentials ("apps"): one per tenant per dialect client. Looked up by the public key the client sends.
-import type { App, Dialect } from "../core/types";
-import type { Tenant } from "../core/types";
-import { type AppRow, type TenantRow, toApp, toTenant } from "./rows";
+import type { TenantDb } from "./db";
+import type { Dialect } from "./columns";
+import type { TenantRow } from "./tenants";
+
+export interface AppRow {
+  id: string;
+  tenant_id: string;
+  dialect: string;
+  key: string;
+  project_id: string | null;
+  secret_hash: string;
+  secret_enc: string | null;
+  secret_version: number;
+  name: string;
+  kinds: string;
+  sms_enabled: number;
+  blocked: number;
+  ip_allowlist: string | null;
+  default_signature_id: number | null;
+  report_url: string | null;
+  reply_url: string | null;
+  options: string;
+  cap_daily?: number | null;
+  cap_total?: number | null;
+  spent_day?: number;
+  spent_day_start?: number;
+  spent_total?: number;
+  created_at: number;
+  updated_at: number;
+}
 
 // Authentication reads the app and its tenant in one round trip: tenant columns carry a t_ prefix.
 const TENANT_COLS = [
@@ -12,12 +39,13 @@ export const APP_AND_TENANT = `SELECT a.*, ${TENANT_COLS.map((c) => `t.${c} AS t
 
 export type JoinedRow = AppRow & { [K in (typeof TENANT_COLS)[number] as `t_${K}`]: TenantRow[K] };
 
-export const split = (r: JoinedRow): { app: App; tenant: Tenant } => {
+export const split = (r: JoinedRow): { app: AppRow; tenant: TenantRow } => {
   const t = Object.fromEntries(TENANT_COLS.map((c) => [c, r[`t_${c}`]])) as unknown as TenantRow;
-  return { app: toApp(r), tenant: toTenant(t) };
+  // The t_ columns are left on the app row: the core's mapper reads only the app's own columns.
+  return { app: r, tenant: t };
 };
 
-export async function getAppAndTenantByKey(db: D1Database, dialect: Dialect, key: string): Promise<{ app: App; tenant: Tenant } | null> {
+export async function getAppAndTenantByKey(db: D1Database, dialect: Dialect, key: string): Promise<{ app: AppRow; tenant: TenantRow } | null> {
   const row = await db.prepare(`${APP_AND_TENANT} WHERE a.dialect = ?1 AND a.key = ?2`).bind(dialect, key).first<JoinedRow>();
   return row ? split(row) : null;
 }
@@ -54,7 +82,7 @@ export async function getAppAndTenantByKeyWith(
   dialect: Dialect,
   key: string,
   more: D1PreparedStatement[],
-): Promise<{ found: { app: App; tenant: Tenant } | null; results: D1Result[] }> {
+): Promise<{ found: { app: AppRow; tenant: TenantRow } | null; results: D1Result[] }> {
   if (more.length === 0) return { found: await getAppAndTenantByKey(db, dialect, key), results: [] };
   const [auth, ...results] = await db.batch([db.prepare(`${APP_AND_TENANT} WHERE a.dialect = ?1 AND a.key = ?2`).bind(dialect, key), ...more]);
   const row = (auth!.results as JoinedRow[])[0];
@@ -62,7 +90,7 @@ export async function getAppAndTenantByKeyWith(
 }
 
 type TokenRow = JoinedRow & { k_expires_at: number; k_secret_version: number };
-export type TokenFound = { app: App; tenant: Tenant; expiresAt: number; secretVersion: number };
+export type TokenFound = { app: AppRow; tenant: TenantRow; expiresAt: number; secretVersion: number };
 
 const byToken = (db: D1Database, tokenHash: string) =>
   db
@@ -91,19 +119,18 @@ export async function getAppAndTenantByTokenWith(
   return { found: tokenFound((auth!.results as TokenRow[])[0]), results };
 }
 
-export async function getAppByKey(db: D1Database, dialect: Dialect, key: string): Promise<App | null> {
+export async function getAppByKey(db: D1Database, dialect: Dialect, key: string): Promise<AppRow | null> {
   const row = await db.prepare("SELECT * FROM apps WHERE dialect = ?1 AND key = ?2").bind(dialect, key).first<AppRow>();
-  return row ? toApp(row) : null;
+  return row;
 }
 
-export async function getApp(db: D1Database, tenantId: string, appId: string): Promise<App | null> {
+export async function getApp({ db, tenantId }: TenantDb, appId: string): Promise<AppRow | null> {
   const row = await db.prepare("SELECT * FROM apps WHERE tenant_id = ?1 AND id = ?2").bind(tenantId, appId).first<AppRow>();
-  return row ? toApp(row) : null;
+  return row;
 }
 
 export interface NewApp {
   id: string;
-  tenantId: string;
   dialect: Dialect;
   key: string;
   projectId: string | null;
@@ -115,14 +142,14 @@ export interface NewApp {
   now: number;
 }
 
-export async function insertApp(db: D1Database, a: NewApp): Promise<void> {
+export async function insertApp({ db, tenantId }: TenantDb, a: NewApp): Promise<void> {
   await db
     .prepare(
       `INSERT INTO apps (id, tenant_id, dialect, key, project_id, secret_hash, secret_enc, name, kinds,
          default_signature_id, created_at, updated_at)
        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)`,
     )
-    .bind(a.id, a.tenantId, a.dialect, a.key, a.projectId, a.secretHash, a.secretEnc, a.name, a.kinds, a.defaultSignatureId, a.now)
+    .bind(a.id, tenantId, a.dialect, a.key, a.projectId, a.secretHash, a.secretEnc, a.name, a.kinds, a.defaultSignatureId, a.now)
     .run();
 }
 
@@ -141,7 +168,7 @@ export interface AppPatch {
 
 const nullable = <T>(v: T | null | undefined): [number, T | null] => (v === undefined ? [0, null] : [1, v]);
 
-export async function updateApp(db: D1Database, tenantId: string, appId: string, p: AppPatch, now: number): Promise<boolean> {
+export async function updateApp({ db, tenantId }: TenantDb, appId: string, p: AppPatch, now: number): Promise<boolean> {
   const [setIp, ip] = nullable(p.ipAllowlist === undefined ? undefined : p.ipAllowlist === null ? null : JSON.stringify(p.ipAllowlist));
   const [setSig, sig] = nullable(p.defaultSignatureId);
   const [setReport, report] = nullable(p.reportUrl);
@@ -185,8 +212,8 @@ export async function updateApp(db: D1Database, tenantId: string, appId: string,
 
 /** Replaces the secret and bumps its version, which invalidates every token minted before. */
 export async function rotateAppSecret(
-  db: D1Database,
-  tenantId: string,
+  { db, tenantId }: TenantDb,
+  
   appId: string,
   secretHash: string,
   secretEnc: string | null,
@@ -200,4 +227,12 @@ export async function rotateAppSecret(
     .bind(tenantId, appId, secretHash, secretEnc, now)
     .run();
   return res.meta.changes > 0;
+}
+
+export async function listAppsPage({ db, tenantId }: TenantDb, limit: number, after: string | null): Promise<AppRow[]> {
+  const { results } = await db
+    .prepare("SELECT * FROM apps WHERE tenant_id = ?1 AND (?2 IS NULL OR id > ?2) ORDER BY id LIMIT ?3")
+    .bind(tenantId, after, limit)
+    .all<AppRow>();
+  return results;
 }

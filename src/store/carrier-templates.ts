@@ -1,5 +1,6 @@
 // The carrier_templates table: per carrier and tenant, an edgesms template → the provider's
 // template code, sign name and (for positional variables) parameter order.
+import type { TenantDb } from "./db";
 
 export interface CarrierTemplateRow {
   carrier: string;
@@ -92,7 +93,7 @@ export async function listCarrierTemplates(
 }
 
 /** Which of `ids` are live templates of the tenant (with their content, to check parameter names). */
-export async function tenantTemplates(db: D1Database, tenantId: string, ids: number[]): Promise<Map<number, string>> {
+export async function tenantTemplates({ db, tenantId }: TenantDb, ids: number[]): Promise<Map<number, string>> {
   if (ids.length === 0) return new Map();
   const { results } = await db
     .prepare("SELECT id, content FROM templates WHERE tenant_id = ?1 AND deleted = 0 AND id IN (SELECT value FROM json_each(?2))")

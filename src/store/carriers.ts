@@ -1,5 +1,5 @@
 // The carriers table: one row per carrier (type, settings without secrets, sealed secrets, enabled).
-import type { CarrierType } from "../carriers/types";
+import type { CarrierType } from "./columns";
 
 export interface CarrierRow {
   name: string;

@@ -1,5 +1,5 @@
 // Delivery reports and replies as rows: applying carrier reports to messages, the report rows for
-// the pull APIs, inbound replies, opt-outs, and the rows waiting for a push.
+// the pull APIs, inbound replies, and the rows waiting for a push.
 
 /**
  * [[messageId, code, message, segments|null, reportedAt], …] applied to submitted messages only, of
@@ -109,16 +109,6 @@ export function insertInboundStatement(db: D1Database, carrier: string, rowsJson
        FROM json_each(?1) RETURNING id`,
     )
     .bind(rowsJson, carrier, now);
-}
-
-/** [[tenant, mobile, source], …] */
-export function optOutStatement(db: D1Database, rowsJson: string, now: number): D1PreparedStatement {
-  return db
-    .prepare(
-      `INSERT OR IGNORE INTO opt_outs (tenant_id, mobile, source, created_at)
-       SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), ?2 FROM json_each(?1)`,
-    )
-    .bind(rowsJson, now);
 }
 
 export interface InboundRow {

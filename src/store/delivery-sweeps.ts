@@ -142,30 +142,6 @@ export async function recordLearntRefs(db: D1Database, carrier: string, learnt: 
   ]);
 }
 
-export interface DeadLetterRow {
-  id: number;
-  queue: string;
-  body: string;
-}
-
-/** Dead letters of these queues not yet replayed, oldest first. */
-export async function unreplayedDeadLetters(db: D1Database, queues: readonly string[], limit: number): Promise<DeadLetterRow[]> {
-  const { results } = await db
-    .prepare(
-      `SELECT id, queue, body FROM dead_letters
-       WHERE queue IN (SELECT value FROM json_each(?1)) AND replayed_at IS NULL ORDER BY id LIMIT ?2`,
-    )
-    .bind(JSON.stringify(queues), limit)
-    .all<DeadLetterRow>();
-  return results;
-}
-
-/** Marks dead letters replayed (kept for the operator until retention). */
-export async function markReplayed(db: D1Database, ids: number[], now: number): Promise<void> {
-  if (ids.length === 0) return;
-  await db.prepare("UPDATE dead_letters SET replayed_at = ?2 WHERE id IN (SELECT value FROM json_each(?1))").bind(JSON.stringify(ids), now).run();
-}
-
 // ---- secrecy and retention of message contents ---------------------------------------------
 
 const FINAL = "('delivered', 'undelivered', 'unknown', 'failed', 'canceled')";

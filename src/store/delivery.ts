@@ -1,7 +1,8 @@
 // Status moves of the delivery engine (cancel, claim, submit outcome, reports, replies) and the
 // refund statements they share. Every move is a guarded UPDATE; related writes return as
 // statements so the caller runs them in ONE db.batch.
-import type { Kind } from "../core/types";
+import type { TenantDb } from "./db";
+import type { Kind } from "./columns";
 import { appRefundStatement } from "./app-caps";
 
 /**
@@ -50,7 +51,7 @@ export interface CancelRow {
 }
 
 /** [existing ids of the tenant, canceled rows, ...refund, batch flag]: run in one db.batch. */
-export function cancelStatements(db: D1Database, tenantId: string, idsJson: string, token: string, now: number): D1PreparedStatement[] {
+export function cancelStatements({ db, tenantId }: TenantDb, idsJson: string, token: string, now: number): D1PreparedStatement[] {
   return [
     db.prepare("SELECT id FROM messages WHERE tenant_id = ?1 AND id IN (SELECT value FROM json_each(?2))").bind(tenantId, idsJson),
     db
@@ -76,7 +77,7 @@ function markBatchesCanceled(db: D1Database, tenantId: string, idsJson: string, 
     .bind(tenantId, idsJson, now);
 }
 
-export async function batchMessageIds(db: D1Database, tenantId: string, batchId: string): Promise<string[] | null> {
+export async function batchMessageIds({ db, tenantId }: TenantDb, batchId: string): Promise<string[] | null> {
   const batch = await db.prepare("SELECT id FROM batches WHERE tenant_id = ?1 AND id = ?2").bind(tenantId, batchId).first();
   if (!batch) return null;
   const { results } = await db
@@ -250,14 +251,3 @@ export function optedOutStatements(db: D1Database, idsJson: string, reason: stri
   ];
 }
 
-/** Queue bodies that could not be processed ([[queue, bodyJson], …]), kept for the operator. */
-export async function insertDeadLetters(db: D1Database, rows: Array<[string, string]>, now: number): Promise<void> {
-  if (rows.length === 0) return;
-  await db
-    .prepare(
-      `INSERT INTO dead_letters (queue, body, created_at)
-       SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), ?2 FROM json_each(?1)`,
-    )
-    .bind(JSON.stringify(rows), now)
-    .run();
-}

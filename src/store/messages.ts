@@ -1,7 +1,36 @@
 // Messages and batches: the accept write (one atomic D1 batch) and the tenant-scoped reads.
-import type { Channel, Dialect, Kind, Message, MessageStatus } from "../core/types";
+import type { TenantDb } from "./db";
+import type { Channel, Dialect, Kind, MessageStatus } from "./columns";
 import type { AuthScope } from "./apps";
-import { type MessageRow, toMessage } from "./rows";
+
+export interface MessageRow {
+  id: string;
+  tenant_id: string;
+  app_id: string;
+  batch_id: string;
+  dialect: string;
+  channel: string;
+  kind: string;
+  mobile: string;
+  content: string;
+  signature: string | null;
+  template_id: number | null;
+  params: string | null;
+  encoding: string;
+  segments: number;
+  price: number;
+  status: string;
+  result_code: string | null;
+  result_message: string | null;
+  send_at: number;
+  carrier: string | null;
+  carrier_ref: string | null;
+  attempts: number;
+  created_at: number;
+  updated_at: number;
+  submitted_at: number | null;
+  reported_at: number | null;
+}
 
 export interface NewMessage {
   id: string;
@@ -19,7 +48,6 @@ export interface NewMessage {
 
 export interface NewBatch {
   id: string;
-  tenantId: string;
   appId: string;
   dialect: Dialect;
   kind: Kind;
@@ -62,26 +90,26 @@ function messageChunks(b: NewBatch): string[] {
  * The statements of one accept: debit, ledger row, batch row, message rows. Run them in ONE
  * db.batch (a transaction): an overdraft fails the balance CHECK and nothing is written.
  */
-export function acceptStatements(db: D1Database, b: NewBatch): D1PreparedStatement[] {
+export function acceptStatements({ db, tenantId }: TenantDb, b: NewBatch): D1PreparedStatement[] {
   const status: MessageStatus = b.scheduled ? "scheduled" : "queued";
   const stmts = [
-    db.prepare("UPDATE tenants SET balance = balance - ?2, updated_at = ?3 WHERE id = ?1").bind(b.tenantId, b.amount, b.now),
+    db.prepare("UPDATE tenants SET balance = balance - ?2, updated_at = ?3 WHERE id = ?1").bind(tenantId, b.amount, b.now),
     db
       .prepare("INSERT INTO ledger (tenant_id, amount, reason, batch_id, created_at) VALUES (?1, ?2, 'send', ?3, ?4)")
-      .bind(b.tenantId, -b.amount, b.id, b.now),
+      .bind(tenantId, -b.amount, b.id, b.now),
     b.replaces
       ? db
           .prepare(
             `UPDATE batches SET kind = ?3, template_id = ?4, size = ?5, amount = ?6, send_at = ?7, scheduled = ?8, canceled = 0, updated_at = ?9
              WHERE tenant_id = ?1 AND id = ?2`,
           )
-          .bind(b.tenantId, b.id, b.kind, b.templateId, b.messages.length, b.amount, b.sendAt, Number(b.scheduled), b.now)
+          .bind(tenantId, b.id, b.kind, b.templateId, b.messages.length, b.amount, b.sendAt, Number(b.scheduled), b.now)
       : db
           .prepare(
             `INSERT INTO batches (id, tenant_id, app_id, dialect, kind, template_id, size, amount, send_at, scheduled, created_at, updated_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11)`,
           )
-          .bind(b.id, b.tenantId, b.appId, b.dialect, b.kind, b.templateId, b.messages.length, b.amount, b.sendAt, Number(b.scheduled), b.now),
+          .bind(b.id, tenantId, b.appId, b.dialect, b.kind, b.templateId, b.messages.length, b.amount, b.sendAt, Number(b.scheduled), b.now),
   ];
   for (const chunk of messageChunks(b)) {
     stmts.push(
@@ -95,15 +123,15 @@ export function acceptStatements(db: D1Database, b: NewBatch): D1PreparedStateme
              json_extract(value, '$[7]'), json_extract(value, '$[8]'), json_extract(value, '$[9]'), json_extract(value, '$[10]')
            FROM json_each(?1)`,
         )
-        .bind(chunk, b.tenantId, b.appId, b.id, b.dialect, b.kind, status, b.sendAt, b.now),
+        .bind(chunk, tenantId, b.appId, b.id, b.dialect, b.kind, status, b.sendAt, b.now),
     );
   }
   return stmts;
 }
 
-export async function getMessage(db: D1Database, tenantId: string, messageId: string): Promise<Message | null> {
+export async function getMessage({ db, tenantId }: TenantDb, messageId: string): Promise<MessageRow | null> {
   const row = await db.prepare("SELECT * FROM messages WHERE tenant_id = ?1 AND id = ?2").bind(tenantId, messageId).first<MessageRow>();
-  return row ? toMessage(row) : null;
+  return row;
 }
 
 /** What checking a code needs of its message. */
@@ -125,12 +153,12 @@ export function codeMessageIn(db: D1Database, s: AuthScope, messageId: string) {
 }
 
 export async function listBatchMessages(
-  db: D1Database,
-  tenantId: string,
+  { db, tenantId }: TenantDb,
+  
   batchId: string,
   limit: number,
   after: string | null,
-): Promise<Message[]> {
+): Promise<MessageRow[]> {
   const { results } = await db
     .prepare(
       `SELECT * FROM messages WHERE tenant_id = ?1 AND batch_id = ?2 AND (?3 IS NULL OR id > ?3)
@@ -138,7 +166,7 @@ export async function listBatchMessages(
     )
     .bind(tenantId, batchId, after, limit)
     .all<MessageRow>();
-  return results.map(toMessage);
+  return results;
 }
 
 export interface MessageFilter {
@@ -150,12 +178,12 @@ export interface MessageFilter {
 
 /** Newest first; the cursor is the (created_at, id) of the last row of the previous page. */
 export async function listMessages(
-  db: D1Database,
-  tenantId: string,
+  { db, tenantId }: TenantDb,
+  
   f: MessageFilter,
   limit: number,
   cursor: { createdAt: number; id: string } | null,
-): Promise<Message[]> {
+): Promise<MessageRow[]> {
   const { results } = await db
     .prepare(
       `SELECT * FROM messages WHERE tenant_id = ?1
@@ -168,19 +196,10 @@ export async function listMessages(
     )
     .bind(tenantId, f.status ?? null, f.mobile ?? null, f.from ?? null, f.to ?? null, cursor?.createdAt ?? null, cursor?.id ?? null, limit)
     .all<MessageRow>();
-  return results.map(toMessage);
+  return results;
 }
 
 /** Which of `mobiles` (E.164) opted out of this tenant's marketing. */
-export async function optedOutAmong(db: D1Database, tenantId: string, mobiles: string[]): Promise<Set<string>> {
-  if (mobiles.length === 0) return new Set();
-  const { results } = await db
-    .prepare("SELECT mobile FROM opt_outs WHERE tenant_id = ?1 AND mobile IN (SELECT value FROM json_each(?2))")
-    .bind(tenantId, JSON.stringify(mobiles))
-    .all<{ mobile: string }>();
-  return new Set(results.map((r) => r.mobile));
-}
-
 export interface BatchRow {
   id: string;
   app_id: string;
@@ -192,7 +211,7 @@ export interface BatchRow {
   canceled: number;
 }
 
-export async function getBatch(db: D1Database, tenantId: string, batchId: string): Promise<BatchRow | null> {
+export async function getBatch({ db, tenantId }: TenantDb, batchId: string): Promise<BatchRow | null> {
   return db
     .prepare("SELECT id, app_id, kind, template_id, size, send_at, scheduled, canceled FROM batches WHERE tenant_id = ?1 AND id = ?2")
     .bind(tenantId, batchId)
@@ -200,19 +219,19 @@ export async function getBatch(db: D1Database, tenantId: string, batchId: string
 }
 
 /** A batch's messages except the canceled ones, in id (= request) order. */
-export async function liveBatchMessages(db: D1Database, tenantId: string, batchId: string): Promise<Message[]> {
+export async function liveBatchMessages({ db, tenantId }: TenantDb, batchId: string): Promise<MessageRow[]> {
   const { results } = await db
     .prepare("SELECT * FROM messages WHERE tenant_id = ?1 AND batch_id = ?2 AND status <> 'canceled' ORDER BY id")
     .bind(tenantId, batchId)
     .all<MessageRow>();
-  return results.map(toMessage);
+  return results;
 }
 
 /**
  * Aborts the db.batch it runs in (through batch_guards' CHECK) when any of `idsJson` is no longer
  * `scheduled`: the release or a cancel got there first.
  */
-export function stillScheduledGuard(db: D1Database, tenantId: string, idsJson: string): D1PreparedStatement {
+export function stillScheduledGuard({ db, tenantId }: TenantDb, idsJson: string): D1PreparedStatement {
   return db
     .prepare(
       `INSERT INTO batch_guards (reason) SELECT 'not scheduled' WHERE EXISTS (
@@ -223,3 +242,8 @@ export function stillScheduledGuard(db: D1Database, tenantId: string, idsJson: s
 
 /** The error D1 raises when a stillScheduledGuard aborted the batch (test this before isOverdraft: both are CHECK failures). */
 export const isGuardFailure = (e: unknown): boolean => e instanceof Error && /batch_guard_failed|batch_guards/i.test(e.message);
+
+export async function batchExists({ db, tenantId }: TenantDb, batchId: string): Promise<boolean> {
+  const r = await db.prepare("SELECT 1 AS one FROM batches WHERE tenant_id = ?1 AND id = ?2").bind(tenantId, batchId).first();
+  return r !== null;
+}

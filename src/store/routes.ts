@@ -1,6 +1,5 @@
 // The routing table: ordered rules, replaced whole in one batch.
-import type { Kind } from "../core/types";
-import type { RouteRule } from "../core/routing";
+import type { Kind } from "./columns";
 
 export interface RouteRuleRow {
   position: number;
@@ -10,8 +9,6 @@ export interface RouteRuleRow {
   /** JSON array of carrier names. */
   carriers: string;
 }
-
-export const toRouteRule = (r: RouteRuleRow): RouteRule => ({ tenant: r.tenant_id, kind: r.kind, prefix: r.prefix, carriers: JSON.parse(r.carriers) as string[] });
 
 export const listRoutesStatement = (db: D1Database): D1PreparedStatement =>
   db.prepare("SELECT position, tenant_id, kind, prefix, carriers FROM routes ORDER BY position");

@@ -1,5 +1,6 @@
 // The statistics tables (migration 0012): reads of the hourly aggregate rows the message triggers
 // keep, the refusal counters the accept pipeline writes, and the gauges /admin/v1/metrics shows.
+import type { TenantDb } from "./db";
 
 /** Dimensions a statistics query may group or filter by, and their column. Constants, never input. */
 export const STAT_DIMENSIONS = {
@@ -99,7 +100,7 @@ export async function readRefusals(
 }
 
 /** Counts refused sends ([[reason, count], …]) in the hour of `now`: one statement. */
-export function countRefusalsStatement(db: D1Database, tenantId: string, dialect: string, reasonsJson: string, now: number): D1PreparedStatement {
+export function countRefusalsStatement({ db, tenantId }: TenantDb, dialect: string, reasonsJson: string, now: number): D1PreparedStatement {
   return db
     .prepare(
       `INSERT INTO stats_refusals (tenant_id, hour, dialect, reason, messages)

@@ -1,5 +1,6 @@
 // Reads for the dialects' status queries: a tenant's messages by id or by batch (and mobile).
 // Tenant-scoped: another tenant's ids simply are not there.
+import type { TenantDb } from "./db";
 
 export interface MessageStateRow {
   id: string;
@@ -20,7 +21,7 @@ export interface MessageStateRow {
 const COLS = "id, app_id, batch_id, mobile, status, result_code, result_message, segments, customer_ref, send_at, created_at, submitted_at, reported_at";
 
 /** These ids' messages of the tenant, in no particular order (absent ids are another tenant's or unknown). */
-export async function messagesByIds(db: D1Database, tenantId: string, ids: string[]): Promise<MessageStateRow[]> {
+export async function messagesByIds({ db, tenantId }: TenantDb, ids: string[]): Promise<MessageStateRow[]> {
   if (ids.length === 0) return [];
   const { results } = await db
     .prepare(`SELECT ${COLS} FROM messages WHERE tenant_id = ?1 AND id IN (SELECT value FROM json_each(?2))`)
@@ -31,8 +32,8 @@ export async function messagesByIds(db: D1Database, tenantId: string, ids: strin
 
 /** One batch's messages of the tenant (optionally to one E.164 mobile), in id order, a page at a time. */
 export async function messagesOfBatch(
-  db: D1Database,
-  tenantId: string,
+  { db, tenantId }: TenantDb,
+  
   batchId: string,
   mobile: string | null,
   limit: number,
@@ -45,19 +46,4 @@ export async function messagesOfBatch(
     db.prepare("SELECT COUNT(*) AS n FROM messages WHERE tenant_id = ?1 AND batch_id = ?2 AND (?3 IS NULL OR mobile = ?3)").bind(tenantId, batchId, mobile),
   ]);
   return { rows: page!.results as MessageStateRow[], total: (count!.results[0] as { n: number }).n };
-}
-
-/**
- * Admits one receipt pull of `appId` for `kind` unless another was admitted within `intervalMs`:
- * one guarded upsert, so two concurrent calls cannot both pass.
- */
-export async function admitPull(db: D1Database, appId: string, kind: string, now: number, intervalMs: number): Promise<boolean> {
-  const res = await db
-    .prepare(
-      `INSERT INTO pull_marks (app_id, kind, at) VALUES (?1, ?2, ?3)
-       ON CONFLICT (app_id, kind) DO UPDATE SET at = excluded.at WHERE pull_marks.at <= ?3 - ?4`,
-    )
-    .bind(appId, kind, now, intervalMs)
-    .run();
-  return res.meta.changes > 0;
 }

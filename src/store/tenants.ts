@@ -1,25 +1,41 @@
 // Tenants and their balance; every balance change writes a ledger row in the same batch.
-import type { Tenant } from "../core/types";
-import { type TenantRow, toTenant } from "./rows";
+import type { TenantDb } from "./db";
+import type { Kind } from "./columns";
 
-export async function getTenant(db: D1Database, tenantId: string): Promise<Tenant | null> {
-  const row = await db.prepare("SELECT * FROM tenants WHERE id = ?1").bind(tenantId).first<TenantRow>();
-  return row ? toTenant(row) : null;
+export interface TenantRow {
+  id: string;
+  name: string;
+  balance: number;
+  price_verification: number;
+  price_notification: number;
+  price_marketing: number;
+  home_country?: string;
+  price_table?: string;
+  timezone: string;
+  webhook_secret: string;
+  settings: string;
+  created_at: number;
+  updated_at: number;
 }
 
-export async function listTenants(db: D1Database, limit: number, after: string | null): Promise<Tenant[]> {
+export async function getTenant({ db, tenantId }: TenantDb): Promise<TenantRow | null> {
+  const row = await db.prepare("SELECT * FROM tenants WHERE id = ?1").bind(tenantId).first<TenantRow>();
+  return row;
+}
+
+export async function listTenants(db: D1Database, limit: number, after: string | null): Promise<TenantRow[]> {
   const { results } = await db
     .prepare("SELECT * FROM tenants WHERE (?1 IS NULL OR id > ?1) ORDER BY id LIMIT ?2")
     .bind(after, limit)
     .all<TenantRow>();
-  return results.map(toTenant);
+  return results;
 }
 
 export interface NewTenant {
   id: string;
   name: string;
   timezone: string;
-  prices: Tenant["prices"];
+  prices: Record<Kind, number>;
   webhookSecret: string;
   settings: string;
   now: number;
@@ -39,12 +55,12 @@ export async function insertTenant(db: D1Database, t: NewTenant): Promise<void> 
 export interface TenantPatch {
   name?: string;
   timezone?: string;
-  prices?: Partial<Tenant["prices"]>;
+  prices?: Partial<Record<Kind, number>>;
   settings?: string;
   webhookSecret?: string;
 }
 
-export async function updateTenant(db: D1Database, tenantId: string, p: TenantPatch, now: number): Promise<boolean> {
+export async function updateTenant({ db, tenantId }: TenantDb, p: TenantPatch, now: number): Promise<boolean> {
   const res = await db
     .prepare(
       `UPDATE tenants SET
@@ -79,8 +95,8 @@ export async function updateTenant(db: D1Database, tenantId: string, p: TenantPa
  * fails the CHECK constraint and changes nothing (the caller maps that error).
  */
 export async function adjustBalance(
-  db: D1Database,
-  tenantId: string,
+  { db, tenantId }: TenantDb,
+  
   amount: number,
   reason: "topup" | "adjust",
   note: string,
@@ -98,27 +114,6 @@ export async function adjustBalance(
   return row ? row.balance : null;
 }
 
-export interface LedgerEntry {
-  id: number;
-  amount: number;
-  reason: string;
-  batchId: string | null;
-  messageId: string | null;
-  note: string | null;
-  createdAt: number;
-}
-
-export async function listLedger(db: D1Database, tenantId: string, limit: number, before: number | null): Promise<LedgerEntry[]> {
-  const { results } = await db
-    .prepare(
-      `SELECT id, amount, reason, batch_id, message_id, note, created_at FROM ledger
-       WHERE tenant_id = ?1 AND (?2 IS NULL OR id < ?2) ORDER BY id DESC LIMIT ?3`,
-    )
-    .bind(tenantId, before, limit)
-    .all<{ id: number; amount: number; reason: string; batch_id: string | null; message_id: string | null; note: string | null; created_at: number }>();
-  return results.map((r) => ({ id: r.id, amount: r.amount, reason: r.reason, batchId: r.batch_id, messageId: r.message_id, note: r.note, createdAt: r.created_at }));
-}
-
 /** D1 reports a failed CHECK (balance >= 0) as an error whose message names the constraint. */
 export const isOverdraft = (e: unknown): boolean => e instanceof Error && /CHECK constraint failed/i.test(e.message);
 
@@ -127,4 +122,26 @@ export async function getTenantIds(db: D1Database, ids: string[]): Promise<Set<s
   if (ids.length === 0) return new Set();
   const { results } = await db.prepare("SELECT id FROM tenants WHERE id IN (SELECT value FROM json_each(?1))").bind(JSON.stringify(ids)).all<{ id: string }>();
   return new Set(results.map((r) => r.id));
+}
+
+/** Inserts the tenant unless the id is taken; false means the id already exists. */
+export async function insertTenantIfAbsent(db: D1Database, t: NewTenant): Promise<boolean> {
+  const r = await db
+    .prepare(
+      `INSERT INTO tenants (id, name, balance, price_verification, price_notification, price_marketing,
+         timezone, webhook_secret, settings, created_at, updated_at)
+       VALUES (?1, ?2, 0, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9) ON CONFLICT (id) DO NOTHING`,
+    )
+    .bind(t.id, t.name, t.prices.verification, t.prices.notification, t.prices.marketing, t.timezone, t.webhookSecret, t.settings, t.now)
+    .run();
+  return r.meta.changes > 0;
+}
+
+/** Replaces the price table (JSON PriceRow[], already validated; read with the tenant row, so sends need no read of their own) and the home country. */
+export async function replacePriceTable({ db, tenantId }: TenantDb, homeCountry: string, tableJson: string, now: number): Promise<boolean> {
+  const res = await db
+    .prepare("UPDATE tenants SET home_country = ?2, price_table = ?3, updated_at = ?4 WHERE id = ?1")
+    .bind(tenantId, homeCountry, tableJson, now)
+    .run();
+  return res.meta.changes > 0;
 }

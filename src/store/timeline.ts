@@ -1,6 +1,7 @@
 // What the console shows beside one message: its carrier references and receipts, its report row
 // and the push that carried it, and its ledger rows; and the review queue across tenants.
-import type { MessageRow } from "./rows";
+import type { TenantDb } from "./db";
+import type { MessageRow } from "./messages";
 
 export interface TimelineRows {
   message: MessageRow | null;
@@ -11,7 +12,7 @@ export interface TimelineRows {
 }
 
 /** Everything about message `messageId` of tenant `tenantId`, in one D1 batch. */
-export async function readTimeline(db: D1Database, tenantId: string, messageId: string): Promise<TimelineRows> {
+export async function readTimeline({ db, tenantId }: TenantDb, messageId: string): Promise<TimelineRows> {
   const [message, refs, report, pushes, ledger] = await db.batch([
     db.prepare("SELECT * FROM messages WHERE tenant_id = ?1 AND id = ?2").bind(tenantId, messageId),
     db

@@ -1,8 +1,9 @@
 // Outbound pushes (webhook_deliveries): written before they are queued, claimed rows marked with
 // push_id, outcomes per attempt, and the operator-visible dead ones.
-import type { App, Tenant } from "../core/types";
-import type { PushTopic } from "../core/push";
-import { type AppRow, type TenantRow, toApp, toTenant } from "./rows";
+import type { TenantDb } from "./db";
+import type { PushTopic } from "./columns";
+import type { AppRow } from "./apps";
+import type { TenantRow } from "./tenants";
 
 export interface NewPush {
   id: string;
@@ -15,27 +16,27 @@ export interface NewPush {
   headers: Record<string, string> | null;
 }
 
-export async function appsAndTenants(db: D1Database, appIds: string[], tenantIds: string[]): Promise<{ apps: Map<string, App>; tenants: Map<string, Tenant> }> {
+export async function appsAndTenants(db: D1Database, appIds: string[], tenantIds: string[]): Promise<{ apps: Map<string, AppRow>; tenants: Map<string, TenantRow> }> {
   const [a, t] = await db.batch([
     db.prepare("SELECT * FROM apps WHERE id IN (SELECT value FROM json_each(?1))").bind(JSON.stringify(appIds)),
     db.prepare("SELECT * FROM tenants WHERE id IN (SELECT value FROM json_each(?1))").bind(JSON.stringify(tenantIds)),
   ]);
   return {
-    apps: new Map((a!.results as unknown as AppRow[]).map((r) => [r.id, toApp(r)])),
-    tenants: new Map((t!.results as unknown as TenantRow[]).map((r) => [r.id, toTenant(r)])),
+    apps: new Map((a!.results as unknown as AppRow[]).map((r) => [r.id, r])),
+    tenants: new Map((t!.results as unknown as TenantRow[]).map((r) => [r.id, r])),
   };
 }
 
 /** Every app of these tenants with a reply URL, and the tenants. */
-export async function replyAppsOf(db: D1Database, tenantIds: string[]): Promise<{ apps: App[]; tenants: Map<string, Tenant> }> {
+export async function replyAppsOf(db: D1Database, tenantIds: string[]): Promise<{ apps: AppRow[]; tenants: Map<string, TenantRow> }> {
   const json = JSON.stringify(tenantIds);
   const [a, t] = await db.batch([
     db.prepare("SELECT * FROM apps WHERE tenant_id IN (SELECT value FROM json_each(?1)) AND reply_url IS NOT NULL ORDER BY id").bind(json),
     db.prepare("SELECT * FROM tenants WHERE id IN (SELECT value FROM json_each(?1))").bind(json),
   ]);
   return {
-    apps: (a!.results as unknown as AppRow[]).map(toApp),
-    tenants: new Map((t!.results as unknown as TenantRow[]).map((r) => [r.id, toTenant(r)])),
+    apps: a!.results as unknown as AppRow[],
+    tenants: new Map((t!.results as unknown as TenantRow[]).map((r) => [r.id, r])),
   };
 }
 
@@ -98,13 +99,13 @@ export async function insertPushes(db: D1Database, pushes: NewPush[], assign: Pu
 }
 
 /** Every app of this tenant that has a report URL (where JPush-style review callbacks go). */
-export async function reportAppsOf(db: D1Database, tenantId: string): Promise<{ apps: App[]; tenant: Tenant | null }> {
+export async function reportAppsOf({ db, tenantId }: TenantDb): Promise<{ apps: AppRow[]; tenant: TenantRow | null }> {
   const [a, t] = await db.batch([
     db.prepare("SELECT * FROM apps WHERE tenant_id = ?1 AND report_url IS NOT NULL ORDER BY id").bind(tenantId),
     db.prepare("SELECT * FROM tenants WHERE id = ?1").bind(tenantId),
   ]);
   const tenantRow = (t!.results as unknown as TenantRow[])[0];
-  return { apps: (a!.results as unknown as AppRow[]).map(toApp), tenant: tenantRow ? toTenant(tenantRow) : null };
+  return { apps: a!.results as unknown as AppRow[], tenant: tenantRow ?? null };
 }
 
 export interface PushRow {
@@ -203,4 +204,64 @@ export async function overduePushes(db: D1Database, before: number, nextAt: numb
     .bind(before, nextAt, limit)
     .all<{ id: string }>();
   return results.map((r) => r.id);
+}
+
+export interface WebhookDelivery {
+  id: string;
+  appId: string;
+  topic: string;
+  url: string;
+  contentType: string;
+  body: string;
+  status: "pending" | "delivered" | "dead";
+  attempts: number;
+  lastError: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+interface WebhookDeliveryRow {
+  id: string;
+  app_id: string;
+  topic: string;
+  url: string;
+  content_type: string;
+  body: string;
+  status: WebhookDelivery["status"];
+  attempts: number;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** Newest first; the cursor is the (created_at, id) of the last row of the previous page. */
+export async function listWebhookDeliveries(
+  { db, tenantId }: TenantDb,
+  
+  status: WebhookDelivery["status"] | null,
+  limit: number,
+  cursor: { createdAt: number; id: string } | null,
+): Promise<WebhookDelivery[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT id, app_id, topic, url, content_type, body, status, attempts, last_error, created_at, updated_at
+       FROM webhook_deliveries WHERE tenant_id = ?1 AND (?2 IS NULL OR status = ?2)
+         AND (?3 IS NULL OR created_at < ?3 OR (created_at = ?3 AND id < ?4))
+       ORDER BY created_at DESC, id DESC LIMIT ?5`,
+    )
+    .bind(tenantId, status, cursor?.createdAt ?? null, cursor?.id ?? null, limit)
+    .all<WebhookDeliveryRow>();
+  return results.map((r) => ({
+    id: r.id,
+    appId: r.app_id,
+    topic: r.topic,
+    url: r.url,
+    contentType: r.content_type,
+    body: r.body,
+    status: r.status,
+    attempts: r.attempts,
+    lastError: r.last_error,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  }));
 }

@@ -2,8 +2,9 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { authenticate } from "../../src/core/credentials";
-import { getApp } from "../../src/store/apps";
+import { getApp } from "../helpers/domain";
 import { admin, newTenant, paths } from "./helpers";
+import { tenantDb } from "../../src/store/db";
 
 const create = (tenantId: string, body: Record<string, unknown>) => admin("POST", `/tenants/${tenantId}/apps`, body);
 
@@ -58,7 +59,7 @@ describe("POST /admin/v1/tenants/{id}/apps", () => {
     const t = await newTenant();
     const res = await create(t.id, { dialect: "paasw" });
     const secret: string = res.body.credentials.secret;
-    const stored = (await getApp(env.DB, t.id, res.body.id))!;
+    const stored = (await getApp(tenantDb(env, t.id), res.body.id))!;
     const got = await admin("GET", `/tenants/${t.id}/apps/${res.body.id}`);
     const list = await admin("GET", `/tenants/${t.id}/apps`);
     const patched = await admin("PATCH", `/tenants/${t.id}/apps/${res.body.id}`, { name: "renamed" });

@@ -3,6 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { requireApprovedSignature, requireApprovedTemplate } from "../../src/core/catalog";
 import { admin, newTenant, paths } from "./helpers";
+import { tenantDb } from "../../src/store/db";
 
 const sigs = (t: string) => `/tenants/${t}/signatures`;
 const tpls = (t: string) => `/tenants/${t}/templates`;
@@ -145,12 +146,12 @@ describe("core lookups used by the dialects", () => {
     const b = await newTenant();
     const tpl = await admin("POST", tpls(a.id), { kind: "notification", content: "hello {{name}}" });
     const id: number = tpl.body.id;
-    await expect(requireApprovedTemplate(env.DB, a.id, id)).rejects.toMatchObject({ code: "template_pending" });
-    await expect(requireApprovedTemplate(env.DB, b.id, id)).rejects.toMatchObject({ code: "template_not_found" });
+    await expect(requireApprovedTemplate(tenantDb(env, a.id), id)).rejects.toMatchObject({ code: "template_pending" });
+    await expect(requireApprovedTemplate(tenantDb(env, b.id), id)).rejects.toMatchObject({ code: "template_not_found" });
     await admin("POST", `${tpls(a.id)}/${id}/review`, { status: "rejected" });
-    await expect(requireApprovedTemplate(env.DB, a.id, id)).rejects.toMatchObject({ code: "template_rejected" });
+    await expect(requireApprovedTemplate(tenantDb(env, a.id), id)).rejects.toMatchObject({ code: "template_rejected" });
     await admin("POST", `${tpls(a.id)}/${id}/review`, { status: "approved" });
-    await expect(requireApprovedTemplate(env.DB, a.id, id)).resolves.toMatchObject({ id, content: "hello {{name}}", status: "approved" });
+    await expect(requireApprovedTemplate(tenantDb(env, a.id), id)).resolves.toMatchObject({ id, content: "hello {{name}}", status: "approved" });
   });
 
   it("requireApprovedSignature by name, id and uid", async () => {
@@ -159,12 +160,12 @@ describe("core lookups used by the dialects", () => {
     const sig = await admin("POST", sigs(a.id), { name: "审核中" });
     const refs = [{ name: "审核中" }, { id: sig.body.id as number }, { uid: sig.body.uid as string }];
     for (const ref of refs) {
-      await expect(requireApprovedSignature(env.DB, a.id, ref)).rejects.toMatchObject({ code: "signature_pending" });
-      await expect(requireApprovedSignature(env.DB, b.id, ref)).rejects.toMatchObject({ code: "signature_not_found" });
+      await expect(requireApprovedSignature(tenantDb(env, a.id), ref)).rejects.toMatchObject({ code: "signature_pending" });
+      await expect(requireApprovedSignature(tenantDb(env, b.id), ref)).rejects.toMatchObject({ code: "signature_not_found" });
     }
     await admin("POST", `${sigs(a.id)}/${sig.body.id}/review`, { status: "rejected" });
-    for (const ref of refs) await expect(requireApprovedSignature(env.DB, a.id, ref)).rejects.toMatchObject({ code: "signature_rejected" });
+    for (const ref of refs) await expect(requireApprovedSignature(tenantDb(env, a.id), ref)).rejects.toMatchObject({ code: "signature_rejected" });
     await admin("POST", `${sigs(a.id)}/${sig.body.id}/review`, { status: "approved" });
-    for (const ref of refs) await expect(requireApprovedSignature(env.DB, a.id, ref)).resolves.toMatchObject({ id: sig.body.id, name: "审核中" });
+    for (const ref of refs) await expect(requireApprovedSignature(tenantDb(env, a.id), ref)).resolves.toMatchObject({ id: sig.body.id, name: "审核中" });
   });
 });

@@ -3,17 +3,18 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { acceptSend } from "../../src/core/send";
-import { getAppByKey } from "../../src/store/apps";
-import { getTenant } from "../../src/store/tenants";
+import { getAppByKey } from "../helpers/domain";
+import { getTenant } from "../helpers/domain";
 import { makeCredential, mobile } from "../helpers/fixtures";
 import { admin, newTenant, paths, type Answer } from "./helpers";
+import { tenantDb } from "../../src/store/db";
 
 const DAY = 86_400_000;
 
 async function tenantWithApp() {
   const t = await newTenant();
   await admin("POST", `/tenants/${t.id}/balance`, { amount: 100_000, reason: "topup", note: "test" });
-  const tenant = (await getTenant(env.DB, t.id))!;
+  const tenant = (await getTenant(tenantDb(env, t.id)))!;
   const cred = await makeCredential(tenant, "smsapi");
   const app = (await getAppByKey(env.DB, "smsapi", cred.app.key))!;
   return { tenant, app };

@@ -5,6 +5,7 @@ import { randomHex } from "../../src/core/crypto";
 import { updateApp } from "../../src/store/apps";
 import { hmacHex, mockReceiver, waitFor } from "../jobs/support";
 import { admin, newTenant, paths, type Answer } from "./helpers";
+import { tenantDb } from "../../src/store/db";
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -170,7 +171,7 @@ describe("the webhook secret at rest", () => {
     const calls = mockReceiver(() => new Response("ok"));
     expect((await admin("POST", `/tenants/${t.id}/balance`, { amount: 100, reason: "topup", note: "test" })).status).toBe(200);
     const app = await admin("POST", `/tenants/${t.id}/apps`, { dialect: "smsapi" });
-    await updateApp(env.DB, t.id, app.body.id, { reportUrl: "https://hooks.example.com/sealed" }, Date.now());
+    await updateApp(tenantDb(env, t.id), app.body.id, { reportUrl: "https://hooks.example.com/sealed" }, Date.now());
     const sig = await admin("POST", `/tenants/${t.id}/signatures`, { name: "封存测试", status: "approved" });
     expect(sig.status).toBe(201);
     const send = await exports.default.fetch("http://gw/smsapi/v1/sms/industry", {

@@ -6,7 +6,8 @@ import { randomHex } from "../../src/core/crypto";
 import { templateMappings } from "../../src/store/carrier-templates";
 import { admin, newTenant, paths } from "../admin/helpers";
 import { makeTemplate } from "../helpers/fixtures";
-import { getTenant } from "../../src/store/tenants";
+import { getTenant } from "../helpers/domain";
+import { tenantDb } from "../../src/store/db";
 
 async function aliyunCarrier(): Promise<string> {
   const name = `ali-${randomHex(3)}`;
@@ -17,7 +18,7 @@ async function aliyunCarrier(): Promise<string> {
 
 async function tenantWithTemplates() {
   const t = await newTenant();
-  const tenant = (await getTenant(env.DB, t.id))!;
+  const tenant = (await getTenant(tenantDb(env, t.id)))!;
   const notice = await makeTemplate(tenant, { kind: "notification", content: "您的快递{{number}}已到{{place}}" });
   const code = await makeTemplate(tenant, { kind: "verification", content: "您的验证码是{{code}}" });
   return { id: t.id, notice, code };

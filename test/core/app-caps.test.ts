@@ -10,13 +10,14 @@ import { finishUnsent } from "../../src/core/delivery";
 import { acceptSend } from "../../src/core/send";
 import { parseLocalDateTime } from "../../src/core/time";
 import type { Tenant } from "../../src/core/types";
-import { getApp } from "../../src/store/apps";
+import { getApp } from "../helpers/domain";
 import { admin, paths } from "../admin/helpers";
 import { makeCredential, mobile, money } from "../helpers/fixtures";
 import { basic, call as jpush, err, jpushSetup } from "../dialects/jpush/helpers";
 import { call as paasw, paaswSetup, refused } from "../dialects/paasw/helpers";
 import { login, sms, smnSetup, type Json } from "../dialects/huawei/helpers";
 import { apiSetup, call as smsapi, expectEnvelope } from "../dialects/smsapi/helpers";
+import { tenantDb } from "../../src/store/db";
 
 const appUrl = (tenantId: string, appId: string) => `/tenants/${tenantId}/apps/${appId}`;
 
@@ -155,7 +156,7 @@ describe("the day and refunds", () => {
     expect((await admin("PATCH", `/tenants/${s.tenant.id}`, { timezone: "America/New_York" })).status).toBe(200);
     await setCaps(s.tenant.id, s.appId, { cap_daily: 20, cap_total: 50 });
     const tenant = { ...s.tenant, timezone: "America/New_York" };
-    const app = (await getApp(env.DB, s.tenant.id, s.appId))!;
+    const app = (await getApp(tenantDb(env, s.tenant.id), s.appId))!;
     const send = (local: string) =>
       acceptSend(env, [{ mobile: mobile(), text: `【${s.sign.name}】通知`, signature: s.sign.name }], { tenant, app, kind: "notification", mode: "all", now: at(tenant, local) });
     await send("2026-11-20 23:10:00");
@@ -167,7 +168,7 @@ describe("the day and refunds", () => {
     // Day three: the daily cap would allow 2 more, the total (50) only 1.
     await send("2026-11-22 09:00:00");
     await expect(send("2026-11-22 09:01:00")).rejects.toMatchObject({ code: "app_cap_exceeded" });
-    const fresh = (await getApp(env.DB, s.tenant.id, s.appId))!;
+    const fresh = (await getApp(tenantDb(env, s.tenant.id), s.appId))!;
     expect(capsState(fresh, tenant.timezone, at(tenant, "2026-11-22 12:00:00"))).toMatchObject({ spentToday: 10, spentTotal: 50, remainingToday: 10, remainingTotal: 0 });
     expect(capsState(fresh, tenant.timezone, at(tenant, "2026-11-23 00:00:00"))).toMatchObject({ spentToday: 0, remainingToday: 20, remainingTotal: 0 });
     expect(await money(s.tenant.id)).toEqual({ balance: 9_950, ledger: 9_950 });
@@ -178,7 +179,7 @@ describe("the day and refunds", () => {
     const schedule = async (appId: string, now?: number) =>
       acceptSend(env, [{ mobile: mobile(), text: `【${s.sign.name}】通知`, signature: s.sign.name }], {
         tenant: s.tenant,
-        app: (await getApp(env.DB, s.tenant.id, appId))!,
+        app: (await getApp(tenantDb(env, s.tenant.id), appId))!,
         kind: "notification",
         mode: "all",
         now,
@@ -244,7 +245,7 @@ describe("the day and refunds", () => {
     await setCaps(s.tenant.id, s.appId, { cap_total: 30 });
     const queued = await acceptSend(env, [{ mobile: mobile(), text: `【${s.sign.name}】通知`, signature: s.sign.name }], {
       tenant: s.tenant,
-      app: (await getApp(env.DB, s.tenant.id, s.appId))!,
+      app: (await getApp(tenantDb(env, s.tenant.id), s.appId))!,
       kind: "notification",
       mode: "all",
       sendAt: Date.now() + 3_600_000,

@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { acceptSend, type Draft } from "../../src/core/send";
 import { cancelBatch, cancelScheduled } from "../../src/core/cancel";
-import { getAppByKey } from "../../src/store/apps";
+import { getAppByKey } from "../helpers/domain";
 import { makeCredential, makeTenant, mobile, money } from "../helpers/fixtures";
 
 async function scheduled(n: number, balance = 10_000) {

@@ -6,14 +6,15 @@ import { describe, expect, it } from "vitest";
 import { randomDigits } from "../../src/core/crypto";
 import { acceptSend } from "../../src/core/send";
 import type { Kind } from "../../src/core/types";
-import { getAppByKey } from "../../src/store/apps";
-import { getTenant } from "../../src/store/tenants";
+import { getAppByKey } from "../helpers/domain";
+import { getTenant } from "../helpers/domain";
 import { admin, paths } from "../admin/helpers";
 import { makeCredential, makeTenant, mobile, money } from "../helpers/fixtures";
 import { call as jpush, err, jpushSetup } from "../dialects/jpush/helpers";
 import { call as paasw, ok, paaswSetup, refused } from "../dialects/paasw/helpers";
 import { login, sms, smnSetup, type Json } from "../dialects/huawei/helpers";
 import { apiSetup, call as smsapi, expectEnvelope } from "../dialects/smsapi/helpers";
+import { tenantDb } from "../../src/store/db";
 
 // Mobiles of each country as libphonenumber's mobile metadata places them.
 const us = () => `+1212555${randomDigits(4)}`;
@@ -110,7 +111,7 @@ describe("the price of a send (core)", () => {
     const t = await makeTenant({ balance: 100_000, prices: { verification: 11, notification: 12, marketing: 13 } });
     await putPrices(t.id, table, extra);
     const cred = await makeCredential(t, "smsapi");
-    return { tenant: (await getTenant(env.DB, t.id))!, app: (await getAppByKey(env.DB, "smsapi", cred.app.key))! };
+    return { tenant: (await getTenant(tenantDb(env, t.id)))!, app: (await getAppByKey(env.DB, "smsapi", cred.app.key))! };
   }
   const send = async (s: Awaited<ReturnType<typeof setup>>, kind: Kind, to: string, text = "【测试】你好") => {
     const res = await acceptSend(env, [{ mobile: to, text, signature: "测试" }], { tenant: s.tenant, app: s.app, kind, mode: "all" });

@@ -4,7 +4,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { afterQuietHours, parseLocalDateTime } from "../../src/core/time";
 import { acceptSend } from "../../src/core/send";
-import { getAppByKey } from "../../src/store/apps";
+import { getAppByKey } from "../helpers/domain";
 import { makeCredential, makeTenant, mobile } from "../helpers/fixtures";
 import { admin, newTenant, paths } from "../admin/helpers";
 

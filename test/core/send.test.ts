@@ -4,10 +4,11 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { acceptSend, type Draft } from "../../src/core/send";
 import { CoreError } from "../../src/core/errors";
-import { getTenant } from "../../src/store/tenants";
-import { getAppByKey } from "../../src/store/apps";
+import { getTenant } from "../helpers/domain";
+import { getAppByKey } from "../helpers/domain";
 import { makeCredential, makeTenant, mobile, money } from "../helpers/fixtures";
 import type { Tenant } from "../../src/core/types";
+import { tenantDb } from "../../src/store/db";
 
 async function setup(balance: number, settings?: Record<string, unknown>) {
   const tenant = await makeTenant({ balance, settings, prices: { notification: 10, marketing: 10, verification: 10 } });
@@ -17,7 +18,7 @@ async function setup(balance: number, settings?: Record<string, unknown>) {
 }
 
 const draft = (m = mobile(), text = "【测试】您的包裹已签收"): Draft => ({ mobile: m, text, signature: "测试" });
-const fresh = async (t: Tenant) => (await getTenant(env.DB, t.id))!;
+const fresh = async (t: Tenant) => (await getTenant(tenantDb(env, t.id)))!;
 
 describe("acceptSend", () => {
   it("commits messages, debit and ledger row together and returns ids in input order", async () => {

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { acceptSend } from "../../src/core/send";
 import { codeHash, validateCode } from "../../src/core/verification";
 import { secretsKey } from "../../src/core/crypto";
-import { getAppByKey } from "../../src/store/apps";
+import { getAppByKey } from "../helpers/domain";
 import { makeCredential, makeTenant, mobile } from "../helpers/fixtures";
 import { randomHex } from "../../src/core/crypto";
 import { CODE_RETAIN_MS, MAX_WRONG_ATTEMPTS } from "../../src/guard/codes";

@@ -4,9 +4,11 @@ import { env } from "cloudflare:workers";
 import { createCredential, type IssuedCredential } from "../../src/core/credentials";
 import { randomDigits, randomHex } from "../../src/core/crypto";
 import { adjustBalance, insertTenant } from "../../src/store/tenants";
-import { insertSignature, insertTemplate, type ReviewStatus } from "../../src/store/catalog";
-import { getTenant } from "../../src/store/tenants";
+import { insertSignature, type ReviewStatus } from "../../src/store/signatures";
+import { insertTemplate } from "../../src/store/templates";
+import { getTenant } from "./domain";
 import type { Dialect, Kind, Tenant } from "../../src/core/types";
+import { tenantDb } from "../../src/store/db";
 
 export interface TestTenant {
   tenant: Tenant;
@@ -28,8 +30,8 @@ export async function makeTenant(opts: { balance?: number; settings?: Record<str
     settings: JSON.stringify(opts.settings ?? {}),
     now,
   });
-  if (opts.balance) await adjustBalance(env.DB, id, opts.balance, "topup", "test fixture", now);
-  return (await getTenant(env.DB, id))!;
+  if (opts.balance) await adjustBalance(tenantDb(env, id), opts.balance, "topup", "test fixture", now);
+  return (await getTenant(tenantDb(env, id)))!;
 }
 
 export async function makeCredential(tenant: Tenant, dialect: Dialect, opts: { kinds?: string; defaultSignatureId?: number | null } = {}): Promise<IssuedCredential> {
@@ -38,7 +40,7 @@ export async function makeCredential(tenant: Tenant, dialect: Dialect, opts: { k
 
 export async function makeSignature(tenant: Tenant, name = `签名${randomDigits(4)}`, status: ReviewStatus = "approved"): Promise<{ id: number; uid: string; name: string }> {
   const uid = randomHex(16);
-  const id = await insertSignature(env.DB, { uid, tenantId: tenant.id, name, type: 1, remark: null, image: null, imageType: null, status, now: Date.now() });
+  const id = await insertSignature(tenantDb(env, tenant.id), { uid, name, type: 1, remark: null, image: null, imageType: null, status, now: Date.now() });
   if (id === null) throw new Error(`signature ${name} already exists`);
   return { id, uid, name };
 }
@@ -47,8 +49,7 @@ export async function makeTemplate(
   tenant: Tenant,
   opts: { kind: Kind; content: string; signatureId?: number | null; status?: ReviewStatus; codeLength?: number; ttl?: number },
 ): Promise<number> {
-  return insertTemplate(env.DB, {
-    tenantId: tenant.id,
+  return insertTemplate(tenantDb(env, tenant.id), {
     signatureId: opts.signatureId ?? null,
     kind: opts.kind,
     content: opts.content,

@@ -5,8 +5,9 @@ import { describe, expect, it } from "vitest";
 import { cronTick } from "../helpers/cron";
 import { mobile, money } from "../helpers/fixtures";
 import { cancelScheduled } from "../../src/core/cancel";
-import { insertOptOut } from "../../src/store/admin";
+import { insertOptOut } from "../../src/store/opt-outs";
 import { accept, messagesOf, rows, sender, waitFor } from "./support";
+import { tenantDb } from "../../src/store/db";
 
 const tick = async (): Promise<void> => void (await cronTick());
 
@@ -76,7 +77,7 @@ describe("cron", () => {
     const marketing = (await accept(s, [m], { scheduled: true, kind: "marketing" })).items.map((i) => i.messageId);
     const notice = (await accept(s, [m], { scheduled: true })).items.map((i) => i.messageId);
     expect(await money(s.tenant.id)).toEqual({ balance: 980, ledger: 980 });
-    await insertOptOut(env.DB, s.tenant.id, `+86${m}`, "reply", Date.now());
+    await insertOptOut(tenantDb(env, s.tenant.id), `+86${m}`, "reply", Date.now());
     await setCol("send_at", Date.now() - 1000, [...marketing, ...notice]);
     await tick();
     expect((await messagesOf(marketing))[0]).toMatchObject({ status: "undelivered", result_code: "7", carrier_ref: null });

@@ -4,10 +4,11 @@ import { createExecutionContext, createMessageBatch, getQueueResult } from "clou
 import { vi } from "vitest";
 import worker from "../../src/index";
 import { acceptSend, type Draft } from "../../src/core/send";
-import { getAppByKey } from "../../src/store/apps";
+import { getAppByKey } from "../helpers/domain";
 import { updateApp } from "../../src/store/apps";
 import { makeCredential, makeTenant, makeSignature, mobile } from "../helpers/fixtures";
 import type { App, Kind, Tenant } from "../../src/core/types";
+import { tenantDb } from "../../src/store/db";
 
 export interface Sender {
   tenant: Tenant;
@@ -20,7 +21,7 @@ export async function sender(opts: { reportUrl?: string; replyUrl?: string; bala
   const sig = await makeSignature(tenant);
   const cred = await makeCredential(tenant, "smsapi");
   if (opts.reportUrl || opts.replyUrl) {
-    await updateApp(env.DB, tenant.id, cred.app.id, { reportUrl: opts.reportUrl ?? null, replyUrl: opts.replyUrl ?? null }, Date.now());
+    await updateApp(tenantDb(env, tenant.id), cred.app.id, { reportUrl: opts.reportUrl ?? null, replyUrl: opts.replyUrl ?? null }, Date.now());
   }
   const app = (await getAppByKey(env.DB, "smsapi", cred.app.key))!;
   return { tenant, app, signature: sig.name };

@@ -1,12 +1,14 @@
 // GET /admin/v1/tenants/{id}/apps (paged by id) and GET …/apps/{appId}: never a secret or its hash.
 import { z } from "zod";
 import { json } from "../../http/respond";
-import { listAppsPage } from "../../store/admin";
 import { adminRoute, parseParams, parseQuery, requireTenant } from "../http";
 import { decodeCursor, Page, page, PageQuery } from "../paging";
 import { TenantParams } from "../tenants/schemas";
 import { AppView, appView } from "../views";
 import { AppParams, requireApp } from "./schemas";
+import { tenantDb } from "../../store/db";
+import { toApp } from "../../core/apps";
+import { listAppsPage } from "../../store/apps";
 
 export const listAppsRoute = adminRoute(
   { method: "get", path: "/admin/v1/tenants/{id}/apps", summary: "List a tenant's credentials", query: PageQuery, response: Page(AppView) },
@@ -15,7 +17,7 @@ export const listAppsRoute = adminRoute(
     const tenant = await requireTenant(env, id);
     const q = parseQuery(req, PageQuery);
     const after = decodeCursor(q.cursor, z.string());
-    const rows = await listAppsPage(env.DB, id, q.limit + 1, after);
+    const rows = (await listAppsPage(tenantDb(env, id), q.limit + 1, after)).map(toApp);
     return json(page(rows, q.limit, (a) => appView(a, tenant.timezone), (a) => a.id));
   },
 );

@@ -3,9 +3,11 @@ import { z } from "zod";
 import { isValidIpOrCidr } from "../../core/ip";
 import { KINDS, type Dialect } from "../../core/types";
 import { getApp } from "../../store/apps";
-import { getSignature } from "../../store/catalog";
+import { getSignature } from "../../store/signatures";
 import { AdminError, invalid } from "../http";
 import { AppView } from "../views";
+import { tenantDb } from "../../store/db";
+import { toApp } from "../../core/apps";
 
 export const AppParams = z.object({ id: z.string().min(1).max(100), appId: z.string().min(1).max(100) });
 
@@ -65,15 +67,15 @@ export function credentialsOf(dialect: Dialect, key: string, secret: string, pro
 }
 
 export async function requireApp(env: Env, tenantId: string, appId: string) {
-  const app = await getApp(env.DB, tenantId, appId);
-  if (!app) throw new AdminError(404, "not_found", `app ${appId} does not exist`);
-  return app;
+  const row = await getApp(tenantDb(env, tenantId), appId);
+  if (!row) throw new AdminError(404, "not_found", `app ${appId} does not exist`);
+  return toApp(row);
 }
 
 /** A default signature named in a body must be one of this tenant's. */
 export async function checkOwnSignature(env: Env, tenantId: string, id: number | null | undefined): Promise<void> {
   if (id === null || id === undefined) return;
-  if (!(await getSignature(env.DB, tenantId, id))) {
+  if (!(await getSignature(tenantDb(env, tenantId), id))) {
     throw invalid("the request has invalid fields", [{ path: "default_signature_id", message: `signature ${id} does not exist` }]);
   }
 }

@@ -7,6 +7,7 @@ import { adminRoute, invalid, parseBody, parseParams, requireTenant } from "../h
 import { formatFor, webhookUrlProblem } from "../../core/webhooks";
 import { AppView, appView } from "../views";
 import { AppParams, CallbackUrl, checkOwnSignature, IpAllowlist, KindsInput, requireApp, SignatureIdInput, SpendingCap } from "./schemas";
+import { tenantDb } from "../../store/db";
 
 export const UpdateAppBody = z.strictObject({
   name: z.string().trim().max(100).optional(),
@@ -39,8 +40,7 @@ export const updateAppRoute = adminRoute(
       if (problem) throw invalid(`${field} is not a deliverable URL`, [{ path: field, message: problem }]);
     }
     await updateApp(
-      env.DB,
-      id,
+      tenantDb(env, id),
       appId,
       {
         name: body.name,
@@ -55,7 +55,7 @@ export const updateAppRoute = adminRoute(
       Date.now(),
     );
     if (body.cap_daily !== undefined || body.cap_total !== undefined) {
-      await setAppCaps(env.DB, id, appId, { daily: body.cap_daily, total: body.cap_total }, Date.now());
+      await setAppCaps(tenantDb(env, id), appId, { daily: body.cap_daily, total: body.cap_total }, Date.now());
     }
     return json(appView(await requireApp(env, id, appId), tenant.timezone));
   },

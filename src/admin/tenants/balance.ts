@@ -3,11 +3,12 @@ import { z } from "zod";
 import { changeBalance } from "../../core/tenants";
 import { idempotencyOf } from "../../core/idempotency";
 import { json } from "../../http/respond";
-import { listLedger } from "../../store/tenants";
 import { adminRoute, invalid, parseBody, parseParams, parseQuery, requireTenant } from "../http";
 import { decodeCursor, Page, page, PageQuery } from "../paging";
 import { LedgerView, ledgerView } from "../views";
 import { TenantParams } from "./schemas";
+import { tenantDb } from "../../store/db";
+import { listLedger } from "../../store/ledger";
 
 export const BalanceBody = z.strictObject({
   amount: z
@@ -38,7 +39,7 @@ export const changeBalanceRoute = adminRoute(
     if (body.reason === "topup" && body.amount < 0) {
       throw invalid("a top-up is positive", [{ path: "amount", message: "a top-up is positive; use reason adjust to lower a balance" }]);
     }
-    const balance = await changeBalance(env.DB, id, body.amount, body.reason, body.note, Date.now(), idempotencyOf(req));
+    const balance = await changeBalance(tenantDb(env, id), body.amount, body.reason, body.note, Date.now(), idempotencyOf(req));
     return json({ balance } satisfies z.infer<typeof BalanceAnswer>);
   },
 );
@@ -50,7 +51,7 @@ export const listLedgerRoute = adminRoute(
     await requireTenant(env, id);
     const q = parseQuery(req, PageQuery);
     const before = decodeCursor(q.cursor, z.number().int());
-    const rows = await listLedger(env.DB, id, q.limit + 1, before);
+    const rows = await listLedger(tenantDb(env, id), q.limit + 1, before);
     return json(page(rows, q.limit, ledgerView, (l) => l.id));
   },
 );

@@ -6,10 +6,11 @@ import { isKnownCountry } from "../../core/phone";
 import { MAX_PRICE_ROWS, priceTableProblems, PriceRowInput, readPriceTable, type PriceRow } from "../../core/pricing";
 import type { Tenant } from "../../core/types";
 import { json } from "../../http/respond";
-import { replacePriceTable } from "../../store/prices";
 import { AdminError, adminRoute, invalid, parseBody, parseParams, requireTenant } from "../http";
 import { Prices } from "../views";
 import { TenantParams } from "./schemas";
+import { tenantDb } from "../../store/db";
+import { replacePriceTable } from "../../store/tenants";
 
 const HomeCountry = z
   .string()
@@ -66,7 +67,7 @@ export const putPricesRoute = adminRoute(
     if (problems.length > 0) {
       throw invalid("the price table has invalid rows", problems.map((p) => ({ path: `prices.${p.index}.destination`, message: p.message })));
     }
-    if (!(await replacePriceTable(env.DB, id, home, JSON.stringify(rows), Date.now()))) throw new AdminError(404, "not_found", `tenant ${id} does not exist`);
+    if (!(await replacePriceTable(tenantDb(env, id), home, JSON.stringify(rows), Date.now()))) throw new AdminError(404, "not_found", `tenant ${id} does not exist`);
     return json(view((await requireTenant(env, id))));
   },
 );

@@ -5,6 +5,7 @@ import { json } from "../../http/respond";
 import { adminRoute, parseBody, parseParams, requireTenant } from "../http";
 import { TenantView, tenantView } from "../views";
 import { PricesInput, TenantName, TenantParams, TenantSettingsPatch, Timezone } from "./schemas";
+import { tenantDb } from "../../store/db";
 
 export const UpdateTenantBody = z.strictObject({
   name: TenantName.optional(),
@@ -21,6 +22,6 @@ export const updateTenantRoute = adminRoute(
     const { id } = parseParams(req, TenantParams);
     await requireTenant(env, id);
     const body = await parseBody(req, UpdateTenantBody);
-    return json(tenantView(await changeTenant(env.DB, id, body, Date.now())));
+    return json(tenantView(await changeTenant(tenantDb(env, id), body, Date.now())));
   },
 );

@@ -12,6 +12,8 @@ import { clientPath } from "../../http/mounts";
 import { clientIp } from "../../http/respond";
 import { accessKeyScope, getAccessKeyWith } from "../../store/access-keys";
 import { ALGORITHM, canonicalRequest, MAX_SKEW_MS, parseAuthorization, parseSdkDate, sha256HexOf, signatureMatches, UNSIGNED_PAYLOAD } from "./aksk";
+import { directoryDb } from "../../store/db";
+import { toAppAndTenant } from "../../core/apps";
 
 export interface HuaweiIdentity<T> {
   app: App;
@@ -61,7 +63,7 @@ async function verifySigned<T>(req: Request, env: Env, ip: string, more: (scope:
   }
   if (auth.access.length > 128) throw fail("Get secretKey failed");
   const reads = more(accessKeyScope(auth.access));
-  const { found, results } = await getAccessKeyWith(env.DB, auth.access, reads.statements);
+  const { found, results } = await getAccessKeyWith(directoryDb(env), auth.access, reads.statements);
   if (!found) throw fail("Get secretKey failed");
 
   const unsigned = (req.headers.get("x-sdk-content-sha256") ?? "").trim() === UNSIGNED_PAYLOAD;
@@ -79,7 +81,8 @@ async function verifySigned<T>(req: Request, env: Env, ip: string, more: (scope:
   if (!(await signatureMatches(await openSecret(env, found.secretEnc), sdkDate.trim(), canonical, auth.signature))) {
     throw fail("verify aksk signature fail");
   }
-  const { app, tenant } = admitApp(found.app, found.tenant, ip);
+  const joined = toAppAndTenant(found);
+  const { app, tenant } = admitApp(joined.app, joined.tenant, ip);
   if (app.dialect !== "huawei") throw fail("Get secretKey failed");
   return { app, tenant, extra: reads.read(results) };
 }

@@ -8,6 +8,7 @@ import type { AuthScope, KeyedReads } from "../../core/credentials";
 import { recipientSet, signatureLookup, textLength } from "../../core/drafts";
 import type { Draft } from "../../core/send";
 import type { Tenant } from "../../core/types";
+import { directoryDb, tenantDb } from "../../store/db";
 
 export interface SmnItemInput {
   endpoint: string;
@@ -41,13 +42,13 @@ export function preloadSignatures(env: Env, scope: AuthScope, items: SmnItemInpu
       if (name !== null && names.size < MAX_PRELOADED) names.add(name);
     }
   }
-  const r = signaturesIn(env.DB, scope, { names: [...names], uids: [...uids] });
+  const r = signaturesIn(directoryDb(env), scope, { names: [...names], uids: [...uids] });
   const complete: SignatureRef[] = [...[...uids].map((uid) => ({ uid })), ...[...names].map((name) => ({ name }))];
   return { statements: r.statements, read: (results) => ({ rows: r.read(results), complete }) };
 }
 
 export async function buildDrafts(env: Env, tenant: Tenant, items: SmnItemInput[], pre?: Preloaded | null): Promise<Array<Draft | CoreError>> {
-  const lookup = signatureLookup(env.DB, tenant.id, pre ?? undefined);
+  const lookup = signatureLookup(tenantDb(env, tenant.id), pre ?? undefined);
   const take = recipientSet((raw) => new CoreError("conflict", "This endpoint already exists.", { value: raw }));
   return Promise.all(
     items.map(async (item): Promise<Draft | CoreError> => {

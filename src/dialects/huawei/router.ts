@@ -13,7 +13,7 @@ import { IamTokenRequest, IamTokenResponse, SmsPublishRequest, SmsPublishRespons
 
 const isIam = (req: Request): boolean => new URL(req.url).pathname.startsWith("/v3/");
 
-export const router = dialectRouter("", {
+export const { router } = dialectRouter({
   name: "huawei",
   notFound: (req) =>
     isIam(req) ? iamError(404, "Could not find the requested resource.") : smnErrorResponse(SMN_OWN.notFound),
@@ -27,7 +27,7 @@ export const router = dialectRouter("", {
     logUnexpected("huawei", req, e);
     return isIam(req) ? iamError(500, "An unexpected error prevented the server from fulfilling your request.") : smnErrorResponse(SMN_OWN.server);
   },
-});
+}, []);
 
 // First on every route: a request signed with AK/SK has its body hashed for the signature check.
 router.all("*", hashSignedPayload);

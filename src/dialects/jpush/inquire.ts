@@ -5,12 +5,12 @@
 import type { IRequest } from "itty-router";
 import { z } from "zod";
 import { json } from "../../http/respond";
-import { pullReplies, pullReports } from "../../store/pulls";
-import { admitPull } from "../../store/status";
+import { pullReplies, pullReports, admitPull } from "../../store/pulls";
 import { jpushAuth } from "./auth";
 import { fail } from "./errors";
 import { JPUSH_REPORT_STATUS } from "./push-format";
 import { isChinaMobile, nationalNumber } from "../../core/phone";
+import { directoryDb, tenantDb } from "../../store/db";
 
 /** Records per call and the calling interval, as the document states them. */
 export const INQUIRE_LIMIT = 500;
@@ -29,7 +29,7 @@ export const ReplyRecord = z.object({ phone: z.string(), replyTime: z.number().i
 const phone = (e164: string): string => (isChinaMobile(e164) ? nationalNumber(e164) : e164);
 
 async function admitted(env: Env, appId: string, kind: "report" | "reply", now: number): Promise<Response | null> {
-  if (await admitPull(env.DB, appId, kind, now, INQUIRE_INTERVAL_MS)) return null;
+  if (await admitPull(directoryDb(env), appId, kind, now, INQUIRE_INTERVAL_MS)) return null;
   return fail("outOfFreq", `GET /v1/${kind} may be called once every ${INQUIRE_INTERVAL_MS / 1000} seconds per appKey`);
 }
 
@@ -38,7 +38,7 @@ export async function getReport(req: IRequest, env: Env): Promise<Response> {
   const now = Date.now();
   const refused = await admitted(env, app.id, "report", now);
   if (refused) return refused;
-  const reports = await pullReports(env.DB, tenant.id, app.id, null, now, INQUIRE_LIMIT, now - REPORT_DAYS * 86_400_000);
+  const reports = await pullReports(tenantDb(env, tenant.id), app.id, null, now, INQUIRE_LIMIT, now - REPORT_DAYS * 86_400_000);
   return json(
     reports.map((r) => ({ msgId: r.messageId, phone: phone(r.mobile), receiveTime: r.reportedAt, status: JPUSH_REPORT_STATUS[r.code] ?? 4100 })),
   );
@@ -49,6 +49,6 @@ export async function getReply(req: IRequest, env: Env): Promise<Response> {
   const now = Date.now();
   const refused = await admitted(env, app.id, "reply", now);
   if (refused) return refused;
-  const replies = await pullReplies(env.DB, tenant.id, null, now, INQUIRE_LIMIT);
+  const replies = await pullReplies(tenantDb(env, tenant.id), null, now, INQUIRE_LIMIT);
   return json(replies.map((r) => ({ phone: phone(r.mobile), replyTime: r.receivedAt, content: r.content })));
 }

@@ -37,7 +37,7 @@ import {
   VoiceCodesRequest,
 } from "./schemas";
 
-export const router = dialectRouter("", {
+export const { router } = dialectRouter({
   name: "jpush",
   notFound: (req) => fail("apiNotFound", `no API at ${req.method} ${new URL(req.url).pathname}`),
   methodNotAllowed: (req, allowed) => {
@@ -51,7 +51,7 @@ export const router = dialectRouter("", {
     logUnexpected("jpush", req, e);
     return errorResponse({ error: JPUSH.serverError, message: "server error" });
   },
-});
+}, []);
 
 router.post("/v1/codes", postCodes);
 router.post("/v1/voice_codes", postVoiceCodes);

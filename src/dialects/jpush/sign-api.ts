@@ -5,12 +5,13 @@ import type { IRequest } from "itty-router";
 import { z } from "zod";
 import { isCoreError } from "../../core/errors";
 import { changeSignature, createSignature, removeSignature, SignatureName, type Signature } from "../../core/catalog";
-import { getSignature, getSignatureUsage, otherPendingSignature } from "../../store/catalog";
+import { getSignature, getSignatureUsage, otherPendingSignature } from "../../store/signatures";
 import { readBytes } from "../../http/body";
 import { multipartBoundary, parseMultipart, type Part } from "../../http/multipart";
 import { json } from "../../http/respond";
 import { jpushAuth } from "./auth";
 import { refuse } from "./errors";
+import { tenantDb } from "../../store/db";
 
 /** D1 keeps at most 2,000,000 bytes in one BLOB, so an image stays well below it. */
 export const MAX_IMAGE_BYTES = 1024 * 1024;
@@ -130,14 +131,14 @@ const signId = (req: IRequest): number => {
 };
 
 async function ownSignature(env: Env, tenantId: string, id: number): Promise<Signature> {
-  const sig = await getSignature(env.DB, tenantId, id);
+  const sig = await getSignature(tenantDb(env, tenantId), id);
   if (!sig) throw refuse("invalidSignId", `signature ${id} does not exist`);
   return sig;
 }
 
 /** JPush reviews one signature at a time: another one still pending blocks a submission. */
 async function requireNoOtherPending(env: Env, tenantId: string, exceptId: number | null): Promise<void> {
-  const other = await otherPendingSignature(env.DB, tenantId, exceptId);
+  const other = await otherPendingSignature(tenantDb(env, tenantId), exceptId);
   if (other !== null) throw refuse("signInAudit", `signature ${other} is still under review; submit again once it is reviewed`);
 }
 
@@ -156,7 +157,7 @@ export async function postSign(req: IRequest, env: Env): Promise<Response> {
   const f = await readSignForm(req);
   await requireNoOtherPending(env, tenant.id, null);
   const sig = await nameConflictAs50104(() =>
-    createSignature(env.DB, tenant.id, { name: f.name, type: f.type, remark: f.remark, image: f.image?.data, imageType: f.image?.type, status: "pending" }, Date.now()),
+    createSignature(tenantDb(env, tenant.id), { name: f.name, type: f.type, remark: f.remark, image: f.image?.data, imageType: f.image?.type, status: "pending" }, Date.now()),
   );
   return json({ sign_id: sig.id });
 }
@@ -168,14 +169,14 @@ export async function updateSign(req: IRequest, env: Env): Promise<Response> {
   await ownSignature(env, tenant.id, id);
   await requireNoOtherPending(env, tenant.id, id);
   const image = f.image ? { image: f.image.data, imageType: f.image.type } : {};
-  await nameConflictAs50104(() => changeSignature(env.DB, tenant.id, id, { name: f.name, type: f.type, remark: f.remark, ...image }, Date.now()));
+  await nameConflictAs50104(() => changeSignature(tenantDb(env, tenant.id), id, { name: f.name, type: f.type, remark: f.remark, ...image }, Date.now()));
   return json({ sign_id: id });
 }
 
 export async function getSign(req: IRequest, env: Env): Promise<Response> {
   const { app, tenant } = await jpushAuth(req, env);
   const sig = await ownSignature(env, tenant.id, signId(req));
-  const use = await getSignatureUsage(env.DB, tenant.id, sig.id);
+  const use = await getSignatureUsage(tenantDb(env, tenant.id), sig.id);
   return json({
     sign_id: sig.id,
     sign: sig.name,
@@ -188,11 +189,11 @@ export async function getSign(req: IRequest, env: Env): Promise<Response> {
 export async function deleteSign(req: IRequest, env: Env): Promise<Response> {
   const { tenant } = await jpushAuth(req, env);
   const sig = await ownSignature(env, tenant.id, signId(req));
-  const use = await getSignatureUsage(env.DB, tenant.id, sig.id);
+  const use = await getSignatureUsage(tenantDb(env, tenant.id), sig.id);
   if (use.apps > 0) throw refuse("signUndeletable", `signature ${sig.id} is the default signature of ${use.apps} app(s)`);
   if (use.templates > 0) throw refuse("signUndeletable", `signature ${sig.id} is used by ${use.templates} template(s); delete or change them first`);
   try {
-    await removeSignature(env.DB, tenant.id, sig.id, Date.now());
+    await removeSignature(tenantDb(env, tenant.id), sig.id, Date.now());
   } catch (e) {
     // A template bound to it meanwhile: the store's delete refuses that atomically.
     if (isCoreError(e) && e.code === "conflict") throw refuse("signUndeletable", `signature ${sig.id} is used by a template; delete or change it first`);

@@ -6,12 +6,13 @@ import { z } from "zod";
 import { CoreError } from "../../core/errors";
 import { changeTemplate, createTemplate, removeTemplate, type Template } from "../../core/catalog";
 import { templateParams } from "../../core/content";
-import { getTemplate } from "../../store/catalog";
+import { getTemplate } from "../../store/templates";
 import { json } from "../../http/respond";
 import type { Kind } from "../../core/types";
 import { jpushAuth } from "./auth";
 import { refuse } from "./errors";
 import { readJsonObject } from "./input";
+import { tenantDb } from "../../store/db";
 
 const KIND_BY_TYPE: Record<number, Kind> = { 1: "verification", 2: "notification", 3: "marketing" };
 const TYPE_BY_KIND: Record<Kind, number> = { verification: 1, notification: 2, marketing: 3 };
@@ -80,7 +81,7 @@ const templateId = (req: IRequest): number => {
 };
 
 async function ownTemplate(env: Env, tenantId: string, id: number): Promise<Template> {
-  const t = await getTemplate(env.DB, tenantId, id);
+  const t = await getTemplate(tenantDb(env, tenantId), id);
   if (!t) throw refuse("invalidTempId", `template ${id} does not exist`);
   return t;
 }
@@ -89,7 +90,7 @@ export async function postTemplate(req: IRequest, env: Env): Promise<Response> {
   const { tenant } = await jpushAuth(req, env);
   const t = parseTemplate(await readJsonObject(req));
   const created = await withParamCheck(() =>
-    createTemplate(env.DB, tenant.id, { kind: t.kind, content: t.content, ttl: t.ttl, remark: t.remark, signatureId: t.signatureId, status: "pending" }, Date.now()),
+    createTemplate(tenantDb(env, tenant.id), { kind: t.kind, content: t.content, ttl: t.ttl, remark: t.remark, signatureId: t.signatureId, status: "pending" }, Date.now()),
   );
   return json({ temp_id: created.id });
 }
@@ -101,7 +102,7 @@ export async function putTemplate(req: IRequest, env: Env): Promise<Response> {
   const current = await ownTemplate(env, tenant.id, id);
   if (current.status === "approved") throw refuse("templateModifyNotAllowed", `template ${id} is approved; only templates not yet approved may change`);
   await withParamCheck(() =>
-    changeTemplate(env.DB, tenant.id, id, { kind: t.kind, content: t.content, ttl: t.ttl, remark: t.remark, signatureId: t.signatureId }, Date.now()),
+    changeTemplate(tenantDb(env, tenant.id), id, { kind: t.kind, content: t.content, ttl: t.ttl, remark: t.remark, signatureId: t.signatureId }, Date.now()),
   );
   return json({ temp_id: id });
 }
@@ -116,7 +117,7 @@ export async function deleteTemplate(req: IRequest, env: Env): Promise<Response>
   const { tenant } = await jpushAuth(req, env);
   const id = templateId(req);
   await ownTemplate(env, tenant.id, id);
-  await removeTemplate(env.DB, tenant.id, id, Date.now());
+  await removeTemplate(tenantDb(env, tenant.id), id, Date.now());
   // The official SDKs expect exactly this: 200, JSON content type, empty body.
   return new Response(null, { status: 200, headers: { "content-type": "application/json" } });
 }

@@ -17,6 +17,7 @@ import { renderTemplate, templateParams, withSignature } from "../../core/conten
 import type { App, Tenant } from "../../core/types";
 import { jpushAuthWith } from "./auth";
 import type { TempPara } from "./schemas";
+import { directoryDb, tenantDb } from "../../store/db";
 
 export interface Prepared {
   template: Template;
@@ -48,15 +49,15 @@ export async function prepareTemplate(
   let template: Template;
   let sig: { name: string } | null;
   if (signId != null) {
-    const given = requireApprovedSignature(env.DB, tenant.id, { id: signId });
+    const given = requireApprovedSignature(tenantDb(env, tenant.id), { id: signId });
     given.catch(() => undefined);
-    template = await requireApprovedTemplate(env.DB, tenant.id, tempId);
+    template = await requireApprovedTemplate(tenantDb(env, tenant.id), tempId);
     checkKind(template, use);
     sig = await given;
   } else {
-    ({ template, signature: sig } = await requireApprovedTemplateWithSignature(env.DB, tenant.id, tempId));
+    ({ template, signature: sig } = await requireApprovedTemplateWithSignature(tenantDb(env, tenant.id), tempId));
     checkKind(template, use);
-    if (!sig && app.defaultSignatureId !== null) sig = await requireApprovedSignature(env.DB, tenant.id, { id: app.defaultSignatureId });
+    if (!sig && app.defaultSignatureId !== null) sig = await requireApprovedSignature(tenantDb(env, tenant.id), { id: app.defaultSignatureId });
   }
   return prepared(template, sig, tempId);
 }
@@ -99,7 +100,7 @@ export async function authAndTemplate<I extends { temp_id: number; sign_id?: num
   }
   const body = input;
   const { app, tenant, extra } = await jpushAuthWith(req, env, (scope) =>
-    body ? templateReadIn(env.DB, scope, body.temp_id, body.sign_id ?? null) : { statements: [], read: () => null },
+    body ? templateReadIn(directoryDb(env), scope, body.temp_id, body.sign_id ?? null) : { statements: [], read: () => null },
   );
   if (!body || !extra) throw refusal;
   return { app, tenant, input: body, prepared: fromRead(extra, app, body.temp_id, body.sign_id, use) };

@@ -7,6 +7,7 @@ import { jpushAuthWith } from "./auth";
 import { errorResponse, explainError } from "./errors";
 import { parseInput, readJsonObject } from "./input";
 import { ValidRequest } from "./schemas";
+import { directoryDb } from "../../store/db";
 
 export async function postValid(req: IRequest, env: Env): Promise<Response> {
   const msgId = req.params.msg_id ?? "";
@@ -20,7 +21,7 @@ export async function postValid(req: IRequest, env: Env): Promise<Response> {
     refusal = e;
   }
   const { tenant, extra: msg } = await jpushAuthWith(req, env, (scope) =>
-    input && isMessageId(msgId) ? codeMessageIn(env.DB, scope, msgId) : { statements: [], read: () => null },
+    input && isMessageId(msgId) ? codeMessageIn(directoryDb(env), scope, msgId) : { statements: [], read: () => null },
   );
   try {
     if (!input) throw refusal;

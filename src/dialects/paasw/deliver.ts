@@ -6,11 +6,12 @@ import { pullReports } from "../../store/pulls";
 import { readAuthed } from "./input";
 import { reportJson } from "./items";
 import { PullParams } from "./schemas";
+import { tenantDb } from "../../store/db";
 
 export async function getDeliver(req: IRequest, env: Env): Promise<Response> {
   const input = await readAuthed(req, env, PullParams);
   if (!input.ok) return input.response;
   const { data, app, tenant } = input;
-  const reports = await pullReports(env.DB, tenant.id, app.id, data.sign ?? null, Date.now());
+  const reports = await pullReports(tenantDb(env, tenant.id), app.id, data.sign ?? null, Date.now());
   return json(reports.map((r) => reportJson(r, tenant.timezone)));
 }

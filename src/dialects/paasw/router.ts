@@ -27,7 +27,7 @@ import {
   TokenResponse,
 } from "./schemas";
 
-export const router = dialectRouter("", {
+export const { router } = dialectRouter({
   name: "paasw",
   notFound: (req) => paaswErrorResponse(PAASW_OWN.notFound, `${req.method} ${new URL(req.url).pathname}`, 404),
   methodNotAllowed: (req, allowed) => {
@@ -43,7 +43,7 @@ export const router = dialectRouter("", {
     logUnexpected("paasw", req, e);
     return paaswErrorResponse(PAASW_OWN.server);
   },
-});
+}, []);
 
 const ROUTES: Array<[string, Handler]> = [
   ["/api/token", getToken],

@@ -13,6 +13,7 @@ import { parsePhoneNumbers } from "./recipients";
 import { SendTemplateParams } from "./schemas";
 import { sent } from "./send";
 import { approvedSignatureOf, signatureRead, signedText } from "./signature";
+import { directoryDb } from "../../store/db";
 
 type ParamObject = Record<string, unknown>;
 
@@ -55,7 +56,7 @@ export async function postSendTemplate(req: IRequest, env: Env): Promise<Respons
     const id = Number(d.templateId);
     const sig = signatureRead(env, scope, d.sign);
     if (!Number.isSafeInteger(id)) return { statements: sig.statements, read: (r: D1Result[]) => ({ template: null, sigs: sig.read(r) }) };
-    const t = templateReadIn(env.DB, scope, id, null);
+    const t = templateReadIn(directoryDb(env), scope, id, null);
     const n = t.statements.length;
     return { statements: [...t.statements, ...sig.statements], read: (r: D1Result[]) => ({ template: t.read(r.slice(0, n)).template, sigs: sig.read(r.slice(n)) }) };
   });

@@ -4,9 +4,10 @@ import { checkApprovedSignature, signaturesIn, type Signature } from "../../core
 import type { AuthScope } from "../../core/credentials";
 import { extractSignature, withSignature } from "../../core/content";
 import { PAASW_OWN, PaaswRefusal } from "./errors";
+import { directoryDb } from "../../store/db";
 
 /** The signature named `sign`, read in the token's round trip (see readAuthedWith). */
-export const signatureRead = (env: Env, scope: AuthScope, sign: string) => signaturesIn(env.DB, scope, { names: [sign] });
+export const signatureRead = (env: Env, scope: AuthScope, sign: string) => signaturesIn(directoryDb(env), scope, { names: [sign] });
 
 /** The approved signature named `sign` among what signatureRead found, or the refusal. */
 export function approvedSignatureOf(rows: Signature[], sign: string): { id: number; name: string } {

@@ -7,11 +7,12 @@ import { pullReplies } from "../../store/pulls";
 import { readAuthed } from "./input";
 import { replyJson } from "./items";
 import { PullParams } from "./schemas";
+import { tenantDb } from "../../store/db";
 
 export async function getSmsUp(req: IRequest, env: Env): Promise<Response> {
   const input = await readAuthed(req, env, PullParams);
   if (!input.ok) return input.response;
   const { data, tenant } = input;
-  const replies = await pullReplies(env.DB, tenant.id, data.sign ?? null, Date.now());
+  const replies = await pullReplies(tenantDb(env, tenant.id), data.sign ?? null, Date.now());
   return json(replies.map((r) => replyJson(r, tenant.timezone, false)));
 }

@@ -10,7 +10,7 @@ import { postPersonality } from "./personality";
 import { handleStatus, StatusRequest, StatusResponse } from "./status";
 import { BatchRequest, CancelRequest, CancelResponse, IndustryRequest, PersonalityRequest, SendResponse } from "./schemas";
 
-export const router = dialectRouter("", {
+export const { router } = dialectRouter({
   name: "smsapi",
   notFound: (req) => fail(SMSAPI_OWN.notFound, `no route for ${req.method} ${new URL(req.url).pathname}`),
   methodNotAllowed: (req, allowed) => fail(SMSAPI_OWN.methodNotAllowed, `method ${req.method} is not allowed; use ${allowed.join(", ")}`, null, { allow: allowed.join(", ") }),
@@ -19,7 +19,7 @@ export const router = dialectRouter("", {
     logUnexpected("smsapi", req, e);
     return fail(SMSAPI_OWN.server, "internal server error");
   },
-});
+}, []);
 
 router.post("/smsapi/v1/sms/industry", postIndustry);
 router.post("/smsapi/v1/sms/personality", postPersonality);

@@ -10,6 +10,7 @@ import { acceptSend, type Draft } from "../../core/send";
 import type { IdempotencyContext } from "../../core/idempotency";
 import type { App, Kind, Tenant } from "../../core/types";
 import { fail, failCore, itemError, ok, SMSAPI_ERRORS } from "./errors";
+import { directoryDb, tenantDb } from "../../store/db";
 
 export interface SmsapiItem {
   mobile: string;
@@ -48,7 +49,7 @@ export function preloadSignatures(env: Env, scope: AuthScope, contents: string[]
     if (name === null) bare = true;
     else if (names.size < MAX_PRELOADED) names.add(name);
   }
-  const r = signaturesIn(env.DB, scope, { names: [...names], withDefault: bare });
+  const r = signaturesIn(directoryDb(env), scope, { names: [...names], withDefault: bare });
   return { statements: r.statements, read: (results) => ({ rows: r.read(results), names: [...names], bare }) };
 }
 
@@ -58,7 +59,7 @@ export const NOTHING: KeyedReads<null> = { statements: [], read: () => null };
 async function buildDrafts(env: Env, tenant: Tenant, app: App, items: SmsapiItem[], pre: Preloaded | null): Promise<Array<Draft | CoreError>> {
   const complete: SignatureRef[] = pre ? pre.names.map((name) => ({ name })) : [];
   if (pre?.bare && app.defaultSignatureId !== null) complete.push({ id: app.defaultSignatureId });
-  const lookup = signatureLookup(env.DB, tenant.id, pre ? { rows: pre.rows, complete } : undefined);
+  const lookup = signatureLookup(tenantDb(env, tenant.id), pre ? { rows: pre.rows, complete } : undefined);
   const take = recipientSet((raw) => new CoreError("conflict", `${raw} appears more than once in this request`, { value: raw }));
   return Promise.all(
     items.map(async (item): Promise<Draft | CoreError> => {

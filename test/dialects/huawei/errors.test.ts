@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { mobile, money } from "../../helpers/fixtures";
 import { updateApp } from "../../../src/store/apps";
 import { login, post, sms, smnSetup, type Json } from "./helpers";
+import { tenantDb } from "../../../src/store/db";
 
 const expectSmn = async (res: Response, status: number, code: string, message?: string | RegExp) => {
   expect(res.status).toBe(status);
@@ -128,12 +129,12 @@ describe("credential state", () => {
     const s = await smnSetup();
     const token = await login(s);
     const body = { endpoint: mobile(), message: "x", sign_id: s.sign.uid };
-    await updateApp(env.DB, s.tenant.id, s.appId, { ipAllowlist: ["10.1.0.0/16"] }, Date.now());
+    await updateApp(tenantDb(env, s.tenant.id), s.appId, { ipAllowlist: ["10.1.0.0/16"] }, Date.now());
     await expectSmn(await sms(s, token, body), 403, "APIGW.0302", /not allowed/);
     expect((await post(`/v2/${s.projectId}/notifications/sms`, body, { "X-Auth-Token": token, "cf-connecting-ip": "10.1.2.3" })).status).toBe(200);
-    await updateApp(env.DB, s.tenant.id, s.appId, { ipAllowlist: null, smsEnabled: false }, Date.now());
+    await updateApp(tenantDb(env, s.tenant.id), s.appId, { ipAllowlist: null, smsEnabled: false }, Date.now());
     await expectSmn(await sms(s, token, body), 403, "APIGW.0302", /not enabled/);
-    await updateApp(env.DB, s.tenant.id, s.appId, { smsEnabled: true, blocked: true }, Date.now());
+    await updateApp(tenantDb(env, s.tenant.id), s.appId, { smsEnabled: true, blocked: true }, Date.now());
     await expectSmn(await sms(s, token, { ...body, endpoint: mobile() }), 403, "APIGW.0302", /blocked/);
     const relogin = await post("/v3/auth/tokens", { auth: { identity: { methods: ["password"], password: { user: { name: s.user, password: s.password } } }, scope: { project: { id: s.projectId } } } });
     expect(relogin.status).toBe(403);

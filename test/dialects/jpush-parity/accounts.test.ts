@@ -3,7 +3,7 @@ import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { cancelBatch } from "../../../src/core/cancel";
 import { acceptSend } from "../../../src/core/send";
-import { getAppByKey } from "../../../src/store/apps";
+import { getAppByKey } from "../../helpers/domain";
 import { makeCredential, makeSignature, makeTemplate, makeTenant, mobile } from "../../helpers/fixtures";
 
 const basic = (k: string, s: string) => `Basic ${btoa(`${k}:${s}`)}`;

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { updateApp } from "../../../src/store/apps";
 import { makeCredential, makeSignature, makeTemplate, makeTenant, mobile } from "../../helpers/fixtures";
 import { special, waitFor } from "../../jobs/support";
+import { tenantDb } from "../../../src/store/db";
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -17,7 +18,7 @@ async function jpushApp(hook: string) {
   const sig = await makeSignature(tenant);
   const tempId = await makeTemplate(tenant, { kind: "notification", content: "您的订单{{order}}已发货", signatureId: sig.id });
   const cred = await makeCredential(tenant, "jpush");
-  await updateApp(env.DB, tenant.id, cred.app.id, { reportUrl: `${hook}/reports`, replyUrl: `${hook}/replies` }, Date.now());
+  await updateApp(tenantDb(env, tenant.id), cred.app.id, { reportUrl: `${hook}/reports`, replyUrl: `${hook}/replies` }, Date.now());
   const auth = `Basic ${btoa(`${cred.app.key}:${cred.secret}`)}`;
   const send = async (m: string) => {
     const res = await exports.default.fetch("http://gw/v1/messages", {

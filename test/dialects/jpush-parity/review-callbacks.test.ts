@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { admin, newTenant } from "../../admin/helpers";
 import { updateApp } from "../../../src/store/apps";
 import { deliveriesOf, mockReceiver, rows, runQueue, waitFor, type Hook } from "../../jobs/support";
+import { tenantDb } from "../../../src/store/db";
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -16,7 +17,7 @@ const sha1 = async (s: string) =>
 async function jpushTenant(hook: string) {
   const t = await newTenant();
   const app = await admin("POST", `/tenants/${t.id}/apps`, { dialect: "jpush" });
-  await updateApp(env.DB, t.id, app.body.id, { reportUrl: hook }, Date.now());
+  await updateApp(tenantDb(env, t.id), app.body.id, { reportUrl: hook }, Date.now());
   return { tenantId: t.id as string, appKey: app.body.credentials.appKey as string, masterSecret: app.body.credentials.masterSecret as string };
 }
 
@@ -67,7 +68,7 @@ describe("SMS_TEMPLATE and SMS_SIGN callbacks", () => {
     const { tenantId } = await jpushTenant("https://hooks.example.com/jp-own");
     const other = await jpushTenant("https://hooks.example.com/jp-other");
     const smsapi = await admin("POST", `/tenants/${tenantId}/apps`, { dialect: "smsapi" });
-    await updateApp(env.DB, tenantId, smsapi.body.id, { reportUrl: "https://hooks.example.com/smsapi" }, Date.now());
+    await updateApp(tenantDb(env, tenantId), smsapi.body.id, { reportUrl: "https://hooks.example.com/smsapi" }, Date.now());
     const t = await admin("POST", `/tenants/${tenantId}/templates`, { kind: "notification", content: "到货{{x}}" });
     await admin("POST", `/tenants/${tenantId}/templates/${t.body.id}/review`, { status: "approved" });
     expect((await admin("POST", `/tenants/${tenantId}/templates/999999/review`, { status: "approved" })).status).toBe(404);

@@ -8,7 +8,7 @@ import { cronTick } from "../../helpers/cron";
 import { getSchedule, replacing } from "../../../src/core/schedule";
 import { acceptSend } from "../../../src/core/send";
 import { parseLocalDateTime } from "../../../src/core/time";
-import { getAppByKey } from "../../../src/store/apps";
+import { getAppByKey } from "../../helpers/domain";
 import { mobile, money } from "../../helpers/fixtures";
 import { call, err, jpushSetup, type Json, type JpushSetup } from "../jpush/helpers";
 

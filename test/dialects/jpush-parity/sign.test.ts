@@ -3,8 +3,9 @@
 // every signature error code, tenant isolation, and the stored image read back from D1.
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { getSignatureImage } from "../../../src/store/catalog";
+import { getSignatureImage } from "../../../src/store/signatures";
 import { makeCredential, makeSignature, makeTemplate, makeTenant } from "../../helpers/fixtures";
+import { tenantDb } from "../../../src/store/db";
 
 // What cn.jsms.api.common.SMSClient#doPostSign writes, byte for byte.
 const JAVA_BOUNDARY = "========7d4a6d158c9";
@@ -92,7 +93,7 @@ describe("JPush signatures", () => {
       }
     `);
     expect(await row(id)).toEqual({ name: "边缘快递", type: 1, remark: "物流通知", image_type: "image/png", image_size: PNG.byteLength, status: "pending", deleted: 0 });
-    const stored = await getSignatureImage(env.DB, tenant.id, id);
+    const stored = await getSignatureImage(tenantDb(env, tenant.id), id);
     expect(stored?.type).toBe("image/png");
     expect(new Uint8Array(stored!.image)).toEqual(PNG);
   });

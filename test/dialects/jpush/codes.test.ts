@@ -3,9 +3,10 @@
 // concurrency, and tenant isolation of msg_ids.
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { getMessage } from "../../../src/store/messages";
+import { getMessage } from "../../helpers/domain";
 import { mobile, money } from "../../helpers/fixtures";
 import { call, codeOf, err, jpushSetup, received, wrong } from "./helpers";
+import { tenantDb } from "../../../src/store/db";
 
 afterEach(() => {
   vi.useRealTimers();
@@ -27,7 +28,7 @@ describe("POST /v1/codes", () => {
       }
     `,
     );
-    const msg = (await getMessage(env.DB, s.tenant.id, res.body.msg_id))!;
+    const msg = (await getMessage(tenantDb(env, s.tenant.id), res.body.msg_id))!;
     expect(msg).toMatchObject({ mobile: `+86${m}`, kind: "verification", channel: "sms", templateId: s.codeTpl, dialect: "jpush" });
     expect(msg.content).toMatch(new RegExp(`^【${s.sign.name}】您的验证码是[1-9]\\d{5}，5分钟内有效$`));
     expect(await money(s.tenant.id)).toEqual({ balance: 100_000 - 45, ledger: 100_000 - 45 });
@@ -179,7 +180,7 @@ describe("POST /v1/voice_codes", () => {
     const m = mobile();
     const res = await call("/v1/voice_codes", { mobile: m, code: "8421", voice_lang: 1, ttl: 60 }, s.auth);
     expect(res).toEqual({ status: 200, body: { msg_id: expect.stringMatching(/^\d{19}$/) } });
-    const msg = (await getMessage(env.DB, s.tenant.id, res.body.msg_id))!;
+    const msg = (await getMessage(tenantDb(env, s.tenant.id), res.body.msg_id))!;
     expect(msg).toMatchObject({ channel: "voice", kind: "verification", mobile: `+86${m}`, content: "Your verification code is 8 4 2 1" });
     // The carrier's voice channel delivers it: the simulator's handset inbox shows a voice message.
     expect(await received(m, res.body.msg_id)).toMatchObject({ channel: "voice", content: "Your verification code is 8 4 2 1" });
@@ -189,9 +190,9 @@ describe("POST /v1/voice_codes", () => {
   it("generates a 6-digit code when none is given; Chinese by default, both languages for voice_lang 2", async () => {
     const s = await jpushSetup();
     const zh = await call("/v1/voice_codes", { mobile: mobile() }, s.auth);
-    expect((await getMessage(env.DB, s.tenant.id, zh.body.msg_id))!.content).toMatch(/^您的验证码是 [1-9]( \d){5}$/);
+    expect((await getMessage(tenantDb(env, s.tenant.id), zh.body.msg_id))!.content).toMatch(/^您的验证码是 [1-9]( \d){5}$/);
     const both = await call("/v1/voice_codes", { mobile: mobile(), voice_lang: 2 }, s.auth);
-    const text = (await getMessage(env.DB, s.tenant.id, both.body.msg_id))!.content;
+    const text = (await getMessage(tenantDb(env, s.tenant.id), both.body.msg_id))!.content;
     expect(text).toMatch(/^您的验证码是 (\d( \d){5})。Your verification code is \1$/);
     expect(await valid(s, both.body.msg_id, await codeOf(s, both.body.msg_id))).toEqual({ status: 200, body: { is_valid: true } });
   });

@@ -8,6 +8,7 @@ import { router } from "../../../src/dialects/jpush/router";
 import { updateApp } from "../../../src/store/apps";
 import { makeSignature, makeTemplate, mobile, money } from "../../helpers/fixtures";
 import { basic, call, err, jpushSetup, post } from "./helpers";
+import { tenantDb } from "../../../src/store/db";
 
 const notice = (s: { noticeTpl: number }, extra: Record<string, unknown> = {}) => ({
   mobile: mobile(),
@@ -35,23 +36,23 @@ describe("authentication", () => {
 
   it("SMS disabled for the app, or the kind not enabled: 403/50008", async () => {
     const s = await jpushSetup();
-    await updateApp(env.DB, s.tenant.id, s.appId, { kinds: "notification" }, Date.now());
+    await updateApp(tenantDb(env, s.tenant.id), s.appId, { kinds: "notification" }, Date.now());
     expect(await call("/v1/codes", { mobile: mobile(), temp_id: s.codeTpl }, s.auth)).toEqual({ status: 403, body: err(50008) });
     expect((await call("/v1/messages", notice(s), s.auth)).status).toBe(200);
-    await updateApp(env.DB, s.tenant.id, s.appId, { smsEnabled: false }, Date.now());
+    await updateApp(tenantDb(env, s.tenant.id), s.appId, { smsEnabled: false }, Date.now());
     expect(await call("/v1/messages", notice(s), s.auth)).toEqual({ status: 403, body: err(50008) });
   });
 
   it("a caller outside the app's IP allow-list: 403/50035", async () => {
     const s = await jpushSetup();
-    await updateApp(env.DB, s.tenant.id, s.appId, { ipAllowlist: ["10.0.0.0/8"] }, Date.now());
+    await updateApp(tenantDb(env, s.tenant.id), s.appId, { ipAllowlist: ["10.0.0.0/8"] }, Date.now());
     expect(await call("/v1/messages", notice(s), s.auth, { "cf-connecting-ip": "192.0.2.7" })).toEqual({ status: 403, body: err(50035) });
     expect((await call("/v1/messages", notice(s), s.auth, { "cf-connecting-ip": "10.1.2.3" })).status).toBe(200);
   });
 
   it("a blacklisted app: 403/50036", async () => {
     const s = await jpushSetup();
-    await updateApp(env.DB, s.tenant.id, s.appId, { blocked: true }, Date.now());
+    await updateApp(tenantDb(env, s.tenant.id), s.appId, { blocked: true }, Date.now());
     expect(await call("/v1/messages", notice(s), s.auth)).toEqual({ status: 403, body: err(50036) });
   });
 });
@@ -157,7 +158,7 @@ describe("templates and signatures", () => {
     const bare = await makeTemplate(s.tenant, { kind: "notification", content: "x{{number}}" });
     expect(await call("/v1/messages", notice(s, { temp_id: bare, temp_para: { number: "1" } }), s.auth)).toEqual({ status: 403, body: err(50046) });
     // The app's default signature stands in for a template without one.
-    await updateApp(env.DB, s.tenant.id, s.appId, { defaultSignatureId: s.sign.id }, Date.now());
+    await updateApp(tenantDb(env, s.tenant.id), s.appId, { defaultSignatureId: s.sign.id }, Date.now());
     expect((await call("/v1/messages", notice(s, { temp_id: bare, temp_para: { number: "1" } }), s.auth)).status).toBe(200);
     const other = await jpushSetup();
     const pendingSign = await makeSignature(s.tenant, "待审核签名", "pending");

@@ -2,9 +2,10 @@
 // kind, requests made the way the official SDKs make them, and the code read back from D1.
 import { env, exports } from "cloudflare:workers";
 import { expect } from "vitest";
-import { getMessage } from "../../../src/store/messages";
+import { getMessage } from "../../helpers/domain";
 import { makeCredential, makeSignature, makeTemplate, makeTenant } from "../../helpers/fixtures";
 import type { Tenant } from "../../../src/core/types";
+import { tenantDb } from "../../../src/store/db";
 
 export interface JpushSetup {
   tenant: Tenant;
@@ -93,7 +94,7 @@ export async function received(mobile: string, msgId: string, timeoutMs = 15_000
 
 /** The code a message carries, as the handset shows it in the simulator's inbox. */
 export async function codeOf(s: JpushSetup, msgId: string): Promise<string> {
-  const msg = await getMessage(env.DB, s.tenant.id, msgId);
+  const msg = await getMessage(tenantDb(env, s.tenant.id), msgId);
   if (!msg) throw new Error(`message ${msgId} not found`);
   const { content } = await received(msg.mobile, msgId);
   const m = content.replace(/\s+/g, "").match(/(?:验证码是|codeis)(\d{4,8})/);

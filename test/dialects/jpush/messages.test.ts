@@ -3,10 +3,11 @@
 // and tenant isolation of templates.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { getMessage } from "../../../src/store/messages";
-import { insertOptOut } from "../../../src/store/admin";
+import { getMessage } from "../../helpers/domain";
+import { insertOptOut } from "../../../src/store/opt-outs";
 import { makeTemplate, mobile, money } from "../../helpers/fixtures";
 import { call, err, jpushSetup } from "./helpers";
+import { tenantDb } from "../../../src/store/db";
 
 describe("POST /v1/messages", () => {
   it("renders the template with temp_para and the signature, bills it and answers msg_id as a string", async () => {
@@ -22,7 +23,7 @@ describe("POST /v1/messages", () => {
       }
     `,
     );
-    const msg = (await getMessage(env.DB, s.tenant.id, res.body.msg_id))!;
+    const msg = (await getMessage(tenantDb(env, s.tenant.id), res.body.msg_id))!;
     expect(msg).toMatchObject({
       kind: "notification",
       mobile: `+86${m}`,
@@ -36,9 +37,9 @@ describe("POST /v1/messages", () => {
   it("a marketing template is sent as marketing; an unsubscribed mobile answers 50024 and costs nothing", async () => {
     const s = await jpushSetup();
     const ok = await call("/v1/messages", { mobile: mobile(), temp_id: s.marketingTpl, temp_para: { name: "张三" } }, s.auth);
-    expect((await getMessage(env.DB, s.tenant.id, ok.body.msg_id))!.kind).toBe("marketing");
+    expect((await getMessage(tenantDb(env, s.tenant.id), ok.body.msg_id))!.kind).toBe("marketing");
     const m = mobile();
-    await insertOptOut(env.DB, s.tenant.id, `+86${m}`, "test", Date.now());
+    await insertOptOut(tenantDb(env, s.tenant.id), `+86${m}`, "test", Date.now());
     expect(await call("/v1/messages", { mobile: m, temp_id: s.marketingTpl, temp_para: { name: "张三" } }, s.auth)).toEqual({ status: 403, body: err(50024) });
     expect(await money(s.tenant.id)).toEqual({ balance: 100_000 - 10, ledger: 100_000 - 10 });
   });
@@ -49,7 +50,7 @@ describe("POST /v1/messages", () => {
     const other = await makeSignature(s.tenant, "另一个签名");
     const res = await call("/v1/messages", { mobile: mobile(), temp_id: s.noticeTpl, sign_id: other.id, temp_para: { number: "1", place: "A" } }, s.auth);
     expect(res.status).toBe(200);
-    expect((await getMessage(env.DB, s.tenant.id, res.body.msg_id))!.content).toBe("【另一个签名】您的快递1已到A");
+    expect((await getMessage(tenantDb(env, s.tenant.id), res.body.msg_id))!.content).toBe("【另一个签名】您的快递1已到A");
   });
 
   it("another tenant's temp_id answers 50013, as an unknown one does", async () => {

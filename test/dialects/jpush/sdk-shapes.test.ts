@@ -3,9 +3,10 @@
 // vs string fields, pretty-printed or \u-escaped JSON, and what each reads back from the answer.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { getMessage } from "../../../src/store/messages";
+import { getMessage } from "../../helpers/domain";
 import { mobile, money } from "../../helpers/fixtures";
 import { call, codeOf, jpushSetup, type JpushSetup } from "./helpers";
+import { tenantDb } from "../../../src/store/db";
 
 /** Java's NativeHttpClient reads msg_id with getAsLong() in error bodies and as a String on success. */
 const javaLong = (id: unknown): boolean => typeof id === "string" && /^\d+$/.test(id) && BigInt(id) < 2n ** 63n;
@@ -45,7 +46,7 @@ describe("PHP jiguang/jsms (curl, Content-Type: application/json)", () => {
     expect((await call("/v1/codes", phpJson({ mobile: mobile(), temp_id: String(s.codeTpl) }), s.auth, PHP)).status).toBe(200);
     const res = await call("/v1/messages", phpJson({ mobile: mobile(), temp_id: String(s.noticeTpl), temp_para: { number: "A/1", place: "东门" } }), s.auth, PHP);
     expect(res.status).toBe(200);
-    expect((await getMessage(env.DB, s.tenant.id, res.body.msg_id))!.content).toBe(`【${s.sign.name}】您的快递A/1已到东门`);
+    expect((await getMessage(tenantDb(env, s.tenant.id), res.body.msg_id))!.content).toBe(`【${s.sign.name}】您的快递A/1已到东门`);
   });
 
   it("sendBatchMessage: numeric array keys make recipients[].mobile a JSON number", async () => {

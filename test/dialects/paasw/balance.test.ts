@@ -4,11 +4,12 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { cancelBatch } from "../../../src/core/cancel";
 import { acceptSend } from "../../../src/core/send";
-import { getAppByKey } from "../../../src/store/apps";
-import { getTenant } from "../../../src/store/tenants";
+import { getAppByKey } from "../../helpers/domain";
+import { getTenant } from "../../helpers/domain";
 import { yuan } from "../../../src/dialects/paasw/balance";
 import { mobile, money } from "../../helpers/fixtures";
 import { call, FORMS, ok, paaswSetup, refused } from "./helpers";
+import { tenantDb } from "../../../src/store/db";
 
 describe("GET /sms/balance", () => {
   it("answers the documented text, 100.00 with its trailing zeros", async () => {
@@ -34,7 +35,7 @@ describe("GET /sms/balance", () => {
     expect(await after.text()).toBe('{"code":"10000","message":"请求成功","balance":99.91}');
 
     // A scheduled batch (through the core: paasw has no send time) canceled: refunded in full.
-    const tenant = (await getTenant(env.DB, s.tenant.id))!;
+    const tenant = (await getTenant(tenantDb(env, s.tenant.id)))!;
     const app = (await getAppByKey(env.DB, "paasw", s.appKey))!;
     const accepted = await acceptSend(env, [{ mobile: mobile(), text: `【${s.sign.name}】later`, signature: s.sign.name }], {
       tenant,

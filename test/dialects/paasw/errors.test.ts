@@ -14,6 +14,7 @@ import { corruptTenantSettings, failMessageInserts, INTERNALS, written } from ".
 import { admin } from "../../admin/helpers";
 import self from "./errors.test.ts?raw";
 import { call, FORMS, messageRows, ok, paaswSetup, refused, type PaaswSetup } from "./helpers";
+import { tenantDb } from "../../../src/store/db";
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -102,7 +103,7 @@ describe("per-mobile policy", () => {
 describe("app and request", () => {
   it("20007 when SMS is disabled for the app: on every endpoint that takes the token, nothing sent", async () => {
     const s = await paaswSetup();
-    await updateApp(env.DB, s.tenant.id, s.appId, { smsEnabled: false }, Date.now());
+    await updateApp(tenantDb(env, s.tenant.id), s.appId, { smsEnabled: false }, Date.now());
     await refused(await send(s, mobile(), "通知"), "20007", /not enabled/);
     const tpl = await makeTemplate(s.tenant, { kind: "notification", content: "通知" });
     await refused(await call("/sms/sendTemplate", { token: s.token, phoneNumbers: mobile(), templateId: tpl, sign: s.sign.name }), "20007");
@@ -110,7 +111,7 @@ describe("app and request", () => {
     await refused(await call("/api/token", { appId: s.appKey, secret: s.secret }, "query", "GET"), "20007");
     expect(await money(s.tenant.id)).toEqual({ balance: 100_000, ledger: 100_000 });
     expect((await written(s.tenant.id)).messages).toBe(0);
-    await updateApp(env.DB, s.tenant.id, s.appId, { smsEnabled: true }, Date.now());
+    await updateApp(tenantDb(env, s.tenant.id), s.appId, { smsEnabled: true }, Date.now());
     await ok(await send(s, mobile(), "通知"));
   });
 

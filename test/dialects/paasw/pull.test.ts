@@ -9,6 +9,7 @@ import { formatLocalDateTime } from "../../../src/core/time";
 import { updateApp } from "../../../src/store/apps";
 import { makeCredential, makeSignature, mobile } from "../../helpers/fixtures";
 import { call, ok, paaswSetup, type Json, type PaaswSetup } from "./helpers";
+import { tenantDb } from "../../../src/store/db";
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -122,7 +123,7 @@ describe("GET /sms/deliver", () => {
   it("reports assigned to a push are not pulled; the push carries the document's array and needs code 10000", async () => {
     const s = await paaswSetup();
     const url = `https://hooks.example.com/paasw/${crypto.randomUUID()}`;
-    await updateApp(env.DB, s.tenant.id, s.appId, { reportUrl: url }, Date.now());
+    await updateApp(tenantDb(env, s.tenant.id), s.appId, { reportUrl: url }, Date.now());
     const bodies: string[] = [];
     const realFetch = globalThis.fetch;
     vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
@@ -182,7 +183,7 @@ describe("GET /sms/smsUp", () => {
   it("replies pushed to the tenant's reply URL are not pulled", async () => {
     const s = await paaswSetup();
     const url = `https://hooks.example.com/paasw-up/${crypto.randomUUID()}`;
-    await updateApp(env.DB, s.tenant.id, s.appId, { replyUrl: url }, Date.now());
+    await updateApp(tenantDb(env, s.tenant.id), s.appId, { replyUrl: url }, Date.now());
     const bodies: string[] = [];
     const realFetch = globalThis.fetch;
     vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { PUSH_FORMATS } from "../../../src/dialects/push-formats";
 import { formatLocalDateTime } from "../../../src/core/time";
 import type { ReplyItem, ReportItem } from "../../../src/core/push";
-import { getAppByKey } from "../../../src/store/apps";
+import { getAppByKey } from "../../helpers/domain";
 import { makeCredential, makeTenant } from "../../helpers/fixtures";
 
 const format = PUSH_FORMATS.paasw!;

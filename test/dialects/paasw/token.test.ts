@@ -3,10 +3,12 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { rotateCredential } from "../../../src/core/credentials";
-import { getAppByKey, updateApp } from "../../../src/store/apps";
+import { updateApp } from "../../../src/store/apps";
+import { getAppByKey } from "../../helpers/domain";
 import { insertTokenUnlessLive } from "../../../src/store/tokens";
 import { makeCredential, makeTenant } from "../../helpers/fixtures";
 import { call, FORMS, ok, paaswSetup, refused } from "./helpers";
+import { tenantDb } from "../../../src/store/db";
 
 afterEach(() => vi.useRealTimers());
 
@@ -111,7 +113,7 @@ describe("GET /api/token", () => {
 
   it("a blocked app gets no token, and its live token stops working", async () => {
     const s = await paaswSetup();
-    await updateApp(env.DB, s.tenant.id, s.appId, { blocked: true }, Date.now());
+    await updateApp(tenantDb(env, s.tenant.id), s.appId, { blocked: true }, Date.now());
     await refused(await call("/api/token", { appId: s.appKey, secret: s.secret }, "query", "GET"), "20005");
     await refused(await balance(s.token), "20005");
   });
@@ -119,7 +121,7 @@ describe("GET /api/token", () => {
   it("an IP allow-list applies to the token and to its use", async () => {
     const tenant = await makeTenant();
     const cred = await makeCredential(tenant, "paasw");
-    await updateApp(env.DB, tenant.id, cred.app.id, { ipAllowlist: ["203.0.113.0/24"] }, Date.now());
+    await updateApp(tenantDb(env, tenant.id), cred.app.id, { ipAllowlist: ["203.0.113.0/24"] }, Date.now());
     await refused(await call("/api/token", { appId: cred.app.key, secret: cred.secret }, "query", "GET"), "20006", /127\.0\.0\.1/);
   });
 });

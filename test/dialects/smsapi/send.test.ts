@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { updateApp } from "../../../src/store/apps";
 import { makeSignature, mobile, money } from "../../helpers/fixtures";
 import { apiSetup, call, expectEnvelope, messageRows, type Json } from "./helpers";
+import { tenantDb } from "../../../src/store/db";
 
 describe("POST /smsapi/v1/sms/industry", () => {
   it("sends one text carrying an approved 【signature】 and answers the envelope with batch and message ids", async () => {
@@ -212,12 +213,12 @@ describe("auth, tenant binding and bad requests", () => {
   it("403 for a blocked key (40301), an IP outside the allow-list (40302), SMS disabled (40303)", async () => {
     const s = await apiSetup();
     const body = () => ({ mobile: mobile(), content: `【${s.sign.name}】x` });
-    await updateApp(env.DB, s.tenant.id, s.appId, { blocked: true }, Date.now());
+    await updateApp(tenantDb(env, s.tenant.id), s.appId, { blocked: true }, Date.now());
     await expectEnvelope(await call("industry", body(), s.apiKey), 403, 40301);
-    await updateApp(env.DB, s.tenant.id, s.appId, { blocked: false, ipAllowlist: ["192.0.2.7"] }, Date.now());
+    await updateApp(tenantDb(env, s.tenant.id), s.appId, { blocked: false, ipAllowlist: ["192.0.2.7"] }, Date.now());
     await expectEnvelope(await call("industry", body(), s.apiKey), 403, 40302);
     await expectEnvelope(await call("industry", body(), s.apiKey, { "cf-connecting-ip": "192.0.2.7" }), 200, 0);
-    await updateApp(env.DB, s.tenant.id, s.appId, { ipAllowlist: null, smsEnabled: false }, Date.now());
+    await updateApp(tenantDb(env, s.tenant.id), s.appId, { ipAllowlist: null, smsEnabled: false }, Date.now());
     await expectEnvelope(await call("industry", body(), s.apiKey), 403, 40303);
     expect(await messageRows(s.tenant.id)).toHaveLength(1);
   });

@@ -46,7 +46,8 @@ process.env.REDOCLY_TELEMETRY = "off";
 process.env.REDOCLY_SUPPRESS_UPDATE_NOTICE = "true";
 const doc = run("node", ["scripts/openapi.mjs", ".vitest/openapi.json"]);
 if (doc !== 0) process.exit(doc);
-const lint = run("npx", ["--offline", "redocly", "lint", "--extends=recommended", ".vitest/openapi.json"]);
+// info-license is skipped: edgesms publishes no licence, and a warning every run would be noise.
+const lint = run("npx", ["--offline", "redocly", "lint", "--extends=recommended", "--skip-rule=info-license", ".vitest/openapi.json"]);
 if (lint !== 0) {
   console.error("/openapi.json does not pass `redocly lint` (recommended rules).");
   process.exit(lint);

@@ -17,5 +17,10 @@ export function compareJson(shown: unknown, actual: unknown, path?: string, key?
 export function compareText(shown: string, actual: string): string[];
 export function checkAnswer(command: Command, stdout: string, statuses: number[]): string[];
 export function docFiles(root?: string): string[];
-export function runFile(file: string, gateway: { port: number; state: string }): Promise<string[]>;
-export function runBanner(banner: string, gateway: { port: number; state: string }): Promise<string[]>;
+export interface DocsGateway {
+  port: number;
+  state: string;
+  smsc?: { smppPort: number; controlPort: number };
+}
+export function runFile(file: string, gateway: DocsGateway): Promise<string[]>;
+export function runBanner(banner: string, gateway: DocsGateway): Promise<string[]>;

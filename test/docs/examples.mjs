@@ -230,9 +230,9 @@ export class Session {
 export const docFiles = (root = ".") => ["README.md", ...readdirSync(`${root}/docs`).filter((f) => f.endsWith(".md")).sort().map((f) => `docs/${f}`)];
 
 /**
- * Runs one file's examples in order against the gateway at `port` (its demo credentials in `state`):
- * the address (in commands and shown answers) and the demo-credentials path are the only text
- * rewritten. Returns the failures, one
+ * Runs one file's examples in order against the gateway at `port` (its demo credentials in `state`)
+ * and the local SMSC's `smsc` ports: the addresses (in commands and shown answers) and the
+ * demo-credentials path are the only text rewritten. Returns the failures, one
  * readable entry per command that did not run or did not answer as shown.
  */
 export async function runFile(file, gateway) {
@@ -246,9 +246,13 @@ export async function runBanner(banner, gateway) {
   return runBlocks("npm start's banner", [{ line: 1, text: banner.slice(from), skip: null, answer: null }], gateway);
 }
 
-async function runBlocks(label, blocks, { port, state }) {
-  const localise = (text) =>
-    text.replaceAll(":8787", `:${port}`).replaceAll("./.wrangler/demo-credentials.json", state).replaceAll(".wrangler/demo-credentials.json", state);
+async function runBlocks(label, blocks, { port, state, smsc }) {
+  const localise = (text) => {
+    let out = text.replaceAll(":8787", `:${port}`).replaceAll("./.wrangler/demo-credentials.json", state).replaceAll(".wrangler/demo-credentials.json", state);
+    // The local SMSC's documented ports (`npm run smsc`: SMPP 2775, control API 2776).
+    if (smsc) out = out.replaceAll("127.0.0.1:2776", `127.0.0.1:${smsc.controlPort}`).replaceAll('"port":2775', `"port":${smsc.smppPort}`);
+    return out;
+  };
   const session = new Session(process.cwd(), { PATH: process.env.PATH, HOME: process.env.HOME, LANG: "C.UTF-8" });
   const failures = [];
   try {

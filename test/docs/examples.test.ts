@@ -6,7 +6,7 @@ import { docFiles, runBanner, runFile } from "./examples.mjs";
 
 declare module "vitest" {
   export interface ProvidedContext {
-    docsGateway: { base: string; port: number; state: string; banner: string };
+    docsGateway: { base: string; port: number; state: string; banner: string; smsc: { smppPort: number; controlPort: number } };
   }
 }
 

@@ -62,8 +62,11 @@ export default defineConfig(async () => {
             environment: "node",
             include: [DOCS_TESTS],
             globalSetup: ["./test/docs/gateway.mjs"],
-            // One gateway and one demo tenant: the files' examples run one after another.
+            // One gateway and one demo tenant: the files' examples run one after another, and only
+            // after the other projects, so that the delivery reports they wait for are not slowed
+            // down by the rest of the suite.
             fileParallelism: false,
+            sequence: { groupOrder: 1 },
             testTimeout: 600_000,
             hookTimeout: 180_000,
           },

@@ -109,7 +109,17 @@ export async function requireTenant(env: Env, id: string): Promise<Tenant> {
 }
 
 const NOT_FOUND: ReadonlySet<CoreErrorCode> = new Set(["not_found", "template_not_found", "signature_not_found"]);
-const CONFLICT: ReadonlySet<CoreErrorCode> = new Set(["conflict", "insufficient_balance", "app_cap_exceeded", "not_cancelable"]);
+const CONFLICT: ReadonlySet<CoreErrorCode> = new Set(["insufficient_balance", "app_cap_exceeded", "not_cancelable"]);
+/** Core's finer codes, answered with the operator API's documented ones (409 conflict, 400 invalid_input). */
+const AS_CODE: Partial<Record<CoreErrorCode, { status: number; code: string }>> = {
+  signature_name_taken: { status: 409, code: "conflict" },
+  signature_in_use: { status: 409, code: "conflict" },
+  template_locked: { status: 409, code: "conflict" },
+  template_changed: { status: 409, code: "conflict" },
+  tenant_exists: { status: 409, code: "conflict" },
+  too_many_access_keys: { status: 409, code: "conflict" },
+  invalid_placeholder: { status: 400, code: "invalid_input" },
+};
 
 /** A core refusal as the operator sees it: a missing id named in the body is a bad field, not a 404. */
 function coreResponse(e: CoreError): Response {
@@ -117,6 +127,8 @@ function coreResponse(e: CoreError): Response {
   const issues = field ? [{ path: field, message: e.message }] : undefined;
   if (NOT_FOUND.has(e.code)) return field ? errorResponse(400, e.code, e.message, issues) : errorResponse(404, e.code, e.message);
   if (CONFLICT.has(e.code)) return errorResponse(409, e.code, e.message, issues);
+  const as = AS_CODE[e.code];
+  if (as) return errorResponse(as.status, as.code, e.message, issues);
   return errorResponse(400, e.code, e.message, issues);
 }
 

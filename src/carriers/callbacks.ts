@@ -7,7 +7,7 @@ import { dialectRouter, type DialectShapes, type Handler } from "../http/router"
 import { json } from "../http/respond";
 import { digestsEqual, sha256Hex } from "../core/crypto";
 import { applyCarrierEvents } from "../core/delivery";
-import { CarrierEvents } from "./events";
+import { CarrierEvents } from "../core/carrier-events";
 import { loadCarrierConfig } from "./config";
 import { carrierKind } from "./registry";
 import { errorJson, onRouteError, parseJson } from "./http";

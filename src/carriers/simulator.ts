@@ -2,8 +2,8 @@
 // D1, and delivery reports posted in groups to the carrier-events queue after a delay.
 import { z } from "zod";
 import type { Carrier, CarrierKind, OutboundMessage, QueryResult, QueryTarget, SubmitResult } from "./types";
-import type { CarrierReport } from "./events";
-import { enqueueReports } from "./events";
+import type { CarrierReport } from "../core/carrier-events";
+import { enqueueReports } from "../core/carrier-events";
 import { reportDelay, simOutcome } from "./rules";
 import { inboxIds, insertInbox, type InboxRow } from "../store/simulator";
 import { directoryDb } from "../store/db";

@@ -3,7 +3,7 @@
 // and what a carrier type registers (its settings schema, its secrets, its callback parser).
 import type { z } from "zod";
 import type { Channel, DeliveryCode, Kind } from "../core/types";
-import type { CarrierEvents } from "./events";
+import type { CarrierEvents } from "../core/carrier-events";
 
 export { CARRIER_TYPES, type CarrierType } from "../store/columns";
 import type { CarrierType } from "../store/columns";

@@ -2,6 +2,7 @@
 // digits, as Huawei issues them), the SK (40 characters) is shown once and kept sealed, because
 // verifying a signature recomputes it with the SK itself.
 import { CoreError } from "./errors";
+import { dialectTraits } from "./dialect-registry";
 import { encryptSecret, randomAlnum, randomBytes, secretsKey } from "./crypto";
 import type { App } from "./types";
 import { deleteAccessKey, insertAccessKey, listAccessKeys, type AccessKeyView } from "../store/access-keys";
@@ -27,7 +28,7 @@ export interface IssuedAccessKey extends AccessKeyView {
 }
 
 export async function createAccessKey(env: Env, app: App, description: string, now: number): Promise<IssuedAccessKey> {
-  if (app.dialect !== "huawei") throw new CoreError("invalid_input", "access keys belong to huawei credentials only", { field: "appId" });
+  if (!dialectTraits(app.dialect).accessKeys) throw new CoreError("invalid_input", "access keys belong to huawei credentials only", { field: "appId" });
   const accessKey = randomUpperAlnum(20);
   const secretKey = randomAlnum(40);
   const ok = await insertAccessKey(
@@ -35,7 +36,7 @@ export async function createAccessKey(env: Env, app: App, description: string, n
     { access_key: accessKey, tenant_id: app.tenantId, app_id: app.id, secret_enc: await encryptSecret(secretsKey(env), secretKey), description, created_at: now },
     MAX_ACCESS_KEYS,
   );
-  if (!ok) throw new CoreError("conflict", `this credential already has ${MAX_ACCESS_KEYS} access keys: delete one first`);
+  if (!ok) throw new CoreError("too_many_access_keys", `this credential already has ${MAX_ACCESS_KEYS} access keys: delete one first`);
   return { accessKey, appId: app.id, description, createdAt: now, secretKey };
 }
 

@@ -14,9 +14,8 @@ import type { Template } from "../store/templates";
 import { tenantDb } from "../store/db";
 
 export type { ReviewStatus, Signature, Template };
-// A send's template read, built to share authentication's round trip (src/core/credentials authenticateWith).
-export { signaturesIn } from "../store/signatures";
-export { templateReadIn, type TemplateRead } from "../store/templates";
+// A send's template read with authentication (src/core/prefetch authenticateAndRead).
+export type { TemplateRead } from "../store/templates";
 
 /** 2–20 characters (code points) without the full-width brackets that delimit it in the text. */
 export const SignatureName = z
@@ -106,7 +105,7 @@ export async function createSignature({ db, tenantId }: TenantDb, s: SignatureIn
     status: s.status ?? "pending",
     now,
   });
-  if (id === null) throw new CoreError("conflict", `a signature named ${s.name} already exists`, { field: "name", value: s.name });
+  if (id === null) throw new CoreError("signature_name_taken", `a signature named ${s.name} already exists`, { field: "name", value: s.name });
   return (await signatures.getSignature({ db, tenantId }, id))!;
 }
 
@@ -114,7 +113,7 @@ export async function createSignature({ db, tenantId }: TenantDb, s: SignatureIn
 export async function changeSignature({ db, tenantId }: TenantDb, id: number, p: signatures.SignaturePatch, now: number): Promise<Signature> {
   if (p.name !== undefined) {
     const clash = await signatures.getSignatureByName({ db, tenantId }, p.name);
-    if (clash && clash.id !== id) throw new CoreError("conflict", `a signature named ${p.name} already exists`, { field: "name", value: p.name });
+    if (clash && clash.id !== id) throw new CoreError("signature_name_taken", `a signature named ${p.name} already exists`, { field: "name", value: p.name });
   }
   if (!(await signatures.updateSignature({ db, tenantId }, id, p, now))) throw new CoreError("signature_not_found", `signature ${id} does not exist`);
   return (await signatures.getSignature({ db, tenantId }, id))!;
@@ -143,8 +142,9 @@ export async function reviewSignature(env: Env, tenantId: string, id: number, ve
 
 export async function removeSignature({ db, tenantId }: TenantDb, id: number, now: number): Promise<void> {
   const r = await signatures.deleteSignature({ db, tenantId }, id, now);
-  if (r === "not_found") throw new CoreError("signature_not_found", `signature ${id} does not exist`);
-  if (r === "in_use") throw new CoreError("conflict", `signature ${id} is used by a template`);
+  if (r.outcome === "not_found") throw new CoreError("signature_not_found", `signature ${id} does not exist`);
+  if (r.outcome === "in_use" && r.apps > 0) throw new CoreError("signature_in_use", `signature ${id} is the default signature of ${r.apps} app(s)`);
+  if (r.outcome === "in_use") throw new CoreError("signature_in_use", `signature ${id} is used by ${r.templates} template(s); delete or change them first`);
 }
 
 /**
@@ -155,10 +155,10 @@ export function checkTemplateContent(content: string, kind: Kind): string[] {
   const names = templateParams(content);
   const rest = content.replace(/\{\{\s*[A-Za-z0-9_]+\s*\}\}/g, "");
   if (rest.includes("{{") || rest.includes("}}")) {
-    throw new CoreError("invalid_input", "a placeholder is malformed: write {{name}} with letters, digits or _", { field: "content" });
+    throw new CoreError("invalid_placeholder", "a placeholder is malformed: write {{name}} with letters, digits or _", { field: "content" });
   }
   if (kind === "verification" && !names.includes("code")) {
-    throw new CoreError("invalid_input", "a verification template must contain {{code}}", { field: "content" });
+    throw new CoreError("invalid_placeholder", "a verification template must contain {{code}}", { field: "content" });
   }
   return names;
 }
@@ -200,10 +200,10 @@ export async function createTemplate({ db, tenantId }: TenantDb, t: TemplateInpu
 export async function changeTemplate({ db, tenantId }: TenantDb, id: number, p: templates.TemplatePatch, now: number): Promise<Template> {
   const current = await templates.getTemplate({ db, tenantId }, id);
   if (!current) throw new CoreError("template_not_found", `template ${id} does not exist`);
-  if (current.status === "approved") throw new CoreError("conflict", `template ${id} is approved and can no longer change`);
+  if (current.status === "approved") throw new CoreError("template_locked", `template ${id} is approved and can no longer change`);
   if (p.content !== undefined || p.kind !== undefined) checkTemplateContent(p.content ?? current.content, p.kind ?? current.kind);
   await requireOwnSignature({ db, tenantId }, p.signatureId);
-  if (!(await templates.updateTemplate({ db, tenantId }, id, p, now))) throw new CoreError("conflict", `template ${id} changed meanwhile`);
+  if (!(await templates.updateTemplate({ db, tenantId }, id, p, now))) throw new CoreError("template_changed", `template ${id} changed meanwhile`);
   return (await templates.getTemplate({ db, tenantId }, id))!;
 }
 

@@ -1,30 +1,13 @@
-// Credentials per dialect: their formats (as the vendors' own clients expect them), creation,
+// Credentials per dialect: creation in the format each dialect registered (core/dialect-registry),
 // rotation and authentication. Secrets are stored as SHA-256 hashes and compared in constant time.
 import { CoreError } from "./errors";
-import { encryptSecret, randomAlnum, randomDigits, randomHex, secretMatches, secretsKey, sha256Hex } from "./crypto";
+import { encryptSecret, randomHex, secretMatches, secretsKey, sha256Hex } from "./crypto";
+import { dialectTraits } from "./dialect-registry";
 import { ipAllowed } from "./ip";
 import type { App, Dialect, Tenant } from "./types";
 import { getAppAndTenantByKey, getAppAndTenantByKeyWith, insertApp, keyScope, rotateAppSecret, type AuthScope } from "../store/apps";
 import { directoryDb, tenantDb } from "../store/db";
 import { toAppAndTenant } from "./apps";
-
-interface Format {
-  key: () => string;
-  secret: () => string;
-  /** Whether the secret must stay recoverable (kept AES-GCM encrypted besides its hash). */
-  recoverable: boolean;
-}
-
-// JPush appKey/masterSecret (and devKey/devSecret) are 24 lowercase hex characters: the official
-// Java SDK refuses anything else. paasw: appId 10 digits, secret 32 hex (its document's examples).
-const FORMATS: Record<Dialect, Format> = {
-  jpush: { key: () => randomHex(12), secret: () => randomHex(12), recoverable: true },
-  jpush_dev: { key: () => randomHex(12), secret: () => randomHex(12), recoverable: false },
-  paasw: { key: () => randomDigits(10), secret: () => randomHex(16), recoverable: false },
-  huawei: { key: () => `edgesms_${randomHex(4)}`, secret: () => randomAlnum(24), recoverable: false },
-  // smsapi's bearer key carries its own id: "<key id>.<secret>".
-  smsapi: { key: () => randomHex(8), secret: () => randomAlnum(40), recoverable: false },
-};
 
 export interface IssuedCredential {
   app: { id: string; key: string; projectId: string | null };
@@ -38,10 +21,10 @@ export async function createCredential(
   dialect: Dialect,
   opts: { name?: string; kinds?: string; defaultSignatureId?: number | null; now: number },
 ): Promise<IssuedCredential> {
-  const f = FORMATS[dialect];
+  const f = dialectTraits(dialect).credential;
   const key = f.key();
   const secret = f.secret();
-  const projectId = dialect === "huawei" ? randomHex(16) : null;
+  const projectId = f.projectId?.() ?? null;
   const id = `app_${randomHex(8)}`;
   await insertApp(tenantDb(env, tenant.id), {
     id,
@@ -60,7 +43,7 @@ export async function createCredential(
 
 /** A new secret for an existing app; older tokens stop working at once (secret_version bump). */
 export async function rotateCredential(env: Env, app: App, now: number): Promise<string | null> {
-  const f = FORMATS[app.dialect];
+  const f = dialectTraits(app.dialect).credential;
   const secret = f.secret();
   const ok = await rotateAppSecret(
     tenantDb(env, app.tenantId),
@@ -90,13 +73,11 @@ export async function authenticate(
   return check(found && toAppAndTenant(found), secret, ip);
 }
 
-/** Reads that share authentication's round trip: statements scoped by its AuthScope (store/apps) and how to take their results. */
+/** Reads that share authentication's round trip (built by core/prefetch): statements scoped by its AuthScope (store/apps) and how to take their results. */
 export interface KeyedReads<T> {
   statements: D1PreparedStatement[];
   read: (results: D1Result[]) => T;
 }
-
-export { type AuthScope } from "../store/apps";
 
 /**
  * authenticate, with the reads `more` builds (scoped to the key's tenant: store/apps keyScope) in

@@ -6,7 +6,7 @@ import { randomHex } from "./crypto";
 import { normalizeMobile } from "./phone";
 import { createReplyPushes, createReportPushes } from "./webhooks";
 import { recordFinal, type FinalisedRow } from "./stats";
-import type { CarrierEvents, CarrierReply, CarrierReport } from "../carriers/events";
+import type { CarrierEvents, CarrierReply, CarrierReport } from "./carrier-events";
 import { optOutStatement } from "../store/opt-outs";
 import { failStatements, optedOutStatements, rejectStatements } from "../store/delivery";
 import { completedByRefsStatement, insertReceiptsStatement, type CompletedRow } from "../store/receipts";

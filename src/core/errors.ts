@@ -25,14 +25,23 @@ export const CORE_ERROR_CODES = [
   "no_recipients",
   "not_found", // a message / batch / schedule of this tenant that does not exist
   "not_cancelable", // already released to the carrier
+  "send_time_too_far", // scheduled beyond SCHEDULE_HORIZON_DAYS (the accept pipeline refuses it for every dialect)
   "code_wrong",
   "code_expired",
   "code_used",
-  "conflict",
+  "signature_name_taken", // the tenant already has a signature of that name
+  "signature_in_use", // a template uses it, or an app has it as its default: cannot be deleted
+  "template_locked", // approved: it can no longer change
+  "template_changed", // changed by someone else between read and write: read it and retry
+  "invalid_placeholder", // template content whose {{name}} placeholders do not parse, or a code template without {{code}}
+  "duplicate_recipient", // a mobile given twice in one request (where the vendor refuses that)
+  "tenant_exists",
+  "too_many_access_keys",
   "no_price", // the tenant has no price for this destination (and kind): refused, never billed at the home price
   "app_cap_exceeded", // the app's daily or total spending cap would be passed (its tenant's balance may still cover it)
   // Credential refusals: dialects answer these with their own auth errors.
-  "auth_failed", // unknown key, wrong secret, bad or expired token
+  "auth_failed", // unknown key, wrong secret, bad token
+  "token_expired", // expired, or revoked by a secret reset: the client should fetch a new one
   "app_blocked",
   "ip_not_allowed",
   "sms_disabled",
@@ -45,7 +54,7 @@ export class CoreError extends Error {
   constructor(
     readonly code: CoreErrorCode,
     message: string,
-    readonly detail: { retryAfter?: number; field?: string; value?: string; reason?: "token_expired" | "token_revoked" } = {},
+    readonly detail: { retryAfter?: number; field?: string; value?: string } = {},
   ) {
     super(message);
   }

@@ -9,6 +9,26 @@ import type { Message } from "./types";
 import { tenantDb } from "../store/db";
 import { toMessage } from "./messages";
 
+const DAY_MS = 86_400_000;
+
+/** How far ahead a send may be scheduled: SCHEDULE_HORIZON_DAYS (default 30), in days and ms. */
+function scheduleHorizon(env: Env): { days: number; ms: number } {
+  const days = Number(env.SCHEDULE_HORIZON_DAYS) || 30;
+  return { days, ms: days * DAY_MS };
+}
+
+/**
+ * The horizon rule of the accept pipeline (acceptSend): a requested time beyond it is refused for
+ * the whole request before anything is counted or written, whichever dialect asked. It bounds how
+ * long a row waits in the store, so it is measured on the wall clock, not on the accept time a
+ * caller may pass to date its records.
+ */
+export function checkHorizon(env: Env, sendAt: number | undefined, now = Date.now()): void {
+  if (sendAt === undefined) return;
+  const { days, ms } = scheduleHorizon(env);
+  if (sendAt > now + ms) throw new CoreError("send_time_too_far", `the send time is more than ${days} days ahead`, { field: "sendAt" });
+}
+
 export interface Schedule {
   id: string;
   templateId: number | null;

@@ -16,7 +16,8 @@ import { pricerFor } from "./pricing";
 import { dayStartOf } from "./app-caps";
 import { isOverdraft } from "../store/tenants";
 import { appSpendStatements, isAppCapFailure } from "../store/app-caps";
-import { enqueueDispatch } from "../jobs/dispatch-queue";
+import { enqueueDispatch } from "./dispatch-queue";
+import { checkHorizon } from "./schedule";
 import { appScope, batchWithReservation, checkIdempotency, type IdempotencyContext } from "./idempotency";
 import { countRefusals, recordAccepted } from "./stats";
 import type { App, Channel, Kind, Tenant } from "./types";
@@ -113,6 +114,7 @@ async function acceptOnce(env: Env, drafts: Array<Draft | CoreError>, opts: Acce
   const scheduled = sendAt > now;
   if (!app.kinds.includes(kind)) throw new CoreError("kind_not_allowed", `this app may not send ${kind} messages`);
   if (drafts.length === 0) throw new CoreError("no_recipients", "no recipients");
+  checkHorizon(env, opts.sendAt);
   if (opts.replace && !scheduled) throw new CoreError("invalid_input", "a schedule can only be replaced by a later scheduled send", { field: "sendAt" });
 
   // A retry is answered before anything is counted (MobileGuard windows, codes) or written.

@@ -69,7 +69,7 @@ export async function createTenant(env: Env, input: TenantInput, now: number): P
     settings: JSON.stringify(TenantSettings.parse(input.settings ?? {})),
     now,
   });
-  if (!created) throw new CoreError("conflict", `tenant ${id} already exists`, { field: "id", value: id });
+  if (!created) throw new CoreError("tenant_exists", `tenant ${id} already exists`, { field: "id", value: id });
   return { tenant: toTenant((await getTenant(tenantDb(env, id)))!), webhookSecret };
 }
 

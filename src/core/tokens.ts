@@ -83,7 +83,7 @@ export async function resolveTokenWith<T>(
 function checkToken(found: TokenFound | null, dialect: App["dialect"], ip: string, now: number): { app: App; tenant: Tenant; expiresAt: number } {
   if (!found || found.app.dialect !== dialect) throw new CoreError("auth_failed", "invalid token");
   const { app, tenant } = toAppAndTenant(found);
-  if (found.expiresAt <= now) throw new CoreError("auth_failed", "token expired: request a new one", { reason: "token_expired" });
-  if (app.secretVersion !== found.secretVersion) throw new CoreError("auth_failed", "token revoked (the secret was reset): request a new one", { reason: "token_revoked" });
+  if (found.expiresAt <= now) throw new CoreError("token_expired", "token expired: request a new one");
+  if (app.secretVersion !== found.secretVersion) throw new CoreError("token_expired", "token revoked (the secret was reset): request a new one");
   return { ...admitApp(app, tenant, ip), expiresAt: found.expiresAt };
 }

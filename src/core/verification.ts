@@ -1,6 +1,7 @@
 // Owns verification codes as the domain sees them: generation, the keyed hash that MobileGuard
 // holds (the plain code is never stored outside the message text), and validation by message id.
 import { CoreError } from "./errors";
+import { dialectTraits } from "./dialect-registry";
 import { hmacSha256Hex, randomBytes, secretsKey } from "./crypto";
 import { guardBuckets, guardName } from "../guard/mobile-guard";
 import { getMessage, type CodeMessage } from "../store/messages";
@@ -70,8 +71,6 @@ export async function validateCode(env: Env, tenantId: string, messageId: string
 /** What a message id may look like; anything else is not_found without a read. */
 export const isMessageId = (id: string): boolean => /^\d{1,24}$/.test(id);
 
-/** The message of a code as read with authentication (store/messages codeMessageByKey). */
-export { codeMessageIn } from "../store/messages";
 
 /** validateCode, once message `messageId` of this tenant has been read (null: none). */
 export async function checkCode(env: Env, tenantId: string, messageId: string, msg: CodeMessage | null, code: string, now: number): Promise<void> {
@@ -90,7 +89,7 @@ export async function checkCode(env: Env, tenantId: string, messageId: string, m
     case "unknown":
       // The guard forgets a code some time after it expired; a verification message it never
       // held (sent without a code by another dialect) cannot be checked either.
-      if (msg.dialect === "jpush") throw new CoreError("code_expired", "the code has expired");
+      if (dialectTraits(msg.dialect).holdsCodes) throw new CoreError("code_expired", "the code has expired");
       throw new CoreError("not_found", `msg_id ${messageId} carries no verifiable code`);
   }
 }

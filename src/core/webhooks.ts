@@ -7,7 +7,7 @@ import { hmacSha256Hex, openSecret } from "./crypto";
 import { newIds } from "./ids";
 import { isIpLiteral, isPrivateAddress } from "./ip";
 import { hostProblem } from "./dns";
-import { PUSH_FORMATS } from "../dialects/push-formats";
+import { pushFormatOf } from "./dialect-registry";
 import type { InboundRow, ReportRow } from "../store/delivery-reports";
 import {
   appsAndTenants,
@@ -72,7 +72,7 @@ export const genericFormat: PushFormat = {
   },
 };
 
-export const formatFor = (dialect: Dialect | string | null): PushFormat => PUSH_FORMATS[dialect as Dialect] ?? genericFormat;
+export const formatFor = (dialect: Dialect | string | null): PushFormat => pushFormatOf(dialect) ?? genericFormat;
 const tells = (app: App, topic: PushTopic): boolean => (formatFor(app.dialect).topics ?? DEFAULT_TOPICS).includes(topic);
 
 const BLOCKED_HOSTS = [/^localhost$/, /\.localhost$/, /\.internal$/, /\.local$/, /^metadata\.google\.internal$/];

@@ -1,6 +1,6 @@
 // The carrier-events consumer: delivery reports and replies posted by carriers (the simulator's
 // arrive here after their delay), applied in one go per carrier through the same core as callbacks.
-import { CarrierEventsBody } from "../carriers/events";
+import { CarrierEventsBody } from "../core/carrier-events";
 import { applyCarrierEvents } from "../core/delivery";
 import { directoryDb } from "../store/db";
 import { insertDeadLetters } from "../store/dead-letters";

@@ -1,5 +1,5 @@
 // Cron (every minute): small, bounded, idempotent jobs. One failing job does not stop the others.
-import { enqueueDispatch } from "./dispatch-queue";
+import { enqueueDispatch } from "../core/dispatch-queue";
 import { applyReports, finishUnsent } from "../core/delivery";
 import { enqueuePushes } from "../core/webhooks";
 import { finalCodeTexts, purgeContents, purgeOld, releaseDue, replaceFinalTexts, unreported } from "../store/delivery-sweeps";

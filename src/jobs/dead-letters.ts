@@ -1,6 +1,6 @@
 // The dead-letter queues' consumer: every body is kept in dead_letters for the operator; for
 // dispatch, messages still waiting are failed and refunded (the last attempt normally did it already).
-import { DispatchBody } from "./dispatch-queue";
+import { DispatchBody } from "../core/dispatch-queue";
 import { finishUnsent } from "../core/delivery";
 import { directoryDb } from "../store/db";
 import { insertDeadLetters } from "../store/dead-letters";

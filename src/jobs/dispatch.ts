@@ -8,7 +8,7 @@ import { configsOf, simulatorEnabled } from "../carriers/config";
 import { SIMULATOR } from "../carriers/simulator";
 import { carriersFor } from "../core/routing";
 import { applyEarlyReceipts, finishUnsent } from "../core/delivery";
-import { DispatchBody } from "./dispatch-queue";
+import { DispatchBody } from "../core/dispatch-queue";
 import { handOver } from "./hand-over";
 import { allCarriersStatement, type CarrierRow } from "../store/carriers";
 import { listRoutesStatement, type RouteRuleRow } from "../store/routes";

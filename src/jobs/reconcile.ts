@@ -7,7 +7,7 @@ import type { DeliveryCode } from "../core/types";
 import type { QueryResult, QueryTarget } from "../carriers/types";
 import { carrierOf, loadCarrierConfigs } from "../carriers/config";
 import { applyEarlyReceipts, applyReports } from "../core/delivery";
-import { enqueueDispatch } from "./dispatch-queue";
+import { enqueueDispatch } from "../core/dispatch-queue";
 import { recordSentStatements } from "../store/delivery";
 import { completedByIdsStatement, type CompletedRow } from "../store/receipts";
 import { requeueNeverReceivedStatement, touchUnknownStatement, unknownSubmits, type UnknownRow } from "../store/reconcile";

@@ -2,13 +2,13 @@
 // (status query) in bounded batches, replays carrier events that ended as dead letters, and
 // re-enqueues leftovers — each within a time budget per cron run. Submits whose outcome is unknown
 // are the reconcile job's (src/jobs/reconcile.ts).
-import type { CarrierReport } from "../carriers/events";
-import { CarrierEventsBody } from "../carriers/events";
+import type { CarrierReport } from "../core/carrier-events";
+import { CarrierEventsBody } from "../core/carrier-events";
 import { carrierOf, loadCarrierConfig } from "../carriers/config";
 import { carrierKind } from "../carriers/registry";
 import type { QueryResult, QueryTarget } from "../carriers/types";
 import { applyCarrierEvents, applyReports } from "../core/delivery";
-import { enqueueDispatch } from "./dispatch-queue";
+import { enqueueDispatch } from "../core/dispatch-queue";
 import { CLAIM_LEASE_MS } from "./dispatch";
 import { recordLearntRefs, submittedCarriers, takeRecoveryTargets, touchStuck } from "../store/delivery-sweeps";
 import { directoryDb } from "../store/db";

@@ -158,18 +158,36 @@ export async function updateSignature({ db, tenantId }: TenantDb, id: number, p:
   return r.meta.changes > 0;
 }
 
-/** Soft-deletes a signature unless a live template uses it; returns "deleted" | "in_use" | "not_found". */
-export async function deleteSignature({ db, tenantId }: TenantDb, id: number, now: number): Promise<"deleted" | "in_use" | "not_found"> {
-  const r = await db
-    .prepare(
-      `UPDATE signatures SET deleted = 1, updated_at = ?3
-       WHERE tenant_id = ?1 AND id = ?2 AND deleted = 0
-         AND NOT EXISTS (SELECT 1 FROM templates WHERE signature_id = ?2 AND deleted = 0)`,
-    )
-    .bind(tenantId, id, now)
-    .run();
-  if (r.meta.changes > 0) return "deleted";
-  return (await getSignature({ db, tenantId }, id)) ? "in_use" : "not_found";
+/**
+ * Deletes a signature that no live template uses and no app has as its default: both rules are the
+ * statement's own condition, so a template bound or a default set meanwhile cannot slip between a
+ * check and the delete. When nothing was deleted, the same batch (one transaction) says why.
+ */
+export async function deleteSignature(
+  { db, tenantId }: TenantDb,
+  id: number,
+  now: number,
+): Promise<{ outcome: "deleted" } | { outcome: "not_found" } | { outcome: "in_use"; templates: number; apps: number }> {
+  const [del, why] = await db.batch<{ live: number; templates: number; apps: number }>([
+    db
+      .prepare(
+        `UPDATE signatures SET deleted = 1, updated_at = ?3
+         WHERE tenant_id = ?1 AND id = ?2 AND deleted = 0
+           AND NOT EXISTS (SELECT 1 FROM templates WHERE tenant_id = ?1 AND signature_id = ?2 AND deleted = 0)
+           AND NOT EXISTS (SELECT 1 FROM apps WHERE tenant_id = ?1 AND default_signature_id = ?2)`,
+      )
+      .bind(tenantId, id, now),
+    db
+      .prepare(
+        `SELECT (SELECT COUNT(*) FROM signatures WHERE tenant_id = ?1 AND id = ?2 AND deleted = 0) AS live,
+                (SELECT COUNT(*) FROM templates WHERE tenant_id = ?1 AND signature_id = ?2 AND deleted = 0) AS templates,
+                (SELECT COUNT(*) FROM apps WHERE tenant_id = ?1 AND default_signature_id = ?2) AS apps`,
+      )
+      .bind(tenantId, id),
+  ]);
+  if (del!.meta.changes > 0) return { outcome: "deleted" };
+  const w = why!.results[0]!;
+  return w.live > 0 ? { outcome: "in_use", templates: w.templates, apps: w.apps } : { outcome: "not_found" };
 }
 
 /** How many live templates and apps (as their default) of the tenant use a signature. */

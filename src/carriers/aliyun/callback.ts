@@ -4,7 +4,7 @@
 // The answer Aliyun expects is {"code":0,"msg":"成功"}; anything else makes it push again.
 import { z } from "zod";
 import { json } from "../../http/respond";
-import type { CarrierEvents, CarrierReply, CarrierReport } from "../events";
+import type { CarrierEvents, CarrierReply, CarrierReport } from "../../core/carrier-events";
 import { errorJson } from "../http";
 import { callbackText, chinaTime, parseJsonText, replyRoute, singleIdOf, tokenOk } from "../provider-http";
 import { aliyunRef } from "./client";

@@ -1,7 +1,7 @@
 // Receipts and replies leave a bind in groups: each deliver_sm waits (a few milliseconds at most)
 // for the one queue send that carries its event with its neighbours', and learns whether it was
 // taken, so a burst of receipts costs one send per group instead of one each.
-import type { CarrierEvents } from "../events";
+import type { CarrierEvents } from "../../core/carrier-events";
 
 interface Waiting {
   events: CarrierEvents;

@@ -11,7 +11,7 @@ import { Pacer } from "./pacing";
 import { SmppSettings } from "./settings";
 import { answerRequest } from "./inbound";
 import { EventBatcher } from "./batcher";
-import { enqueueEvents } from "../events";
+import { enqueueEvents } from "../../core/carrier-events";
 import { submitMessage } from "./submit";
 import { ESME_ROK, statusName } from "./status";
 import { getMeta, getSubmit, migrate, purge, setMeta } from "./records";

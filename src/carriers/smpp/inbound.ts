@@ -2,7 +2,7 @@
 // into carrier events (receipts by SMSC message id; replies decoded, concatenated ones reassembled in
 // the bind's SQLite until complete), answered ESME_ROK only once the event is on the queue (or a part
 // is stored), else with a temporary error so the SMSC delivers it again.
-import type { CarrierEvents } from "../events";
+import type { CarrierEvents } from "../../core/carrier-events";
 import { randomHex } from "../../core/crypto";
 import { TLV, tlvInt, type Pdu } from "./pdu";
 import { decodeText, splitUdh } from "./encoding";

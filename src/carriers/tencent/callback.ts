@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { json } from "../../http/respond";
 import { sha256Hex } from "../../core/crypto";
-import type { CarrierEvents, CarrierReply, CarrierReport } from "../events";
+import type { CarrierEvents, CarrierReply, CarrierReport } from "../../core/carrier-events";
 import { errorJson } from "../http";
 import { callbackText, chinaTime, parseJsonText, replyRoute, singleIdOf, tokenOk } from "../provider-http";
 import { receiptCode } from "./errors";

@@ -2,7 +2,7 @@
 // sent; the StatusCallback URL carries our id as ?m=) and incoming messages (replies), both form
 // posts signed with X-Twilio-Signature over the URL Twilio requested and the sorted parameters.
 import { z } from "zod";
-import type { CarrierEvents, CarrierReply, CarrierReport } from "../events";
+import type { CarrierEvents, CarrierReply, CarrierReport } from "../../core/carrier-events";
 import { errorJson } from "../http";
 import { callbackText } from "../provider-http";
 import { statusCode } from "./errors";

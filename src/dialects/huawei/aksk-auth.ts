@@ -2,18 +2,15 @@
 // against the access key's sealed secret) or an IAM token (X-Auth-Token). Both end in the same app
 // state checks; reads that share the round trip are scoped to the key's or the token's tenant.
 import type { IRequest } from "itty-router";
-import { admitApp, type AuthScope, type KeyedReads } from "../../core/credentials";
+import { admitApp } from "../../core/credentials";
 import { openSecret } from "../../core/crypto";
 import { CoreError } from "../../core/errors";
-import { resolveTokenWith } from "../../core/tokens";
+import { authenticateAndRead, findAccessKeyAndRead, type PrefetchPlan } from "../../core/prefetch";
 import type { App, Tenant } from "../../core/types";
 import { MAX_BODY_BYTES, readBytes } from "../../http/body";
 import { clientPath } from "../../http/mounts";
 import { clientIp } from "../../http/respond";
-import { accessKeyScope, getAccessKeyWith } from "../../store/access-keys";
 import { ALGORITHM, canonicalRequest, MAX_SKEW_MS, parseAuthorization, parseSdkDate, sha256HexOf, signatureMatches, UNSIGNED_PAYLOAD } from "./aksk";
-import { directoryDb } from "../../store/db";
-import { toAppAndTenant } from "../../core/apps";
 
 export interface HuaweiIdentity<T> {
   app: App;
@@ -42,16 +39,16 @@ export async function hashSignedPayload(req: IRequest): Promise<void> {
 const fail = (message: string): CoreError => new CoreError("auth_failed", message);
 
 /** Throws CoreError auth_failed (missing, malformed, stale or wrong credentials) or the app-state refusals. */
-export async function authenticateHuawei<T>(req: Request, env: Env, more: (scope: AuthScope) => KeyedReads<T>): Promise<HuaweiIdentity<T>> {
+export async function authenticateHuawei<T>(req: Request, env: Env, plan: PrefetchPlan<T>): Promise<HuaweiIdentity<T>> {
   const ip = clientIp(req);
-  if (isSigned(req)) return { ...(await verifySigned(req, env, ip, more)), method: "aksk" };
+  if (isSigned(req)) return { ...(await verifySigned(req, env, ip, plan)), method: "aksk" };
   const token = req.headers.get("x-auth-token");
   if (!token) throw fail("the X-Auth-Token header is missing");
-  const { app, tenant, extra } = await resolveTokenWith(env, "huawei", token.trim(), ip, more);
-  return { app, tenant, extra, method: "token" };
+  const { app, tenant, read } = await authenticateAndRead(env, { dialect: "huawei", token: token.trim(), ip }, plan.prefetch);
+  return { app, tenant, extra: plan.take(read), method: "token" };
 }
 
-async function verifySigned<T>(req: Request, env: Env, ip: string, more: (scope: AuthScope) => KeyedReads<T>): Promise<{ app: App; tenant: Tenant; extra: T }> {
+async function verifySigned<T>(req: Request, env: Env, ip: string, plan: PrefetchPlan<T>): Promise<{ app: App; tenant: Tenant; extra: T }> {
   const auth = parseAuthorization(req.headers.get("authorization") ?? "");
   if (!auth) throw fail(`the Authorization header is not "${ALGORITHM} Access=<AK>, SignedHeaders=<h1;h2>, Signature=<hex>"`);
   const sdkDate = req.headers.get("x-sdk-date");
@@ -62,8 +59,8 @@ async function verifySigned<T>(req: Request, env: Env, ip: string, more: (scope:
     throw fail(`calc ak sk signature fail:signature expired (X-Sdk-Date ${sdkDate.trim()} is more than 15 minutes from the gateway's time)`);
   }
   if (auth.access.length > 128) throw fail("Get secretKey failed");
-  const reads = more(accessKeyScope(auth.access));
-  const { found, results } = await getAccessKeyWith(directoryDb(env), auth.access, reads.statements);
+  // What the plan reads is used only once the signature below has been verified.
+  const { found, read } = await findAccessKeyAndRead(env, auth.access, plan.prefetch);
   if (!found) throw fail("Get secretKey failed");
 
   const unsigned = (req.headers.get("x-sdk-content-sha256") ?? "").trim() === UNSIGNED_PAYLOAD;
@@ -81,8 +78,7 @@ async function verifySigned<T>(req: Request, env: Env, ip: string, more: (scope:
   if (!(await signatureMatches(await openSecret(env, found.secretEnc), sdkDate.trim(), canonical, auth.signature))) {
     throw fail("verify aksk signature fail");
   }
-  const joined = toAppAndTenant(found);
-  const { app, tenant } = admitApp(joined.app, joined.tenant, ip);
+  const { app, tenant } = admitApp(found.app, found.tenant, ip);
   if (app.dialect !== "huawei") throw fail("Get secretKey failed");
-  return { app, tenant, extra: reads.read(results) };
+  return { app, tenant, extra: plan.take(read) };
 }

@@ -1,26 +1,24 @@
 // Huawei Cloud request authentication for the SMN routes: an AK/SK signature or the IAM token in
 // X-Auth-Token (aksk-auth.ts), and the path's project (and the optional X-Project-Id header) bound
 // to the credential's project.
-import type { AuthScope, KeyedReads } from "../../core/credentials";
+import { READ_NOTHING, type PrefetchPlan } from "../../core/prefetch";
 import type { App, Tenant } from "../../core/types";
 import { authenticateHuawei } from "./aksk-auth";
 import { SMN_OWN, smnErrorResponse } from "./errors";
 
 export type SmnAuth<T = null> = { ok: true; app: App; tenant: Tenant; extra: T } | { ok: false; response: Response };
 
-const NONE: KeyedReads<null> = { statements: [], read: () => null };
-
 /**
- * Throws CoreError auth_failed/app_blocked/…; answers 403 itself for a project mismatch. `more`
- * builds reads scoped to the token's tenant that share the token's D1 round trip.
+ * Throws CoreError auth_failed/app_blocked/…; answers 403 itself for a project mismatch. `plan`
+ * declares what to read in the credential's D1 round trip (core/prefetch).
  */
 export async function authenticateSmn<T = null>(
   req: Request,
   env: Env,
   pathProject: string,
-  more: (scope: AuthScope) => KeyedReads<T> = () => NONE as unknown as KeyedReads<T>,
+  plan: PrefetchPlan<T> = READ_NOTHING as unknown as PrefetchPlan<T>,
 ): Promise<SmnAuth<T>> {
-  const { app, tenant, extra, method } = await authenticateHuawei(req, env, more);
+  const { app, tenant, extra, method } = await authenticateHuawei(req, env, plan);
   if (pathProject !== app.projectId) {
     const what = method === "aksk" ? "access key" : "token";
     return { ok: false, response: smnErrorResponse(SMN_OWN.projectMismatch, `The ${what} is not valid for project ${pathProject}.`) };

@@ -3,12 +3,12 @@
 // Signatures are looked up once per distinct sign_id / name, never once per item.
 import { CoreError } from "../../core/errors";
 import { extractSignature, withSignature } from "../../core/content";
-import { signaturesIn, type Signature, type SignatureRef } from "../../core/catalog";
-import type { AuthScope, KeyedReads } from "../../core/credentials";
+import type { Signature, SignatureRef } from "../../core/catalog";
+import type { PrefetchPlan } from "../../core/prefetch";
 import { recipientSet, signatureLookup, textLength } from "../../core/drafts";
 import type { Draft } from "../../core/send";
 import type { Tenant } from "../../core/types";
-import { directoryDb, tenantDb } from "../../store/db";
+import { tenantDb } from "../../store/db";
 
 export interface SmnItemInput {
   endpoint: string;
@@ -31,7 +31,7 @@ export interface Preloaded {
 const MAX_PRELOADED = 20;
 
 /** The reads of the signatures the items name (sign_id, or the 【name】 a flagged message carries), built to share the token's round trip. */
-export function preloadSignatures(env: Env, scope: AuthScope, items: SmnItemInput[]): KeyedReads<Preloaded> {
+export function preloadSignatures(items: SmnItemInput[]): PrefetchPlan<Preloaded> {
   const uids = new Set<string>();
   const names = new Set<string>();
   for (const item of items) {
@@ -42,14 +42,13 @@ export function preloadSignatures(env: Env, scope: AuthScope, items: SmnItemInpu
       if (name !== null && names.size < MAX_PRELOADED) names.add(name);
     }
   }
-  const r = signaturesIn(directoryDb(env), scope, { names: [...names], uids: [...uids] });
   const complete: SignatureRef[] = [...[...uids].map((uid) => ({ uid })), ...[...names].map((name) => ({ name }))];
-  return { statements: r.statements, read: (results) => ({ rows: r.read(results), complete }) };
+  return { prefetch: { signatures: { names: [...names], uids: [...uids] } }, take: (r) => ({ rows: r.signatures, complete }) };
 }
 
 export async function buildDrafts(env: Env, tenant: Tenant, items: SmnItemInput[], pre?: Preloaded | null): Promise<Array<Draft | CoreError>> {
   const lookup = signatureLookup(tenantDb(env, tenant.id), pre ?? undefined);
-  const take = recipientSet((raw) => new CoreError("conflict", "This endpoint already exists.", { value: raw }));
+  const take = recipientSet((raw) => new CoreError("duplicate_recipient", "This endpoint already exists.", { value: raw }));
   return Promise.all(
     items.map(async (item): Promise<Draft | CoreError> => {
       // Taken synchronously, before any await, so the first occurrence in request order wins.

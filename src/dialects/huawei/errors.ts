@@ -42,12 +42,21 @@ export const SMN_ERRORS: Record<CoreErrorCode, SmnError> = {
   no_recipients: INVALID,
   not_found: { status: 404, code: "SMN.9404" },
   not_cancelable: INVALID,
+  send_time_too_far: INVALID,
   code_wrong: INVALID,
   code_expired: INVALID,
   code_used: INVALID,
-  // Only a repeated endpoint inside one request is refused as a conflict here.
-  conflict: { status: 400, code: "SMN.0190", message: "This endpoint already exists." },
+  duplicate_recipient: { status: 400, code: "SMN.0190", message: "This endpoint already exists." },
+  // No Huawei endpoint here manages signatures, templates, tenants or keys: these cannot occur.
+  signature_name_taken: INVALID,
+  signature_in_use: INVALID,
+  template_locked: INVALID,
+  template_changed: INVALID,
+  invalid_placeholder: INVALID,
+  tenant_exists: INVALID,
+  too_many_access_keys: INVALID,
   auth_failed: { status: 401, code: "APIGW.0301" },
+  token_expired: { status: 401, code: "APIGW.0301" },
   app_blocked: { status: 403, code: "APIGW.0302" },
   ip_not_allowed: { status: 403, code: "APIGW.0302" },
   sms_disabled: { status: 403, code: "APIGW.0302" },
@@ -73,7 +82,7 @@ export const SMN_OWN = {
 /** The per-item (or whole-request) code and text for a core refusal. */
 export function smnItem(e: CoreError): { code: string; message: string } {
   const entry = SMN_ERRORS[e.code];
-  if (e.code === "auth_failed") return { code: entry.code, message: `Incorrect IAM authentication information: ${e.message}` };
+  if (e.code === "auth_failed" || e.code === "token_expired") return { code: entry.code, message: `Incorrect IAM authentication information: ${e.message}` };
   return { code: entry.code, message: entry.message ?? e.message };
 }
 

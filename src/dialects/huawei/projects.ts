@@ -3,12 +3,12 @@
 // credential owns exactly one project: a region name lists it under that name.
 import type { IRequest } from "itty-router";
 import { z } from "zod";
+import { READ_NOTHING } from "../../core/prefetch";
 import { json } from "../../http/respond";
 import { authenticateHuawei } from "./aksk-auth";
 import { iamError } from "./errors";
 import { REGION } from "./iam-tokens";
 
-const NONE = { statements: [], read: () => null };
 
 const ProjectsQuery = z.object({ name: z.string().max(128).optional(), enabled: z.enum(["true", "false"]).optional() });
 
@@ -28,7 +28,7 @@ export const ProjectsResponse = z.object({
 });
 
 export async function getProjects(req: IRequest, env: Env): Promise<Response> {
-  const { app, tenant } = await authenticateHuawei(req, env, () => NONE);
+  const { app, tenant } = await authenticateHuawei(req, env, READ_NOTHING);
   const parsed = ProjectsQuery.safeParse(Object.fromEntries(new URL(req.url).searchParams));
   if (!parsed.success) return iamError(400, `Invalid query: ${parsed.error.issues[0]!.path.join(".")}: ${parsed.error.issues[0]!.message}`);
   const projectId = app.projectId ?? "";

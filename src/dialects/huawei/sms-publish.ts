@@ -1,5 +1,6 @@
 // POST /v2/{project_id}/notifications/sms and …/batch_sms: the three body forms Huawei's SDKs send
 // (different texts `sms_message`, one text to `endpoints`, one `endpoint`), in request order.
+import { READ_NOTHING } from "../../core/prefetch";
 import type { IRequest } from "itty-router";
 import type { z } from "zod";
 import { acceptSend } from "../../core/send";
@@ -52,9 +53,7 @@ export async function postSms(req: IRequest, env: Env): Promise<Response> {
   // The body is read first, its refusal answered only after the token and project were checked;
   // the signatures it names are read in the token's D1 round trip.
   const parsed = await parseSms(req);
-  const auth = await authenticateSmn(req, env, req.params.project_id ?? "", (scope) =>
-    parsed.ok ? preloadSignatures(env, scope, parsed.items) : { statements: [], read: () => null },
-  );
+  const auth = await authenticateSmn(req, env, req.params.project_id ?? "", parsed.ok ? preloadSignatures(parsed.items) : READ_NOTHING);
   if (!auth.ok) return auth.response;
   if (!parsed.ok) return parsed.response;
   const { app, tenant } = auth;

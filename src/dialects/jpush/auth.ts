@@ -1,5 +1,6 @@
 // JPush authentication: HTTP Basic base64(appKey:masterSecret), checked by the core's credentials.
-import { authenticate, authenticateWith, type AuthScope, type KeyedReads } from "../../core/credentials";
+import { authenticate } from "../../core/credentials";
+import { authenticateAndRead, type PrefetchPlan } from "../../core/prefetch";
 import { clientIp } from "../../http/respond";
 import type { App, Tenant } from "../../core/types";
 import { refuse } from "./errors";
@@ -36,10 +37,11 @@ export async function jpushAuth(req: Request, env: Env, dialect: JpushDialect = 
 
 
 /**
- * jpushAuth plus the reads `more(key)` builds, in one D1 round trip; what they read is returned
- * only after the credentials and the app's state passed.
+ * jpushAuth plus what `plan` declares (core/prefetch), in one D1 round trip; what it read is
+ * returned only after the credentials and the app's state passed.
  */
-export async function jpushAuthWith<T>(req: Request, env: Env, more: (scope: AuthScope) => KeyedReads<T>): Promise<{ app: App; tenant: Tenant; extra: T }> {
+export async function jpushAuthWith<T>(req: Request, env: Env, plan: PrefetchPlan<T>): Promise<{ app: App; tenant: Tenant; extra: T }> {
   const { key, secret } = basicCredentials(req);
-  return authenticateWith(env, "jpush", key, secret, clientIp(req), more);
+  const { app, tenant, read } = await authenticateAndRead(env, { dialect: "jpush", key, secret, ip: clientIp(req) }, plan.prefetch);
+  return { app, tenant, extra: plan.take(read) };
 }

@@ -17,7 +17,6 @@ import { acceptMessage } from "./messages";
 import { idempotencyOf } from "../../core/idempotency";
 import { BatchRecipient, BatchRequest, BatchResponse, MAX_RECIPIENTS, MessagesRequest } from "./schemas";
 
-const DAY = 86_400_000;
 const LOCAL_TIME = /^\s*\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\s*$/;
 
 const SendTime = z
@@ -49,13 +48,11 @@ const SINGLE_REQUIRED: Array<[string, JpushErrorName]> = [
 
 type Who = { app: App; tenant: Tenant };
 
-/** send_time → epoch ms: a real local time, after now, within the horizon; else 50027. */
-function sendAtOf(env: Env, tenant: Tenant, text: string, now: number): number {
+/** send_time → epoch ms: a real local time, after now; else 50027 (the accept pipeline refuses one beyond the horizon, also 50027). */
+function sendAtOf(tenant: Tenant, text: string, now: number): number {
   const at = parseLocalDateTime(text, tenant.timezone);
   if (at === null) throw refuse("invalidSendTime", `send_time ${text.trim()} is not a valid time in ${tenant.timezone}`);
   if (at <= now) throw refuse("invalidSendTime", `send_time ${text.trim()} (${tenant.timezone}) is not in the future`);
-  const days = Number(env.SCHEDULE_HORIZON_DAYS) || 30;
-  if (at > now + days * DAY) throw refuse("invalidSendTime", `send_time ${text.trim()} is more than ${days} days ahead`);
   return at;
 }
 
@@ -93,7 +90,7 @@ export async function postSchedule(req: IRequest, env: Env): Promise<Response> {
   const who = await jpushAuth(req, env);
   const input = await readSingle(req);
   const now = Date.now();
-  const res = await acceptMessage(env, who, input, { sendAt: sendAtOf(env, who.tenant, input.send_time, now), now, idempotency: idempotencyOf(req) });
+  const res = await acceptMessage(env, who, input, { sendAt: sendAtOf(who.tenant, input.send_time, now), now, idempotency: idempotencyOf(req) });
   return json({ schedule_id: res.batchId });
 }
 
@@ -101,7 +98,7 @@ export async function postScheduleBatch(req: IRequest, env: Env): Promise<Respon
   const who = await jpushAuth(req, env);
   const input = await readBatch(req);
   const now = Date.now();
-  const r = await acceptRecipients(env, who, input, { sendAt: sendAtOf(env, who.tenant, input.send_time, now), now, idempotency: idempotencyOf(req) });
+  const r = await acceptRecipients(env, who, input, { sendAt: sendAtOf(who.tenant, input.send_time, now), now, idempotency: idempotencyOf(req) });
   return batchAnswer(r.res.batchId, r);
 }
 
@@ -111,7 +108,7 @@ export async function putSchedule(req: IRequest, env: Env): Promise<Response> {
   const input = await readSingle(req);
   const replace = replacing(await ownSchedule(env, who, id));
   const now = Date.now();
-  await acceptMessage(env, who, input, { sendAt: sendAtOf(env, who.tenant, input.send_time, now), now, idempotency: idempotencyOf(req), replace });
+  await acceptMessage(env, who, input, { sendAt: sendAtOf(who.tenant, input.send_time, now), now, idempotency: idempotencyOf(req), replace });
   return json({ schedule_id: id });
 }
 
@@ -122,7 +119,7 @@ export async function putScheduleBatch(req: IRequest, env: Env): Promise<Respons
   const input = await readBatch(req);
   const replace = replacing(await ownSchedule(env, who, id));
   const now = Date.now();
-  const r = await acceptRecipients(env, who, input, { sendAt: sendAtOf(env, who.tenant, input.send_time, now), now, idempotency: idempotencyOf(req), replace });
+  const r = await acceptRecipients(env, who, input, { sendAt: sendAtOf(who.tenant, input.send_time, now), now, idempotency: idempotencyOf(req), replace });
   return batchAnswer(id, r);
 }
 

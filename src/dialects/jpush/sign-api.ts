@@ -3,7 +3,6 @@
 // the operator API. Codes are JPush's signature table (50101–50105).
 import type { IRequest } from "itty-router";
 import { z } from "zod";
-import { isCoreError } from "../../core/errors";
 import { changeSignature, createSignature, removeSignature, SignatureName, type Signature } from "../../core/catalog";
 import { getSignature, getSignatureUsage, otherPendingSignature } from "../../store/signatures";
 import { readBytes } from "../../http/body";
@@ -142,23 +141,11 @@ async function requireNoOtherPending(env: Env, tenantId: string, exceptId: numbe
   if (other !== null) throw refuse("signInAudit", `signature ${other} is still under review; submit again once it is reviewed`);
 }
 
-/** A duplicate name is the core's "conflict": JPush's "invalid signature". */
-async function nameConflictAs50104<T>(run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (e) {
-    if (isCoreError(e) && e.code === "conflict") throw refuse("invalidSignature", e.message);
-    throw e;
-  }
-}
-
 export async function postSign(req: IRequest, env: Env): Promise<Response> {
   const { tenant } = await jpushAuth(req, env);
   const f = await readSignForm(req);
   await requireNoOtherPending(env, tenant.id, null);
-  const sig = await nameConflictAs50104(() =>
-    createSignature(tenantDb(env, tenant.id), { name: f.name, type: f.type, remark: f.remark, image: f.image?.data, imageType: f.image?.type, status: "pending" }, Date.now()),
-  );
+  const sig = await createSignature(tenantDb(env, tenant.id), { name: f.name, type: f.type, remark: f.remark, image: f.image?.data, imageType: f.image?.type, status: "pending" }, Date.now());
   return json({ sign_id: sig.id });
 }
 
@@ -169,7 +156,7 @@ export async function updateSign(req: IRequest, env: Env): Promise<Response> {
   await ownSignature(env, tenant.id, id);
   await requireNoOtherPending(env, tenant.id, id);
   const image = f.image ? { image: f.image.data, imageType: f.image.type } : {};
-  await nameConflictAs50104(() => changeSignature(tenantDb(env, tenant.id), id, { name: f.name, type: f.type, remark: f.remark, ...image }, Date.now()));
+  await changeSignature(tenantDb(env, tenant.id), id, { name: f.name, type: f.type, remark: f.remark, ...image }, Date.now());
   return json({ sign_id: id });
 }
 
@@ -189,16 +176,8 @@ export async function getSign(req: IRequest, env: Env): Promise<Response> {
 export async function deleteSign(req: IRequest, env: Env): Promise<Response> {
   const { tenant } = await jpushAuth(req, env);
   const sig = await ownSignature(env, tenant.id, signId(req));
-  const use = await getSignatureUsage(tenantDb(env, tenant.id), sig.id);
-  if (use.apps > 0) throw refuse("signUndeletable", `signature ${sig.id} is the default signature of ${use.apps} app(s)`);
-  if (use.templates > 0) throw refuse("signUndeletable", `signature ${sig.id} is used by ${use.templates} template(s); delete or change them first`);
-  try {
-    await removeSignature(tenantDb(env, tenant.id), sig.id, Date.now());
-  } catch (e) {
-    // A template bound to it meanwhile: the store's delete refuses that atomically.
-    if (isCoreError(e) && e.code === "conflict") throw refuse("signUndeletable", `signature ${sig.id} is used by a template; delete or change it first`);
-    throw e;
-  }
+  // Refused as signature_in_use (50105) by the delete itself while a template or an app uses it.
+  await removeSignature(tenantDb(env, tenant.id), sig.id, Date.now());
   // The official SDKs expect exactly this: 200, JSON content type, empty body.
   return new Response(null, { status: 200, headers: { "content-type": "application/json" } });
 }

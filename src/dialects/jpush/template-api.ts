@@ -3,7 +3,6 @@
 // a template may change only while it is not approved (50047); DELETE answers 200 with no body.
 import type { IRequest } from "itty-router";
 import { z } from "zod";
-import { CoreError } from "../../core/errors";
 import { changeTemplate, createTemplate, removeTemplate, type Template } from "../../core/catalog";
 import { templateParams } from "../../core/content";
 import { getTemplate } from "../../store/templates";
@@ -64,16 +63,6 @@ function parseTemplate(body: Record<string, unknown>): { kind: Kind; content: st
   return { kind, content, ttl, remark, signatureId: signId };
 }
 
-/** checkTemplateContent's refusal (a malformed placeholder) is JPush's 50044. */
-async function withParamCheck<T>(run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (e) {
-    if (e instanceof CoreError && e.code === "invalid_input") throw refuse("templateParamInvalid", e.message);
-    throw e;
-  }
-}
-
 const templateId = (req: IRequest): number => {
   const id = Number(req.params.temp_id);
   if (!Number.isSafeInteger(id) || id <= 0) throw refuse("invalidTempId", `${req.params.temp_id} is not a template id`);
@@ -89,9 +78,7 @@ async function ownTemplate(env: Env, tenantId: string, id: number): Promise<Temp
 export async function postTemplate(req: IRequest, env: Env): Promise<Response> {
   const { tenant } = await jpushAuth(req, env);
   const t = parseTemplate(await readJsonObject(req));
-  const created = await withParamCheck(() =>
-    createTemplate(tenantDb(env, tenant.id), { kind: t.kind, content: t.content, ttl: t.ttl, remark: t.remark, signatureId: t.signatureId, status: "pending" }, Date.now()),
-  );
+  const created = await createTemplate(tenantDb(env, tenant.id), { kind: t.kind, content: t.content, ttl: t.ttl, remark: t.remark, signatureId: t.signatureId, status: "pending" }, Date.now());
   return json({ temp_id: created.id });
 }
 
@@ -101,9 +88,7 @@ export async function putTemplate(req: IRequest, env: Env): Promise<Response> {
   const t = parseTemplate(await readJsonObject(req));
   const current = await ownTemplate(env, tenant.id, id);
   if (current.status === "approved") throw refuse("templateModifyNotAllowed", `template ${id} is approved; only templates not yet approved may change`);
-  await withParamCheck(() =>
-    changeTemplate(tenantDb(env, tenant.id), id, { kind: t.kind, content: t.content, ttl: t.ttl, remark: t.remark, signatureId: t.signatureId }, Date.now()),
-  );
+  await changeTemplate(tenantDb(env, tenant.id), id, { kind: t.kind, content: t.content, ttl: t.ttl, remark: t.remark, signatureId: t.signatureId }, Date.now());
   return json({ temp_id: id });
 }
 

@@ -9,15 +9,15 @@ import {
   requireApprovedSignature,
   requireApprovedTemplate,
   requireApprovedTemplateWithSignature,
-  templateReadIn,
   type Template,
   type TemplateRead,
 } from "../../core/catalog";
 import { renderTemplate, templateParams, withSignature } from "../../core/content";
 import type { App, Tenant } from "../../core/types";
+import { READ_NOTHING } from "../../core/prefetch";
 import { jpushAuthWith } from "./auth";
 import type { TempPara } from "./schemas";
-import { directoryDb, tenantDb } from "../../store/db";
+import { tenantDb } from "../../store/db";
 
 export interface Prepared {
   template: Template;
@@ -99,8 +99,10 @@ export async function authAndTemplate<I extends { temp_id: number; sign_id?: num
     refusal = e;
   }
   const body = input;
-  const { app, tenant, extra } = await jpushAuthWith(req, env, (scope) =>
-    body ? templateReadIn(directoryDb(env), scope, body.temp_id, body.sign_id ?? null) : { statements: [], read: () => null },
+  const { app, tenant, extra } = await jpushAuthWith(
+    req,
+    env,
+    body ? { prefetch: { template: { id: body.temp_id, signatureId: body.sign_id ?? null } }, take: (r) => r.template } : READ_NOTHING,
   );
   if (!body || !extra) throw refusal;
   return { app, tenant, input: body, prepared: fromRead(extra, app, body.temp_id, body.sign_id, use) };

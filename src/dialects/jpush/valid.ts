@@ -1,13 +1,13 @@
 // POST /v1/codes/{msg_id}/valid: checks a code once. Refusals keep the document's shape
 // `{"is_valid": false, "error": {...}}` with the code table's HTTP status (403 for 50010–50012, 50026).
 import type { IRequest } from "itty-router";
-import { checkCode, codeMessageIn, isMessageId } from "../../core/verification";
+import { READ_NOTHING } from "../../core/prefetch";
+import { checkCode, isMessageId } from "../../core/verification";
 import { json } from "../../http/respond";
 import { jpushAuthWith } from "./auth";
 import { errorResponse, explainError } from "./errors";
 import { parseInput, readJsonObject } from "./input";
 import { ValidRequest } from "./schemas";
-import { directoryDb } from "../../store/db";
 
 export async function postValid(req: IRequest, env: Env): Promise<Response> {
   const msgId = req.params.msg_id ?? "";
@@ -20,8 +20,10 @@ export async function postValid(req: IRequest, env: Env): Promise<Response> {
   } catch (e) {
     refusal = e;
   }
-  const { tenant, extra: msg } = await jpushAuthWith(req, env, (scope) =>
-    input && isMessageId(msgId) ? codeMessageIn(directoryDb(env), scope, msgId) : { statements: [], read: () => null },
+  const { tenant, extra: msg } = await jpushAuthWith(
+    req,
+    env,
+    input && isMessageId(msgId) ? { prefetch: { codeMessage: msgId }, take: (r) => r.codeMessage } : READ_NOTHING,
   );
   try {
     if (!input) throw refusal;

@@ -37,6 +37,8 @@ const NOT_APPLICABLE = PAASW_OWN.badParam;
 export const PAASW_ERRORS: Record<CoreErrorCode, PaaswError> = {
   invalid_input: PAASW_OWN.badParam,
   auth_failed: PAASW_OWN.tokenInvalid,
+  // Clients act on it: "fetch a new token", where an invalid one means a bug or a forgery.
+  token_expired: PAASW_OWN.tokenExpired,
   app_blocked: e("20005", "应用已禁用"),
   ip_not_allowed: e("20006", "IP不在白名单内"),
   sms_disabled: e("20007", "短信服务未开通"),
@@ -66,10 +68,18 @@ export const PAASW_ERRORS: Record<CoreErrorCode, PaaswError> = {
   // No paasw endpoint looks up, cancels or verifies anything: these cannot occur here, and would be a bad parameter if they did.
   not_found: NOT_APPLICABLE,
   not_cancelable: NOT_APPLICABLE,
+  send_time_too_far: NOT_APPLICABLE,
   code_wrong: NOT_APPLICABLE,
   code_expired: NOT_APPLICABLE,
   code_used: NOT_APPLICABLE,
-  conflict: NOT_APPLICABLE,
+  duplicate_recipient: NOT_APPLICABLE,
+  signature_name_taken: NOT_APPLICABLE,
+  signature_in_use: NOT_APPLICABLE,
+  template_locked: NOT_APPLICABLE,
+  template_changed: NOT_APPLICABLE,
+  invalid_placeholder: NOT_APPLICABLE,
+  tenant_exists: NOT_APPLICABLE,
+  too_many_access_keys: NOT_APPLICABLE,
 };
 
 /** A refusal of the dialect's own, thrown from deep inside an endpoint and answered by the router's catch. */
@@ -92,13 +102,8 @@ export function paaswErrorResponse(err: PaaswError, detail?: string, status = 20
   });
 }
 
-/**
- * A core refusal. Token refusals all arrive as auth_failed; an expired or revoked token carries a
- * detail.reason (src/core/tokens.ts) because clients act on it: it means "fetch a new one", while an
- * invalid one means a bug or a forgery.
- */
+/** A core refusal, by the table. */
 export function paaswCoreError(err: CoreError): Response {
-  if (err.code === "auth_failed" && err.detail.reason !== undefined) return paaswErrorResponse(PAASW_OWN.tokenExpired, err.message);
   return paaswErrorResponse(PAASW_ERRORS[err.code], err.message);
 }
 

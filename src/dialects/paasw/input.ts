@@ -2,8 +2,8 @@
 // the token, resolved to its app and tenant. Refusals come back as ready envelopes; core refusals
 // (token invalid/expired, app blocked, IP) are thrown and answered by the router's catch.
 import type { z } from "zod";
-import type { AuthScope, KeyedReads } from "../../core/credentials";
-import { resolveToken, resolveTokenWith } from "../../core/tokens";
+import { authenticateAndRead, type PrefetchPlan } from "../../core/prefetch";
+import { resolveToken } from "../../core/tokens";
 import type { App, Tenant } from "../../core/types";
 import { clientIp } from "../../http/respond";
 import { PAASW_OWN, paaswErrorResponse } from "./errors";
@@ -27,15 +27,16 @@ export async function readAuthed<T extends { token: string }>(req: Request, env:
   return { ok: true, data: input.data, app, tenant };
 }
 
-/** readAuthed plus the reads `more` builds from the parameters, in the token's D1 round trip (results only for a valid token). */
+/** readAuthed plus what `plan` declares from the parameters (core/prefetch), in the token's D1 round trip (read only for a valid token). */
 export async function readAuthedWith<T extends { token: string }, X>(
   req: Request,
   env: Env,
   schema: z.ZodType<T>,
-  more: (scope: AuthScope, data: T) => KeyedReads<X>,
+  plan: (data: T) => PrefetchPlan<X>,
 ): Promise<(Authed<T> & { ok: false }) | { ok: true; data: T; app: App; tenant: Tenant; extra: X }> {
   const input = await readInput(req, schema);
   if (!input.ok) return input;
-  const { app, tenant, extra } = await resolveTokenWith(env, "paasw", input.data.token, clientIp(req), (scope) => more(scope, input.data));
-  return { ok: true, data: input.data, app, tenant, extra };
+  const p = plan(input.data);
+  const { app, tenant, read } = await authenticateAndRead(env, { dialect: "paasw", token: input.data.token, ip: clientIp(req) }, p.prefetch);
+  return { ok: true, data: input.data, app, tenant, extra: p.take(read) };
 }

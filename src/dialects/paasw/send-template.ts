@@ -2,7 +2,7 @@
 // paramJson is an object (the same parameters for every number) or an array of one object per
 // listed number, in order (the document's example), whose length must match the list.
 import type { IRequest } from "itty-router";
-import { checkApprovedTemplate, templateReadIn } from "../../core/catalog";
+import { checkApprovedTemplate } from "../../core/catalog";
 import { renderTemplate, templateParams } from "../../core/content";
 import { CoreError } from "../../core/errors";
 import { acceptSend, type Draft } from "../../core/send";
@@ -13,7 +13,6 @@ import { parsePhoneNumbers } from "./recipients";
 import { SendTemplateParams } from "./schemas";
 import { sent } from "./send";
 import { approvedSignatureOf, signatureRead, signedText } from "./signature";
-import { directoryDb } from "../../store/db";
 
 type ParamObject = Record<string, unknown>;
 
@@ -52,13 +51,10 @@ export function parseParamJson(raw: string | undefined, listed: number): ParamOb
 
 export async function postSendTemplate(req: IRequest, env: Env): Promise<Response> {
   // The token, the template and the signature share one D1 round trip.
-  const input = await readAuthedWith(req, env, SendTemplateParams, (scope, d) => {
+  const input = await readAuthedWith(req, env, SendTemplateParams, (d) => {
     const id = Number(d.templateId);
-    const sig = signatureRead(env, scope, d.sign);
-    if (!Number.isSafeInteger(id)) return { statements: sig.statements, read: (r: D1Result[]) => ({ template: null, sigs: sig.read(r) }) };
-    const t = templateReadIn(directoryDb(env), scope, id, null);
-    const n = t.statements.length;
-    return { statements: [...t.statements, ...sig.statements], read: (r: D1Result[]) => ({ template: t.read(r.slice(0, n)).template, sigs: sig.read(r.slice(n)) }) };
+    const template = Number.isSafeInteger(id) ? { id, signatureId: null } : undefined;
+    return { prefetch: { ...signatureRead(d.sign), template }, take: (r) => ({ template: r.template?.template ?? null, sigs: r.signatures }) };
   });
   if (!input.ok) return input.response;
   const { data, app, tenant } = input;

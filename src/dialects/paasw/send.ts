@@ -24,7 +24,7 @@ export const sent = (bizId: string): Response => json({ code: "10000", message: 
 
 export async function postSend(req: IRequest, env: Env): Promise<Response> {
   // The token and the signature share one D1 round trip.
-  const input = await readAuthedWith(req, env, SendParams, (scope, d) => signatureRead(env, scope, d.sign));
+  const input = await readAuthedWith(req, env, SendParams, (d) => ({ prefetch: signatureRead(d.sign), take: (r) => r.signatures }));
   if (!input.ok) return input.response;
   const { data, app, tenant } = input;
   const kind = resolveKind(app, data.kind);

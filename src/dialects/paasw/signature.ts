@@ -1,13 +1,12 @@
 // Owns the text a paasw send puts on the handset: the tenant's approved signature named by `sign`,
 // as 【sign】content, unless the content already carries exactly that 【sign】.
-import { checkApprovedSignature, signaturesIn, type Signature } from "../../core/catalog";
-import type { AuthScope } from "../../core/credentials";
+import { checkApprovedSignature, type Signature } from "../../core/catalog";
+import type { Prefetch } from "../../core/prefetch";
 import { extractSignature, withSignature } from "../../core/content";
 import { PAASW_OWN, PaaswRefusal } from "./errors";
-import { directoryDb } from "../../store/db";
 
 /** The signature named `sign`, read in the token's round trip (see readAuthedWith). */
-export const signatureRead = (env: Env, scope: AuthScope, sign: string) => signaturesIn(directoryDb(env), scope, { names: [sign] });
+export const signatureRead = (sign: string): Prefetch => ({ signatures: { names: [sign] } });
 
 /** The approved signature named `sign` among what signatureRead found, or the refusal. */
 export function approvedSignatureOf(rows: Signature[], sign: string): { id: number; name: string } {

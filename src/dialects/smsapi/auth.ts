@@ -1,6 +1,7 @@
 // smsapi authentication: `Authorization: Bearer <key>.<secret>` (the credential's API key), and
 // the body's optional tenantId bound to the key's tenant.
-import { authenticate, authenticateWith, type AuthScope, type KeyedReads } from "../../core/credentials";
+import { authenticate } from "../../core/credentials";
+import { authenticateAndRead, type PrefetchPlan } from "../../core/prefetch";
 import { CoreError } from "../../core/errors";
 import type { App, Tenant } from "../../core/types";
 import { clientIp } from "../../http/respond";
@@ -21,10 +22,11 @@ export async function authenticateSmsapi(req: Request, env: Env): Promise<{ app:
   return authenticate(env, "smsapi", key, secret, clientIp(req));
 }
 
-/** authenticateSmsapi plus the reads `more(key)` builds, in one D1 round trip (results only once the key passed). */
-export async function authenticateSmsapiWith<T>(req: Request, env: Env, more: (scope: AuthScope) => KeyedReads<T>): Promise<{ app: App; tenant: Tenant; extra: T }> {
+/** authenticateSmsapi plus what `plan` declares (core/prefetch), in one D1 round trip (read only once the key passed). */
+export async function authenticateSmsapiWith<T>(req: Request, env: Env, plan: PrefetchPlan<T>): Promise<{ app: App; tenant: Tenant; extra: T }> {
   const { key, secret } = bearerKey(req);
-  return authenticateWith(env, "smsapi", key, secret, clientIp(req), more);
+  const { app, tenant, read } = await authenticateAndRead(env, { dialect: "smsapi", key, secret, ip: clientIp(req) }, plan.prefetch);
+  return { app, tenant, extra: plan.take(read) };
 }
 
 /** The document's tenantId is optional; when given it must name the key's own tenant. */

@@ -14,6 +14,7 @@ const VERIFY: SmsapiError = { status: 400, code: 40014 };
 
 export const SMSAPI_ERRORS: Record<CoreErrorCode, SmsapiError> = {
   invalid_input: { status: 400, code: 40001 },
+  send_time_too_far: { status: 400, code: 40001 },
   invalid_mobile: { status: 400, code: 40002 },
   content_too_long: { status: 400, code: 40003 },
   too_many_recipients: { status: 400, code: 40004 },
@@ -30,12 +31,20 @@ export const SMSAPI_ERRORS: Record<CoreErrorCode, SmsapiError> = {
   template_param_empty: TEMPLATE,
   blocked_word: { status: 400, code: 40011 },
   opted_out: { status: 400, code: 40012 },
-  // Only a mobile repeated inside one request is refused as a conflict here.
-  conflict: { status: 400, code: 40013 },
+  duplicate_recipient: { status: 400, code: 40013 },
+  // No smsapi endpoint manages signatures, templates, tenants or keys: these cannot occur here.
+  signature_name_taken: { status: 400, code: 40001 },
+  signature_in_use: { status: 400, code: 40001 },
+  template_locked: { status: 400, code: 40001 },
+  template_changed: { status: 400, code: 40001 },
+  invalid_placeholder: { status: 400, code: 40001 },
+  tenant_exists: { status: 400, code: 40001 },
+  too_many_access_keys: { status: 400, code: 40001 },
   code_wrong: VERIFY,
   code_expired: VERIFY,
   code_used: VERIFY,
   auth_failed: { status: 401, code: 40100 },
+  token_expired: { status: 401, code: 40100 },
   insufficient_balance: { status: 402, code: 40200 },
   app_blocked: { status: 403, code: 40301 },
   ip_not_allowed: { status: 403, code: 40302 },

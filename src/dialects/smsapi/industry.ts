@@ -15,7 +15,7 @@ export async function postIndustry(req: IRequest, env: Env): Promise<Response> {
   // The body first (its refusal answered only once the key passed), then the key and the
   // signatures the contents name in one D1 round trip.
   const input = await readInput(req, IndustryRequest);
-  const { app, tenant, extra: pre } = await authenticateSmsapiWith(req, env, (scope) => (input.ok ? preloadSignatures(env, scope, [input.data.content]) : NOTHING));
+  const { app, tenant, extra: pre } = await authenticateSmsapiWith(req, env, input.ok ? preloadSignatures([input.data.content]) : NOTHING);
   if (!input.ok) return input.response;
   const { mobile, content, tenantId, kind, outId } = input.data;
   const mismatch = tenantMismatch(tenant, tenantId);

@@ -10,12 +10,12 @@ export async function postPersonality(req: IRequest, env: Env): Promise<Response
   // The body first (its refusal answered only once the key passed), then the key and the
   // signatures the contents name in one D1 round trip.
   const input = await readInput(req, PersonalityRequest);
-  const { app, tenant, extra: pre } = await authenticateSmsapiWith(req, env, (scope) => (input.ok ? preloadSignatures(env, scope, input.data.smses.map((s) => s.content)) : NOTHING));
+  const { app, tenant, extra: pre } = await authenticateSmsapiWith(req, env, input.ok ? preloadSignatures(input.data.smses.map((s) => s.content)) : NOTHING);
   if (!input.ok) return input.response;
   const { sendTime, tenantId, marketing } = input.data;
   const smses = input.data.smses.map((s) => ({ ...s, outId: s.outId ?? input.data.outId }));
   const mismatch = tenantMismatch(tenant, tenantId);
   if (mismatch) return mismatch;
-  const sendAt = resolveSendTime(sendTime, env);
+  const sendAt = resolveSendTime(sendTime);
   return sendItems(env, { tenant, app, kind: marketing ? "marketing" : "notification", sendAt, mode: "each", idempotency: idempotencyOf(req) }, smses, pre);
 }

@@ -62,18 +62,14 @@ export const CancelRequest = z.object({
 export const splitList = (v: string | string[]): string[] =>
   (Array.isArray(v) ? v : v.split(/[,，;；]/)).map((s) => s.trim()).filter((s) => s !== "");
 
-/** sendTime → epoch ms, or undefined for "now". A past time sends now; beyond the horizon is refused. */
-export function resolveSendTime(sendTime: number, env: Env, now = Date.now()): number | undefined {
+/** sendTime → epoch ms, or undefined for "now". A past time sends now; the accept pipeline refuses one beyond the horizon. */
+export function resolveSendTime(sendTime: number, now = Date.now()): number | undefined {
   if (sendTime === 0) return undefined;
   const digits = Number.isSafeInteger(sendTime) && sendTime > 0 ? String(sendTime).length : 0;
   if (digits !== 10 && digits !== 13) {
     throw new CoreError("invalid_input", "sendTime must be 0 or a Unix timestamp in seconds (10 digits) or milliseconds (13 digits)", { field: "sendTime" });
   }
   const at = digits === 10 ? sendTime * 1000 : sendTime;
-  const days = Number(env.SCHEDULE_HORIZON_DAYS) || 30;
-  if (at > now + days * 86_400_000) {
-    throw new CoreError("invalid_input", `sendTime is more than ${days} days ahead`, { field: "sendTime" });
-  }
   return at <= now ? undefined : at;
 }
 

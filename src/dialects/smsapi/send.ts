@@ -3,14 +3,14 @@
 // item, one acceptSend call, and the envelope listing every recipient with its id or its refusal.
 import { CoreError } from "../../core/errors";
 import { extractSignature, withSignature } from "../../core/content";
-import { signaturesIn, type Signature, type SignatureRef } from "../../core/catalog";
-import type { AuthScope, KeyedReads } from "../../core/credentials";
+import type { Signature, SignatureRef } from "../../core/catalog";
+import { READ_NOTHING, type PrefetchPlan } from "../../core/prefetch";
 import { recipientSet, signatureLookup, textLength } from "../../core/drafts";
 import { acceptSend, type Draft } from "../../core/send";
 import type { IdempotencyContext } from "../../core/idempotency";
 import type { App, Kind, Tenant } from "../../core/types";
 import { fail, failCore, itemError, ok, SMSAPI_ERRORS } from "./errors";
-import { directoryDb, tenantDb } from "../../store/db";
+import { tenantDb } from "../../store/db";
 
 export interface SmsapiItem {
   mobile: string;
@@ -39,9 +39,9 @@ const MAX_PRELOADED = 20;
 
 /**
  * The reads of the signatures `contents` will need (each carried 【name】, and the key's default when
- * a content carries none), built to share authentication's round trip (authenticateSmsapiWith).
+ * a content carries none), read with authentication (authenticateSmsapiWith).
  */
-export function preloadSignatures(env: Env, scope: AuthScope, contents: string[]): KeyedReads<Preloaded> {
+export function preloadSignatures(contents: string[]): PrefetchPlan<Preloaded> {
   const names = new Set<string>();
   let bare = false;
   for (const c of contents) {
@@ -49,18 +49,17 @@ export function preloadSignatures(env: Env, scope: AuthScope, contents: string[]
     if (name === null) bare = true;
     else if (names.size < MAX_PRELOADED) names.add(name);
   }
-  const r = signaturesIn(directoryDb(env), scope, { names: [...names], withDefault: bare });
-  return { statements: r.statements, read: (results) => ({ rows: r.read(results), names: [...names], bare }) };
+  return { prefetch: { signatures: { names: [...names], withDefault: bare } }, take: (r) => ({ rows: r.signatures, names: [...names], bare }) };
 }
 
 /** For a request whose body was refused: authentication reads nothing more. */
-export const NOTHING: KeyedReads<null> = { statements: [], read: () => null };
+export const NOTHING = READ_NOTHING;
 
 async function buildDrafts(env: Env, tenant: Tenant, app: App, items: SmsapiItem[], pre: Preloaded | null): Promise<Array<Draft | CoreError>> {
   const complete: SignatureRef[] = pre ? pre.names.map((name) => ({ name })) : [];
   if (pre?.bare && app.defaultSignatureId !== null) complete.push({ id: app.defaultSignatureId });
   const lookup = signatureLookup(tenantDb(env, tenant.id), pre ? { rows: pre.rows, complete } : undefined);
-  const take = recipientSet((raw) => new CoreError("conflict", `${raw} appears more than once in this request`, { value: raw }));
+  const take = recipientSet((raw) => new CoreError("duplicate_recipient", `${raw} appears more than once in this request`, { value: raw }));
   return Promise.all(
     items.map(async (item): Promise<Draft | CoreError> => {
       // Taken before any await, so the first occurrence in request order is the one sent.

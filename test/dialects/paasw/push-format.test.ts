@@ -1,13 +1,13 @@
 // paasw's push bodies and acknowledgement rule, through the registry the delivery engine uses.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { PUSH_FORMATS } from "../../../src/dialects/push-formats";
+import { formatFor } from "../../../src/core/webhooks";
 import { formatLocalDateTime } from "../../../src/core/time";
 import type { ReplyItem, ReportItem } from "../../../src/core/push";
 import { getAppByKey } from "../../helpers/domain";
 import { makeCredential, makeTenant } from "../../helpers/fixtures";
 
-const format = PUSH_FORMATS.paasw!;
+const format = formatFor("paasw");
 // 2017-01-01 00:00:00 in Shanghai (UTC+8).
 const T0 = Date.UTC(2016, 11, 31, 16, 0, 0);
 

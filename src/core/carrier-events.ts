@@ -1,7 +1,7 @@
 // The shape of carrier events (delivery reports and replies), shared by the HTTP callback route and
 // the carrier-events queue, validated with zod at both boundaries.
 import { z } from "zod";
-import { DELIVERY_CODES, type DeliveryCode } from "../core/types";
+import { DELIVERY_CODES, type DeliveryCode } from "./types";
 
 const codes = Object.keys(DELIVERY_CODES) as [DeliveryCode, ...DeliveryCode[]];
 

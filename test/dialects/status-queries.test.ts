@@ -13,7 +13,7 @@ import { jpushSetup, type JpushSetup } from "./jpush/helpers";
 import { call as paaswCall, ok as paaswOk, paaswSetup } from "./paasw/helpers";
 import { setup as apiSetup, post as smsapiCall } from "./smsapi/helpers";
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 afterEach(() => vi.restoreAllMocks());
 

@@ -17,7 +17,7 @@ import type { App, Tenant } from "../../core/types";
 import { READ_NOTHING } from "../../core/prefetch";
 import { jpushAuthWith } from "./auth";
 import type { TempPara } from "./schemas";
-import { directoryDb, tenantDb } from "../../store/db";
+import { tenantDb } from "../../store/db";
 
 export interface Prepared {
   template: Template;

@@ -8,7 +8,6 @@ import { jpushAuthWith } from "./auth";
 import { errorResponse, explainError } from "./errors";
 import { parseInput, readJsonObject } from "./input";
 import { ValidRequest } from "./schemas";
-import { directoryDb } from "../../store/db";
 
 export async function postValid(req: IRequest, env: Env): Promise<Response> {
   const msgId = req.params.msg_id ?? "";

@@ -71,7 +71,7 @@ export function post(path: string, body: unknown, auth: string | null, headers: 
   });
 }
 
-export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type Json = Record<string, any>;
 
 export async function call(path: string, body: unknown, auth: string | null, headers: Record<string, string | null> = {}): Promise<{ status: number; body: Json }> {
   const res = await post(path, body, auth, headers);

@@ -1,9 +1,8 @@
 // POST /smsapi/v1/sms/cancel through the real Worker: cancel per id with the refund in the ledger,
 // isolation between tenants, and the cron's release (a released message is no longer cancelable).
 import { env } from "cloudflare:workers";
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import worker from "../../../src/index";
+import { cronTick } from "../../helpers/cron";
 import { mobile, money } from "../../helpers/fixtures";
 import { setup, call, expectEnvelope, messageRows, type Json } from "./helpers";
 
@@ -12,13 +11,6 @@ const HOUR = 3_600_000;
 afterEach(() => {
   vi.useRealTimers();
 });
-
-/** One run of the every-minute cron, as the runtime would start it. */
-async function cronTick(): Promise<void> {
-  const ctx = createExecutionContext();
-  await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: "* * * * *" }), env, ctx);
-  await waitOnExecutionContext(ctx);
-}
 
 describe("POST /smsapi/v1/sms/cancel", () => {
   it("cancels scheduled messages with a refund per message and answers per id", async () => {

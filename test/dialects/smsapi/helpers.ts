@@ -5,7 +5,7 @@ import { expect } from "vitest";
 import { makeCredential, makeSignature, makeTenant } from "../../helpers/fixtures";
 import type { Tenant } from "../../../src/core/types";
 
-export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type Json = Record<string, any>;
 
 export interface SmsapiSetup {
   tenant: Tenant;

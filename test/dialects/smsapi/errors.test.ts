@@ -83,9 +83,9 @@ describe("50000: real server faults", () => {
     const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
     const restore = await failMessageInserts(s.tenant.id);
     try {
-      await serverError(await call(s, "POST", "industry", { mobile: mobile(), content }));
-      await serverError(await call(s, "POST", "personality", { smses: [{ mobile: mobile(), content }, { mobile: mobile(), content }], sendTime: 0 }));
-      await serverError(await call(s, "POST", "batch", { mobiles: `${mobile()},${mobile()}`, content, sendTime: Math.floor(Date.now() / 1000) + 3600 }));
+      serverError(await call(s, "POST", "industry", { mobile: mobile(), content }));
+      serverError(await call(s, "POST", "personality", { smses: [{ mobile: mobile(), content }, { mobile: mobile(), content }], sendTime: 0 }));
+      serverError(await call(s, "POST", "batch", { mobiles: `${mobile()},${mobile()}`, content, sendTime: Math.floor(Date.now() / 1000) + 3600 }));
     } finally {
       await restore();
     }
@@ -101,8 +101,8 @@ describe("50000: real server faults", () => {
     const s = await setup();
     vi.spyOn(console, "error").mockImplementation(() => undefined);
     await corruptTenantSettings(s.tenant.id);
-    await serverError(await call(s, "POST", "industry", { mobile: mobile(), content: `【${s.sign.name}】x` }));
-    await serverError(await call(s, "POST", "cancel", { id: "1234567890123456789" }));
+    serverError(await call(s, "POST", "industry", { mobile: mobile(), content: `【${s.sign.name}】x` }));
+    serverError(await call(s, "POST", "cancel", { id: "1234567890123456789" }));
     expect(await money(s.tenant.id)).toEqual({ balance: 10_000, ledger: 10_000 });
   });
 });

@@ -126,9 +126,8 @@ export const countMessages = async (tenantId: string): Promise<number> =>
 
 export const pull = async (path: "/sms/deliver" | "/sms/smsUp", token: string, sign?: string): Promise<Json[]> => {
   const res = await request(path, { token, ...(sign ? { sign } : {}) }, "query", "GET");
-  expect(res.status).toBe(200);
   const body = (await res.json()) as Json[];
-  expect(Array.isArray(body)).toBe(true);
+  expect({ status: res.status, body }).toMatchObject({ status: 200, body: expect.any(Array) });
   return body;
 };
 

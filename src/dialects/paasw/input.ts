@@ -1,7 +1,8 @@
 // Owns how a paasw request's parameters are read and validated: the query string, then the body
 // (form, JSON or multipart) on top of it, as one flat map of strings whatever the method, cleaned and
-// parsed into a schema of schemas.ts. Every refusal is thrown (errors.ts): missing → 10001 (20001 for
-// the token), malformed → 10002, too long → 10003, body over the cap → 10004.
+// parsed into a schema of schemas.ts; and sendTemplate's paramJson (JSON text inside a parameter).
+// Every refusal is thrown (errors.ts): missing → 10001 (20001 for the token), malformed → 10002, too
+// long → 10003, body over the cap → 10004, a paramJson that does not fit the numbers → 30008.
 //
 // Why the merge: the vendor's Java SDK puts every parameter in the query string even for POST and
 // sends no body (with Content-Type: application/json); its shell scripts post a form; other clients
@@ -126,4 +127,27 @@ function parseParams<T>(schema: z.ZodType<T>, params: Params): T {
 /** A request's parameters, read and validated against `schema`. */
 export async function readInput<T>(req: Request, schema: z.ZodType<T>): Promise<T> {
   return parseParams(schema, await readParams(req));
+}
+
+export type ParamObject = Record<string, unknown>;
+
+const isObject = (v: unknown): v is ParamObject => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** One object for all, or one per listed number. A missing paramJson is no parameters (a template without any). */
+export function parseParamJson(raw: string | undefined, listed: number): ParamObject | ParamObject[] {
+  if (raw === undefined) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    throw paaswRefusal(PAASW_OWN.templateParams, "paramJson is not valid JSON");
+  }
+  if (isObject(value)) return value;
+  if (!Array.isArray(value)) throw paaswRefusal(PAASW_OWN.templateParams, "paramJson must be a JSON object or an array of objects");
+  if (value.length !== listed) {
+    throw paaswRefusal(PAASW_OWN.templateParams, `paramJson has ${value.length} objects for ${listed} phone numbers; give one per number or a single object`);
+  }
+  const bad = value.findIndex((v) => !isObject(v));
+  if (bad >= 0) throw paaswRefusal(PAASW_OWN.templateParams, `paramJson[${bad}] is not an object`);
+  return value as ParamObject[];
 }

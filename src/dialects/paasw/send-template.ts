@@ -8,13 +8,11 @@ import { acceptSend, type Draft } from "../../core/send";
 import { idempotencyOf } from "../../core/idempotency";
 import { authenticateTokenWith } from "./auth";
 import { PAASW_OWN, paaswRefusal } from "./errors";
-import { readInput } from "./input";
+import { parseParamJson, readInput, type ParamObject } from "./input";
 import { parsePhoneNumbers } from "./recipients";
 import { paaswRoutes, SendResponse, SendTemplateParams } from "./schemas";
 import { sent } from "./send";
 import { approvedSignatureOf, signatureRead, signedText } from "./signature";
-
-type ParamObject = Record<string, unknown>;
 
 /** What /sms/send allows in `content` (schemas.ts); a rendered template may not hold more. */
 const MAX_RENDERED_CHARS = 1000;
@@ -26,27 +24,6 @@ function rendered(content: string, p: ParamObject): string {
     throw new CoreError("content_too_long", `the rendered template is ${text.length} characters long; at most ${MAX_RENDERED_CHARS} are allowed`, { field: "paramJson" });
   }
   return text;
-}
-
-const isObject = (v: unknown): v is ParamObject => typeof v === "object" && v !== null && !Array.isArray(v);
-
-/** One object for all, or one per listed number. A missing paramJson is no parameters (a template without any). */
-function parseParamJson(raw: string | undefined, listed: number): ParamObject | ParamObject[] {
-  if (raw === undefined) return {};
-  let value: unknown;
-  try {
-    value = JSON.parse(raw);
-  } catch {
-    throw paaswRefusal(PAASW_OWN.templateParams, "paramJson is not valid JSON");
-  }
-  if (isObject(value)) return value;
-  if (!Array.isArray(value)) throw paaswRefusal(PAASW_OWN.templateParams, "paramJson must be a JSON object or an array of objects");
-  if (value.length !== listed) {
-    throw paaswRefusal(PAASW_OWN.templateParams, `paramJson has ${value.length} objects for ${listed} phone numbers; give one per number or a single object`);
-  }
-  const bad = value.findIndex((v) => !isObject(v));
-  if (bad >= 0) throw paaswRefusal(PAASW_OWN.templateParams, `paramJson[${bad}] is not an object`);
-  return value as ParamObject[];
 }
 
 async function sendTemplate(req: Request, env: Env): Promise<Response> {

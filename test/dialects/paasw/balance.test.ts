@@ -8,7 +8,7 @@ import { getAppByKey } from "../../helpers/domain";
 import { getTenant } from "../../helpers/domain";
 import { yuan } from "../../../src/dialects/paasw/balance";
 import { mobile, money } from "../../helpers/fixtures";
-import { request, FORMS, ok, setup, refused } from "./helpers";
+import { call, FORMS, ok, request, setup } from "./helpers";
 import { tenantDb } from "../../../src/store/db";
 
 describe("GET /sms/balance", () => {
@@ -23,8 +23,16 @@ describe("GET /sms/balance", () => {
   for (const form of FORMS) {
     it(`reads the token from the ${form}`, async () => {
       const s = await setup({ balance: 12_345 });
-      expect(await ok(await request("/sms/balance", { token: s.token }, form))).toEqual({ code: "10000", message: "请求成功", balance: 12.34 });
-      await refused(await request("/sms/balance", {}, form), "20001");
+      expect(await call(s, "POST", "/sms/balance", {}, { form })).toEqual({
+        status: 200,
+        headers: expect.any(Headers),
+        body: { code: "10000", message: "请求成功", balance: 12.34 },
+      });
+      expect(await call(s, "POST", "/sms/balance", {}, { form, token: false })).toEqual({
+        status: 200,
+        headers: expect.any(Headers),
+        body: { code: "20001", message: expect.stringContaining("token is required") },
+      });
     });
   }
 

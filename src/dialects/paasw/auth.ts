@@ -6,7 +6,7 @@ import { authenticateAndRead, type PrefetchPlan } from "../../core/prefetch";
 import { CoreError } from "../../core/errors";
 import type { App, Tenant } from "../../core/types";
 import { clientIp } from "../../http/respond";
-import { PAASW_OWN, paaswRefusal } from "./errors";
+import { PAASW_OWN, refuse } from "./errors";
 
 /** The app an appId + secret pair names. */
 export async function authenticateSecret(req: Request, env: Env, appId: string, secret: string): Promise<App> {
@@ -16,7 +16,7 @@ export async function authenticateSecret(req: Request, env: Env, appId: string, 
   } catch (e) {
     // Here auth_failed means the pair is wrong, not a token: its own code, one message for both
     // halves so that the answer does not tell which appIds exist.
-    if (e instanceof CoreError && e.code === "auth_failed") throw paaswRefusal(PAASW_OWN.badCredentials);
+    if (e instanceof CoreError && e.code === "auth_failed") throw refuse(PAASW_OWN.badCredentials);
     throw e;
   }
 }

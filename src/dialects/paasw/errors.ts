@@ -1,6 +1,7 @@
 // Owns paasw's error vocabulary: the envelope {"code","message"}, the dialect's own refusals, the
-// exhaustive CoreError → code table, the one refusal builder and the router's onError. The vendor publishes only "10000" (its error list is "待更新"),
-// so every other code here is edgesms's own: five digits, grouped by cause (docs/paasw.md).
+// exhaustive CoreError → code table, the one refusal builder (refuse) and the router's onError. The
+// vendor publishes only "10000" (its error list is "待更新"), so every other code here is edgesms's
+// own: five digits, grouped by cause (docs/paasw.md).
 // Business errors are HTTP 200: the vendor's Java SDK returns null for any non-200 answer, so a
 // client could not read the reason otherwise.
 import { isCoreError, type CoreErrorCode } from "../../core/errors";
@@ -95,14 +96,14 @@ export function paaswErrorResponse(err: PaaswError, detail?: string, status = 20
 }
 
 /** The dialect's refusal, thrown by auth, input and endpoints and answered as it is by the router. */
-export const paaswRefusal = (err: PaaswError, detail?: string, status = 200): Refusal =>
+export const refuse = (err: PaaswError, detail?: string, status = 200): Refusal =>
   new Refusal(paaswErrorResponse(err, detail, status), detail ?? err.label);
 
 /**
  * The router's onError. HTTP 200 even for a fault: the Java SDK reads nothing from a non-200, and an
  * HTTP client that retries 5xx on its own could repeat a send whose batch had already been committed.
  */
-export function onPaaswError(e: unknown, req: Request): Response {
+export function onError(e: unknown, req: Request): Response {
   if (isCoreError(e)) return paaswErrorResponse(PAASW_ERRORS[e.code], e.message);
   logUnexpected("paasw", req, e);
   return paaswErrorResponse(PAASW_OWN.server);

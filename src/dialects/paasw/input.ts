@@ -10,7 +10,7 @@
 // client built deliberately, the query may be a base URL with defaults baked in.
 import type { z } from "zod";
 import { formEntries, InvalidUtf8, queryParams, readText } from "../../http/body";
-import { PAASW_OWN, paaswRefusal } from "./errors";
+import { PAASW_OWN, refuse } from "./errors";
 
 type Params = Record<string, string>;
 
@@ -44,7 +44,7 @@ async function readParams(req: Request): Promise<Params> {
   }
 }
 
-const malformed = (message: string) => paaswRefusal(PAASW_OWN.badParam, message);
+const malformed = (message: string) => refuse(PAASW_OWN.badParam, message);
 
 async function readParamsStrict(req: Request): Promise<Params> {
   const params: Params = { ...queryParams(req.url) };
@@ -52,7 +52,7 @@ async function readParamsStrict(req: Request): Promise<Params> {
 
   const type = mediaType(req);
   const text = await readText(req);
-  if (text === null) throw paaswRefusal(PAASW_OWN.bodyTooLarge, "request body too large");
+  if (text === null) throw refuse(PAASW_OWN.bodyTooLarge, "request body too large");
   // The Java SDK declares application/json and sends nothing: an empty body is no parameters.
   if (text.trim() === "") return params;
 
@@ -118,10 +118,10 @@ function parseParams<T>(schema: z.ZodType<T>, params: Params): T {
   const issue = res.error.issues[0]!;
   const field = String(issue.path[0] ?? "body");
   if (issue.code === "invalid_type" && !(field in cleaned)) {
-    throw paaswRefusal(field === "token" ? PAASW_OWN.tokenMissing : PAASW_OWN.missingParam, `${field} is required`);
+    throw refuse(field === "token" ? PAASW_OWN.tokenMissing : PAASW_OWN.missingParam, `${field} is required`);
   }
-  if (issue.code === "too_big") throw paaswRefusal(PAASW_OWN.paramTooLong, `${field} is longer than ${String(issue.maximum)} characters`);
-  throw paaswRefusal(PAASW_OWN.badParam, `${field} ${issue.message}`);
+  if (issue.code === "too_big") throw refuse(PAASW_OWN.paramTooLong, `${field} is longer than ${String(issue.maximum)} characters`);
+  throw refuse(PAASW_OWN.badParam, `${field} ${issue.message}`);
 }
 
 /** A request's parameters, read and validated against `schema`. */
@@ -140,14 +140,14 @@ export function parseParamJson(raw: string | undefined, listed: number): ParamOb
   try {
     value = JSON.parse(raw);
   } catch {
-    throw paaswRefusal(PAASW_OWN.templateParams, "paramJson is not valid JSON");
+    throw refuse(PAASW_OWN.templateParams, "paramJson is not valid JSON");
   }
   if (isObject(value)) return value;
-  if (!Array.isArray(value)) throw paaswRefusal(PAASW_OWN.templateParams, "paramJson must be a JSON object or an array of objects");
+  if (!Array.isArray(value)) throw refuse(PAASW_OWN.templateParams, "paramJson must be a JSON object or an array of objects");
   if (value.length !== listed) {
-    throw paaswRefusal(PAASW_OWN.templateParams, `paramJson has ${value.length} objects for ${listed} phone numbers; give one per number or a single object`);
+    throw refuse(PAASW_OWN.templateParams, `paramJson has ${value.length} objects for ${listed} phone numbers; give one per number or a single object`);
   }
   const bad = value.findIndex((v) => !isObject(v));
-  if (bad >= 0) throw paaswRefusal(PAASW_OWN.templateParams, `paramJson[${bad}] is not an object`);
+  if (bad >= 0) throw refuse(PAASW_OWN.templateParams, `paramJson[${bad}] is not an object`);
   return value as ParamObject[];
 }

@@ -2,7 +2,7 @@
 // reads its parameters from the query, a form or a JSON body (input.ts); every refusal is the
 // envelope {"code","message"} with HTTP 200 (errors.ts), unknown paths 404 in the same envelope.
 import { dialectRouter, type Route } from "../../http/router";
-import { onPaaswError, PAASW_OWN, paaswErrorResponse } from "./errors";
+import { onError, PAASW_OWN, paaswErrorResponse } from "./errors";
 import { tokenRoutes } from "./token";
 import { sendRoutes } from "./send";
 import { sendTemplateRoutes } from "./send-template";
@@ -22,7 +22,7 @@ export const { router, docs } = dialectRouter(
       res.headers.set("allow", allowed.join(", "));
       return res;
     },
-    onError: onPaaswError,
+    onError,
   },
   ROUTES,
 );

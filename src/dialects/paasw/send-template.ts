@@ -7,7 +7,7 @@ import { CoreError } from "../../core/errors";
 import { acceptSend, type Draft } from "../../core/send";
 import { idempotencyOf } from "../../core/idempotency";
 import { authenticateTokenWith } from "./auth";
-import { PAASW_OWN, paaswRefusal } from "./errors";
+import { PAASW_OWN, refuse } from "./errors";
 import { parseParamJson, readInput, type ParamObject } from "./input";
 import { parsePhoneNumbers } from "./recipients";
 import { paaswRoutes, SendResponse, SendTemplateParams } from "./schemas";
@@ -42,7 +42,7 @@ async function sendTemplate(req: Request, env: Env): Promise<Response> {
   const template = checkApprovedTemplate(extra.template, templateId);
   const sig = approvedSignatureOf(extra.sigs, data.sign);
   if (template.signatureId !== null && template.signatureId !== sig.id) {
-    throw paaswRefusal(PAASW_OWN.signMismatch, `template ${templateId} is approved for another signature than ${sig.name}`);
+    throw refuse(PAASW_OWN.signMismatch, `template ${templateId} is approved for another signature than ${sig.name}`);
   }
   const names = templateParams(template.content);
   const draft = (mobile: string, p: ParamObject, at?: number): Draft => {

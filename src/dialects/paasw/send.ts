@@ -5,7 +5,7 @@ import { idempotencyOf } from "../../core/idempotency";
 import type { App, Kind } from "../../core/types";
 import { json } from "../../http/respond";
 import { authenticateTokenWith } from "./auth";
-import { PAASW_OWN, paaswRefusal } from "./errors";
+import { PAASW_OWN, refuse } from "./errors";
 import { readInput } from "./input";
 import { parsePhoneNumbers } from "./recipients";
 import { paaswRoutes, SendParams, SendResponse } from "./schemas";
@@ -17,7 +17,7 @@ const KIND_BY_PARAM: Record<"1" | "2" | "3", Kind> = { "1": "verification", "2":
 function resolveKind(app: App, param: "1" | "2" | "3" | undefined): Kind {
   if (param !== undefined) return KIND_BY_PARAM[param];
   if (app.kinds.length === 1) return app.kinds[0]!;
-  throw paaswRefusal(PAASW_OWN.missingParam, "kind is required: this app may send several kinds (1 verification, 2 notification, 3 marketing)");
+  throw refuse(PAASW_OWN.missingParam, "kind is required: this app may send several kinds (1 verification, 2 notification, 3 marketing)");
 }
 
 /** The answer of both send endpoints. */

@@ -14,7 +14,7 @@ import { getApp } from "../helpers/domain";
 import { admin, paths } from "../admin/helpers";
 import { makeCredential, mobile, money } from "../helpers/fixtures";
 import { basic, call as jpush, err, jpushSetup } from "../dialects/jpush/helpers";
-import { call as paasw, paaswSetup, refused } from "../dialects/paasw/helpers";
+import { paaswSetup, request as paasw, refused } from "../dialects/paasw/helpers";
 import { login, sms, smnSetup, type Json } from "../dialects/huawei/helpers";
 import { setup as apiSetup, post as smsapi, expectEnvelope } from "../dialects/smsapi/helpers";
 import { tenantDb } from "../../src/store/db";

@@ -11,7 +11,7 @@ import { getTenant } from "../helpers/domain";
 import { admin, paths } from "../admin/helpers";
 import { makeCredential, makeTenant, mobile, money } from "../helpers/fixtures";
 import { call as jpush, err, jpushSetup } from "../dialects/jpush/helpers";
-import { call as paasw, ok, paaswSetup, refused } from "../dialects/paasw/helpers";
+import { ok, paaswSetup, request as paasw, refused } from "../dialects/paasw/helpers";
 import { login, sms, smnSetup, type Json } from "../dialects/huawei/helpers";
 import { setup as apiSetup, post as smsapi, expectEnvelope } from "../dialects/smsapi/helpers";
 import { tenantDb } from "../../src/store/db";

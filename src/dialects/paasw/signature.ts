@@ -3,12 +3,12 @@
 import { checkApprovedSignature, type Signature } from "../../core/catalog";
 import type { Prefetch } from "../../core/prefetch";
 import { extractSignature, withSignature } from "../../core/content";
-import { PAASW_OWN, PaaswRefusal } from "./errors";
+import { PAASW_OWN, refuse } from "./errors";
 
-/** The signature named `sign`, read in the token's round trip (see readAuthedWith). */
+/** The signature named `sign`, read in the token's round trip (auth.ts authenticateTokenWith). */
 export const signatureRead = (sign: string): Prefetch => ({ signatures: { names: [sign] } });
 
-/** The approved signature named `sign` among what signatureRead found, or the refusal. */
+/** The approved signature named `sign` among what signatureRead found (core's verdict: not found, pending, rejected). */
 export function approvedSignatureOf(rows: Signature[], sign: string): { id: number; name: string } {
   const sig = checkApprovedSignature(rows.find((s) => s.name === sign) ?? null, { name: sign });
   return { id: sig.id, name: sig.name };
@@ -20,6 +20,6 @@ export function approvedSignatureOf(rows: Signature[], sign: string): { id: numb
  */
 export function signedText(sign: string, content: string): string {
   const carried = extractSignature(content);
-  if (carried !== null && carried !== sign) throw new PaaswRefusal(PAASW_OWN.signMismatch, `content carries 【${carried}】 but sign is ${sign}`);
+  if (carried !== null && carried !== sign) throw refuse(PAASW_OWN.signMismatch, `content carries 【${carried}】 but sign is ${sign}`);
   return withSignature(sign, content);
 }

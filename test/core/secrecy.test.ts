@@ -5,7 +5,7 @@ import { createExecutionContext, createScheduledController, waitOnExecutionConte
 import { afterEach, describe, expect, it, vi } from "vitest";
 import worker from "../../src/index";
 import { mobile } from "../helpers/fixtures";
-import { call, codeOf, jpushSetup } from "../dialects/jpush/helpers";
+import { postJson as call, codeOf, jpushSetup } from "../dialects/jpush/helpers";
 import { waitFor } from "../jobs/support";
 
 afterEach(() => vi.restoreAllMocks());

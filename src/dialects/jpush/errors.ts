@@ -172,7 +172,8 @@ export const shapes: DialectShapes = {
     const known = refusalOf(e);
     if (known) return known.response;
     logUnexpected("jpush", req, e);
-    return new JpushRefusal(JPUSH.serverError, "server error").response;
+    // The reason is in the log only: the caller learns nothing of the internals.
+    return json({ error: { code: JPUSH.serverError.code, message: JPUSH.serverError.text } }, JPUSH.serverError.status);
   },
 };
 

@@ -6,14 +6,14 @@ import { describe, expect, it } from "vitest";
 import { getMessage } from "../../helpers/domain";
 import { insertOptOut } from "../../../src/store/opt-outs";
 import { makeTemplate, mobile, money } from "../../helpers/fixtures";
-import { call, err, jpushSetup } from "./helpers";
+import { call, err, setup } from "./helpers";
 import { tenantDb } from "../../../src/store/db";
 
 describe("POST /v1/messages", () => {
   it("renders the template with temp_para and the signature, bills it and answers msg_id as a string", async () => {
-    const s = await jpushSetup({ price: 45 });
+    const s = await setup({ price: 45 });
     const m = mobile();
-    const res = await call("/v1/messages", { mobile: m, temp_id: s.noticeTpl, temp_para: { number: "SF1234", place: "东门" } }, s.auth);
+    const res = await call(s, "POST", "/v1/messages", { mobile: m, temp_id: s.noticeTpl, temp_para: { number: "SF1234", place: "东门" } });
     expect(res.status).toBe(200);
     expect(res.body).toMatchInlineSnapshot(
       { msg_id: expect.stringMatching(/^\d{19}$/) },
@@ -35,33 +35,33 @@ describe("POST /v1/messages", () => {
   });
 
   it("a marketing template is sent as marketing; an unsubscribed mobile answers 50024 and costs nothing", async () => {
-    const s = await jpushSetup();
-    const ok = await call("/v1/messages", { mobile: mobile(), temp_id: s.marketingTpl, temp_para: { name: "张三" } }, s.auth);
+    const s = await setup();
+    const ok = await call(s, "POST", "/v1/messages", { mobile: mobile(), temp_id: s.marketingTpl, temp_para: { name: "张三" } });
     expect((await getMessage(tenantDb(env, s.tenant.id), ok.body.msg_id))!.kind).toBe("marketing");
     const m = mobile();
     await insertOptOut(tenantDb(env, s.tenant.id), `+86${m}`, "test", Date.now());
-    expect(await call("/v1/messages", { mobile: m, temp_id: s.marketingTpl, temp_para: { name: "张三" } }, s.auth)).toEqual({ status: 403, body: err(50024) });
+    expect(await call(s, "POST", "/v1/messages", { mobile: m, temp_id: s.marketingTpl, temp_para: { name: "张三" } })).toEqual({ status: 403, body: err(50024) });
     expect(await money(s.tenant.id)).toEqual({ balance: 100_000 - 10, ledger: 100_000 - 10 });
   });
 
   it("sign_id picks another approved signature of the tenant", async () => {
-    const s = await jpushSetup();
+    const s = await setup();
     const { makeSignature } = await import("../../helpers/fixtures");
     const other = await makeSignature(s.tenant, "另一个签名");
-    const res = await call("/v1/messages", { mobile: mobile(), temp_id: s.noticeTpl, sign_id: other.id, temp_para: { number: "1", place: "A" } }, s.auth);
+    const res = await call(s, "POST", "/v1/messages", { mobile: mobile(), temp_id: s.noticeTpl, sign_id: other.id, temp_para: { number: "1", place: "A" } });
     expect(res.status).toBe(200);
     expect((await getMessage(tenantDb(env, s.tenant.id), res.body.msg_id))!.content).toBe("【另一个签名】您的快递1已到A");
   });
 
   it("another tenant's temp_id answers 50013, as an unknown one does", async () => {
-    const a = await jpushSetup();
-    const b = await jpushSetup();
-    expect(await call("/v1/messages", { mobile: mobile(), temp_id: a.noticeTpl, temp_para: { number: "1", place: "A" } }, b.auth)).toEqual({
+    const a = await setup();
+    const b = await setup();
+    expect(await call(b, "POST", "/v1/messages", { mobile: mobile(), temp_id: a.noticeTpl, temp_para: { number: "1", place: "A" } })).toEqual({
       status: 403,
       body: err(50013),
     });
-    expect(await call("/v1/codes", { mobile: mobile(), temp_id: a.codeTpl }, b.auth)).toEqual({ status: 403, body: err(50013) });
-    expect(await call("/v1/messages/batch", { temp_id: a.noticeTpl, recipients: [{ mobile: mobile() }] }, b.auth)).toEqual({
+    expect(await call(b, "POST", "/v1/codes", { mobile: mobile(), temp_id: a.codeTpl })).toEqual({ status: 403, body: err(50013) });
+    expect(await call(b, "POST", "/v1/messages/batch", { temp_id: a.noticeTpl, recipients: [{ mobile: mobile() }] })).toEqual({
       status: 403,
       body: err(50013),
     });
@@ -71,11 +71,9 @@ describe("POST /v1/messages", () => {
 
 describe("POST /v1/messages/batch", () => {
   it("partial success exactly as the document's example: valid recipients sent and billed, refused ones listed for free", async () => {
-    const s = await jpushSetup({ price: 10 });
+    const s = await setup({ price: 10 });
     const good = mobile();
-    const res = await call(
-      "/v1/messages/batch",
-      {
+    const res = await call(s, "POST", "/v1/messages/batch", {
         temp_id: s.noticeTpl,
         recipients: [
           { mobile: good, temp_para: { number: "741627", place: "A" } },
@@ -85,9 +83,7 @@ describe("POST /v1/messages/batch", () => {
           { temp_para: { number: "2", place: "D" } },
           "13800000000",
         ],
-      },
-      s.auth,
-    );
+      });
     expect(res.status).toBe(200);
     const id = expect.stringMatching(/^\d{19}$/);
     // The reason after the document's message is the core's (src/core/phone.ts) wording.
@@ -206,9 +202,9 @@ describe("POST /v1/messages/batch", () => {
   });
 
   it("1000 recipients are accepted and billed in one batch; 1001 answer 50031; none answer 50030", async () => {
-    const s = await jpushSetup({ price: 7, balance: 10_000 });
+    const s = await setup({ price: 7, balance: 10_000 });
     const recipients = Array.from({ length: 1000 }, (_, i) => ({ mobile: `1391111${String(i).padStart(4, "0")}`, temp_para: { number: String(i), place: "A" } }));
-    const res = await call("/v1/messages/batch", { temp_id: s.noticeTpl, recipients }, s.auth);
+    const res = await call(s, "POST", "/v1/messages/batch", { temp_id: s.noticeTpl, recipients });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ success_count: 1000, failure_count: 0, failure_recipients: [] });
     expect(new Set(res.body.recipients.map((r: { msg_id: string }) => r.msg_id)).size).toBe(1000);
@@ -216,34 +212,34 @@ describe("POST /v1/messages/batch", () => {
     const batches = await env.DB.prepare("SELECT COUNT(DISTINCT batch_id) AS n FROM messages WHERE tenant_id = ?1").bind(s.tenant.id).first<{ n: number }>();
     expect(batches!.n).toBe(1);
 
-    expect(await call("/v1/messages/batch", { temp_id: s.noticeTpl, recipients: [...recipients, recipients[0]] }, s.auth)).toEqual({
+    expect(await call(s, "POST", "/v1/messages/batch", { temp_id: s.noticeTpl, recipients: [...recipients, recipients[0]] })).toEqual({
       status: 403,
       body: err(50031),
     });
-    expect(await call("/v1/messages/batch", { temp_id: s.noticeTpl, recipients: [] }, s.auth)).toEqual({ status: 403, body: err(50030) });
-    expect(await call("/v1/messages/batch", { temp_id: s.noticeTpl }, s.auth)).toEqual({ status: 403, body: err(50030) });
+    expect(await call(s, "POST", "/v1/messages/batch", { temp_id: s.noticeTpl, recipients: [] })).toEqual({ status: 403, body: err(50030) });
+    expect(await call(s, "POST", "/v1/messages/batch", { temp_id: s.noticeTpl })).toEqual({ status: 403, body: err(50030) });
     expect(await money(s.tenant.id)).toEqual({ balance: 3_000, ledger: 3_000 });
   });
 
   it("a balance short for the valid recipients refuses the whole batch with 50014 and writes nothing", async () => {
-    const s = await jpushSetup({ price: 10, balance: 25 });
+    const s = await setup({ price: 10, balance: 25 });
     const recipients = [mobile(), mobile(), mobile()].map((m) => ({ mobile: m, temp_para: { number: "1", place: "A" } }));
-    expect(await call("/v1/messages/batch", { temp_id: s.noticeTpl, recipients }, s.auth)).toEqual({ status: 403, body: err(50014) });
+    expect(await call(s, "POST", "/v1/messages/batch", { temp_id: s.noticeTpl, recipients })).toEqual({ status: 403, body: err(50014) });
     expect(await money(s.tenant.id)).toEqual({ balance: 25, ledger: 25 });
     // Two valid and one invalid recipient fit the balance: the invalid one is not charged.
     const mixed = [...recipients.slice(0, 2), { mobile: "12", temp_para: { number: "1", place: "A" } }];
-    const res = await call("/v1/messages/batch", { temp_id: s.noticeTpl, recipients: mixed }, s.auth);
+    const res = await call(s, "POST", "/v1/messages/batch", { temp_id: s.noticeTpl, recipients: mixed });
     expect(res.body).toMatchObject({ success_count: 2, failure_count: 1 });
     expect(await money(s.tenant.id)).toEqual({ balance: 5, ledger: 5 });
   });
 
   it("a verification template answers 50025 (use /v1/codes), a pending one 50020, a rejected one 50021", async () => {
-    const s = await jpushSetup();
+    const s = await setup();
     const body = (temp_id: number) => ({ temp_id, recipients: [{ mobile: mobile(), temp_para: { number: "1", place: "A" } }] });
-    expect(await call("/v1/messages/batch", body(s.codeTpl), s.auth)).toEqual({ status: 403, body: err(50025) });
+    expect(await call(s, "POST", "/v1/messages/batch", body(s.codeTpl))).toEqual({ status: 403, body: err(50025) });
     const pending = await makeTemplate(s.tenant, { kind: "notification", content: "x{{number}}", signatureId: s.sign.id, status: "pending" });
     const rejected = await makeTemplate(s.tenant, { kind: "notification", content: "x{{number}}", signatureId: s.sign.id, status: "rejected" });
-    expect(await call("/v1/messages/batch", body(pending), s.auth)).toEqual({ status: 403, body: err(50020) });
-    expect(await call("/v1/messages/batch", body(rejected), s.auth)).toEqual({ status: 403, body: err(50021) });
+    expect(await call(s, "POST", "/v1/messages/batch", body(pending))).toEqual({ status: 403, body: err(50020) });
+    expect(await call(s, "POST", "/v1/messages/batch", body(rejected))).toEqual({ status: 403, body: err(50021) });
   });
 });

@@ -3,7 +3,7 @@
 // (50009–50012, 50015, 50024, 50026, 50030/50031 and 50038–50041 are exercised with their
 // endpoints in codes.test.ts and messages.test.ts.)
 import { env, exports } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { router } from "../../../src/dialects/jpush/router";
 import { updateApp } from "../../../src/store/apps";
 import { makeSignature, makeTemplate, mobile, money } from "../../helpers/fixtures";
@@ -231,6 +231,8 @@ describe("routes", () => {
     const s = await setup();
     const broken = { ...env, DB: undefined } as unknown as Env;
     const ctx = { waitUntil: () => undefined, passThroughOnException: () => undefined, props: {} } as unknown as ExecutionContext;
+    // The real reason goes to the log (asserted below), not to the caller.
+    const log = vi.spyOn(console, "error").mockImplementation(() => undefined);
     const res = await router.fetch(
       new Request("http://gw/v1/messages", { method: "POST", headers: { authorization: s.auth }, body: JSON.stringify(notice(s)) }),
       broken,
@@ -238,6 +240,9 @@ describe("routes", () => {
     );
     expect(res.status).toBe(500);
     expect(await res.json()).toEqual({ error: { code: 50019, message: "server error" } });
+    expect(log).toHaveBeenCalledTimes(1);
+    expect(JSON.parse(String(log.mock.calls[0]![0]))).toMatchObject({ level: "error", event: "unhandled", where: "jpush", path: "/v1/messages" });
+    log.mockRestore();
   });
 });
 

@@ -1,7 +1,6 @@
 // A carrier's configuration as the adapters use it: the row's settings with its sealed secrets
 // opened, and the built-in simulator (SIMULATOR = "true") that exists without a row.
-import type { Carrier, CarrierConfig } from "./types";
-import { carrierKind } from "./registry";
+import type { CarrierConfig } from "./types";
 import { encryptSecret, openSecret, secretsKey } from "../core/crypto";
 import { getCarrierRow, getCarrierRows, type CarrierRow } from "../store/carriers";
 import { SIMULATOR } from "./simulator";
@@ -37,20 +36,6 @@ export async function configsOf(env: Env, rows: CarrierRow[]): Promise<Map<strin
 export async function loadCarrierConfigs(env: Env, names: string[]): Promise<Map<string, CarrierConfig>> {
   const all = await configsOf(env, await getCarrierRows(directoryDb(env), names));
   return new Map([...all].filter(([name]) => names.includes(name)));
-}
-
-/** The adapter of a configuration; null when this build has no adapter for its type. */
-export function carrierOf(env: Env, config: CarrierConfig): Carrier | null {
-  const kind = carrierKind(config.type);
-  if (!kind) return null;
-  if (config.type === "simulator" && !simulatorEnabled(env)) return null;
-  return kind.create(env, config);
-}
-
-/** The adapter of a carrier by name (enabled or not), or null. */
-export async function loadCarrier(env: Env, name: string): Promise<Carrier | null> {
-  const config = await loadCarrierConfig(env, name);
-  return config ? carrierOf(env, config) : null;
 }
 
 /** A kind's settings split for storage: the plain part as JSON, the secret fields sealed together. */

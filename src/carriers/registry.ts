@@ -1,5 +1,7 @@
-// Every carrier type the gateway can talk to, by the `type` of /admin/v1/carriers.
-import type { CarrierKind, CarrierType } from "./types";
+// Every carrier type the gateway can talk to, by the `type` of /admin/v1/carriers, and the adapter
+// a configuration gets.
+import type { Carrier, CarrierConfig, CarrierKind, CarrierType } from "./types";
+import { loadCarrierConfig, simulatorEnabled } from "./config";
 import { simulatorKind } from "./simulator";
 import { smppKind } from "./smpp/kind";
 import { aliyunKind } from "./aliyun/kind";
@@ -15,3 +17,17 @@ export const CARRIER_KINDS: Partial<Record<CarrierType, CarrierKind>> = {
 };
 
 export const carrierKind = (type: CarrierType): CarrierKind | undefined => CARRIER_KINDS[type];
+
+/** The adapter of a configuration; null when this build has no adapter for its type. */
+export function carrierOf(env: Env, config: CarrierConfig): Carrier | null {
+  const kind = carrierKind(config.type);
+  if (!kind) return null;
+  if (config.type === "simulator" && !simulatorEnabled(env)) return null;
+  return kind.create(env, config);
+}
+
+/** The adapter of a carrier by name (enabled or not), or null. */
+export async function loadCarrier(env: Env, name: string): Promise<Carrier | null> {
+  const config = await loadCarrierConfig(env, name);
+  return config ? carrierOf(env, config) : null;
+}

@@ -1,7 +1,7 @@
 // Helpers for dialects that turn many request items into drafts: per-request memoised signature
 // lookups (each distinct signature is read once, never once per item) and first-wins de-duplication
 // of recipients, both answering per item with a CoreError instead of failing the request.
-import type { TenantDb } from "../store/db";
+import { tenantDb, type TenantDb } from "../store/db";
 import { CoreError } from "./errors";
 import { normalizeMobile } from "./phone";
 import { checkApprovedSignature, requireApprovedSignature, type Signature, type SignatureRef } from "./catalog";
@@ -46,6 +46,13 @@ export function signatureLookup(
     return hit;
   };
 }
+
+/** signatureLookup over the tenant's own store handle: the form dialects use (they hold no store handle). */
+export const tenantSignatureLookup = (
+  env: Env,
+  tenantId: string,
+  known?: { rows: Signature[]; complete: SignatureRef[] },
+): ((by: SignatureRef) => Promise<string | CoreError>) => signatureLookup(tenantDb(env, tenantId), known);
 
 /** Normalises recipients of one request; a number seen before (in any spelling) gets `duplicate()`. */
 export function recipientSet(duplicate: (raw: string) => CoreError): (raw: string) => string | CoreError {

@@ -3,7 +3,6 @@
 // with the exact refunds of core cancel. Whatever the cron released is no longer changeable.
 import { CoreError } from "./errors";
 import { cancelScheduled } from "./cancel";
-import type { AcceptOptions } from "./send";
 import { getBatch, liveBatchMessages } from "../store/messages";
 import type { Message } from "./types";
 import { tenantDb } from "../store/db";
@@ -51,8 +50,14 @@ function refuseFiredOrDeleted(s: Schedule): void {
   if (s.messages.some((m) => m.status !== "scheduled")) throw new CoreError("not_cancelable", `schedule ${s.id} already fired`);
 }
 
+/** What acceptSend's `replace` cancels and keeps: a schedule's live messages and its batch id. */
+export interface Replacement {
+  batchId: string;
+  messageIds: string[];
+}
+
 /** acceptSend's `replace` for `s`; refused (not_cancelable) once it fired or was deleted. */
-export function replacing(s: Schedule): NonNullable<AcceptOptions["replace"]> {
+export function replacing(s: Schedule): Replacement {
   refuseFiredOrDeleted(s);
   return { batchId: s.id, messageIds: s.messages.map((m) => m.id) };
 }

@@ -17,7 +17,7 @@ import { dayStartOf } from "./app-caps";
 import { isOverdraft } from "../store/tenants";
 import { appSpendStatements, isAppCapFailure } from "../store/app-caps";
 import { enqueueDispatch } from "./dispatch-queue";
-import { checkHorizon } from "./schedule";
+import { checkHorizon, type Replacement } from "./schedule";
 import { appScope, batchWithReservation, checkIdempotency, type IdempotencyContext } from "./idempotency";
 import { countRefusals, recordAccepted } from "./stats";
 import type { App, Channel, Kind, Tenant } from "./types";
@@ -60,7 +60,7 @@ export interface AcceptOptions {
    * `batchId`. If any of them is no longer scheduled by then, nothing at all is written
    * (not_cancelable). With no accepted item nothing is written either: the schedule stays as it was.
    */
-  replace?: { batchId: string; messageIds: string[] };
+  replace?: Replacement;
   /** The request's Idempotency-Key: an earlier answer is replayed, else the key is reserved with the debit. */
   idempotency?: IdempotencyContext;
 }

@@ -4,7 +4,7 @@
 // gate (one Durable Object per carrier) keeps its circuit and its throughput cap.
 import type { Carrier, CarrierConfig, OutboundMessage, SubmitResult } from "../carriers/types";
 import type { DeliveryCode } from "../core/types";
-import { carrierOf } from "../carriers/config";
+import { carrierOf } from "../carriers/registry";
 import { carrierKind } from "../carriers/registry";
 import { gateOf } from "../carriers/gate";
 import { TemplateMappings } from "../store/carrier-templates";

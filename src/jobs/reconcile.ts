@@ -5,7 +5,8 @@
 // report; no answer, or a carrier that cannot be asked → left for the receipt or the 72 h sweep.
 import type { DeliveryCode } from "../core/types";
 import type { QueryResult, QueryTarget } from "../carriers/types";
-import { carrierOf, loadCarrierConfigs } from "../carriers/config";
+import { loadCarrierConfigs } from "../carriers/config";
+import { carrierOf } from "../carriers/registry";
 import { applyEarlyReceipts, applyReports } from "../core/delivery";
 import { enqueueDispatch } from "../core/dispatch-queue";
 import { recordSentStatements } from "../store/delivery";

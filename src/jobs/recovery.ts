@@ -4,7 +4,8 @@
 // are the reconcile job's (src/jobs/reconcile.ts).
 import type { CarrierReport } from "../core/carrier-events";
 import { CarrierEventsBody } from "../core/carrier-events";
-import { carrierOf, loadCarrierConfig } from "../carriers/config";
+import { loadCarrierConfig } from "../carriers/config";
+import { carrierOf } from "../carriers/registry";
 import { carrierKind } from "../carriers/registry";
 import type { QueryResult, QueryTarget } from "../carriers/types";
 import { applyCarrierEvents, applyReports } from "../core/delivery";

@@ -1,15 +1,14 @@
 // Status and history in every dialect, through the real pipeline (sends dispatched to the simulator
-// and reported back): paasw /sms/query, Huawei
-// GET …/notifications/sms, smsapi /sms/status; each tenant-scoped (another tenant's ids are not
-// found), and the customer reference (outId / extend) carried from the send to reports, pushes and
-// queries.
+// and reported back): paasw /sms/query, smsapi /sms/status; each tenant-scoped (another tenant's
+// ids are not found), and the customer reference (outId / extend) carried from the send to reports,
+// pushes and queries. JPush's receipt API is in jpush/inquire.test.ts, Huawei's status query in
+// huawei/sms-status.test.ts.
 import { env, exports } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { mobile } from "../helpers/fixtures";
 import { admin } from "../admin/helpers";
 import { mockReceiver, waitFor } from "../jobs/support";
 import { call as paaswCall, ok as paaswOk, paaswSetup } from "./paasw/helpers";
-import { login, sms, smnSetup } from "./huawei/helpers";
 import { apiSetup, call as smsapiCall } from "./smsapi/helpers";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -55,54 +54,6 @@ describe("paasw /sms/query", () => {
     expect(pulled.map((r) => r.outId)).toEqual(["order-42", "order-42"]);
     const missing = (await (await paaswCall("/sms/query", { token: s.token }, "query", "GET")).json()) as Json;
     expect(missing.code).toBe("10001");
-  });
-});
-
-describe("Huawei GET /v2/{project_id}/notifications/sms", () => {
-  it("by request_id and by message_id, with extend; another tenant's ids match nothing", async () => {
-    const s = await smnSetup();
-    const stranger = await smnSetup();
-    const token = await login(s);
-    const e1 = mobile();
-    const e2 = mobile();
-    const res = await sms(s, token, { sms_message: [
-      { endpoint: e1, message: "hello", sign_id: s.sign.uid, extend: "ref-1" },
-      { endpoint: e2, message: "hello", sign_id: s.sign.uid },
-    ] });
-    const sent = (await res.json()) as Json;
-    await reportsOf(s.tenant.id, 2);
-    const q = (query: string, who = s, tok = token) =>
-      exports.default.fetch(`http://gw/v2/${who.projectId}/notifications/sms?${query}`, { headers: { "X-Auth-Token": tok } });
-    const byRequest = (await (await q(`request_id=${sent.request_id}`)).json()) as Json;
-    expect(byRequest).toMatchObject({ request_id: expect.stringMatching(/^\d+$/), sms_count: 2 });
-    const first = (byRequest.sms as Json[]).find((x) => x.message_id === sent.result[0].message_id)!;
-    expect(first).toEqual({
-      message_id: sent.result[0].message_id,
-      request_id: sent.request_id,
-      endpoint: `+86${e1}`,
-      status: "DELIVRD",
-      final: true,
-      code: "10000",
-      description: expect.any(String),
-      extend: "ref-1",
-      sms_count: 1,
-      submit_time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
-      report_time: expect.stringMatching(/Z$/),
-    });
-    const byIds = (await (await q(`message_id=${sent.result[1].message_id},${sent.result[0].message_id}`)).json()) as Json;
-    expect(byIds.sms.map((x: Json) => x.message_id)).toEqual([sent.result[1].message_id, sent.result[0].message_id]);
-    expect(byIds.sms[0].extend).toBeNull();
-    const paged = (await (await q(`request_id=${sent.request_id}&limit=1&offset=1`)).json()) as Json;
-    expect(paged).toMatchObject({ sms_count: 2, sms: [{ message_id: expect.any(String) }] });
-
-    const otherToken = await login(stranger);
-    const foreign = (await (await q(`request_id=${sent.request_id}&message_id=${sent.result[0].message_id}`, stranger, otherToken)).json()) as Json;
-    expect(foreign).toMatchObject({ sms_count: 0, sms: [] });
-    const bad = await q("limit=5");
-    expect(bad.status).toBe(400);
-    expect(((await bad.json()) as Json).code).toBe("SMN.9900");
-    // Another project in the path: 403 as on the sends.
-    expect((await q(`request_id=${sent.request_id}`, stranger, token)).status).toBe(403);
   });
 });
 

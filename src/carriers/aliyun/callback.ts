@@ -9,7 +9,7 @@ import { errorJson } from "../http";
 import { callbackText, chinaTime, parseJsonText, replyRoute, singleIdOf, tokenOk } from "../provider-http";
 import { aliyunRef } from "./client";
 import { receiptCode } from "./errors";
-import type { AliyunSettings } from "./kind";
+import type { AliyunSettings } from "./settings";
 
 const SmsReport = z.looseObject({
   phone_number: z.string().min(1).max(32),

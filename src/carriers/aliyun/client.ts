@@ -7,7 +7,7 @@ import type { OutboundMessage, QueryResult, QueryTarget, SubmitResult } from "..
 import { allOf, callProvider, groupCalls, idBlock, idInTag, idTag, lateResults, notForTemplated, parseJsonText, pool, submitInCalls } from "../provider-http";
 import { signedBody } from "./sign";
 import { receiptCode, submitVerdict } from "./errors";
-import type { AliyunSettings } from "./kind";
+import type { AliyunSettings } from "./settings";
 
 /** Per-call limits Aliyun documents. */
 export const SEND_SMS_MAX = 1000;

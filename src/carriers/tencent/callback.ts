@@ -9,7 +9,7 @@ import type { CarrierEvents, CarrierReply, CarrierReport } from "../../core/carr
 import { errorJson } from "../http";
 import { callbackText, chinaTime, parseJsonText, replyRoute, singleIdOf, tokenOk } from "../provider-http";
 import { receiptCode } from "./errors";
-import type { TencentSettings } from "./kind";
+import type { TencentSettings } from "./settings";
 
 const Report = z.looseObject({
   sid: z.string().min(1).max(128),

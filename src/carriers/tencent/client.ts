@@ -6,7 +6,7 @@ import type { OutboundMessage, QueryResult, QueryTarget, SubmitResult } from "..
 import { allOf, callProvider, groupCalls, idBlock, idInTag, idTag, lateResults, notForTemplated, parseJsonText, pool, submitInCalls } from "../provider-http";
 import { CONTENT_TYPE, tc3Authorization } from "./sign";
 import { receiptCode, submitVerdict } from "./errors";
-import type { TencentSettings } from "./kind";
+import type { TencentSettings } from "./settings";
 
 export const SEND_SMS_MAX = 200;
 const VERSION = "2021-01-11";

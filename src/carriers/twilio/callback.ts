@@ -7,7 +7,7 @@ import { errorJson } from "../http";
 import { callbackText } from "../provider-http";
 import { statusCode } from "./errors";
 import { signatureValid } from "./sign";
-import type { TwilioSettings } from "./kind";
+import type { TwilioSettings } from "./settings";
 
 const Sid = z.string().regex(/^(SM|MM)[0-9a-fA-F]{32}$/);
 const Status = z.looseObject({ MessageSid: Sid, MessageStatus: z.string().min(1).max(32), ErrorCode: z.string().regex(/^\d{1,6}$/).optional(), AccountSid: z.string() });

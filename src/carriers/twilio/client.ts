@@ -5,7 +5,7 @@ import { z } from "zod";
 import type { OutboundMessage, QueryResult, QueryTarget, SubmitResult } from "../types";
 import { callProvider, lateResults, parseJsonText, pool, submitDeadline } from "../provider-http";
 import { statusCode, submitVerdict } from "./errors";
-import type { TwilioSettings } from "./kind";
+import type { TwilioSettings } from "./settings";
 
 /** Twilio refuses bodies over 1600 characters (21617). */
 export const MAX_BODY = 1600;

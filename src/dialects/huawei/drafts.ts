@@ -5,21 +5,13 @@ import { CoreError } from "../../core/errors";
 import { extractSignature, withSignature } from "../../core/content";
 import type { Signature, SignatureRef } from "../../core/catalog";
 import type { PrefetchPlan } from "../../core/prefetch";
-import { recipientSet, signatureLookup, textLength } from "../../core/drafts";
+import { recipientSet, tenantSignatureLookup, textLength } from "../../core/drafts";
 import type { Draft } from "../../core/send";
 import type { Tenant } from "../../core/types";
-import { directoryDb, tenantDb } from "../../store/db";
-
-export interface SmnItemInput {
-  endpoint: string;
-  message: string;
-  sign_id?: string | null | undefined;
-  message_include_sign_flag: boolean;
-  extend?: string | null | undefined;
-}
+import type { SmnItemInput } from "./input";
 
 /** The CMPP limit the SDKs warn about; counted on the text the handset shows (signature included). */
-export const MAX_MESSAGE_CHARS = 500;
+const MAX_MESSAGE_CHARS = 500;
 
 /** Signatures read with the token (preloadSignatures): the rows found and the refs looked for. */
 export interface Preloaded {
@@ -47,7 +39,7 @@ export function preloadSignatures(items: SmnItemInput[]): PrefetchPlan<Preloaded
 }
 
 export async function buildDrafts(env: Env, tenant: Tenant, items: SmnItemInput[], pre?: Preloaded | null): Promise<Array<Draft | CoreError>> {
-  const lookup = signatureLookup(tenantDb(env, tenant.id), pre ?? undefined);
+  const lookup = tenantSignatureLookup(env, tenant.id, pre ?? undefined);
   const take = recipientSet((raw) => new CoreError("duplicate_recipient", "This endpoint already exists.", { value: raw }));
   return Promise.all(
     items.map(async (item): Promise<Draft | CoreError> => {

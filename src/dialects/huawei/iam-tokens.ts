@@ -5,53 +5,36 @@ import type { IRequest } from "itty-router";
 import { authenticate } from "../../core/credentials";
 import { isCoreError } from "../../core/errors";
 import { issueToken } from "../../core/tokens";
-import { readBody } from "../../http/body";
 import { clientIp, json } from "../../http/respond";
-import { iamError } from "./errors";
-import { IamTokenRequest } from "./schemas";
+import type { Route } from "../../http/router";
+import { iamLoginRefusal, refuse } from "./errors";
+import { readIamBody } from "./input";
+import { IamTokenRequest, IamTokenResponse, REGION } from "./schemas";
 
 /** Huawei IAM's token lifetime. */
-export const TOKEN_TTL_SECONDS = 86_400;
-
-// A region id such as cn-north-4 or ap-southeast-1: what the SDKs put in scope.project.name.
-export const REGION = /^[a-z]{2,}(-[a-z0-9]+){1,3}$/;
+const TOKEN_TTL_SECONDS = 86_400;
 
 /**
  * Go parses with layout "2006-01-02T15:04:05.000000Z" (six fractional digits, literal Z) and the
  * Java 1.x SDK reads those digits as milliseconds: whole seconds with six zeros satisfy both.
  */
-export const iamTime = (ms: number): string => `${new Date(Math.floor(ms / 1000) * 1000).toISOString().slice(0, 19)}.000000Z`;
+const iamTime = (ms: number): string => `${new Date(Math.floor(ms / 1000) * 1000).toISOString().slice(0, 19)}.000000Z`;
 
-export async function postAuthTokens(req: IRequest, env: Env): Promise<Response> {
-  const body = await readBody(req);
-  if (body.kind === "too_large") return iamError(413, "The request body is too large.");
-  if (body.kind === "unsupported") return iamError(415, `Unsupported content type: ${body.contentType}`);
-  if (body.kind !== "json") return iamError(400, body.kind === "malformed" ? `The request body is not valid JSON: ${body.reason}` : "The request body is empty.");
-  const parsed = IamTokenRequest.safeParse(body.value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    return iamError(400, `Invalid request: ${issue.path.join(".") || "body"}: ${issue.message}`);
-  }
-  const { identity, scope } = parsed.data.auth;
-  let authed;
-  try {
-    authed = await authenticate(env, "huawei", identity.password.user.name, identity.password.user.password, clientIp(req));
-  } catch (e) {
-    if (!isCoreError(e)) throw e;
-    if (e.code === "auth_failed") return iamError(401, "The username or password is wrong.");
-    return iamError(403, e.message);
-  }
-  const { app, tenant } = authed;
+async function postAuthTokens(req: IRequest, env: Env): Promise<Response> {
+  const { identity, scope } = (await readIamBody(req, IamTokenRequest)).auth;
+  const { app, tenant } = await authenticate(env, "huawei", identity.password.user.name, identity.password.user.password, clientIp(req)).catch((e: unknown) => {
+    throw isCoreError(e) ? iamLoginRefusal(e) : e;
+  });
   // The user's domain (Huawei's account) is its tenant: a domain named or numbered otherwise is
   // refused like a wrong password (an unknown domain tells nothing about which users exist).
   const domainSent = identity.password.user.domain;
   if (domainSent && ((domainSent.name !== undefined && domainSent.name !== tenant.id) || (domainSent.id !== undefined && domainSent.id !== tenant.id))) {
-    return iamError(401, "The username or password is wrong.");
+    throw refuse({ iam: 401 }, "The username or password is wrong.");
   }
   const projectId = app.projectId ?? "";
   // Every edgesms SMN user owns exactly one project: a region name scopes to it, an id must be it.
   const scoped = scope.project.id !== undefined ? scope.project.id === projectId : scope.project.name === projectId || REGION.test(scope.project.name ?? "");
-  if (!projectId || !scoped) return iamError(401, "The request you have made requires authentication: the project is not available to this user.");
+  if (!projectId || !scoped) throw refuse({ iam: 401 }, "The request you have made requires authentication: the project is not available to this user.");
 
   const token = await issueToken(env, app, TOKEN_TTL_SECONDS);
   const domain = { id: tenant.id, name: tenant.id };
@@ -78,3 +61,17 @@ export async function postAuthTokens(req: IRequest, env: Env): Promise<Response>
   res.headers.set("X-Subject-Token", token.token);
   return res;
 }
+
+export const authTokensRoute: Route = {
+  doc: {
+    method: "post",
+    path: "/v3/auth/tokens",
+    tag: "Huawei SMN",
+    summary: "IAM password login (token in the X-Subject-Token header, valid 24 h)",
+    body: IamTokenRequest,
+    response: IamTokenResponse,
+    status: 201,
+    errors: { "400": "malformed body", "401": "wrong user name or password, or a project this user does not own", "403": "app blocked or IP not allowed" },
+  },
+  handle: postAuthTokens,
+};

@@ -1,6 +1,7 @@
-// Zod schemas of the Huawei dialect: IAM password login, the three SMS publish forms and their
-// answers. Types are checked here; per-item meaning (mobile, signature, length) is checked later
-// so that one bad item of a batch does not refuse the others.
+// Zod schemas of the Huawei dialect, every one: IAM password login, the Keystone project list, the
+// three SMS publish forms, the status query, and their answers. Types are checked here; per-item
+// meaning (mobile, signature, length) is checked later so that one bad item of a batch does not
+// refuse the others.
 import { z } from "zod";
 import { CustomerRef } from "../../core/status";
 
@@ -55,6 +56,9 @@ export const SmsPublishResponse = z.union([SmsSingleResponse, SmsBatchResponse])
 
 export const SmnErrorBody = z.object({ request_id: z.string(), code: z.string(), message: z.string() });
 
+/** A region id such as cn-north-4 or ap-southeast-1: what the SDKs put in scope.project.name (and /v3/projects?name=). */
+export const REGION = /^[a-z]{2,}(-[a-z0-9]+){1,3}$/;
+
 const Named = z.object({ id: z.string().max(128).optional(), name: z.string().max(128).optional() });
 
 export const IamTokenRequest = z.object({
@@ -85,3 +89,62 @@ export const IamTokenResponse = z.object({
     user: Ref.extend({ domain: Ref, password_expires_at: z.string() }),
   }),
 });
+
+export const ProjectsQuery = z.object({ name: z.string().max(128).optional(), enabled: z.enum(["true", "false"]).optional() });
+
+const ProjectView = z.object({
+  id: z.string(),
+  name: z.string(),
+  domain_id: z.string(),
+  parent_id: z.string(),
+  is_domain: z.boolean(),
+  enabled: z.boolean(),
+  description: z.string(),
+  links: z.object({ self: z.string() }),
+});
+export const ProjectsResponse = z.object({
+  projects: z.array(ProjectView),
+  links: z.object({ self: z.string(), previous: z.null(), next: z.null() }),
+});
+
+/** Most items one status query answers (SMN's list APIs cap limit at 100). */
+const MAX_STATUS_LIMIT = 100;
+
+const MessageId = z.string().regex(/^\d{1,32}$/, "must be an id returned by the publish");
+const Int = (min: number, max: number, dflt: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, "must be a whole number")
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max))
+    .optional()
+    .transform((v) => v ?? dflt);
+
+export const SmsStatusQuery = z
+  .object({
+    request_id: MessageId.optional().describe("the publish answer's request_id: every message of that request"),
+    message_id: z
+      .string()
+      .transform((s) => s.split(",").map((x) => x.trim()).filter((x) => x !== ""))
+      .pipe(z.array(MessageId).min(1).max(MAX_STATUS_LIMIT))
+      .optional()
+      .describe(`one or more message_id, comma-separated (at most ${MAX_STATUS_LIMIT})`),
+    offset: Int(0, 1_000_000, 0),
+    limit: Int(1, MAX_STATUS_LIMIT, MAX_STATUS_LIMIT),
+  })
+  .refine((q) => q.request_id !== undefined || q.message_id !== undefined, { message: "request_id or message_id is required", path: ["request_id"] });
+
+export const SmsStatusItem = z.object({
+  message_id: z.string(),
+  request_id: z.string().describe("the publish request this message belongs to"),
+  endpoint: z.string().describe("E.164 with +"),
+  status: z.string().describe("SCHEDULED, ACCEPTD, SUBMITTED (pending); DELIVRD, UNDELIV, REJECTD, CANCELED (final)"),
+  final: z.boolean(),
+  code: z.string().nullable().describe("delivery code once final: 10000 delivered; 1, 4–9 (docs/huawei.md)"),
+  description: z.string().nullable(),
+  extend: z.string().nullable().describe("the extend the publish carried"),
+  sms_count: z.number().int(),
+  submit_time: z.string().nullable(),
+  report_time: z.string().nullable(),
+});
+export const SmsStatusResponse = z.object({ request_id: z.string(), sms_count: z.number().int(), sms: z.array(SmsStatusItem) });

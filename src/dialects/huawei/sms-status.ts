@@ -2,39 +2,16 @@
 // the publish answered (request_id: the whole request; message_id: one or more messages), in
 // SMN's list convention (offset/limit, a count and the items, the query's own request_id).
 import type { IRequest } from "itty-router";
-import { z } from "zod";
+import type { z } from "zod";
 import { newId } from "../../core/ids";
+import { READ_NOTHING } from "../../core/prefetch";
 import { isFinal, statesByIds, statesOfBatch, type MessageState } from "../../core/status";
 import { json } from "../../http/respond";
+import type { Route } from "../../http/router";
 import { authenticateSmn } from "./auth";
-import { SMN_OWN, smnErrorResponse } from "./errors";
-
-/** Most items one query answers (SMN's list APIs cap limit at 100). */
-export const MAX_LIMIT = 100;
-
-const Id = z.string().regex(/^\d{1,32}$/, "must be an id returned by the publish");
-const Int = (min: number, max: number, dflt: number) =>
-  z
-    .string()
-    .regex(/^\d+$/, "must be a whole number")
-    .transform(Number)
-    .pipe(z.number().int().min(min).max(max))
-    .optional()
-    .transform((v) => v ?? dflt);
-
-export const SmsStatusQuery = z
-  .object({
-    request_id: Id.optional().describe("the publish answer's request_id: every message of that request"),
-    message_id: z
-      .string()
-      .transform((s) => s.split(",").map((x) => x.trim()).filter((x) => x !== ""))
-      .pipe(z.array(Id).min(1).max(MAX_LIMIT))
-      .optional()
-      .describe(`one or more message_id, comma-separated (at most ${MAX_LIMIT})`),
-    offset: Int(0, 1_000_000, 0),
-    limit: Int(1, MAX_LIMIT, MAX_LIMIT),
-  })
-  .refine((q) => q.request_id !== undefined || q.message_id !== undefined, { message: "request_id or message_id is required", path: ["request_id"] });
+import { SMN_AUTH_ERRORS_DOC } from "./errors";
+import { readSmnQuery } from "./input";
+import { SmsStatusItem, SmsStatusQuery, SmsStatusResponse } from "./schemas";
 
 /** Huawei's status-report words (DELIVRD / UNDELIV as its SMS reports spell them); pending states by name. */
 const STATUS: Record<MessageState["status"], string> = {
@@ -50,21 +27,6 @@ const STATUS: Record<MessageState["status"], string> = {
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z"));
 
-export const SmsStatusItem = z.object({
-  message_id: z.string(),
-  request_id: z.string().describe("the publish request this message belongs to"),
-  endpoint: z.string().describe("E.164 with +"),
-  status: z.string().describe("SCHEDULED, ACCEPTD, SUBMITTED (pending); DELIVRD, UNDELIV, REJECTD, CANCELED (final)"),
-  final: z.boolean(),
-  code: z.string().nullable().describe("delivery code once final: 10000 delivered; 1, 4–9 (docs/huawei.md)"),
-  description: z.string().nullable(),
-  extend: z.string().nullable().describe("the extend the publish carried"),
-  sms_count: z.number().int(),
-  submit_time: z.string().nullable(),
-  report_time: z.string().nullable(),
-});
-export const SmsStatusResponse = z.object({ request_id: z.string(), sms_count: z.number().int(), sms: z.array(SmsStatusItem) });
-
 const item = (s: MessageState): z.infer<typeof SmsStatusItem> => ({
   message_id: s.messageId,
   request_id: s.batchId,
@@ -79,16 +41,9 @@ const item = (s: MessageState): z.infer<typeof SmsStatusItem> => ({
   report_time: iso(s.reportedAt),
 });
 
-export async function getSmsStatus(req: IRequest, env: Env): Promise<Response> {
-  const auth = await authenticateSmn(req, env, req.params.project_id ?? "");
-  if (!auth.ok) return auth.response;
-  const parsed = SmsStatusQuery.safeParse(Object.fromEntries(new URL(req.url).searchParams));
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    return smnErrorResponse(SMN_OWN.badBody, `Parameter: ${issue.path.join(".") || "query"} is invalid: ${issue.message}.`);
-  }
-  const q = parsed.data;
-  const { tenant } = auth;
+async function getSmsStatus(req: IRequest, env: Env): Promise<Response> {
+  const { tenant } = await authenticateSmn(req, env, req.params.project_id ?? "", READ_NOTHING);
+  const q = readSmnQuery(req, SmsStatusQuery);
   let states: MessageState[];
   let total: number;
   if (q.message_id) {
@@ -101,3 +56,18 @@ export async function getSmsStatus(req: IRequest, env: Env): Promise<Response> {
   }
   return json({ request_id: newId(), sms_count: total, sms: states.map(item) });
 }
+
+export const smsStatusRoute: Route = {
+  doc: {
+    method: "get",
+    path: "/v2/{project_id}/notifications/sms",
+    tag: "Huawei SMN",
+    summary: "Status of sent SMS by the publish answer's request_id and/or message_id (comma-separated)",
+    description: "SMN's list convention: offset (default 0), limit (1–100, default 100); sms_count is the total matched. Another tenant's ids match nothing.",
+    query: SmsStatusQuery,
+    response: SmsStatusResponse,
+    errors: { "400": "SMN.9900: neither request_id nor message_id, or a malformed one", ...SMN_AUTH_ERRORS_DOC },
+    security: "huaweiToken",
+  },
+  handle: getSmsStatus,
+};

@@ -2,7 +2,8 @@
 // the push URL, the mapping onto edgesms delivery codes and replies, Aliyun's acknowledgement.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { aliyunKind, AliyunSettings } from "../../../src/carriers/aliyun/kind";
+import { aliyunKind } from "../../../src/carriers/aliyun/kind";
+import { AliyunSettings } from "../../../src/carriers/aliyun/settings";
 import { config } from "../fakes";
 
 const settings = AliyunSettings.parse({ accessKeyId: "LTAIcb", accessKeySecret: "s", callbackToken: "cb-token-0123456789" });

@@ -2,7 +2,8 @@
 // limits, the code table, timeouts as "unknown", and QuerySendDetails before any resubmit.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { aliyunKind, AliyunSettings } from "../../../src/carriers/aliyun/kind";
+import { aliyunKind } from "../../../src/carriers/aliyun/kind";
+import { AliyunSettings } from "../../../src/carriers/aliyun/settings";
 import { randomHex } from "../../../src/core/crypto";
 import type { OutboundMessage } from "../../../src/carriers/types";
 import { batch, byId, config, fakeRequests, fakeUrl, message, mobile } from "../fakes";

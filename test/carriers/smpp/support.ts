@@ -5,7 +5,7 @@ import { inject } from "vitest";
 import { randomDigits, randomHex } from "../../../src/core/crypto";
 import { countSegments } from "../../../src/core/segments";
 import { admin } from "../../admin/helpers";
-import { loadCarrier } from "../../../src/carriers/config";
+import { loadCarrier } from "../../../src/carriers/registry";
 import type { Carrier, OutboundMessage } from "../../../src/carriers/types";
 
 export const smsc = () => inject("smsc");

@@ -1,7 +1,8 @@
 // Tencent Cloud SMS pushes (status reports, replies) through the carrier type's callback.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { tencentKind, TencentSettings } from "../../../src/carriers/tencent/kind";
+import { tencentKind } from "../../../src/carriers/tencent/kind";
+import { TencentSettings } from "../../../src/carriers/tencent/settings";
 import { config } from "../fakes";
 
 const settings = TencentSettings.parse({ secretId: "AKIDcb", secretKey: "k", smsSdkAppId: "1400000001", callbackToken: "cb-token-0123456789" });

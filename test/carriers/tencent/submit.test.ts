@@ -3,7 +3,8 @@
 // PullSmsSendStatusByPhoneNumber (which lists receipts only, so it never says "not found").
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { tencentKind, TencentSettings } from "../../../src/carriers/tencent/kind";
+import { tencentKind } from "../../../src/carriers/tencent/kind";
+import { TencentSettings } from "../../../src/carriers/tencent/settings";
 import { paramSet } from "../../../src/carriers/tencent/client";
 import { randomDigits, randomHex } from "../../../src/core/crypto";
 import { batch, byId, config, fakeRequests, fakeUrl, message, mobile } from "../fakes";

@@ -2,7 +2,8 @@
 // X-Twilio-Signature (computed here independently with WebCrypto), mapping and acknowledgement.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { twilioKind, TwilioSettings } from "../../../src/carriers/twilio/kind";
+import { twilioKind } from "../../../src/carriers/twilio/kind";
+import { TwilioSettings } from "../../../src/carriers/twilio/settings";
 import { config } from "../fakes";
 
 const ACCOUNT = `AC${"a1".repeat(16)}`;

@@ -2,7 +2,8 @@
 // Basic auth, the error table, timeouts as "unknown", and fetch-by-SID / list-by-number queries.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { twilioKind, TwilioSettings } from "../../../src/carriers/twilio/kind";
+import { twilioKind } from "../../../src/carriers/twilio/kind";
+import { TwilioSettings } from "../../../src/carriers/twilio/settings";
 import { randomHex } from "../../../src/core/crypto";
 import { byId, config, fakeRequests, fakeUrl, message, mobile } from "../fakes";
 

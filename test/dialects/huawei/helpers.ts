@@ -1,8 +1,21 @@
-// Huawei test helpers: a fresh tenant with an SMN user, an approved signature, and the IAM login
-// and SMS calls made the way the SDKs make them, through the real Worker.
+// Huawei test helpers, the shape every dialect's tests share: `setup()` makes a fresh tenant with an
+// SMN user (optionally logged in, optionally with an access key) and an approved signature, and
+// `call()` sends a request through the real Worker the way the SDKs do and answers
+// {status, headers, body}. Also: the IAM login body, and an AK/SK signer written from Huawei's
+// signing guide independently of src/ (so a test of the verifier is not a test of itself).
 import { exports } from "cloudflare:workers";
+import { expect } from "vitest";
+import { admin } from "../../admin/helpers";
 import { makeCredential, makeSignature, makeTenant } from "../../helpers/fixtures";
 import type { Tenant } from "../../../src/core/types";
+import { formatSdkDate } from "../../../src/dialects/huawei/aksk";
+
+export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export interface AccessKey {
+  ak: string;
+  sk: string;
+}
 
 export interface SmnSetup {
   tenant: Tenant;
@@ -11,9 +24,22 @@ export interface SmnSetup {
   projectId: string;
   appId: string;
   sign: { id: number; uid: string; name: string };
+  /** X-Auth-Token from an IAM login (`login: true`), sent by `call` on every request; else null. */
+  token: string | null;
+  /** An access key of the credential (`accessKey: true`); else null. */
+  accessKey: AccessKey | null;
 }
 
-export async function smnSetup(opts: { balance?: number; price?: number; kinds?: string; settings?: Record<string, unknown> } = {}): Promise<SmnSetup> {
+export interface SetupOptions {
+  balance?: number;
+  price?: number;
+  kinds?: string;
+  settings?: Record<string, unknown>;
+  login?: boolean;
+  accessKey?: boolean;
+}
+
+export async function setup(opts: SetupOptions = {}): Promise<SmnSetup> {
   const price = opts.price ?? 10;
   const tenant = await makeTenant({
     balance: opts.balance ?? 10_000,
@@ -22,7 +48,52 @@ export async function smnSetup(opts: { balance?: number; price?: number; kinds?:
   });
   const cred = await makeCredential(tenant, "huawei", opts.kinds ? { kinds: opts.kinds } : {});
   const sign = await makeSignature(tenant);
-  return { tenant, user: cred.app.key, password: cred.secret, projectId: cred.app.projectId!, appId: cred.app.id, sign };
+  const s: SmnSetup = { tenant, user: cred.app.key, password: cred.secret, projectId: cred.app.projectId!, appId: cred.app.id, sign, token: null, accessKey: null };
+  if (opts.login) s.token = await login(s);
+  if (opts.accessKey) {
+    const res = await admin("POST", `/tenants/${tenant.id}/apps/${cred.app.id}/access-keys`, { description: "sdk" });
+    expect(res.status).toBe(201);
+    s.accessKey = { ak: res.body.access_key, sk: res.body.secret_key };
+  }
+  return s;
+}
+
+/** The name the tests outside this folder know `setup` by. */
+export const smnSetup = setup;
+
+export interface CallOptions {
+  /** Replaces the setup's token; null sends none. */
+  token?: string | null;
+  headers?: Record<string, string>;
+  /** Where the gateway is addressed: http://gw (default), http://gw/huawei, http://huawei.localhost. */
+  base?: string;
+}
+
+export interface Answer {
+  status: number;
+  headers: Headers;
+  body: Json | string;
+}
+
+/**
+ * `method path` through the Worker. `{project_id}` in `path` is the setup's project; a body that
+ * is a string is sent as it is, anything else as JSON. The body answered is parsed when it is JSON.
+ */
+export async function call(s: SmnSetup | null, method: string, path: string, body?: unknown, opts: CallOptions = {}): Promise<Answer> {
+  const token = opts.token === undefined ? (s?.token ?? null) : opts.token;
+  const headers: Record<string, string> = {
+    ...(body === undefined ? {} : { "content-type": "application/json; charset=UTF-8" }),
+    ...(token === null ? {} : { "X-Auth-Token": token }),
+    ...opts.headers,
+  };
+  const res = await exports.default.fetch(`${opts.base ?? "http://gw"}${s ? path.replace("{project_id}", s.projectId) : path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  const isJson = (res.headers.get("content-type") ?? "").includes("json");
+  return { status: res.status, headers: res.headers, body: isJson && text !== "" ? (JSON.parse(text) as Json) : text };
 }
 
 /** `domain`: the user's domain name as the SDKs send it (the tenant id); omitted when not given. */
@@ -50,4 +121,55 @@ export async function login(s: SmnSetup): Promise<string> {
 export const sms = (s: SmnSetup, token: string, body: unknown, path = "sms", project = s.projectId): Promise<Response> =>
   post(`/v2/${project}/notifications/${path}`, body, { "X-Auth-Token": token, "X-Project-Id": project, region: "cn-north-4" });
 
-export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+/** An SMN error body: `{request_id, code, message}`, `code` always a string, nothing else. */
+export async function expectSmn(res: Response, status: number, code: string, message?: string | RegExp): Promise<Json> {
+  const text = await res.text();
+  const body = JSON.parse(text) as Json;
+  expect({ status: res.status, body }).toEqual({ status, body: { request_id: expect.stringMatching(/^\d{19}$/), code, message: expect.any(String) } });
+  if (typeof message === "string") expect(body.message).toBe(message);
+  else if (message) expect(body.message).toMatch(message);
+  return body;
+}
+
+const hex = (buf: ArrayBuffer): string => [...new Uint8Array(buf)].map((b) => b.toString(16).padStart(2, "0")).join("");
+export const sha256 = async (data: string | Uint8Array): Promise<string> =>
+  hex(await crypto.subtle.digest("SHA-256", typeof data === "string" ? new TextEncoder().encode(data) : data));
+const hmac = async (key: string, msg: string): Promise<string> => {
+  const k = await crypto.subtle.importKey("raw", new TextEncoder().encode(key), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  return hex(await crypto.subtle.sign("HMAC", k, new TextEncoder().encode(msg)));
+};
+const rfc3986 = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
+/** Huawei's signing guide step by step, independently of src/: returns the Authorization value. */
+export async function sign(ak: string, sk: string, method: string, url: URL, headers: Record<string, string>, body: string, opts: { unsignedPayload?: boolean } = {}): Promise<string> {
+  let path = url.pathname.split("/").map((p) => rfc3986(decodeURIComponent(p))).join("/");
+  if (!path.endsWith("/")) path += "/";
+  const keys = [...new Set(url.searchParams.keys())].sort();
+  const query = keys.flatMap((k) => url.searchParams.getAll(k).sort().map((v) => `${rfc3986(k)}=${rfc3986(v)}`)).join("&");
+  const names = Object.keys(headers).map((h) => h.toLowerCase()).sort();
+  const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+  const canonicalHeaders = names.map((h) => `${h}:${lower[h]!.trim()}\n`).join("");
+  const payload = opts.unsignedPayload ? "UNSIGNED-PAYLOAD" : await sha256(body);
+  const canonical = [method, path, query, canonicalHeaders, names.join(";"), payload].join("\n");
+  const sts = `SDK-HMAC-SHA256\n${lower["x-sdk-date"]}\n${await sha256(canonical)}`;
+  return `SDK-HMAC-SHA256 Access=${ak}, SignedHeaders=${names.join(";")}, Signature=${await hmac(sk, sts)}`;
+}
+
+/** A request signed as Huawei's SDKs sign it (content-type, host, x-sdk-date), sent through the Worker. */
+export async function signed(
+  method: string,
+  url: string,
+  body: unknown,
+  key: AccessKey,
+  opts: { date?: number; tamper?: (h: Headers) => void; extraSigned?: Record<string, string>; unsignedPayload?: boolean; signUrl?: string } = {},
+): Promise<Response> {
+  const text = body === undefined ? "" : JSON.stringify(body);
+  const u = new URL(url);
+  const headers: Record<string, string> = { "content-type": "application/json", host: u.host, "x-sdk-date": formatSdkDate(opts.date ?? Date.now()), ...opts.extraSigned };
+  const authorization = await sign(key.ak, key.sk, method, new URL(opts.signUrl ?? url), headers, text, { unsignedPayload: opts.unsignedPayload });
+  const h = new Headers(headers);
+  h.set("authorization", authorization);
+  if (opts.unsignedPayload) h.set("x-sdk-content-sha256", "UNSIGNED-PAYLOAD");
+  opts.tamper?.(h);
+  return exports.default.fetch(url, { method, headers: h, body: method === "GET" ? undefined : text });
+}

@@ -1,5 +1,7 @@
-// IAM token lifecycle through the real Worker: 201 + X-Subject-Token, the SDK-critical body fields,
-// the same token while valid, expiry on a controlled clock, wrong password, wrong project.
+// POST /v3/auth/tokens, the IAM token lifecycle through the real Worker: 201 + X-Subject-Token, the
+// SDK-critical body fields, the same token while valid, expiry on a controlled clock, wrong
+// password, wrong project or domain, and body refusals in Keystone's shape.
+import { exports } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { loginBody, post, sms, smnSetup, type Json } from "./helpers";
 
@@ -169,5 +171,45 @@ describe("POST /v3/auth/tokens", () => {
     expect(get.status).toBe(405);
     expect(get.headers.get("allow")).toBe("POST");
     expect(await get.json()).toMatchObject({ error: { code: 405, title: "Method Not Allowed" } });
+  });
+});
+
+describe("IAM login domain", () => {
+  it("refuses a domain that is not the credential's, by name or id; the right one or none passes", async () => {
+    const s = await smnSetup();
+    const body = (domain: Record<string, string> | undefined) => ({
+      auth: {
+        identity: { methods: ["password"], password: { user: { name: s.user, password: s.password, ...(domain ? { domain } : {}) } } },
+        scope: { project: { name: "cn-north-4" } },
+      },
+    });
+    const post = (b: unknown) => exports.default.fetch("http://gw/v3/auth/tokens", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(b) });
+    const wrongs: Array<Record<string, string>> = [{ name: "acme" }, { id: "someone-else" }];
+    for (const wrong of wrongs) {
+      const res = await post(body(wrong));
+      expect(res.status).toBe(401);
+      expect(await res.json()).toEqual({ error: { code: 401, title: "Unauthorized", message: "The username or password is wrong." } });
+    }
+    const rights: Array<Record<string, string> | undefined> = [{ name: s.tenant.id }, { id: s.tenant.id }, undefined];
+    for (const right of rights) expect((await post(body(right))).status).toBe(201);
+  });
+});
+
+describe("IAM body refusals", () => {
+  it("415 for a content type that is not JSON, 413 past the body cap, in Keystone's shape", async () => {
+    const s = await smnSetup();
+    const xml = await exports.default.fetch("http://gw/v3/auth/tokens", { method: "POST", headers: { "content-type": "application/xml" }, body: "<auth/>" });
+    expect({ status: xml.status, body: await xml.json() }).toEqual({
+      status: 415,
+      body: { error: { code: 415, title: "Unsupported Media Type", message: "Unsupported content type: application/xml" } },
+    });
+    const body = loginBody(s.user, s.password, { name: "cn-north-4" }) as Json;
+    body.auth.pad = "x".repeat(3 * 1024 * 1024);
+    const big = await post("/v3/auth/tokens", body);
+    expect({ status: big.status, body: await big.json() }).toEqual({
+      status: 413,
+      body: { error: { code: 413, title: "Request Entity Too Large", message: "The request body is too large." } },
+    });
+    expect(big.headers.get("x-subject-token")).toBeNull();
   });
 });

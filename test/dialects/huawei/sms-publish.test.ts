@@ -1,9 +1,12 @@
-// The three SMN publish forms on both paths: documented request/response reproduced, request order,
-// endpoint echo, per-item results with atomic billing of the accepted items, signature rules.
-import { env } from "cloudflare:workers";
+// POST /v2/{project_id}/notifications/sms and …/batch_sms: the three SMN publish forms on both paths,
+// the documented request/response reproduced, request order, endpoint echo, per-item results with
+// atomic billing of the accepted items, signature rules, repeated content (SMN.9430), and the
+// whole-request refusals (status, SMN code always a JSON string, message, nothing written).
+import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { makeSignature, mobile, money } from "../../helpers/fixtures";
-import { login, sms, smnSetup, type Json } from "./helpers";
+import { INTERNALS } from "../../helpers/faults";
+import { expectSmn, login, sms, smnSetup, type Json, type SmnSetup } from "./helpers";
 
 const rows = async (batchId: string) =>
   (
@@ -11,6 +14,11 @@ const rows = async (batchId: string) =>
       .bind(batchId)
       .all<Json>()
   ).results;
+
+const messageCount = async (tenantId: string) =>
+  (await env.DB.prepare("SELECT COUNT(*) AS n FROM messages WHERE tenant_id = ?1").bind(tenantId).first<{ n: number }>())!.n;
+
+const one = (s: SmnSetup, endpoint: string, message: string) => ({ endpoint, message, sign_id: s.sign.uid });
 
 describe("POST /v2/{project_id}/notifications/sms — sms_message (different contents)", () => {
   it("reproduces the document's example: sign_id prefixed, or the message's own 【signature】", async () => {
@@ -246,5 +254,114 @@ describe("the other forms and paths", () => {
     expect(body.result).not.toHaveLength(0);
     expect(body.result.filter((r: Json) => !(r.message_id))).toEqual([]);
     expect(await money(s.tenant.id)).toEqual({ balance: 100_000 - 9990, ledger: 100_000 - 9990 });
+  });
+});
+
+describe("SMN whole-request errors", () => {
+
+
+  it("another tenant's sign_id behaves as unknown (SMN.9901)", async () => {
+    const s = await smnSetup();
+    const other = await smnSetup();
+    const token = await login(s);
+    await expectSmn(await sms(s, token, { endpoint: mobile(), message: "x", sign_id: other.sign.uid }), 400, "SMN.9901");
+    const batch = (await (await sms(s, token, { sms_message: [{ endpoint: mobile(), message: "x", sign_id: other.sign.uid }] })).json()) as Json;
+    expect(batch.result[0]).toMatchObject({ code: "SMN.9901" });
+    expect(await messageCount(s.tenant.id)).toBe(0);
+  });
+
+  it("400 SMN.0159 for 1000 or more sms_message items, and for more than 1000 endpoints", async () => {
+    const s = await smnSetup();
+    const token = await login(s);
+    const item = { endpoint: mobile(), message: "x", sign_id: s.sign.uid };
+    await expectSmn(await sms(s, token, { sms_message: Array(1000).fill(item) }), 400, "SMN.0159", "The number of endpoints has reached the maximum allowed.");
+    await expectSmn(await sms(s, token, { endpoints: Array(1001).fill(mobile()), message: "x", sign_id: s.sign.uid }), 400, "SMN.0159");
+    expect(await messageCount(s.tenant.id)).toBe(0);
+  });
+
+  it("400 for bodies that are not the documented shape", async () => {
+    const s = await smnSetup();
+    const token = await login(s);
+    await expectSmn(await sms(s, token, "{oops"), 400, "SMN.9900", /not valid JSON/);
+    await expectSmn(await sms(s, token, "[1,2]"), 400, "SMN.9900", /JSON object/);
+    await expectSmn(await sms(s, token, ""), 400, "SMN.9900");
+    await expectSmn(await sms(s, token, { sms_message: [] }), 400, "SMN.9900", /sms_message/);
+    await expectSmn(await sms(s, token, { sms_message: [{ message: "no endpoint", sign_id: s.sign.uid }] }), 400, "SMN.0012", /sms_message\.0\.endpoint/);
+    await expectSmn(await sms(s, token, { endpoint: mobile(), message: 42, sign_id: s.sign.uid }), 400, "SMN.0024", /message/);
+    await expectSmn(await sms(s, token, { endpoint: mobile(), message: "x", sign_id: s.sign.uid, message_include_sign_flag: "maybe" }), 400, "SMN.9900", /message_include_sign_flag/);
+    await expectSmn(await sms(s, token, {}), 400, "SMN.0012");
+    expect(await messageCount(s.tenant.id)).toBe(0);
+  });
+
+  it("the single form answers its item's refusal for the whole request", async () => {
+    const s = await smnSetup();
+    const token = await login(s);
+    await expectSmn(await sms(s, token, { endpoint: "0101234", message: "x", sign_id: s.sign.uid }), 400, "SMN.0160", "Invalid endpoint.");
+    await expectSmn(await sms(s, token, { endpoint: mobile(), message: "x" }), 400, "SMN.9904", /sign_id is required/);
+    await expectSmn(await sms(s, token, { endpoint: mobile(), message: "x".repeat(600), sign_id: s.sign.uid }), 400, "SMN.0024", "Parameter: content is invalid.");
+    expect(await messageCount(s.tenant.id)).toBe(0);
+  });
+
+  it("400 SMN.0261 when the balance does not cover the accepted items: nothing is sent or billed", async () => {
+    const s = await smnSetup({ balance: 15, price: 10 });
+    const token = await login(s);
+    const res = await sms(s, token, { sms_message: [{ endpoint: mobile(), message: "a", sign_id: s.sign.uid }, { endpoint: mobile(), message: "b", sign_id: s.sign.uid }] });
+    await expectSmn(res, 400, "SMN.0261", "Check whether your account balance is sufficient.");
+    expect(await money(s.tenant.id)).toEqual({ balance: 15, ledger: 15 });
+    expect(await messageCount(s.tenant.id)).toBe(0);
+  });
+
+  it("403 SMN.9910 when the SMN user may not send notifications", async () => {
+    const s = await smnSetup({ kinds: "verification" });
+    const token = await login(s);
+    await expectSmn(await sms(s, token, { endpoint: mobile(), message: "x", sign_id: s.sign.uid }), 403, "SMN.9910");
+  });
+
+
+  it("415 for a content type that is not JSON, 413 past the body cap", async () => {
+    const s = await smnSetup();
+    const token = await login(s);
+    const xml = await exports.default.fetch(`http://gw/v2/${s.projectId}/notifications/sms`, {
+      method: "POST",
+      headers: { "X-Auth-Token": token, "content-type": "application/xml" },
+      body: "<sms/>",
+    });
+    await expectSmn(xml, 415, "SMN.9415");
+    const big = await sms(s, token, JSON.stringify({ endpoint: mobile(), message: "x".repeat(3 * 1024 * 1024) }));
+    await expectSmn(big, 413, "SMN.9413");
+  });
+});
+
+describe("SMN.9430: the same content to the same mobile inside the tenant's repeat window", () => {
+  it("429 for the single form; per item in sms_message and endpoints; other content or another mobile goes", async () => {
+    const s = await smnSetup({ balance: 1000, price: 10, settings: { repeatWindowSeconds: 300 } });
+    const token = await login(s);
+    const [m, n] = [mobile(), mobile()];
+    expect((await sms(s, token, one(s, m, "您的快件已签收"))).status).toBe(200);
+
+    const single = await expectSmn(await sms(s, token, one(s, m, "您的快件已签收")), 429, "SMN.9430", /same content .* retry in \d+ s/);
+    expect(single.message).not.toMatch(INTERNALS);
+    expect(await money(s.tenant.id)).toEqual({ balance: 990, ledger: 990 });
+
+    const batch = await sms(s, token, { sms_message: [one(s, m, "您的快件已签收"), one(s, n, "您的快件已签收")] });
+    expect(batch.status).toBe(200);
+    const body = (await batch.json()) as Json;
+    expect(body.result).toEqual([
+      { endpoint: m, code: "SMN.9430", message: expect.stringMatching(/retry in \d+ s/) },
+      { endpoint: n, message_id: expect.stringMatching(/^\d+$/) },
+    ]);
+
+    const endpoints = (await (await sms(s, token, { endpoints: [n, mobile()], message: "您的快件已签收", sign_id: s.sign.uid })).json()) as Json;
+    expect(endpoints.result.map((r: Json) => r.code ?? "ok")).toEqual(["SMN.9430", "ok"]);
+    // Only what was accepted is billed: the first send, n in the batch, the new mobile.
+    expect(await money(s.tenant.id)).toEqual({ balance: 970, ledger: 970 });
+    expect((await sms(s, token, one(s, m, "您的快件已派送"))).status).toBe(200);
+  });
+
+  it("without a repeat window the same content goes twice", async () => {
+    const s = await smnSetup();
+    const token = await login(s);
+    const m = mobile();
+    for (let i = 0; i < 2; i++) expect((await sms(s, token, one(s, m, "同样的内容"))).status).toBe(200);
   });
 });

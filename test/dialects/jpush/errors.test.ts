@@ -1,7 +1,7 @@
 // Every documented JPush error code that a request can raise, with its HTTP status and the
 // document's `{"error": {"code", "message"}}` shape; nothing refused is written or billed.
 // (50009–50012, 50015, 50024, 50026, 50030/50031 and 50038–50041 are exercised with their
-// endpoints in codes.test.ts and messages.test.ts.)
+// endpoints in codes, valid, voice-codes, messages and batch .test.ts.)
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import { router } from "../../../src/dialects/jpush/router";

@@ -61,7 +61,7 @@ export function issueRefusal(issue: z.core.$ZodIssue, prefix = "") {
 }
 
 /** A path id of 1–20 digits (a schedule or message id), else `name`'s refusal. */
-export function digitsParam(req: IRequest, param: string, name: JpushErrorName, what: string): string {
+function digitsParam(req: IRequest, param: string, name: JpushErrorName, what: string): string {
   const id = String(req.params[param] ?? "");
   if (!/^\d{1,20}$/.test(id)) throw refuse(name, `${id.slice(0, 40)} is not a ${what}`);
   return id;
@@ -83,7 +83,7 @@ export const tempIdOf = (req: IRequest): number => {
 
 const KIND_BY_TYPE: Record<number, Kind> = { 1: "verification", 2: "notification", 3: "marketing" };
 
-export interface TemplateFields {
+interface TemplateFields {
   kind: Kind;
   content: string;
   ttl: number | undefined;
@@ -122,7 +122,7 @@ export async function readTemplateBody(req: Request): Promise<TemplateFields> {
 
 const MAX_SIGN_BODY = MAX_IMAGES * MAX_IMAGE_BYTES + 64 * 1024;
 
-export interface SignFields {
+interface SignFields {
   name: string;
   type: number | undefined;
   remark: string | undefined;

@@ -20,7 +20,7 @@ const SINGLE_REQUIRED: Array<[string, JpushErrorName]> = [
   ["send_time", "invalidSendTime"],
 ];
 
-export type Who = { app: App; tenant: Tenant };
+type Who = { app: App; tenant: Tenant };
 
 /** send_time → epoch ms: a real local time, after now; else 50027 (the accept pipeline refuses one beyond the horizon, also 50027). */
 export function sendAtOf(tenant: Tenant, text: string, now: number): number {

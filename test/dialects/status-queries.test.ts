@@ -11,7 +11,7 @@ import { mockReceiver, waitFor } from "../jobs/support";
 import { call as paaswCall, ok as paaswOk, paaswSetup } from "./paasw/helpers";
 import { apiSetup, call as smsapiCall } from "./smsapi/helpers";
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 afterEach(() => vi.restoreAllMocks());
 

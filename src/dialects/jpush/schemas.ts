@@ -82,7 +82,6 @@ export const BatchRequest = z.object({
 export const BatchRequestDoc = BatchRequest.extend({ recipients: z.array(BatchRecipient).min(1).max(MAX_RECIPIENTS) });
 
 export const ErrorObject = z.object({ code: z.number().int(), message: z.string() });
-export const ErrorBody = z.object({ error: ErrorObject });
 export const MsgIdResponse = z.object({ msg_id: z.string().meta({ description: "decimal digits, always a JSON string" }) });
 export const ValidResponse = z.object({ is_valid: z.boolean(), error: ErrorObject.optional() });
 

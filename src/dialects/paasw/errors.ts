@@ -13,8 +13,6 @@ export interface PaaswError {
 
 const e = (code: string, label: string): PaaswError => ({ code, label });
 
-export const OK_CODE = "10000";
-
 /** Refusals that belong to the dialect itself. */
 export const PAASW_OWN = {
   missingParam: e("10001", "缺少参数"),

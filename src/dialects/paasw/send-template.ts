@@ -13,7 +13,6 @@ import { parsePhoneNumbers } from "./recipients";
 import { SendTemplateParams } from "./schemas";
 import { sent } from "./send";
 import { approvedSignatureOf, signatureRead, signedText } from "./signature";
-import { directoryDb } from "../../store/db";
 
 type ParamObject = Record<string, unknown>;
 

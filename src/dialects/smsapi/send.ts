@@ -10,7 +10,7 @@ import { acceptSend, type Draft } from "../../core/send";
 import type { IdempotencyContext } from "../../core/idempotency";
 import type { App, Kind, Tenant } from "../../core/types";
 import { fail, failCore, itemError, ok, SMSAPI_ERRORS } from "./errors";
-import { directoryDb, tenantDb } from "../../store/db";
+import { tenantDb } from "../../store/db";
 
 export interface SmsapiItem {
   mobile: string;

@@ -248,7 +248,7 @@ describe("routes", () => {
 
 describe("/openapi.json", () => {
   it("documents the five JPush routes with request schemas from the validating zod schemas", async () => {
-    const doc = (await (await exports.default.fetch("http://gw/openapi.json")).json()) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const doc = (await (await exports.default.fetch("http://gw/openapi.json")).json()) as Record<string, any>;
     for (const path of ["/v1/codes", "/v1/voice_codes", "/v1/codes/{msg_id}/valid", "/v1/messages", "/v1/messages/batch"]) {
       const op = doc.paths[path]?.post;
       expect(op, path).toBeDefined();

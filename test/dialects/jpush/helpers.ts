@@ -81,7 +81,7 @@ export function post(path: string, body: unknown, auth: string | null, headers: 
 /** The name the tests outside this folder know setup by. */
 export const jpushSetup = setup;
 
-export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type Json = Record<string, any>;
 
 export interface CallOptions {
   /** The Authorization header: default `s.auth`; null sends none. */

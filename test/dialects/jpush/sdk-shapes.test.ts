@@ -76,13 +76,14 @@ describe("Java jsms-client (NativeHttpClient, Gson)", () => {
   it("sendSMSCode → sendValidSMSCode: msg_id fits a Java long; ValidSMSResult reads is_valid", async () => {
     const s = await setup();
     const sent = await call(s, "POST", "/v1/codes", JSON.stringify({ mobile: mobile(), temp_id: s.codeTpl }), { headers: JAVA });
-    expect(javaLong(sent.body.msg_id)).toBe(true);
+    expect(sent.body.msg_id).toSatisfy(javaLong);
     const code = await codeOf(s, sent.body.msg_id);
     expect(await call(s, "POST", `/v1/codes/${sent.body.msg_id}/valid`, JSON.stringify({ code }), { headers: JAVA })).toEqual({ status: 200, body: { is_valid: true } });
     // A refusal: setErrorObject reads error.code with getAsInt() and error.message with getAsString().
     const again = await call(s, "POST", `/v1/codes/${sent.body.msg_id}/valid`, JSON.stringify({ code }), { headers: JAVA });
     expect(again.status).toBe(403);
-    expect(Number.isInteger(again.body.error.code) && typeof again.body.error.message === "string").toBe(true);
+    expect(again.body.error).toEqual({ code: expect.any(Number), message: expect.any(String) });
+    expect(again.body.error.code).toSatisfy(Number.isInteger);
   });
 
   it("sendVoiceSMSCode: SMSPayload with code as a string, voice_lang and ttl as ints", async () => {

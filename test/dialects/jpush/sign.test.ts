@@ -256,7 +256,7 @@ describe("JPush signatures", () => {
   });
 
   it("documents the multipart form in /openapi.json", async () => {
-    const doc = (await (await exports.default.fetch("http://gw/openapi.json")).json()) as { paths: Record<string, Record<string, any>> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const doc = (await (await exports.default.fetch("http://gw/openapi.json")).json()) as { paths: Record<string, Record<string, any>> };
     const form = doc.paths["/v1/sign"]!.post.requestBody.content["multipart/form-data"].schema;
     expect(Object.keys(form.properties)).toEqual(["sign", "type", "remark", "images"]);
     expect(form.properties.images.items).toMatchObject({ type: "string", format: "binary" });

@@ -6,7 +6,7 @@ import { makeCredential, makeSignature, makeTenant } from "../../helpers/fixture
 import { randomDigits } from "../../../src/core/crypto";
 import type { Tenant } from "../../../src/core/types";
 
-export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type Json = Record<string, any>;
 export type Form = "query" | "form" | "json";
 export const FORMS: Form[] = ["query", "form", "json"];
 

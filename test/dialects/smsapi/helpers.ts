@@ -29,7 +29,7 @@ export const call = (path: string, body: unknown, apiKey: string | null, headers
     body: typeof body === "string" ? body : JSON.stringify(body),
   });
 
-export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type Json = Record<string, any>;
 
 export const messageRows = async (tenantId: string) =>
   (

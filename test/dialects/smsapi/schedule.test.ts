@@ -1,9 +1,8 @@
 // smsapi scheduling and cancel: sendTime in seconds or milliseconds, past = now, the horizon,
 // scheduled rows billed at acceptance, cancel per id with the refund in the ledger, isolation.
 import { env } from "cloudflare:workers";
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import worker from "../../../src/index";
+import { cronTick } from "../../helpers/cron";
 import { mobile, money } from "../../helpers/fixtures";
 import { apiSetup, call, expectEnvelope, messageRows, type Json } from "./helpers";
 
@@ -13,12 +12,6 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-/** One run of the every-minute cron, as the runtime would start it. */
-async function cronTick(): Promise<void> {
-  const ctx = createExecutionContext();
-  await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: "* * * * *" }), env, ctx);
-  await waitOnExecutionContext(ctx);
-}
 
 describe("sendTime", () => {
   it("a future time in seconds (10 digits) stores the messages scheduled, billed at acceptance", async () => {

@@ -1,22 +1,30 @@
-// The pull side of delivery reports and replies (paasw /sms/deliver and /sms/smsUp, JPush's receipt
-// API): each row is handed out once, oldest first, and never one that a push has taken (store/pulls).
-import { pullReplies, pullReports, PULL_LIMIT, type ReplyItem, type ReportItem } from "../store/pulls";
-import { tenantDb } from "../store/db";
+// Owns the pull side of reports and replies (the receipt APIs of the dialects): what an app has not
+// been handed yet, each record once, and the per-app calling interval some vendors impose.
+import { directoryDb, tenantDb } from "../store/db";
+import * as pulls from "../store/pulls";
+import type { ReplyItem, ReportItem } from "../store/pulls";
+
+export type { ReplyItem, ReportItem };
 
 export interface PullOptions {
-  /** Only those of this signature name (null: all). */
+  /** Only records of this signature (null: all). */
   signature?: string | null;
   limit?: number;
-  /** Reports reported before this time are left to retention (epoch ms). */
+  /** Only reports received since (epoch ms); older ones are left to retention. */
   since?: number;
 }
 
-/** The app's reports not yet handed out, marked handed out at `now`. */
-export function pullAppReports(env: Env, tenantId: string, appId: string, now: number, opts: PullOptions = {}): Promise<ReportItem[]> {
-  return pullReports(tenantDb(env, tenantId), appId, opts.signature ?? null, now, opts.limit ?? PULL_LIMIT, opts.since ?? 0);
-}
+/**
+ * Admits one pull of `appId` for `kind` unless another was admitted within `intervalMs` (one
+ * guarded upsert: two concurrent calls cannot both pass).
+ */
+export const admitPull = (env: Env, appId: string, kind: "report" | "reply", now: number, intervalMs: number): Promise<boolean> =>
+  pulls.admitPull(directoryDb(env), appId, kind, now, intervalMs);
 
-/** The tenant's replies not yet handed out, marked handed out at `now`. */
-export function pullTenantReplies(env: Env, tenantId: string, now: number, opts: Omit<PullOptions, "since"> = {}): Promise<ReplyItem[]> {
-  return pullReplies(tenantDb(env, tenantId), opts.signature ?? null, now, opts.limit ?? PULL_LIMIT);
-}
+/** The app's reports not handed out or pushed yet, marked handed out at `now`. */
+export const takeReports = (env: Env, tenantId: string, appId: string, now: number, o: PullOptions = {}): Promise<ReportItem[]> =>
+  pulls.pullReports(tenantDb(env, tenantId), appId, o.signature ?? null, now, o.limit, o.since);
+
+/** The tenant's replies not handed out or pushed yet, marked handed out at `now`. */
+export const takeReplies = (env: Env, tenantId: string, now: number, o: PullOptions = {}): Promise<ReplyItem[]> =>
+  pulls.pullReplies(tenantDb(env, tenantId), o.signature ?? null, now, o.limit);

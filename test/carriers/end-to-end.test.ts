@@ -5,7 +5,7 @@ import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { randomDigits, randomHex } from "../../src/core/crypto";
 import { admin } from "../admin/helpers";
-import { call, jpushSetup, type JpushSetup } from "../dialects/jpush/helpers";
+import { postJson as call, jpushSetup, type JpushSetup } from "../dialects/jpush/helpers";
 import { rows, runQueue, waitFor } from "../jobs/support";
 import { fakeRequests, fakeUrl, mobile } from "./fakes";
 

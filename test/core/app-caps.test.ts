@@ -13,7 +13,7 @@ import type { Tenant } from "../../src/core/types";
 import { getApp } from "../helpers/domain";
 import { admin, paths } from "../admin/helpers";
 import { makeCredential, mobile, money } from "../helpers/fixtures";
-import { basic, call as jpush, err, jpushSetup } from "../dialects/jpush/helpers";
+import { basic, postJson as jpush, err, jpushSetup } from "../dialects/jpush/helpers";
 import { paaswSetup, request as paasw, refused } from "../dialects/paasw/helpers";
 import { login, sms, smnSetup, type Json } from "../dialects/huawei/helpers";
 import { setup as apiSetup, post as smsapi, expectEnvelope } from "../dialects/smsapi/helpers";

@@ -10,7 +10,7 @@ import { getAppByKey } from "../helpers/domain";
 import { getTenant } from "../helpers/domain";
 import { admin, paths } from "../admin/helpers";
 import { makeCredential, makeTenant, mobile, money } from "../helpers/fixtures";
-import { call as jpush, err, jpushSetup } from "../dialects/jpush/helpers";
+import { postJson as jpush, err, jpushSetup } from "../dialects/jpush/helpers";
 import { ok, paaswSetup, request as paasw, refused } from "../dialects/paasw/helpers";
 import { login, sms, smnSetup, type Json } from "../dialects/huawei/helpers";
 import { setup as apiSetup, post as smsapi, expectEnvelope } from "../dialects/smsapi/helpers";

@@ -4,7 +4,7 @@ import { env, exports } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { cronTick } from "../helpers/cron";
 import { mobile } from "../helpers/fixtures";
-import { call, codeOf, jpushSetup } from "../dialects/jpush/helpers";
+import { postJson as call, codeOf, jpushSetup } from "../dialects/jpush/helpers";
 import { waitFor } from "../jobs/support";
 
 afterEach(() => vi.restoreAllMocks());

@@ -1,6 +1,6 @@
 // GET /sms/deliver: the app's delivery reports not yet handed out, oldest first, at most 500 per
 // call, each returned once (a report assigned to a push is never pulled). `sign` filters.
-import { pullAppReports } from "../../core/pulls";
+import { takeReports } from "../../core/pulls";
 import { json } from "../../http/respond";
 import { authenticateToken } from "./auth";
 import { readInput } from "./input";
@@ -18,7 +18,7 @@ export const deliverRoutes = paaswRoutes(
   async (req, env) => {
     const data = await readInput(req, PullParams);
     const { app, tenant } = await authenticateToken(req, env, data.token);
-    const reports = await pullAppReports(env, tenant.id, app.id, Date.now(), { signature: data.sign ?? null });
+    const reports = await takeReports(env, tenant.id, app.id, Date.now(), { signature: data.sign ?? null });
     return json(reports.map((r) => reportJson(r, tenant.timezone)));
   },
 );

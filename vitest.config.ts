@@ -3,9 +3,11 @@ import { configDefaults, defineConfig } from "vitest/config";
 // Copies the charting library into console/vendor/ (gitignored) before the tests serve the console.
 import { copyConsoleAssets } from "./scripts/console-assets.mjs";
 
-// Two projects: "workers" runs every test inside the Workers runtime (as before); "browser" runs the
-// console's browser tests in Node, driving Chromium against a real local gateway (npm start).
+// Three projects: "workers" runs every test inside the Workers runtime; "browser" runs the console's
+// browser tests in Node, driving Chromium against a real local gateway (npm start); "docs" runs the
+// shell examples of README.md and docs/*.md against another such gateway.
 const BROWSER_TESTS = "test/console/**/*.browser.test.ts";
+const DOCS_TESTS = "test/docs/**/*.test.ts";
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations("./migrations");
@@ -33,7 +35,7 @@ export default defineConfig(async () => {
           ],
           test: {
             name: "workers",
-            exclude: [...configDefaults.exclude, BROWSER_TESTS],
+            exclude: [...configDefaults.exclude, BROWSER_TESTS, DOCS_TESTS],
             setupFiles: ["./test/setup/apply-migrations.ts"],
             // Third parties the tests talk to on loopback: the local SMSC (SMPP over TCP) and the
             // HTTP providers' fakes, which check signatures the way the providers do.
@@ -51,6 +53,21 @@ export default defineConfig(async () => {
             // One gateway, one browser: the files share them, so they run one after another.
             fileParallelism: false,
             testTimeout: 60_000,
+            hookTimeout: 180_000,
+          },
+        },
+        {
+          test: {
+            name: "docs",
+            environment: "node",
+            include: [DOCS_TESTS],
+            globalSetup: ["./test/docs/gateway.mjs"],
+            // One gateway and one demo tenant: the files' examples run one after another, and only
+            // after the other projects, so that the delivery reports they wait for are not slowed
+            // down by the rest of the suite.
+            fileParallelism: false,
+            sequence: { groupOrder: 1 },
+            testTimeout: 600_000,
             hookTimeout: 180_000,
           },
         },

@@ -68,7 +68,7 @@ function parseSubmit(raw) {
 const pad = (n) => String(n).padStart(2, "0");
 const smppDate = (d) => `${pad(d.getUTCFullYear() % 100)}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}`;
 
-const ASCII_GSM = /^[A-Za-z0-9 .,!?'"()+\-:;#%&*\/<=>\n\r]*$/;
+const ASCII_GSM = /^[A-Za-z0-9 .,!?'"()+\-:;#%&*/<=>\n\r]*$/;
 function encodeText(text, coding) {
   if (coding === "ucs2" || (coding === undefined && !ASCII_GSM.test(text))) return { dc: 8, enc: (t) => Buffer.from(t, "utf16le").swap16() };
   if (coding === "latin1") return { dc: 3, enc: (t) => Buffer.from(t, "latin1") };

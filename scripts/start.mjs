@@ -135,30 +135,44 @@ function explain(s) {
   const password = pick(h, "password", "secret");
   const project = pick(h, "project_id", "projectId");
   const apiKey = pick(a, "api_key", "apiKey", "secret");
+  // Every command runs as printed in bash (the docs test runs them): results are captured in shell
+  // variables, never left as <placeholders>.
+  const sh = (v) => `'${String(v).replaceAll("'", "'\\''")}'`;
+  const J = `-u ${appKey}:${master}`;
+  const JSON_TYPE = "-H 'Content-Type: application/json'";
   console.log(`
 Console: ${base}/console/ (sign in with the operator token ADMIN_TOKEN from .dev.vars: ${adminToken})
 
 edgesms is running on ${base} with the carrier simulator. Demo tenant "demo" (balance 1000.00 CNY),
-approved signature 【边缘短信】, templates: verification #${s.templates.verification}, notification #${s.templates.notification}, marketing #${s.templates.marketing}.
-Credentials are saved in ${STATE}. Simulator numbers: see docs/delivery.md (most numbers deliver).
+approved signature 【边缘短信】 (sign_id ${s.signature.id}; Huawei sign_id ${s.signature.uid}). Approved templates, {{name}} a parameter:
+  #${s.templates.verification}  verification  您的验证码是{{code}}，5分钟内有效。  (the code is generated)
+  #${s.templates.notification}  notification  您的订单{{order}}已发货，请注意查收。
+  #${s.templates.marketing}  marketing     双十一会员日，全场{{discount}}折起。回TD退订
+Credentials are saved in ${STATE}. Simulator numbers: docs/delivery.md (most numbers deliver).
+The commands below need curl and jq; paste them into bash one group at a time.
 
-# JPush: send a verification code, read it on the simulated handset, validate it
-curl -s -u ${appKey}:${master} ${base}/v1/codes -H 'Content-Type: application/json' -d '{"mobile":"13800138000","temp_id":${s.templates.verification}}'
-curl -s ${base}/simulator/v1/inbox/13800138000
-curl -s -u ${appKey}:${master} ${base}/v1/codes/<msg_id>/valid -H 'Content-Type: application/json' -d '{"code":"<code>"}'
+# JPush: send a verification code, read it on the simulated handset, validate it; a notification
+MSG_ID=$(curl -s ${J} ${base}/v1/codes ${JSON_TYPE} -d '{"mobile":"13800138100","temp_id":${s.templates.verification}}' | jq -r .msg_id)
+sleep 2
+CODE=$(curl -s ${base}/simulator/v1/inbox/13800138100 | jq -r '.messages[0].content' | grep -o '[0-9]\\{6\\}')
+curl -s ${J} ${base}/v1/codes/$MSG_ID/valid ${JSON_TYPE} -d "{\\"code\\":\\"$CODE\\"}"
+curl -s ${J} ${base}/v1/messages ${JSON_TYPE} -d '{"mobile":"13800138101","temp_id":${s.templates.notification},"temp_para":{"order":"SF1024"}}'
 
 # paasw: token, send, delivery reports, balance
-curl -s "${base}/api/token?appId=${appId}&secret=${psecret}"
-curl -s -X POST "${base}/sms/send" --data-urlencode token=<token> --data-urlencode phoneNumbers=13800138000,13900139000 --data-urlencode sign=边缘短信 --data-urlencode content=您的快件已签收 --data-urlencode kind=2
-curl -s "${base}/sms/deliver?token=<token>"
-curl -s "${base}/sms/balance?token=<token>"
+TOKEN=$(curl -s "${base}/api/token?appId=${appId}&secret=${psecret}" | jq -r .token)
+curl -s -X POST "${base}/sms/send" --data-urlencode "token=$TOKEN" --data-urlencode phoneNumbers=13800138102,13900139102 --data-urlencode sign=边缘短信 --data-urlencode content=您的快件已签收 --data-urlencode kind=2
+sleep 3
+curl -s "${base}/sms/deliver?token=$TOKEN"
+curl -s "${base}/sms/balance?token=$TOKEN"
 
 # Huawei SMN: IAM token, then a batch of different contents
-curl -si ${base}/v3/auth/tokens -H 'Content-Type: application/json' -d '{"auth":{"identity":{"methods":["password"],"password":{"user":{"name":"${user}","password":"${password}","domain":{"name":"demo"}}}},"scope":{"project":{"id":"${project}"}}}}' | grep -i '^x-subject-token'
-curl -s ${base}/v2/${project}/notifications/sms -H "X-Auth-Token: <token>" -H 'Content-Type: application/json' -d '{"sms_message":[{"endpoint":"8613800138000","message":"Test 1","sign_id":"${s.signature.uid}"}]}'
+HW_TOKEN=$(curl -si ${base}/v3/auth/tokens ${JSON_TYPE} -d ${sh(JSON.stringify({ auth: { identity: { methods: ["password"], password: { user: { name: user, password, domain: { name: "demo" } } } }, scope: { project: { id: project } } } }))} | tr -d '\\r' | sed -n 's/^[Xx]-[Ss]ubject-[Tt]oken: //p')
+curl -s ${base}/v2/${project}/notifications/sms -H "X-Auth-Token: $HW_TOKEN" ${JSON_TYPE} -d '{"sms_message":[{"endpoint":"8613800138103","message":"Test 1","sign_id":"${s.signature.uid}"},{"endpoint":"8613900139103","message":"【边缘短信】Test 2","message_include_sign_flag":true}]}'
 
-# smsapi: batch send now, or scheduled (sendTime = Unix seconds) and cancelled
-curl -s ${base}/smsapi/v1/sms/batch -H "Authorization: Bearer ${apiKey}" -H 'Content-Type: application/json' -d '{"mobiles":"13800138000,13900139000","content":"【边缘短信】会议改到三点","sendTime":0}'
+# smsapi: a batch sent now; then one scheduled an hour ahead (sendTime: Unix seconds) and cancelled
+curl -s ${base}/smsapi/v1/sms/batch -H "Authorization: Bearer ${apiKey}" ${JSON_TYPE} -d '{"mobiles":"13800138104,13900139104","content":"【边缘短信】会议改到三点","sendTime":0}'
+SCHEDULED=$(curl -s ${base}/smsapi/v1/sms/batch -H "Authorization: Bearer ${apiKey}" ${JSON_TYPE} -d '{"mobiles":"13800138105","content":"【边缘短信】明早九点的会议取消","sendTime":'$(( $(date +%s) + 3600 ))'}' | jq -r '.data.messages[0].id')
+curl -s ${base}/smsapi/v1/sms/cancel -H "Authorization: Bearer ${apiKey}" ${JSON_TYPE} -d '{"id":"'$SCHEDULED'"}'
 
 # Operator API (ADMIN_TOKEN from .dev.vars), the OpenAPI document, and the cron on demand
 # (npm start also fires it every minute, as the Cron Trigger does in production)

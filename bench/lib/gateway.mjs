@@ -127,9 +127,6 @@ export function cpuSeconds(pid) {
   }
 }
 
-/** VmRSS of a process in MB, or null if it cannot be read. */
-export const rssMb = (pid) => memMb(pid)?.rss ?? null;
-
 /**
  * VmRSS and its parts in MB: anonymous (heaps), file-backed (e.g. SQLite files mapped by D1 and
  * the Durable Objects, which grow with the data, not with a leak) and shared memory.

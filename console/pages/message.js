@@ -1,7 +1,7 @@
 // One message and its timeline: accepted, scheduled, submitted, each carrier reference and receipt,
 // the final status, the report pulled or pushed, each push, refunds.
 import { get } from "../api.js";
-import { badge, h, href, money, table, time } from "../dom.js";
+import { badge, h, href, money, time } from "../dom.js";
 import { heading } from "../widgets.js";
 
 const LABELS = {

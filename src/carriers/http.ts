@@ -5,8 +5,6 @@ import { readBody } from "../http/body";
 import { logFault } from "../http/respond";
 import { isCoreError } from "../core/errors";
 
-export const ErrorBody = { error: { code: "string", message: "string" } };
-
 export const errorJson = (status: number, code: string, message: string, extra: Record<string, unknown> = {}): Response =>
   json({ error: { code, message, ...extra } }, status);
 

@@ -215,3 +215,18 @@ export async function reviewTemplate(env: Env, tenantId: string, id: number, ver
 export async function removeTemplate({ db, tenantId }: TenantDb, id: number, now: number): Promise<void> {
   if (!(await templates.deleteTemplate({ db, tenantId }, id, now))) throw new CoreError("template_not_found", `template ${id} does not exist`);
 }
+
+/** One tenant's catalog as a dialect addresses it: the dialect names the tenant, the store picks its database. */
+export const tenantCatalog = (env: Env, tenantId: string): TenantDb => tenantDb(env, tenantId);
+
+/** The tenant's signature `id` in any review state, or null. */
+export const findSignature = (t: TenantDb, id: number): Promise<Signature | null> => signatures.getSignature(t, id);
+
+/** How many templates and apps (as their default) use signature `id`. */
+export const signatureUsage = (t: TenantDb, id: number): Promise<{ templates: number; apps: number }> => signatures.getSignatureUsage(t, id);
+
+/** The id of another signature of the tenant still under review (null: none). */
+export const otherPendingSignature = (t: TenantDb, exceptId: number | null): Promise<number | null> => signatures.otherPendingSignature(t, exceptId);
+
+/** The tenant's template `id` in any review state, or null. */
+export const findTemplate = (t: TenantDb, id: number): Promise<Template | null> => templates.getTemplate(t, id);

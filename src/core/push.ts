@@ -1,6 +1,6 @@
 // What a push to a customer's URL carries, and how each dialect shapes it. The delivery engine
 // groups ready reports/replies per app and asks that app's dialect format for the request body.
-import type { App, Dialect, Tenant } from "./types";
+import type { App, Tenant } from "./types";
 
 export type { ReportItem, ReplyItem } from "../store/pulls";
 import type { ReplyItem, ReportItem } from "../store/pulls";
@@ -42,5 +42,3 @@ export interface PushFormat {
   /** Checks a callback URL before it is saved (e.g. a vendor's echo handshake): null when it passes, else why not. */
   verifyUrl?(env: Env, url: string): Promise<string | null>;
 }
-
-export type PushFormats = Partial<Record<Dialect, PushFormat>>;

@@ -6,7 +6,7 @@ import { CoreError } from "./errors";
 import { hmacSha256Hex, secretsKey, sha256Hex } from "./crypto";
 import type { App, Tenant } from "./types";
 import { insertTokenUnlessLive, latestLiveToken } from "../store/tokens";
-import { getAppAndTenantByToken, getAppAndTenantByTokenWith, tokenScope, type AuthScope, type TokenFound } from "../store/apps";
+import { getAppAndTenantByTokenWith, tokenScope, type AuthScope, type TokenFound } from "../store/apps";
 import { admitApp, type KeyedReads } from "./credentials";
 import { directoryDb } from "../store/db";
 import { toAppAndTenant } from "./apps";
@@ -46,22 +46,8 @@ export async function issueToken(env: Env, app: App, ttlSeconds: number, now = D
 }
 
 /**
- * Resolves a presented token to its app and tenant. Unknown, expired, and rotated-away tokens are
- * all auth_failed (the message says which, so the client knows to fetch a new one).
- */
-export async function resolveToken(
-  env: Env,
-  dialect: App["dialect"],
-  token: string,
-  ip: string,
-  now = Date.now(),
-): Promise<{ app: App; tenant: Tenant; expiresAt: number }> {
-  if (token.length < 16 || token.length > 256) throw new CoreError("auth_failed", "invalid token");
-  return checkToken(await getAppAndTenantByToken(directoryDb(env), await sha256Hex(token)), dialect, ip, now);
-}
-
-/**
- * resolveToken, with the reads `more` builds (scoped to the token's tenant: store/apps tokenScope) in
+ * Resolves a presented token to its app and tenant (unknown, expired and rotated-away tokens are
+ * refused, the message saying which so the client fetches a new one), with the reads `more` builds (scoped to the token's tenant: store/apps tokenScope) in
  * the same D1 round trip; what they read comes back only for a valid, live token of a usable app.
  */
 export async function resolveTokenWith<T>(

@@ -58,7 +58,9 @@ export class MobileGuard extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    ctx.blockConcurrencyWhile(async () => this.#migrate());
+    // The schema steps are synchronous SQL, so they run here, before any call can reach the object;
+    // wrapping them in blockConcurrencyWhile would leave its promise unawaited in the constructor.
+    this.#migrate();
   }
 
   #migrate(): void {

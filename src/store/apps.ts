@@ -124,19 +124,9 @@ export async function getAppByKey(db: D1Database, dialect: Dialect, key: string)
   return row;
 }
 
-export async function getAppByProject(db: D1Database, projectId: string): Promise<AppRow | null> {
-  const row = await db.prepare("SELECT * FROM apps WHERE dialect = 'huawei' AND project_id = ?1").bind(projectId).first<AppRow>();
-  return row;
-}
-
 export async function getApp({ db, tenantId }: TenantDb, appId: string): Promise<AppRow | null> {
   const row = await db.prepare("SELECT * FROM apps WHERE tenant_id = ?1 AND id = ?2").bind(tenantId, appId).first<AppRow>();
   return row;
-}
-
-export async function listApps({ db, tenantId }: TenantDb): Promise<AppRow[]> {
-  const { results } = await db.prepare("SELECT * FROM apps WHERE tenant_id = ?1 ORDER BY created_at, id").bind(tenantId).all<AppRow>();
-  return results;
 }
 
 export interface NewApp {

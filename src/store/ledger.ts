@@ -2,11 +2,6 @@
 // are written in the same batch as the balance change (adjustBalance, the accept and refund batches).
 import type { TenantDb } from "./db";
 
-export async function ledgerSum({ db, tenantId }: TenantDb): Promise<number> {
-  const row = await db.prepare("SELECT COALESCE(SUM(amount), 0) AS total FROM ledger WHERE tenant_id = ?1").bind(tenantId).first<{ total: number }>();
-  return row?.total ?? 0;
-}
-
 export interface LedgerEntry {
   id: number;
   amount: number;

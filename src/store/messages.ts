@@ -155,16 +155,6 @@ export function codeMessageIn(db: D1Database, s: AuthScope, messageId: string) {
   };
 }
 
-/** Messages by id regardless of tenant: for the delivery engine, which acts on ids it enqueued itself. */
-export async function getMessagesByIds(db: D1Database, ids: string[]): Promise<MessageRow[]> {
-  if (ids.length === 0) return [];
-  const { results } = await db
-    .prepare("SELECT * FROM messages WHERE id IN (SELECT value FROM json_each(?1))")
-    .bind(JSON.stringify(ids))
-    .all<MessageRow>();
-  return results;
-}
-
 export async function listBatchMessages(
   { db, tenantId }: TenantDb,
   

@@ -64,7 +64,6 @@ interface InboundRow {
  */
 export async function pullReports(
   { db, tenantId }: TenantDb,
-  
   appId: string,
   signature: string | null,
   now: number,

@@ -38,15 +38,6 @@ export async function listInbox(db: D1Database, mobile: string, limit: number): 
   return results.map((r) => ({ messageId: r.message_id, mobile: r.mobile, channel: r.channel, content: r.content, receivedAt: r.received_at }));
 }
 
-/** Deletes at most `limit` rows received before `before`; returns how many went. */
-export async function purgeInbox(db: D1Database, before: number, limit: number): Promise<number> {
-  const res = await db
-    .prepare("DELETE FROM simulator_inbox WHERE rowid IN (SELECT rowid FROM simulator_inbox WHERE received_at < ?1 LIMIT ?2)")
-    .bind(before, limit)
-    .run();
-  return res.meta.changes;
-}
-
 /** Which of these message ids the simulated handsets received (the simulator's status query). */
 export async function inboxIds(db: D1Database, messageIds: string[]): Promise<Set<string>> {
   if (messageIds.length === 0) return new Set();

@@ -1,11 +1,11 @@
 // HTTP providers end to end, through the real Worker and queues: operator API (carrier, template
 // mapping, route) → a JPush send → dispatch → the provider's loopback fake → the provider's own
 // callback at /webhooks/carriers/{name} → the message's report and the tenant's replies.
-import { env, exports } from "cloudflare:workers";
+import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { randomDigits, randomHex } from "../../src/core/crypto";
 import { admin } from "../admin/helpers";
-import { call, jpushSetup, type JpushSetup } from "../dialects/jpush/helpers";
+import { postJson as call, jpushSetup, type JpushSetup } from "../dialects/jpush/helpers";
 import { rows, runQueue, waitFor } from "../jobs/support";
 import { fakeRequests, fakeUrl, mobile } from "./fakes";
 

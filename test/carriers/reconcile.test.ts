@@ -6,7 +6,7 @@ import { randomHex } from "../../src/core/crypto";
 import { reconcileUnknown } from "../../src/jobs/reconcile";
 import { cronJobs } from "../../src/jobs/cron";
 import { admin } from "../admin/helpers";
-import { call, jpushSetup, type JpushSetup } from "../dialects/jpush/helpers";
+import { postJson as call, jpushSetup, type JpushSetup } from "../dialects/jpush/helpers";
 import { rows, waitFor } from "../jobs/support";
 import { fakeRequests, fakeUrl, mobile } from "./fakes";
 

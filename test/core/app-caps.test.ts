@@ -13,10 +13,10 @@ import type { Tenant } from "../../src/core/types";
 import { getApp } from "../helpers/domain";
 import { admin, paths } from "../admin/helpers";
 import { makeCredential, mobile, money } from "../helpers/fixtures";
-import { basic, call as jpush, err, jpushSetup } from "../dialects/jpush/helpers";
-import { call as paasw, paaswSetup, refused } from "../dialects/paasw/helpers";
+import { basic, postJson as jpush, err, jpushSetup } from "../dialects/jpush/helpers";
+import { paaswSetup, request as paasw, refused } from "../dialects/paasw/helpers";
 import { login, sms, smnSetup, type Json } from "../dialects/huawei/helpers";
-import { apiSetup, call as smsapi, expectEnvelope } from "../dialects/smsapi/helpers";
+import { setup as apiSetup, post as smsapi, expectEnvelope } from "../dialects/smsapi/helpers";
 import { tenantDb } from "../../src/store/db";
 
 const appUrl = (tenantId: string, appId: string) => `/tenants/${tenantId}/apps/${appId}`;

@@ -6,7 +6,7 @@ import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { makeCredential, makeTemplate, mobile } from "../helpers/fixtures";
 import { jpushSetup } from "../dialects/jpush/helpers";
-import { apiSetup } from "../dialects/smsapi/helpers";
+import { setup as apiSetup } from "../dialects/smsapi/helpers";
 import { login, smnSetup } from "../dialects/huawei/helpers";
 import { paaswSetup } from "../dialects/paasw/helpers";
 

@@ -10,10 +10,10 @@ import { getAppByKey } from "../helpers/domain";
 import { getTenant } from "../helpers/domain";
 import { admin, paths } from "../admin/helpers";
 import { makeCredential, makeTenant, mobile, money } from "../helpers/fixtures";
-import { call as jpush, err, jpushSetup } from "../dialects/jpush/helpers";
-import { call as paasw, ok, paaswSetup, refused } from "../dialects/paasw/helpers";
+import { postJson as jpush, err, jpushSetup } from "../dialects/jpush/helpers";
+import { ok, paaswSetup, request as paasw, refused } from "../dialects/paasw/helpers";
 import { login, sms, smnSetup, type Json } from "../dialects/huawei/helpers";
-import { apiSetup, call as smsapi, expectEnvelope } from "../dialects/smsapi/helpers";
+import { setup as apiSetup, post as smsapi, expectEnvelope } from "../dialects/smsapi/helpers";
 import { tenantDb } from "../../src/store/db";
 
 // Mobiles of each country as libphonenumber's mobile metadata places them.

@@ -1,20 +1,15 @@
 // Verification codes (issue 14): shown masked to operators, their text masked in storage once the
 // message is final, message contents emptied after the retention period, and codes never logged.
 import { env, exports } from "cloudflare:workers";
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import worker from "../../src/index";
+import { cronTick } from "../helpers/cron";
 import { mobile } from "../helpers/fixtures";
-import { call, codeOf, jpushSetup } from "../dialects/jpush/helpers";
+import { postJson as call, codeOf, jpushSetup } from "../dialects/jpush/helpers";
 import { waitFor } from "../jobs/support";
 
 afterEach(() => vi.restoreAllMocks());
 
-async function tick(): Promise<void> {
-  const ctx = createExecutionContext();
-  await worker.scheduled(createScheduledController({ cron: "* * * * *", scheduledTime: Date.now() }), env, ctx);
-  await waitOnExecutionContext(ctx);
-}
+const tick = async (): Promise<void> => void (await cronTick());
 
 const stored = async (id: string) =>
   (await env.DB.prepare("SELECT content, status, params FROM messages WHERE id = ?1").bind(id).first<{ content: string; status: string; params: string | null }>())!;

@@ -1,161 +1,17 @@
 // Status and history in every dialect, through the real pipeline (sends dispatched to the simulator
-// and reported back): JPush's receipt API (/v1/report, /v1/reply), paasw /sms/query, smsapi
-// /sms/status; each tenant-scoped (another tenant's ids are not found), and the customer reference
-// (outId / extend) carried from the send to reports, pushes and queries. Huawei's status query is
-// in huawei/sms-status.test.ts.
-import { env, exports } from "cloudflare:workers";
+// and reported back): the customer reference (outId / extend) carried from the send to reports,
+// pushes and queries. Each dialect's status query is in its own folder: jpush/inquire.test.ts,
+// huawei/sms-status.test.ts, paasw/query.test.ts and smsapi/status.test.ts.
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { applyReplies } from "../../src/core/delivery";
 import { mobile } from "../helpers/fixtures";
 import { admin } from "../admin/helpers";
 import { mockReceiver, waitFor } from "../jobs/support";
-import { jpushSetup, type JpushSetup } from "./jpush/helpers";
-import { call as paaswCall, ok as paaswOk, paaswSetup } from "./paasw/helpers";
-import { apiSetup, call as smsapiCall } from "./smsapi/helpers";
+import { ok as paaswOk, paaswSetup, request as paaswCall } from "./paasw/helpers";
+import { setup as apiSetup, post as smsapiCall } from "./smsapi/helpers";
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 afterEach(() => vi.restoreAllMocks());
-
-const count = async (sql: string, arg: string) => (await env.DB.prepare(sql).bind(arg).first<{ n: number }>())!.n;
-const reportsOf = (tenantId: string, n: number) =>
-  waitFor(async () => (await count("SELECT COUNT(*) AS n FROM reports WHERE tenant_id = ?1", tenantId)) >= n, 20_000, `${n} reports`);
-
-describe("JPush receipt API", () => {
-  const get = (path: string, s: JpushSetup) => exports.default.fetch(`http://gw${path}`, { headers: { authorization: s.auth } });
-  /** The 5-second window of an app's last receipt call, moved into the past (as if 5 s had gone by). */
-  const later = (s: JpushSetup) => env.DB.prepare("UPDATE pull_marks SET at = at - 5000 WHERE app_id = ?1").bind(s.appId).run();
-
-  async function sendMessages(s: JpushSetup, mobiles: string[]): Promise<string[]> {
-    const ids: string[] = [];
-    for (const m of mobiles) {
-      const res = await exports.default.fetch("http://gw/v1/messages", {
-        method: "POST",
-        headers: { authorization: s.auth, "content-type": "application/json" },
-        body: JSON.stringify({ mobile: m, temp_id: s.noticeTpl, temp_para: { number: "1", place: "A" } }),
-      });
-      expect(res.status).toBe(200);
-      ids.push(((await res.json()) as Json).msg_id);
-    }
-    return ids;
-  }
-
-  it("GET /v1/report hands out each report once, in the document's shape; one call per 5 s (50009)", async () => {
-    const s = await jpushSetup();
-    const stranger = await jpushSetup();
-    const good = mobile();
-    const [okId, badId, blockedId] = await sendMessages(s, [good, "13900000004", "13900000005"]);
-    await reportsOf(s.tenant.id, 3);
-
-    // Another tenant's app sees none of them.
-    expect(await (await get("/v1/report", stranger)).json()).toEqual([]);
-
-    const first = (await (await get("/v1/report", s)).json()) as Json[];
-    expect(first.sort((a, b) => (a.msgId < b.msgId ? -1 : 1))).toEqual(
-      [
-        { msgId: okId, phone: good, receiveTime: expect.any(Number), status: 4001 },
-        { msgId: badId, phone: "13900000004", receiveTime: expect.any(Number), status: 4003 },
-        { msgId: blockedId, phone: "13900000005", receiveTime: expect.any(Number), status: 4010 },
-      ].sort((a, b) => (a.msgId! < b.msgId! ? -1 : 1)),
-    );
-    const again = await get("/v1/report", s);
-    expect(again.status).toBe(403);
-    expect(((await again.json()) as Json).error.code).toBe(50009);
-    await later(s);
-    expect(await (await get("/v1/report", s)).json()).toEqual([]);
-  });
-
-  it("GET /v1/reply hands out the tenant's replies once: {phone, replyTime, content}", async () => {
-    const s = await jpushSetup();
-    const from = mobile();
-    const stored = await applyReplies(env, "simulator", [{ ref: `r-${crypto.randomUUID()}`, mobile: from, content: "好的", signature: s.sign.name }]);
-    expect(stored.stored).toBe(1);
-    const res = await get("/v1/reply", s);
-    expect(res.status).toBe(200);
-    expect(await res.json()).toEqual([{ phone: from, replyTime: expect.any(Number), content: "好的" }]);
-    expect((await get("/v1/reply", s)).status).toBe(403);
-    await later(s);
-    expect(await (await get("/v1/reply", s)).json()).toEqual([]);
-    // Wrong credentials: the usual 401.
-    expect((await exports.default.fetch("http://gw/v1/reply", { headers: { authorization: "Basic eDp5" } })).status).toBe(401);
-  });
-});
-
-describe("paasw /sms/query", () => {
-  it("answers a bizId's messages (optionally one number) as often as asked, with outId; other tenants get nothing", async () => {
-    const s = await paaswSetup();
-    const stranger = await paaswSetup();
-    const a = mobile();
-    const sent = await paaswOk(await paaswCall("/sms/send", { token: s.token, phoneNumbers: `${a},13900000005`, sign: s.sign.name, content: "您的快件已签收", kind: "2", outId: "order-42" }));
-    const bizId = sent.bizId as string;
-    await reportsOf(s.tenant.id, 2);
-    for (let i = 0; i < 2; i++) {
-      const body = await paaswOk(await paaswCall("/sms/query", { token: s.token, bizId }, "query", "GET"));
-      expect(body.bizId).toBe(bizId);
-      const byPhone = Object.fromEntries((body.data as Json[]).map((x) => [x.phoneNumber, x]));
-      expect(byPhone[a]).toEqual({
-        bizId,
-        phoneNumber: a,
-        status: "delivered",
-        success: true,
-        code: "10000",
-        message: expect.any(String),
-        sendTime: expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/),
-        reportTime: expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/),
-        smsSize: "1",
-        outId: "order-42",
-      });
-      expect(byPhone["13900000005"]).toMatchObject({ status: "undelivered", success: false, code: "5", outId: "order-42" });
-    }
-    const one = await paaswOk(await paaswCall("/sms/query", { token: s.token, bizId, mobile: `+86${a}` }, "form"));
-    expect((one.data as Json[]).map((x) => x.phoneNumber)).toEqual([a]);
-    const foreign = await paaswOk(await paaswCall("/sms/query", { token: stranger.token, bizId }, "json"));
-    expect(foreign.data).toEqual([]);
-    // The report pull carries the outId too.
-    const pulled = (await (await paaswCall("/sms/deliver", { token: s.token }, "query", "GET")).json()) as Json[];
-    expect(pulled.map((r) => r.outId)).toEqual(["order-42", "order-42"]);
-    const missing = (await (await paaswCall("/sms/query", { token: s.token }, "query", "GET")).json()) as Json;
-    expect(missing.code).toBe("10001");
-  });
-});
-
-describe("smsapi /smsapi/v1/sms/status", () => {
-  it("by ids (GET or POST) and by batchId, with outId per item; other tenants' ids are notFound", async () => {
-    const s = await apiSetup();
-    const stranger = await apiSetup();
-    const m1 = mobile();
-    const m2 = mobile();
-    const res = await smsapiCall("personality", { smses: [{ mobile: m1, content: `【${s.sign.name}】甲`, outId: "a-1" }, { mobile: m2, content: `【${s.sign.name}】乙` }], sendTime: 0, outId: "all" }, s.apiKey);
-    const sent = (await res.json()) as Json;
-    const ids = (sent.data.messages as Json[]).map((x) => x.id as string);
-    await reportsOf(s.tenant.id, 2);
-    const get = await exports.default.fetch(`http://gw/smsapi/v1/sms/status?ids=${ids.join(",")}`, { headers: { authorization: `Bearer ${s.apiKey}` } });
-    const body = (await get.json()) as Json;
-    expect(body).toMatchObject({ code: 0, message: "ok", data: { found: 2, notFound: [] } });
-    expect(body.data.messages[0]).toEqual({
-      id: ids[0],
-      batchId: sent.data.batchId,
-      mobile: `+86${m1}`,
-      status: "delivered",
-      final: true,
-      reportCode: "10000",
-      reportMessage: expect.any(String),
-      segments: 1,
-      outId: "a-1",
-      sendTime: expect.any(Number),
-      submitTime: expect.any(Number),
-      reportTime: expect.any(Number),
-    });
-    expect(body.data.messages[1].outId).toBe("all");
-    const byBatch = (await (await smsapiCall("status", { batchId: sent.data.batchId }, s.apiKey)).json()) as Json;
-    expect(byBatch.data.found).toBe(2);
-    const foreign = (await (await smsapiCall("status", { ids }, stranger.apiKey)).json()) as Json;
-    expect(foreign.data).toEqual({ found: 0, messages: [], notFound: ids });
-    const none = await smsapiCall("status", {}, s.apiKey);
-    expect(none.status).toBe(400);
-    expect(((await none.json()) as Json).code).toBe(40001);
-  });
-});
 
 describe("the customer reference in pushes", () => {
   it("paasw reports pushed carry outId; the generic format (smsapi) carries customer_ref", async () => {

@@ -3,7 +3,7 @@
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { mobile } from "../helpers/fixtures";
-import { apiSetup } from "../dialects/smsapi/helpers";
+import { setup as apiSetup } from "../dialects/smsapi/helpers";
 import { jpushSetup } from "../dialects/jpush/helpers";
 import { login, smnSetup } from "../dialects/huawei/helpers";
 import { paaswSetup } from "../dialects/paasw/helpers";

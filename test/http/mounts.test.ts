@@ -7,9 +7,9 @@ import { mobile } from "../helpers/fixtures";
 import { jpushSetup } from "../dialects/jpush/helpers";
 import { paaswSetup } from "../dialects/paasw/helpers";
 import { loginBody, smnSetup } from "../dialects/huawei/helpers";
-import { apiSetup } from "../dialects/smsapi/helpers";
+import { setup as apiSetup } from "../dialects/smsapi/helpers";
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 const fetchAt = (url: string, init: RequestInit = {}) => exports.default.fetch(url, init);
 const jsonPost = (url: string, body: unknown, headers: Record<string, string> = {}) =>
@@ -107,7 +107,7 @@ describe("wrong methods get that dialect's 405 with Allow", () => {
     it(`${method} ${url}`, async () => {
       const res = await fetchAt(url, { method });
       expect(res.status).toBe(status);
-      expect(res.headers.get("allow")).toBeTruthy();
+      expect(res.headers.get("allow")).toMatch(/\S/);
       check((await res.json()) as Json);
     });
   }

@@ -1,20 +1,15 @@
 // Cron via createScheduledController: due scheduled sends released (not-yet-due untouched), stuck
 // ones re-enqueued once per sweep, unreported ones marked unknown after 72 h, retention purges.
 import { env } from "cloudflare:workers";
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import worker from "../../src/index";
+import { cronTick } from "../helpers/cron";
 import { mobile, money } from "../helpers/fixtures";
 import { cancelScheduled } from "../../src/core/cancel";
 import { insertOptOut } from "../../src/store/opt-outs";
 import { accept, messagesOf, rows, sender, waitFor } from "./support";
 import { tenantDb } from "../../src/store/db";
 
-async function tick(): Promise<void> {
-  const ctx = createExecutionContext();
-  await worker.scheduled(createScheduledController({ cron: "* * * * *", scheduledTime: Date.now() }), env, ctx);
-  await waitOnExecutionContext(ctx);
-}
+const tick = async (): Promise<void> => void (await cronTick());
 
 const setCol = (col: "send_at" | "updated_at" | "submitted_at", value: number, ids: string[]) =>
   env.DB.prepare(`UPDATE messages SET ${col} = ?1 WHERE id IN (SELECT value FROM json_each(?2))`).bind(value, JSON.stringify(ids)).run();

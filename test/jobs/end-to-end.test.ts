@@ -1,5 +1,4 @@
 // Accept → dispatch → simulator → report → delivered, with the signed push, through the real queues.
-import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { mobile, money } from "../helpers/fixtures";
 import { accept, messagesOf, rows, sender, special, waitFor } from "./support";

@@ -3,27 +3,13 @@
 // carrier-event dead letters are replayed, the end of the window reports "unknown" (not
 // undelivered), and leftovers of a crash move again once the claim lease has passed.
 import { env } from "cloudflare:workers";
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import worker from "../../src/index";
+import { cronTick } from "../helpers/cron";
 import { mobile } from "../helpers/fixtures";
 import { insertInbox } from "../../src/store/simulator";
 import { accept, messagesOf, rows, sender, special, waitFor, type Sender } from "./support";
 
-async function tick(): Promise<Record<string, unknown>> {
-  const ctx = createExecutionContext();
-  const logged: string[] = [];
-  const log = console.log;
-  console.log = (...a: unknown[]) => (logged.push(String(a[0])), log(...a));
-  try {
-    await worker.scheduled(createScheduledController({ cron: "* * * * *", scheduledTime: Date.now() }), env, ctx);
-    await waitOnExecutionContext(ctx);
-  } finally {
-    console.log = log;
-  }
-  const line = logged.find((l) => l.includes('"event":"cron"'));
-  return line ? (JSON.parse(line) as Record<string, unknown>) : {};
-}
+const tick = cronTick;
 
 const json = (v: unknown) => JSON.stringify(v);
 

@@ -208,7 +208,7 @@ function aliyunFake(records: Recorded[]) {
     }
 
     let phones: string[];
-    let templateCode = p.TemplateCode;
+    const templateCode = p.TemplateCode;
     if (p.Action === "SendSms") {
       if (!p.PhoneNumbers) return err(res, 400, "MissingPhoneNumbers");
       if (!p.SignName) return err(res, 400, "MissingSignName");

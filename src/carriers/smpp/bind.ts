@@ -65,7 +65,8 @@ export class SmppBind extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    ctx.blockConcurrencyWhile(async () => migrate(ctx.storage));
+    // Synchronous SQL: it runs before any call reaches the object, with no promise left floating.
+    migrate(ctx.storage);
   }
 
   // ---- RPC ------------------------------------------------------------------------------------

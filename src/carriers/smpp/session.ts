@@ -44,6 +44,9 @@ export class SmppSession {
   /** Opens the connection (TLS when asked) and starts its reader; throws when it cannot be opened in time. */
   static async open(opts: SessionOptions, timeoutMs: number): Promise<SmppSession> {
     const socket = connect({ hostname: opts.host, port: opts.port }, { secureTransport: opts.tls ? "on" : "off", allowHalfOpen: false });
+    // `closed` also rejects when the connection fails or drops; the reader loop reports that, so this
+    // promise is settled here rather than left unhandled.
+    socket.closed.catch(() => {});
     let timer: ReturnType<typeof setTimeout> | null = null;
     try {
       await Promise.race([

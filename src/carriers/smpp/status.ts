@@ -57,13 +57,8 @@ const STATUSES: Record<number, [string, StatusClass]> = {
 
 export const ESME_ROK = 0x00;
 export const ESME_RINVCMDID = 0x03;
-export const ESME_RSYSERR = 0x08;
 /** Answered to a deliver_sm the gateway could not take yet: the SMSC keeps it and delivers it again. */
 export const ESME_RX_T_APPN = 0x64;
 
 export const statusName = (s: number): string => STATUSES[s]?.[0] ?? `0x${s.toString(16).padStart(8, "0")}`;
 export const statusClass = (s: number): StatusClass => STATUSES[s]?.[1] ?? "transient";
-
-/** Every known status with its class, for the docs table. */
-export const knownStatuses = (): Array<{ code: number; name: string; class: StatusClass }> =>
-  Object.entries(STATUSES).map(([code, [name, cls]]) => ({ code: Number(code), name, class: cls }));

@@ -54,8 +54,6 @@ export const SmsResultItem = z.union([
 export const SmsBatchResponse = z.object({ request_id: z.string(), result: z.array(SmsResultItem) });
 export const SmsPublishResponse = z.union([SmsSingleResponse, SmsBatchResponse]);
 
-export const SmnErrorBody = z.object({ request_id: z.string(), code: z.string(), message: z.string() });
-
 /** A region id such as cn-north-4 or ap-southeast-1: what the SDKs put in scope.project.name (and /v3/projects?name=). */
 export const REGION = /^[a-z]{2,}(-[a-z0-9]+){1,3}$/;
 

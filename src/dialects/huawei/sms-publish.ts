@@ -18,7 +18,10 @@ const KIND = "notification";
 async function postSms(req: IRequest, env: Env): Promise<Response> {
   // The body is read first, its refusal thrown only after the token and project were checked;
   // the signatures it names are read in the token's D1 round trip.
-  const parsed = await readSmsPublish(req).catch((e: unknown) => (e instanceof Refusal ? e : Promise.reject(e)));
+  const parsed = await readSmsPublish(req).catch((e: unknown) => {
+    if (e instanceof Refusal) return e;
+    throw e;
+  });
   const plan = parsed instanceof Refusal ? READ_NOTHING : preloadSignatures(parsed.items);
   const { app, tenant, extra } = await authenticateSmn(req, env, req.params.project_id ?? "", plan);
   if (parsed instanceof Refusal) throw parsed;

@@ -1,7 +1,6 @@
 // POST /v1/messages/batch: one template to 1–1000 recipients, each with its own temp_para.
 // Recipients are judged one by one: refused ones are listed with their code and cost nothing;
 // the others are billed and queued together in one atomic batch.
-import type { IRequest } from "itty-router";
 import { CoreError } from "../../core/errors";
 import type { z } from "zod";
 import { acceptSend, type AcceptOptions, type Accepted, type Draft } from "../../core/send";
@@ -9,10 +8,10 @@ import { idempotencyOf } from "../../core/idempotency";
 import type { App, Tenant } from "../../core/types";
 import { isPlainObject } from "../../http/body";
 import { json } from "../../http/respond";
-import { itemError, JpushRefusal, refuse, type JpushErrorName } from "./errors";
+import { codes, itemError, jpushRoute, JpushRefusal, refuse, TEMPLATE_403, type JpushErrorName } from "./errors";
 import { issueRefusal, parseInput, readJsonObject } from "./input";
-import { BatchRecipient, BatchRequest, MAX_RECIPIENTS } from "./schemas";
-import { authAndTemplate, prepareTemplate, renderFor, storedParams, type Prepared } from "./templates";
+import { BatchRecipient, BatchRequest, BatchRequestDoc, BatchResponse, MAX_RECIPIENTS } from "./schemas";
+import { authAndTemplate, prepareTemplate, renderFor, storedParams, type Prepared } from "./template-use";
 
 interface Slot {
   mobile: string;
@@ -101,18 +100,30 @@ export const BATCH_REQUIRED: Array<[string, JpushErrorName]> = [
   ["recipients", "recipientsEmpty"],
 ];
 
-export async function postBatch(req: IRequest, env: Env): Promise<Response> {
-  // Authentication and the template share one D1 round trip; the recipient count is checked before the template, as before.
-  const { app, tenant, input, prepared } = await authAndTemplate(req, env, "message", async () => {
-    const body = parseInput(BatchRequest, await readJsonObject(req), BATCH_REQUIRED);
-    checkRecipientCount(body);
-    return body;
-  });
-  const { recipients, failures } = await acceptRecipients(env, { app, tenant }, input, { idempotency: idempotencyOf(req) }, prepared);
-  return json({
-    success_count: recipients.length - failures.length,
-    failure_count: failures.length,
-    recipients,
-    failure_recipients: failures,
-  });
-}
+export const batchRoute = jpushRoute(
+  {
+    method: "post",
+    path: "/v1/messages/batch",
+    summary: "Send one template to 1–1000 recipients",
+    description: "Refused recipients are listed with error_code (a string) and cost nothing; the others are billed and queued in one atomic batch.",
+    body: BatchRequestDoc,
+    contentTypes: ["application/json", "text/plain"],
+    response: BatchResponse,
+    errors: { "400": codes("missingAuth", "missingBody", "missingTempId"), "403": codes("invalidBody", "noSmsAuth", "noMoney", "recipientsEmpty", "tooManyRecipients", ...TEMPLATE_403) },
+  },
+  async (req, env) => {
+    // Authentication and the template share one D1 round trip; the recipient count is checked before the template, as before.
+    const { app, tenant, input, prepared } = await authAndTemplate(req, env, "message", async () => {
+      const body = parseInput(BatchRequest, await readJsonObject(req), BATCH_REQUIRED);
+      checkRecipientCount(body);
+      return body;
+    });
+    const { recipients, failures } = await acceptRecipients(env, { app, tenant }, input, { idempotency: idempotencyOf(req) }, prepared);
+    return json({
+      success_count: recipients.length - failures.length,
+      failure_count: failures.length,
+      recipients,
+      failure_recipients: failures,
+    });
+  },
+);

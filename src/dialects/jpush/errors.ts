@@ -1,7 +1,11 @@
 // JPush's answers to refusals: its documented code table (HTTP status, code, message), the
-// exhaustive CoreError → code mapping, and the `{"error": {"code", "message"}}` shape.
+// exhaustive CoreError → code mapping, the one refusal class with the `{"error": {"code", "message"}}`
+// shape, the router's onError, and each route's documented codes (jpushRoute).
+import type { IRequest } from "itty-router";
 import { CoreError, isCoreError, type CoreErrorCode } from "../../core/errors";
 import { json } from "../../http/respond";
+import { logUnexpected, Refusal, type DialectShapes, type Route } from "../../http/router";
+import type { RouteDoc } from "../../openapi/registry";
 
 export interface JpushError {
   status: number;
@@ -119,45 +123,90 @@ export const CORE_TO_JPUSH: Record<CoreErrorCode, JpushErrorName> = {
   app_cap_exceeded: "noMoney",
 };
 
-/** A refusal the dialect itself finds (body, fields, voice options). */
-export class JpushRefusal extends Error {
-  override readonly name = "JpushRefusal";
+/**
+ * Every refusal of this dialect, whether the dialect finds it (body, fields, voice options) or core
+ * does (through CORE_TO_JPUSH): `{...extra, "error": {"code", "message"}}` with the table's status.
+ */
+export class JpushRefusal extends Refusal {
   constructor(
     readonly error: JpushError,
     readonly detail: string,
+    extra: Record<string, unknown> = {},
+    retryAfter?: number,
   ) {
-    super(`${error.text}: ${detail}`);
+    const message = `${error.text}: ${detail}`;
+    const headers: Record<string, string> = retryAfter !== undefined ? { "retry-after": String(retryAfter) } : {};
+    super(json({ ...extra, error: { code: error.code, message } }, error.status, headers), message);
   }
 }
 
 export const refuse = (name: JpushErrorName, detail: string): JpushRefusal => new JpushRefusal(JPUSH[name], detail);
 
-export interface ErrorPayload {
-  error: JpushError;
-  message: string;
-  retryAfter?: number;
-}
-
-/** The code and message of a known refusal, or null for an unexpected fault. */
-export function explainError(err: unknown): ErrorPayload | null {
-  if (err instanceof JpushRefusal) return { error: err.error, message: err.message };
-  if (isCoreError(err)) {
-    const error = JPUSH[CORE_TO_JPUSH[err.code]];
-    return { error, message: `${error.text}: ${err.message}`, retryAfter: err.detail.retryAfter };
-  }
+/**
+ * The refusal of a known error (the dialect's own, or a core error through the table), with `extra`
+ * top-level fields (POST /v1/codes/{msg_id}/valid answers `{"is_valid": false, "error": …}`); null
+ * for an unexpected fault.
+ */
+export function refusalOf(err: unknown, extra: Record<string, unknown> = {}): JpushRefusal | null {
+  if (err instanceof JpushRefusal) return Object.keys(extra).length === 0 ? err : new JpushRefusal(err.error, err.detail, extra);
+  if (isCoreError(err)) return new JpushRefusal(JPUSH[CORE_TO_JPUSH[err.code]], err.message, extra, err.detail.retryAfter);
   return null;
 }
 
-/** `{"error": {...}}` (plus any extra top-level fields) with the table's HTTP status. */
-export function errorResponse(p: ErrorPayload, extra: Record<string, unknown> = {}): Response {
-  const headers: Record<string, string> = p.retryAfter !== undefined ? { "retry-after": String(p.retryAfter) } : {};
-  return json({ ...extra, error: { code: p.error.code, message: p.message } }, p.error.status, headers);
-}
-
-export const fail = (name: JpushErrorName, detail: string): Response => errorResponse({ error: JPUSH[name], message: `${JPUSH[name].text}: ${detail}` });
-
 /** A per-recipient refusal inside a batch answer (the document gives error_code as a string). */
 export function itemError(err: CoreError | JpushRefusal): { error_code: string; error_message: string } {
-  const p = explainError(err)!;
-  return { error_code: String(p.error.code), error_message: p.message };
+  const r = refusalOf(err)!;
+  return { error_code: String(r.error.code), error_message: r.message };
 }
+
+/** The router's answers for what no route answers: unknown paths, wrong methods, unexpected faults. */
+export const shapes: DialectShapes = {
+  name: "jpush",
+  notFound: (req) => refuse("apiNotFound", `no API at ${req.method} ${new URL(req.url).pathname}`).response,
+  methodNotAllowed: (req, allowed) => {
+    const res = refuse("methodNotSupported", `${req.method} is not supported here; use ${allowed.join(", ")}`).response;
+    res.headers.set("allow", allowed.join(", "));
+    return res;
+  },
+  onError: (e, req) => {
+    const known = refusalOf(e);
+    if (known) return known.response;
+    logUnexpected("jpush", req, e);
+    // The reason is in the log only: the caller learns nothing of the internals.
+    return json({ error: { code: JPUSH.serverError.code, message: JPUSH.serverError.text } }, JPUSH.serverError.status);
+  },
+};
+
+/** "50013 invalid temp_id; 50020 template auditing": a route's documented codes for one status. */
+export const codes = (...names: JpushErrorName[]): string => names.map((n) => `${JPUSH[n].code} ${JPUSH[n].text}`).join("; ");
+
+const COMMON_ERRORS = {
+  "400": codes("missingAuth", "missingBody", "missingMobile"),
+  "401": codes("authFailed"),
+  "404": codes("apiNotFound"),
+  "405": codes("methodNotSupported"),
+  "415": codes("mediaNotSupported"),
+  "500": codes("serverError"),
+};
+/** The refusals every single-recipient send may get (403). */
+export const SEND_403 = ["invalidMobile", "invalidBody", "noSmsAuth", "outOfFreq", "noMoney", "repeatSend", "illegalIp", "appInBlack", "blackWord"] as const;
+/** The refusals of a send's template and signature (403). */
+export const TEMPLATE_403 = [
+  "invalidTempId",
+  "templateAuditing",
+  "templateNotPass",
+  "paramsNotAllReplaced",
+  "paramsEmpty",
+  "wrongTemplateType",
+  "signatureNotSet",
+  "invalidSignId",
+] as const;
+
+/** One JPush endpoint: its documentation (Basic auth, the common codes plus its own) and its handler. */
+export const jpushRoute = (
+  doc: Omit<RouteDoc, "tag" | "security">,
+  handle: (req: IRequest, env: Env) => Promise<Response>,
+): Route => ({
+  doc: { tag: "jpush", security: "jpushBasic", ...doc, errors: { ...COMMON_ERRORS, ...doc.errors } },
+  handle,
+});

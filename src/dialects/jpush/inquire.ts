@@ -2,53 +2,61 @@
 // rest_api_jsms_inquire). Each call hands out at most 500 records not handed out before (each
 // record once), at most one call per appKey every 5 seconds (50009 otherwise), reports of the last
 // three days. Records an app receives by callback are never here, as the document says.
-import type { IRequest } from "itty-router";
 import { z } from "zod";
-import { json } from "../../http/respond";
-import { pullReplies, pullReports, admitPull } from "../../store/pulls";
-import { jpushAuth } from "./auth";
-import { fail } from "./errors";
-import { JPUSH_REPORT_STATUS } from "./push-format";
 import { isChinaMobile, nationalNumber } from "../../core/phone";
-import { directoryDb, tenantDb } from "../../store/db";
+import { admitPull, takeReplies, takeReports } from "../../core/pulls";
+import { json } from "../../http/respond";
+import { jpushAuth } from "./auth";
+import { codes, jpushRoute, refuse } from "./errors";
+import { JPUSH_REPORT_STATUS } from "./push-format";
+import { INQUIRE_LIMIT, ReplyRecord, ReportRecord } from "./schemas";
 
-/** Records per call and the calling interval, as the document states them. */
-export const INQUIRE_LIMIT = 500;
-export const INQUIRE_INTERVAL_MS = 5_000;
+/** The calling interval the document states. */
+const INQUIRE_INTERVAL_MS = 5_000;
 /** Reports are kept three days after the carrier's report. */
-export const REPORT_DAYS = 3;
-
-export const ReportRecord = z.object({
-  msgId: z.string(),
-  phone: z.string(),
-  receiveTime: z.number().int().describe("ms"),
-  status: z.number().int().describe("4001 delivered; 4002–4010, 4100 (JPush's send status codes)"),
-});
-export const ReplyRecord = z.object({ phone: z.string(), replyTime: z.number().int().describe("ms"), content: z.string() });
+const REPORT_DAYS = 3;
 
 const phone = (e164: string): string => (isChinaMobile(e164) ? nationalNumber(e164) : e164);
 
-async function admitted(env: Env, appId: string, kind: "report" | "reply", now: number): Promise<Response | null> {
-  if (await admitPull(directoryDb(env), appId, kind, now, INQUIRE_INTERVAL_MS)) return null;
-  return fail("outOfFreq", `GET /v1/${kind} may be called once every ${INQUIRE_INTERVAL_MS / 1000} seconds per appKey`);
+async function admit(env: Env, appId: string, kind: "report" | "reply", now: number): Promise<void> {
+  if (await admitPull(env, appId, kind, now, INQUIRE_INTERVAL_MS)) return;
+  throw refuse("outOfFreq", `GET /v1/${kind} may be called once every ${INQUIRE_INTERVAL_MS / 1000} seconds per appKey`);
 }
 
-export async function getReport(req: IRequest, env: Env): Promise<Response> {
-  const { app, tenant } = await jpushAuth(req, env);
-  const now = Date.now();
-  const refused = await admitted(env, app.id, "report", now);
-  if (refused) return refused;
-  const reports = await pullReports(tenantDb(env, tenant.id), app.id, null, now, INQUIRE_LIMIT, now - REPORT_DAYS * 86_400_000);
-  return json(
-    reports.map((r) => ({ msgId: r.messageId, phone: phone(r.mobile), receiveTime: r.reportedAt, status: JPUSH_REPORT_STATUS[r.code] ?? 4100 })),
-  );
-}
+const ERRORS = { "403": codes("outOfFreq", "illegalIp", "appInBlack", "noSmsAuth") };
 
-export async function getReply(req: IRequest, env: Env): Promise<Response> {
-  const { app, tenant } = await jpushAuth(req, env);
-  const now = Date.now();
-  const refused = await admitted(env, app.id, "reply", now);
-  if (refused) return refused;
-  const replies = await pullReplies(tenantDb(env, tenant.id), null, now, INQUIRE_LIMIT);
-  return json(replies.map((r) => ({ phone: phone(r.mobile), replyTime: r.receivedAt, content: r.content })));
-}
+export const reportRoute = jpushRoute(
+  {
+    method: "get",
+    path: "/v1/report",
+    summary: `SMS receipt API: delivery reports not handed out yet (at most ${INQUIRE_LIMIT}, each once, reports of the last 3 days)`,
+    description: "At most one call per appKey every 5 seconds (50009). Reports of an app with a report callback URL are pushed, never listed here.",
+    response: z.array(ReportRecord),
+    errors: ERRORS,
+  },
+  async (req, env) => {
+    const { app, tenant } = await jpushAuth(req, env);
+    const now = Date.now();
+    await admit(env, app.id, "report", now);
+    const reports = await takeReports(env, tenant.id, app.id, now, { limit: INQUIRE_LIMIT, since: now - REPORT_DAYS * 86_400_000 });
+    return json(reports.map((r) => ({ msgId: r.messageId, phone: phone(r.mobile), receiveTime: r.reportedAt, status: JPUSH_REPORT_STATUS[r.code] ?? 4100 })));
+  },
+);
+
+export const replyRoute = jpushRoute(
+  {
+    method: "get",
+    path: "/v1/reply",
+    summary: `SMS receipt API: replies (uplink SMS) not handed out yet (at most ${INQUIRE_LIMIT}, each once)`,
+    description: "At most one call per appKey every 5 seconds (50009). Replies pushed to a reply callback URL are never listed here.",
+    response: z.array(ReplyRecord),
+    errors: ERRORS,
+  },
+  async (req, env) => {
+    const { app, tenant } = await jpushAuth(req, env);
+    const now = Date.now();
+    await admit(env, app.id, "reply", now);
+    const replies = await takeReplies(env, tenant.id, now, { limit: INQUIRE_LIMIT });
+    return json(replies.map((r) => ({ phone: phone(r.mobile), replyTime: r.receivedAt, content: r.content })));
+  },
+);

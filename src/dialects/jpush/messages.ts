@@ -1,14 +1,14 @@
 // POST /v1/messages: one template SMS (notification or marketing) to one mobile.
-import type { IRequest } from "itty-router";
 import type { z } from "zod";
 import { normalizeMobile } from "../../core/phone";
 import { acceptSend, type AcceptOptions, type Accepted } from "../../core/send";
 import { idempotencyOf } from "../../core/idempotency";
 import type { App, Tenant } from "../../core/types";
 import { json } from "../../http/respond";
+import { codes, jpushRoute, SEND_403, TEMPLATE_403 } from "./errors";
 import { readMobileBody } from "./input";
-import { MessagesRequest } from "./schemas";
-import { authAndTemplate, prepareTemplate, renderFor, storedParams, type Prepared } from "./templates";
+import { MessagesRequest, MsgIdResponse } from "./schemas";
+import { authAndTemplate, prepareTemplate, renderFor, storedParams, type Prepared } from "./template-use";
 
 /** Accepts one validated /v1/messages-shaped body (now, or as /v1/schedule asks): any refusal refuses the request. */
 export async function acceptMessage(
@@ -38,9 +38,20 @@ function acceptPrepared(
   );
 }
 
-export async function postMessages(req: IRequest, env: Env): Promise<Response> {
-  // Authentication and the template share one D1 round trip (templates.ts authAndTemplate).
-  const { app, tenant, input, prepared } = await authAndTemplate(req, env, "message", () => readMobileBody(req, MessagesRequest));
-  const res = await acceptPrepared(env, { app, tenant }, input, prepared, { idempotency: idempotencyOf(req) });
-  return json({ msg_id: res.items[0]!.messageId });
-}
+export const messagesRoute = jpushRoute(
+  {
+    method: "post",
+    path: "/v1/messages",
+    summary: "Send one template SMS (notification or marketing)",
+    body: MessagesRequest,
+    contentTypes: ["application/json", "text/plain"],
+    response: MsgIdResponse,
+    errors: { "400": codes("missingAuth", "missingBody", "missingMobile", "missingTempId"), "403": codes(...SEND_403, ...TEMPLATE_403, "unsubscribed") },
+  },
+  async (req, env) => {
+    // Authentication and the template share one D1 round trip (templates.ts authAndTemplate).
+    const { app, tenant, input, prepared } = await authAndTemplate(req, env, "message", () => readMobileBody(req, MessagesRequest));
+    const res = await acceptPrepared(env, { app, tenant }, input, prepared, { idempotency: idempotencyOf(req) });
+    return json({ msg_id: res.items[0]!.messageId });
+  },
+);

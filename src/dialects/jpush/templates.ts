@@ -1,126 +1,77 @@
-// How JPush sends use templates: the approved template of this tenant (of a kind the endpoint
-// allows), its signature (sign_id, else the template's, else the app's default; approved), and
-// the handset text: {{name}} parameters rendered and 【signature】 in front.
-import { CoreError } from "../../core/errors";
-import {
-  checkApprovedSignature,
-  checkApprovedTemplate,
-  checkApprovedTemplateWithSignature,
-  requireApprovedSignature,
-  requireApprovedTemplate,
-  requireApprovedTemplateWithSignature,
-  type Template,
-  type TemplateRead,
-} from "../../core/catalog";
-import { renderTemplate, templateParams, withSignature } from "../../core/content";
-import type { App, Tenant } from "../../core/types";
-import { READ_NOTHING } from "../../core/prefetch";
-import { jpushAuthWith } from "./auth";
-import type { TempPara } from "./schemas";
-import { directoryDb, tenantDb } from "../../store/db";
+// /v1/templates: JPush's template management. Templates created here start pending; review is
+// the operator API's. Type 1 verification (only {{code}}, ttl required), 2 notification, 3 marketing;
+// a template may change only while it is not approved (50047); DELETE answers 200 with no body.
+import { changeTemplate, createTemplate, findTemplate, removeTemplate, tenantCatalog, type Template } from "../../core/catalog";
+import type { Kind } from "../../core/types";
+import { json } from "../../http/respond";
+import { jpushAuth } from "./auth";
+import { codes, jpushRoute, refuse } from "./errors";
+import { readTemplateBody, tempIdOf } from "./input";
+import { TemplateRequest, TemplateView, TempIdResponse } from "./schemas";
 
-export interface Prepared {
-  template: Template;
-  signature: string;
-  /** The template's placeholders, computed once for every recipient. */
-  params: string[];
+const TYPE_BY_KIND: Record<Kind, number> = { verification: 1, notification: 2, marketing: 3 };
+const STATUS: Record<Template["status"], number> = { pending: 0, approved: 1, rejected: 2 };
+
+async function ownTemplate(env: Env, tenantId: string, id: number): Promise<Template> {
+  const t = await findTemplate(tenantCatalog(env, tenantId), id);
+  if (!t) throw refuse("invalidTempId", `template ${id} does not exist`);
+  return t;
 }
 
-function checkKind(template: Template, use: "code" | "message"): void {
-  if (use === "code" && template.kind !== "verification") {
-    throw new CoreError("template_wrong_kind", `template ${template.id} is a ${template.kind} template; /v1/codes needs a verification-code template`);
-  }
-  if (use === "message" && template.kind === "verification") {
-    throw new CoreError("template_wrong_kind", `template ${template.id} is a verification-code template; send it with /v1/codes`);
-  }
-}
+export const createTemplateRoute = jpushRoute(
+  {
+    method: "post",
+    path: "/v1/templates",
+    summary: "Create a template (pending review)",
+    body: TemplateRequest,
+    response: TempIdResponse,
+    errors: { "403": codes("invalidBody", "templateEmpty", "templateTooLong", "templateParamInvalid", "remarkTooLong", "invalidTtl", "templateSpecialSymbol") },
+  },
+  async (req, env) => {
+    const { tenant } = await jpushAuth(req, env);
+    const t = await readTemplateBody(req);
+    const created = await createTemplate(tenantCatalog(env, tenant.id), { ...t, status: "pending" }, Date.now());
+    return json({ temp_id: created.id });
+  },
+);
 
-/** "code": /v1/codes needs a verification template; "message": any other kind. */
-export async function prepareTemplate(
-  env: Env,
-  tenant: Tenant,
-  app: App,
-  tempId: number,
-  signId: number | null | undefined,
-  use: "code" | "message",
-): Promise<Prepared> {
-  // The template and its signature are read together; a given sign_id replaces the template's
-  // signature, so then the two lookups run side by side instead.
-  let template: Template;
-  let sig: { name: string } | null;
-  if (signId != null) {
-    const given = requireApprovedSignature(tenantDb(env, tenant.id), { id: signId });
-    given.catch(() => undefined);
-    template = await requireApprovedTemplate(tenantDb(env, tenant.id), tempId);
-    checkKind(template, use);
-    sig = await given;
-  } else {
-    ({ template, signature: sig } = await requireApprovedTemplateWithSignature(tenantDb(env, tenant.id), tempId));
-    checkKind(template, use);
-    if (!sig && app.defaultSignatureId !== null) sig = await requireApprovedSignature(tenantDb(env, tenant.id), { id: app.defaultSignatureId });
-  }
-  return prepared(template, sig, tempId);
-}
+export const changeTemplateRoute = jpushRoute(
+  {
+    method: "put",
+    path: "/v1/templates/{temp_id}",
+    summary: "Change a template that is not approved (back to review)",
+    body: TemplateRequest,
+    response: TempIdResponse,
+    errors: { "403": codes("invalidTempId", "templateModifyNotAllowed", "templateEmpty", "templateTooLong", "templateParamInvalid", "remarkTooLong", "invalidTtl") },
+  },
+  async (req, env) => {
+    const { tenant } = await jpushAuth(req, env);
+    const id = tempIdOf(req);
+    const t = await readTemplateBody(req);
+    await ownTemplate(env, tenant.id, id);
+    // Core refuses an approved template (template_locked → 50047) in the same check it always makes.
+    await changeTemplate(tenantCatalog(env, tenant.id), id, t, Date.now());
+    return json({ temp_id: id });
+  },
+);
 
-function prepared(template: Template, sig: { name: string } | null, tempId: number): Prepared {
-  if (!sig) throw new CoreError("signature_missing", `template ${tempId} has no signature and the app has no default signature`);
-  return { template, signature: sig.name, params: templateParams(template.content) };
-}
+export const getTemplateRoute = jpushRoute(
+  { method: "get", path: "/v1/templates/{temp_id}", summary: "A template and its review status", response: TemplateView, errors: { "403": codes("invalidTempId") } },
+  async (req, env) => {
+    const { tenant } = await jpushAuth(req, env);
+    const t = await ownTemplate(env, tenant.id, tempIdOf(req));
+    return json({ temp_id: t.id, template: t.content, type: TYPE_BY_KIND[t.kind], ttl: t.ttl, remark: t.remark, sign_id: t.signatureId, status: STATUS[t.status] });
+  },
+);
 
-/** prepareTemplate's checks, in the same order, on what templateReadByKey read. */
-function fromRead(read: TemplateRead, app: App, tempId: number, signId: number | null | undefined, use: "code" | "message"): Prepared {
-  if (signId != null) {
-    const template = checkApprovedTemplate(read.template, tempId);
-    checkKind(template, use);
-    return prepared(template, checkApprovedSignature(read.other, { id: signId }), tempId);
-  }
-  const { template, signature } = checkApprovedTemplateWithSignature(read, tempId);
-  checkKind(template, use);
-  const sig = signature ?? (app.defaultSignatureId !== null ? checkApprovedSignature(read.other, { id: app.defaultSignatureId }) : null);
-  return prepared(template, sig, tempId);
-}
-
-/**
- * Authentication, the body and prepareTemplate with ONE D1 round trip: the body is read first and
- * its refusal held until the credentials were checked (a bad key still answers as a bad key), then
- * app + tenant + template + signatures are read in one batch scoped to the key's tenant.
- */
-export async function authAndTemplate<I extends { temp_id: number; sign_id?: number | null | undefined }>(
-  req: Request,
-  env: Env,
-  use: "code" | "message",
-  readInput: () => Promise<I>,
-): Promise<{ app: App; tenant: Tenant; input: I; prepared: Prepared }> {
-  let input: I | null = null;
-  let refusal: unknown;
-  try {
-    input = await readInput();
-  } catch (e) {
-    refusal = e;
-  }
-  const body = input;
-  const { app, tenant, extra } = await jpushAuthWith(
-    req,
-    env,
-    body ? { prefetch: { template: { id: body.temp_id, signatureId: body.sign_id ?? null } }, take: (r) => r.template } : READ_NOTHING,
-  );
-  if (!body || !extra) throw refusal;
-  return { app, tenant, input: body, prepared: fromRead(extra, app, body.temp_id, body.sign_id, use) };
-}
-
-/** The text one recipient's handset shows. */
-export function renderFor(p: Prepared, para: TempPara, extra: Record<string, string> = {}): string {
-  const given = { ...(para ?? {}), ...extra };
-  if (p.params.length > 0 && Object.keys(given).length === 0) {
-    throw new CoreError("template_param_empty", `template ${p.template.id} needs temp_para with ${p.params.join(", ")}`);
-  }
-  return withSignature(p.signature, renderTemplate(p.template.content, given));
-}
-
-/** temp_para as stored with the message: strings only, unset (null) values left out. */
-export function storedParams(para: TempPara): Record<string, string> | null {
-  if (!para) return null;
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(para)) if (v !== null) out[k] = String(v);
-  return Object.keys(out).length > 0 ? out : null;
-}
+export const deleteTemplateRoute = jpushRoute(
+  { method: "delete", path: "/v1/templates/{temp_id}", summary: "Delete a template (200, empty body)", errors: { "403": codes("invalidTempId") } },
+  async (req, env) => {
+    const { tenant } = await jpushAuth(req, env);
+    const id = tempIdOf(req);
+    await ownTemplate(env, tenant.id, id);
+    await removeTemplate(tenantCatalog(env, tenant.id), id, Date.now());
+    // The official SDKs expect exactly this: 200, JSON content type, empty body.
+    return new Response(null, { status: 200, headers: { "content-type": "application/json" } });
+  },
+);

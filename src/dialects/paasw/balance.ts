@@ -1,8 +1,8 @@
 // GET /sms/balance: the tenant's balance in yuan with two decimals, spelled `100.00` in the JSON
 // text as the document shows (JSON.stringify would drop the trailing zeros of a number).
-import type { IRequest } from "itty-router";
-import { readAuthed } from "./input";
-import { TokenOnlyParams } from "./schemas";
+import { authenticateToken } from "./auth";
+import { readInput } from "./input";
+import { BalanceResponse, paaswRoutes, TokenOnlyParams } from "./schemas";
 
 /** Minor units (1 = 0.001 CNY) → "12.34", rounded down: a balance is never shown larger than it is. */
 export function yuan(units: number): string {
@@ -10,10 +10,19 @@ export function yuan(units: number): string {
   return `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, "0")}`;
 }
 
-export async function getBalance(req: IRequest, env: Env): Promise<Response> {
-  const input = await readAuthed(req, env, TokenOnlyParams);
-  if (!input.ok) return input.response;
-  return new Response(`{"code":"10000","message":"请求成功","balance":${yuan(input.tenant.balance)}}`, {
-    headers: { "content-type": "application/json;charset=utf-8" },
-  });
-}
+export const balanceRoutes = paaswRoutes(
+  {
+    path: "/sms/balance",
+    summary: "Balance in yuan, two decimals",
+    description: "The balance is rounded down to the fen.",
+    params: TokenOnlyParams,
+    response: BalanceResponse,
+  },
+  async (req, env) => {
+    const { token } = await readInput(req, TokenOnlyParams);
+    const { tenant } = await authenticateToken(req, env, token);
+    return new Response(`{"code":"10000","message":"请求成功","balance":${yuan(tenant.balance)}}`, {
+      headers: { "content-type": "application/json;charset=utf-8" },
+    });
+  },
+);

@@ -1,9 +1,11 @@
-// Owns paasw's error vocabulary: the envelope {"code","message"}, the dialect's own refusals and the
-// exhaustive CoreError → code table. The vendor publishes only "10000" (its error list is "待更新"),
-// so every other code here is edgesms's own: five digits, grouped by cause (docs/paasw.md).
+// Owns paasw's error vocabulary: the envelope {"code","message"}, the dialect's own refusals, the
+// exhaustive CoreError → code table, the one refusal builder (refuse) and the router's onError. The
+// vendor publishes only "10000" (its error list is "待更新"), so every other code here is edgesms's
+// own: five digits, grouped by cause (docs/paasw.md).
 // Business errors are HTTP 200: the vendor's Java SDK returns null for any non-200 answer, so a
 // client could not read the reason otherwise.
-import type { CoreError, CoreErrorCode } from "../../core/errors";
+import { isCoreError, type CoreErrorCode } from "../../core/errors";
+import { logUnexpected, Refusal } from "../../http/router";
 
 export interface PaaswError {
   code: string;
@@ -12,8 +14,6 @@ export interface PaaswError {
 }
 
 const e = (code: string, label: string): PaaswError => ({ code, label });
-
-export const OK_CODE = "10000";
 
 /** Refusals that belong to the dialect itself. */
 export const PAASW_OWN = {
@@ -84,17 +84,6 @@ export const PAASW_ERRORS: Record<CoreErrorCode, PaaswError> = {
   too_many_access_keys: NOT_APPLICABLE,
 };
 
-/** A refusal of the dialect's own, thrown from deep inside an endpoint and answered by the router's catch. */
-export class PaaswRefusal extends Error {
-  override readonly name = "PaaswRefusal";
-  constructor(
-    readonly error: PaaswError,
-    detail: string,
-  ) {
-    super(detail);
-  }
-}
-
 /** The envelope, as a 200 unless told otherwise (only unknown paths and methods are not 200). */
 export function paaswErrorResponse(err: PaaswError, detail?: string, status = 200): Response {
   const message = detail ? `${err.label}: ${detail}` : err.label;
@@ -104,9 +93,18 @@ export function paaswErrorResponse(err: PaaswError, detail?: string, status = 20
   });
 }
 
-/** A core refusal, by the table. */
-export function paaswCoreError(err: CoreError): Response {
-  return paaswErrorResponse(PAASW_ERRORS[err.code], err.message);
+/** The dialect's refusal, thrown by auth, input and endpoints and answered as it is by the router. */
+export const refuse = (err: PaaswError, detail?: string, status = 200): Refusal =>
+  new Refusal(paaswErrorResponse(err, detail, status), detail ?? err.label);
+
+/**
+ * The router's onError. HTTP 200 even for a fault: the Java SDK reads nothing from a non-200, and an
+ * HTTP client that retries 5xx on its own could repeat a send whose batch had already been committed.
+ */
+export function onError(e: unknown, req: Request): Response {
+  if (isCoreError(e)) return paaswErrorResponse(PAASW_ERRORS[e.code], e.message);
+  logUnexpected("paasw", req, e);
+  return paaswErrorResponse(PAASW_OWN.server);
 }
 
 /** The table for docs: code → label, in code order, without duplicates. */

@@ -1,9 +1,10 @@
-// Owns the zod schemas of the paasw dialect (requests and answers) and the mapping of a schema
-// refusal to the dialect's parameter codes: missing → 10001, malformed → 10002, too long → 10003.
+// Owns the zod schemas of the paasw dialect (requests and documented answers) and the documentation
+// of a paasw route built from them (paaswRoutes: every endpoint answers GET and POST alike).
 import { z } from "zod";
 import { CustomerRef } from "../../core/status";
-import type { Params } from "./params";
-import { PAASW_OWN, paaswErrorResponse } from "./errors";
+import type { Route, Handler } from "../../http/router";
+import type { RouteDoc } from "../../openapi/registry";
+import { errorTable, PAASW_OWN } from "./errors";
 
 /** Most numbers one send takes (the document: 最多1000). */
 export const MAX_NUMBERS = 1000;
@@ -75,35 +76,60 @@ export const DeliverResponse = z.array(DeliverItem);
 export const SmsUpItem = z.object({ phoneNumber: z.string(), sendTime: z.string(), content: z.string(), sequenceId: z.number().int() });
 export const SmsUpResponse = z.array(SmsUpItem);
 
-/**
- * Trims every value and drops empty ones, so that `sign=` and `sign=  ` are "missing" like an absent
- * sign; a surrounding 【…】 on sign is taken off (clients copy the signature as the handset shows it).
- */
-export function cleanParams(p: Params): Params {
-  const out: Params = {};
-  for (const [k, v] of Object.entries(p)) {
-    const t = v.trim();
-    if (t !== "") out[k] = t;
-  }
-  if (out.sign) {
-    const m = /^【(.+)】$/.exec(out.sign);
-    if (m) out.sign = m[1]!.trim();
-  }
-  return out;
+export const QueryParams = z.object({
+  token: Token,
+  bizId: z.string().regex(/^\d{1,32}$/, "must be a bizId returned by /sms/send or /sms/sendTemplate").describe("the send's bizId"),
+  phoneNumber: z.string().max(32).optional().describe("only this number's message (mobile is accepted as an alias)"),
+  mobile: z.string().max(32).optional(),
+});
+
+export const QueryItem = z.object({
+  bizId: z.string(),
+  phoneNumber: z.string(),
+  status: z.enum(["scheduled", "sending", "delivered", "undelivered", "unknown", "failed", "canceled"]),
+  success: z.boolean().nullable().describe("null until final"),
+  code: z.string().nullable().describe("the report code once final: 10000 delivered, 1, 4–9 (as /sms/deliver)"),
+  message: z.string().nullable().describe("the code's label, as /sms/deliver gives it"),
+  sendTime: z.string().describe("YYYY-MM-DD HH:mm:ss, tenant timezone: when it was (or is to be) sent"),
+  reportTime: z.string().nullable(),
+  smsSize: z.string(),
+  outId: z.string().nullable(),
+});
+export type QueryItem = z.infer<typeof QueryItem>;
+export const QueryResponse = z.object({ code: z.literal("10000"), message: z.string(), bizId: z.string(), data: z.array(QueryItem) });
+
+const ERRORS_DOC = {
+  default: `Refusals are HTTP 200 with {"code","message"} and a code other than "10000": ${errorTable()
+    .map((x) => `${x.code} ${x.label}`)
+    .join("; ")} (docs/paasw.md)`,
+  "404": `unknown path: {"code":"${PAASW_OWN.notFound.code}","message":"…"}`,
+};
+
+const PARAMS_NOTE = "Parameters may come in the query string, a form body or a JSON body (body values override query values); GET and POST are both accepted.";
+
+export interface PaaswRouteDoc {
+  path: string;
+  summary: string;
+  description: string;
+  params: z.ZodType;
+  response: z.ZodType;
+  /** false: no token (GET /api/token itself). */
+  auth?: boolean;
 }
 
-export type Parsed<T> = { ok: true; data: T } | { ok: false; response: Response };
-
-/** Validates cleaned params; the first issue becomes the envelope naming its parameter. */
-export function parseParams<T>(schema: z.ZodType<T>, params: Params): Parsed<T> {
-  const cleaned = cleanParams(params);
-  const res = schema.safeParse(cleaned);
-  if (res.success) return { ok: true, data: res.data };
-  const issue = res.error.issues[0]!;
-  const field = String(issue.path[0] ?? "body");
-  if (issue.code === "invalid_type" && !(field in cleaned)) {
-    return { ok: false, response: paaswErrorResponse(field === "token" ? PAASW_OWN.tokenMissing : PAASW_OWN.missingParam, `${field} is required`) };
-  }
-  if (issue.code === "too_big") return { ok: false, response: paaswErrorResponse(PAASW_OWN.paramTooLong, `${field} is longer than ${String(issue.maximum)} characters`) };
-  return { ok: false, response: paaswErrorResponse(PAASW_OWN.badParam, `${field} ${issue.message}`) };
+/** One endpoint as the vendor serves it: the same handler for GET (parameters in the query) and POST (a form or JSON body). */
+export function paaswRoutes(d: PaaswRouteDoc, handle: Handler): Route[] {
+  const doc = (method: "get" | "post"): RouteDoc => ({
+    method,
+    path: d.path,
+    tag: "paasw gateway v1",
+    summary: d.summary,
+    description: `${d.description} ${PARAMS_NOTE}`,
+    ...(method === "get" ? { query: d.params } : { body: d.params, contentTypes: ["application/x-www-form-urlencoded", "application/json"] }),
+    // Refusals are HTTP 200 too (the vendor's rule): the 200 answer is the success shape or {code, message}.
+    response: z.union([d.response, ErrorResponse]),
+    errors: ERRORS_DOC,
+    ...(d.auth === false ? {} : { security: "paaswToken" }),
+  });
+  return [{ doc: doc("get"), handle }, { doc: doc("post"), handle }];
 }

@@ -1,21 +1,14 @@
 // Owns the text a paasw send puts on the handset: the tenant's approved signature named by `sign`,
 // as 【sign】content, unless the content already carries exactly that 【sign】.
-import { checkApprovedSignature, requireApprovedSignature, type Signature } from "../../core/catalog";
+import { checkApprovedSignature, type Signature } from "../../core/catalog";
 import type { Prefetch } from "../../core/prefetch";
 import { extractSignature, withSignature } from "../../core/content";
-import type { Tenant } from "../../core/types";
-import { PAASW_OWN, PaaswRefusal } from "./errors";
-import { directoryDb, tenantDb } from "../../store/db";
+import { PAASW_OWN, refuse } from "./errors";
 
-export async function approvedSignature(env: Env, tenant: Tenant, sign: string): Promise<{ id: number; name: string }> {
-  const sig = await requireApprovedSignature(tenantDb(env, tenant.id), { name: sign });
-  return { id: sig.id, name: sig.name };
-}
-
-/** The signature named `sign`, read in the token's round trip (see readAuthedWith). */
+/** The signature named `sign`, read in the token's round trip (auth.ts authenticateTokenWith). */
 export const signatureRead = (sign: string): Prefetch => ({ signatures: { names: [sign] } });
 
-/** approvedSignature's verdict on what signatureRead found. */
+/** The approved signature named `sign` among what signatureRead found (core's verdict: not found, pending, rejected). */
 export function approvedSignatureOf(rows: Signature[], sign: string): { id: number; name: string } {
   const sig = checkApprovedSignature(rows.find((s) => s.name === sign) ?? null, { name: sign });
   return { id: sig.id, name: sig.name };
@@ -27,6 +20,6 @@ export function approvedSignatureOf(rows: Signature[], sign: string): { id: numb
  */
 export function signedText(sign: string, content: string): string {
   const carried = extractSignature(content);
-  if (carried !== null && carried !== sign) throw new PaaswRefusal(PAASW_OWN.signMismatch, `content carries 【${carried}】 but sign is ${sign}`);
+  if (carried !== null && carried !== sign) throw refuse(PAASW_OWN.signMismatch, `content carries 【${carried}】 but sign is ${sign}`);
   return withSignature(sign, content);
 }

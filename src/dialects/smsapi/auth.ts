@@ -5,7 +5,8 @@ import { authenticateAndRead, type PrefetchPlan } from "../../core/prefetch";
 import { CoreError } from "../../core/errors";
 import type { App, Tenant } from "../../core/types";
 import { clientIp } from "../../http/respond";
-import { fail, SMSAPI_OWN } from "./errors";
+import { Refusal } from "../../http/router";
+import { refuse, SMSAPI_OWN } from "./errors";
 
 function bearerKey(req: Request): { key: string; secret: string } {
   const header = req.headers.get("authorization") ?? "";
@@ -22,15 +23,35 @@ export async function authenticateSmsapi(req: Request, env: Env): Promise<{ app:
   return authenticate(env, "smsapi", key, secret, clientIp(req));
 }
 
-/** authenticateSmsapi plus what `plan` declares (core/prefetch), in one D1 round trip (read only once the key passed). */
-export async function authenticateSmsapiWith<T>(req: Request, env: Env, plan: PrefetchPlan<T>): Promise<{ app: App; tenant: Tenant; extra: T }> {
+/**
+ * The body (`read`) and the key with what the body names (`plan`), in one D1 round trip. A refused
+ * body is answered only once the key passed: a caller without a valid key learns nothing from it.
+ */
+export async function authenticateWithBody<B, T>(
+  req: Request,
+  env: Env,
+  read: Promise<B>,
+  plan: (body: B) => PrefetchPlan<T>,
+): Promise<{ app: App; tenant: Tenant; body: B; extra: T }> {
+  const body = await read.then(
+    (data) => ({ data }),
+    (e: unknown) => {
+      if (e instanceof Refusal) return { refused: e };
+      throw e;
+    },
+  );
+  if ("refused" in body) {
+    await authenticateSmsapi(req, env);
+    throw body.refused;
+  }
   const { key, secret } = bearerKey(req);
-  const { app, tenant, read } = await authenticateAndRead(env, { dialect: "smsapi", key, secret, ip: clientIp(req) }, plan.prefetch);
-  return { app, tenant, extra: plan.take(read) };
+  const p = plan(body.data);
+  const { app, tenant, read: found } = await authenticateAndRead(env, { dialect: "smsapi", key, secret, ip: clientIp(req) }, p.prefetch);
+  return { app, tenant, body: body.data, extra: p.take(found) };
 }
 
 /** The document's tenantId is optional; when given it must name the key's own tenant. */
-export function tenantMismatch(tenant: Tenant, tenantId: string | null | undefined): Response | null {
-  if (tenantId === undefined || tenantId === null || tenantId === "" || tenantId === tenant.id) return null;
-  return fail(SMSAPI_OWN.tenantMismatch, "tenantId does not match the API key's tenant");
+export function checkTenant(tenant: Tenant, tenantId: string | null | undefined): void {
+  if (tenantId === undefined || tenantId === null || tenantId === "" || tenantId === tenant.id) return;
+  throw refuse(SMSAPI_OWN.tenantMismatch, "tenantId does not match the API key's tenant");
 }

@@ -1,8 +1,11 @@
 // smsapi's answers: one envelope `{code, message, data}` for success (code 0) and refusal alike,
-// the exhaustive CoreError → code/status table and the dialect's own refusals. The vendor document
+// the exhaustive CoreError → code/status table, the dialect's own refusals, the one builder of a
+// thrown Refusal and the router's onError. The vendor document
 // names no codes: these are edgesms's, five digits whose first three are the HTTP status.
-import type { CoreError, CoreErrorCode } from "../../core/errors";
+import { isCoreError, type CoreError, type CoreErrorCode } from "../../core/errors";
 import { json } from "../../http/respond";
+import { logUnexpected, Refusal, type Handler, type Route } from "../../http/router";
+import type { RouteDoc } from "../../openapi/registry";
 
 export interface SmsapiError {
   status: number;
@@ -72,13 +75,38 @@ export const SMSAPI_OWN = {
 
 export const ok = (data: unknown): Response => json({ code: 0, message: "ok", data });
 
-export const fail = (err: SmsapiError, message: string, data: unknown = null, headers: HeadersInit = {}): Response =>
-  json({ code: err.code, message, data }, err.status, headers);
+/** The envelope of a refusal, thrown: the router answers `e.response` as it is. */
+export const refuse = (err: SmsapiError, message: string, data: unknown = null, headers: HeadersInit = {}): Refusal =>
+  new Refusal(json({ code: err.code, message, data }, err.status, headers), message);
 
-export const failCore = (e: CoreError, data: unknown = null): Response => {
+/** A core refusal through the table; a rate limit carries its Retry-After. */
+export const refuseCore = (e: CoreError, data: unknown = null): Refusal => {
   const retry: HeadersInit = e.detail.retryAfter !== undefined ? { "retry-after": String(e.detail.retryAfter) } : {};
-  return fail(SMSAPI_ERRORS[e.code], e.message, data, retry);
+  return refuse(SMSAPI_ERRORS[e.code], e.message, data, retry);
 };
 
 /** A refused item of a batch: its code and the core's message. */
 export const itemError = (e: CoreError): { code: number; message: string } => ({ code: SMSAPI_ERRORS[e.code].code, message: e.message });
+
+/** The router's answer to anything thrown that is not a Refusal: core errors through the table, the rest a logged 50000. */
+export function onError(e: unknown, req: Request): Response {
+  if (isCoreError(e)) return refuseCore(e).response;
+  logUnexpected("smsapi", req, e);
+  return refuse(SMSAPI_OWN.server, "internal server error").response;
+}
+
+/** The codes every send route documents (its `errors`, by HTTP status). */
+export const SEND_ERRORS = {
+  "400": "40000 bad body, 40001 invalid value (e.g. sendTime), 40002 invalid mobile, 40004 over 1000 recipients, 40006–40009 signature, 40011 blocked word, 40013 repeated mobile",
+  "401": "40100 missing or wrong API key",
+  "402": "40200 balance too low (nothing is sent)",
+  "403": "40300 tenantId is not the key's tenant; 40301 key blocked; 40302 IP not allowed; 40303 SMS disabled; 40304 kind not allowed",
+  "413": "41300 body too large",
+  "429": "42900 per-mobile limit, 42901 same content repeated",
+};
+
+/** An smsapi route: tagged, behind the bearer key. */
+export const smsapiRoute = (doc: Omit<RouteDoc, "tag" | "security">, handle: Handler): Route => ({
+  doc: { tag: "smsapi", security: "smsapiBearer", ...doc },
+  handle,
+});

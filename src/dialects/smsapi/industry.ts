@@ -1,24 +1,34 @@
 // POST /smsapi/v1/sms/industry: one verification or notification text to one mobile, sent now.
-import type { IRequest } from "itty-router";
 import { idempotencyOf } from "../../core/idempotency";
+import { signaturesPlan } from "../../core/signed-drafts";
 import type { App, Kind } from "../../core/types";
-import { authenticateSmsapiWith, tenantMismatch } from "./auth";
+import { authenticateWithBody, checkTenant } from "./auth";
+import { SEND_ERRORS, smsapiRoute } from "./errors";
 import { readInput } from "./input";
-import { IndustryRequest } from "./schemas";
-import { NOTHING, preloadSignatures, sendItems } from "./send";
+import { IndustryRequest, SendResponse } from "./schemas";
+import { sendItems } from "./send";
 
 /** The document's "行业短信" covers both: notification unless asked, or unless the key may only send codes. */
 const industryKind = (app: App, asked: Kind | undefined): Kind =>
   asked ?? (!app.kinds.includes("notification") && app.kinds.includes("verification") ? "verification" : "notification");
 
-export async function postIndustry(req: IRequest, env: Env): Promise<Response> {
-  // The body first (its refusal answered only once the key passed), then the key and the
-  // signatures the contents name in one D1 round trip.
-  const input = await readInput(req, IndustryRequest);
-  const { app, tenant, extra: pre } = await authenticateSmsapiWith(req, env, input.ok ? preloadSignatures([input.data.content]) : NOTHING);
-  if (!input.ok) return input.response;
-  const { mobile, content, tenantId, kind, outId } = input.data;
-  const mismatch = tenantMismatch(tenant, tenantId);
-  if (mismatch) return mismatch;
-  return sendItems(env, { tenant, app, kind: industryKind(app, kind), sendAt: undefined, mode: "all", idempotency: idempotencyOf(req) }, [{ mobile, content, outId }], pre);
-}
+export const industryRoute = smsapiRoute(
+  {
+    method: "post",
+    path: "/smsapi/v1/sms/industry",
+    summary: "Verification / notification SMS to one mobile",
+    description: "The content must carry an approved 【signature】 of the tenant, or the API key's default signature is prefixed.",
+    body: IndustryRequest,
+    contentTypes: ["application/json", "application/x-www-form-urlencoded"],
+    response: SendResponse,
+    errors: SEND_ERRORS,
+  },
+  async (req, env) => {
+    // The key and the signatures the content names in one D1 round trip.
+    const { app, tenant, body, extra } = await authenticateWithBody(req, env, readInput(req, IndustryRequest), (b) => signaturesPlan([b.content]));
+    const { mobile, content, tenantId, kind, outId } = body;
+    checkTenant(tenant, tenantId);
+    const ctx = { tenant, app, kind: industryKind(app, kind), sendAt: undefined, mode: "all" as const, idempotency: idempotencyOf(req) };
+    return sendItems(env, ctx, [{ mobile, content, outId }], extra);
+  },
+);

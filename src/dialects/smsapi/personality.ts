@@ -1,21 +1,31 @@
 // POST /smsapi/v1/sms/personality: a different text per mobile, now or at sendTime.
-import type { IRequest } from "itty-router";
 import { idempotencyOf } from "../../core/idempotency";
-import { authenticateSmsapiWith, tenantMismatch } from "./auth";
+import { signaturesPlan } from "../../core/signed-drafts";
+import { authenticateWithBody, checkTenant } from "./auth";
+import { SEND_ERRORS, smsapiRoute } from "./errors";
 import { readInput } from "./input";
-import { PersonalityRequest, resolveSendTime } from "./schemas";
-import { NOTHING, preloadSignatures, sendItems } from "./send";
+import { PersonalityRequest, resolveSendTime, SendResponse } from "./schemas";
+import { sendItems } from "./send";
 
-export async function postPersonality(req: IRequest, env: Env): Promise<Response> {
-  // The body first (its refusal answered only once the key passed), then the key and the
-  // signatures the contents name in one D1 round trip.
-  const input = await readInput(req, PersonalityRequest);
-  const { app, tenant, extra: pre } = await authenticateSmsapiWith(req, env, input.ok ? preloadSignatures(input.data.smses.map((s) => s.content)) : NOTHING);
-  if (!input.ok) return input.response;
-  const { sendTime, tenantId, marketing } = input.data;
-  const smses = input.data.smses.map((s) => ({ ...s, outId: s.outId ?? input.data.outId }));
-  const mismatch = tenantMismatch(tenant, tenantId);
-  if (mismatch) return mismatch;
-  const sendAt = resolveSendTime(sendTime);
-  return sendItems(env, { tenant, app, kind: marketing ? "marketing" : "notification", sendAt, mode: "each", idempotency: idempotencyOf(req) }, smses, pre);
-}
+export const personalityRoute = smsapiRoute(
+  {
+    method: "post",
+    path: "/smsapi/v1/sms/personality",
+    summary: "A different text per mobile (up to 1000), now or scheduled",
+    description: "Refused items are listed with their code and cost nothing; the others are accepted and billed together.",
+    body: PersonalityRequest,
+    response: SendResponse,
+    errors: SEND_ERRORS,
+  },
+  async (req, env) => {
+    // The key and the signatures the contents name in one D1 round trip.
+    const plan = (b: { smses: Array<{ content: string }> }) => signaturesPlan(b.smses.map((s) => s.content));
+    const { app, tenant, body, extra } = await authenticateWithBody(req, env, readInput(req, PersonalityRequest), plan);
+    const { sendTime, tenantId, marketing } = body;
+    const smses = body.smses.map((s) => ({ ...s, outId: s.outId ?? body.outId }));
+    checkTenant(tenant, tenantId);
+    const sendAt = resolveSendTime(sendTime);
+    const ctx = { tenant, app, kind: marketing ? ("marketing" as const) : ("notification" as const), sendAt, mode: "each" as const, idempotency: idempotencyOf(req) };
+    return sendItems(env, ctx, smses, extra);
+  },
+);

@@ -1,4 +1,5 @@
-// Zod schemas of smsapi v1: the four request bodies, the success envelope, and the sendTime rule.
+// Zod schemas of smsapi v1: the request bodies (and the status query), the documented answers, and
+// the sendTime rule.
 import { z } from "zod";
 import { CoreError } from "../../core/errors";
 import { CustomerRef } from "../../core/status";
@@ -58,6 +59,13 @@ export const CancelRequest = z.object({
   tenantId: TenantId,
 });
 
+/** GET takes these in the query, POST in the body. */
+export const StatusRequest = z.object({
+  ids: z.union([z.string(), z.array(z.union([z.string(), z.number()]).transform(String))]).optional().describe("message ids (comma list or array), at most 1000"),
+  batchId: z.union([z.string(), z.number()]).transform(String).optional().describe("a send's batchId: all its messages"),
+  tenantId: TenantId,
+});
+
 /** Splits a comma list (ASCII or full-width commas, spaces tolerated), dropping empty pieces. */
 export const splitList = (v: string | string[]): string[] =>
   (Array.isArray(v) ? v : v.split(/[,，;；]/)).map((s) => s.trim()).filter((s) => s !== "");
@@ -98,4 +106,25 @@ export const CancelResponse = z.object({
     canceled: z.number(),
     results: z.array(z.object({ id: z.string(), status: z.enum(["canceled", "not_cancelable", "not_found"]), message: z.string() })),
   }),
+});
+
+export const StatusItem = z.object({
+  id: z.string(),
+  batchId: z.string(),
+  mobile: z.string().describe("E.164"),
+  status: z.enum(["scheduled", "queued", "submitted", "delivered", "undelivered", "unknown", "failed", "canceled"]),
+  final: z.boolean(),
+  reportCode: z.string().nullable().describe("once final: 10000 delivered; 1, 4–9 otherwise (docs/smsapi.md)"),
+  reportMessage: z.string().nullable(),
+  segments: z.number().int(),
+  outId: z.string().nullable(),
+  sendTime: z.number().int().describe("ms: when it was (or is to be) sent"),
+  submitTime: z.number().int().nullable(),
+  reportTime: z.number().int().nullable(),
+});
+
+export const StatusResponse = z.object({
+  code: z.literal(0),
+  message: z.literal("ok"),
+  data: z.object({ found: z.number().int(), messages: z.array(StatusItem), notFound: z.array(z.string()) }),
 });

@@ -1,40 +1,14 @@
 // GET or POST /smsapi/v1/sms/status: what became of messages, by the ids a send answered (`ids`)
 // or by its `batchId`, in the {code, message, data} envelope. Repeatable; another tenant's ids are
 // answered as not found.
-import type { IRequest } from "itty-router";
-import { z } from "zod";
+import type { z } from "zod";
 import { CoreError } from "../../core/errors";
 import { isFinal, statesByIds, statesOfBatch, type MessageState } from "../../core/status";
-import { authenticateSmsapi, tenantMismatch } from "./auth";
-import { fail, ok, SMSAPI_OWN } from "./errors";
-import { readInput } from "./input";
-import { MAX_RECIPIENTS, splitList } from "./schemas";
-
-export const StatusRequest = z.object({
-  ids: z.union([z.string(), z.array(z.union([z.string(), z.number()]).transform(String))]).optional().describe("message ids (comma list or array), at most 1000"),
-  batchId: z.union([z.string(), z.number()]).transform(String).optional().describe("a send's batchId: all its messages"),
-  tenantId: z.union([z.string().max(128), z.number()]).transform(String).optional().nullable(),
-});
-
-export const StatusItem = z.object({
-  id: z.string(),
-  batchId: z.string(),
-  mobile: z.string().describe("E.164"),
-  status: z.enum(["scheduled", "queued", "submitted", "delivered", "undelivered", "unknown", "failed", "canceled"]),
-  final: z.boolean(),
-  reportCode: z.string().nullable().describe("once final: 10000 delivered; 1, 4–9 otherwise (docs/smsapi.md)"),
-  reportMessage: z.string().nullable(),
-  segments: z.number().int(),
-  outId: z.string().nullable(),
-  sendTime: z.number().int().describe("ms: when it was (or is to be) sent"),
-  submitTime: z.number().int().nullable(),
-  reportTime: z.number().int().nullable(),
-});
-export const StatusResponse = z.object({
-  code: z.literal(0),
-  message: z.literal("ok"),
-  data: z.object({ found: z.number().int(), messages: z.array(StatusItem), notFound: z.array(z.string()) }),
-});
+import type { Handler, Route } from "../../http/router";
+import { authenticateSmsapi, checkTenant } from "./auth";
+import { ok, smsapiRoute } from "./errors";
+import { readInput, readQuery } from "./input";
+import { MAX_RECIPIENTS, splitList, StatusRequest, StatusResponse, type StatusItem } from "./schemas";
 
 const item = (s: MessageState): z.infer<typeof StatusItem> => ({
   id: s.messageId,
@@ -51,22 +25,12 @@ const item = (s: MessageState): z.infer<typeof StatusItem> => ({
   reportTime: s.reportedAt,
 });
 
-async function readStatusRequest(req: Request): Promise<{ ok: true; data: z.output<typeof StatusRequest> } | { ok: false; response: Response }> {
-  if (req.method !== "GET") return readInput(req, StatusRequest);
-  const parsed = StatusRequest.safeParse(Object.fromEntries(new URL(req.url).searchParams));
-  if (parsed.success) return { ok: true, data: parsed.data };
-  const issue = parsed.error.issues[0]!;
-  return { ok: false, response: fail(SMSAPI_OWN.badBody, `${issue.path.join(".") || "query"}: ${issue.message}`) };
-}
-
-export async function handleStatus(req: IRequest, env: Env): Promise<Response> {
+const handle: Handler = async (req, env) => {
   const { tenant } = await authenticateSmsapi(req, env);
-  const input = await readStatusRequest(req);
-  if (!input.ok) return input.response;
-  const mismatch = tenantMismatch(tenant, input.data.tenantId);
-  if (mismatch) return mismatch;
-  const ids = input.data.ids === undefined ? [] : [...new Set(splitList(input.data.ids))];
-  const batchId = input.data.batchId?.trim() ?? "";
+  const input = req.method === "GET" ? readQuery(req, StatusRequest) : await readInput(req, StatusRequest);
+  checkTenant(tenant, input.tenantId);
+  const ids = input.ids === undefined ? [] : [...new Set(splitList(input.ids))];
+  const batchId = input.batchId?.trim() ?? "";
   if (ids.length === 0 && batchId === "") throw new CoreError("invalid_input", "send ids or batchId", { field: "ids" });
   if (ids.length > MAX_RECIPIENTS) throw new CoreError("too_many_recipients", `ids holds ${ids.length} ids; at most ${MAX_RECIPIENTS} are allowed`);
   if (ids.length > 0) {
@@ -76,4 +40,20 @@ export async function handleStatus(req: IRequest, env: Env): Promise<Response> {
   }
   const { states } = await statesOfBatch(env, tenant.id, batchId, { limit: MAX_RECIPIENTS });
   return ok({ found: states.length, messages: states.map(item), notFound: states.length === 0 ? [batchId] : [] });
-}
+};
+
+/** Repeatable, so both methods: GET with the query, POST with a JSON or form body. */
+export const statusRoutes: Route[] = (["get", "post"] as const).map((method) =>
+  smsapiRoute(
+    {
+      method,
+      path: "/smsapi/v1/sms/status",
+      summary: "Status of messages by ids (at most 1000) or by batchId; repeatable",
+      description: "GET takes ids/batchId in the query, POST in a JSON or form body. Ids of another tenant (or unknown) are listed in notFound.",
+      ...(method === "get" ? { query: StatusRequest } : { body: StatusRequest, contentTypes: ["application/json", "application/x-www-form-urlencoded"] }),
+      response: StatusResponse,
+      errors: { "400": "40000 bad body, 40001 neither ids nor batchId, 40004 over 1000 ids", "401": "40100 missing or wrong API key", "403": "40300 tenantId is not the key's tenant" },
+    },
+    handle,
+  ),
+);

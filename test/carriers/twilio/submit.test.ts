@@ -116,7 +116,7 @@ describe("twilio settings", () => {
   it("needs a sender, keeps API key fields together, https endpoints and callback", () => {
     expect(TwilioSettings.safeParse(base).success).toBe(false);
     expect(TwilioSettings.parse({ ...base, from: "+15005550006" }).endpoint).toBe("https://api.twilio.com");
-    expect(TwilioSettings.safeParse({ ...base, from: "EdgeSMS" }).success).toBe(true);
+    expect(TwilioSettings.safeParse({ ...base, from: "EdgeSMS" }).error).toBeUndefined();
     expect(TwilioSettings.safeParse({ ...base, from: "+15005550006", apiKeySid: `SK${"0".repeat(32)}` }).success).toBe(false);
     expect(TwilioSettings.safeParse({ ...base, from: "+15005550006", callbackUrl: "http://gw.example/cb" }).success).toBe(false);
     expect(TwilioSettings.safeParse({ ...base, from: "+15005550006", accountSid: "AC123" }).success).toBe(false);

@@ -10,7 +10,7 @@ import { makeCredential, makeSignature, makeTenant } from "../../helpers/fixture
 import type { Tenant } from "../../../src/core/types";
 import { formatSdkDate } from "../../../src/dialects/huawei/aksk";
 
-export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type Json = Record<string, any>;
 
 export interface AccessKey {
   ak: string;

@@ -8,13 +8,13 @@ import { getAppByKey } from "../../helpers/domain";
 import { getTenant } from "../../helpers/domain";
 import { yuan } from "../../../src/dialects/paasw/balance";
 import { mobile, money } from "../../helpers/fixtures";
-import { call, FORMS, ok, paaswSetup, refused } from "./helpers";
+import { call, FORMS, ok, request, setup } from "./helpers";
 import { tenantDb } from "../../../src/store/db";
 
 describe("GET /sms/balance", () => {
   it("answers the documented text, 100.00 with its trailing zeros", async () => {
-    const s = await paaswSetup({ balance: 100_000 });
-    const res = await call("/sms/balance", { token: s.token }, "query", "GET");
+    const s = await setup({ balance: 100_000 });
+    const res = await request("/sms/balance", { token: s.token }, "query", "GET");
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/^application\/json/);
     expect(await res.text()).toBe('{"code":"10000","message":"请求成功","balance":100.00}');
@@ -22,16 +22,24 @@ describe("GET /sms/balance", () => {
 
   for (const form of FORMS) {
     it(`reads the token from the ${form}`, async () => {
-      const s = await paaswSetup({ balance: 12_345 });
-      expect(await ok(await call("/sms/balance", { token: s.token }, form))).toEqual({ code: "10000", message: "请求成功", balance: 12.34 });
-      await refused(await call("/sms/balance", {}, form), "20001");
+      const s = await setup({ balance: 12_345 });
+      expect(await call(s, "POST", "/sms/balance", {}, { form })).toEqual({
+        status: 200,
+        headers: expect.any(Headers),
+        body: { code: "10000", message: "请求成功", balance: 12.34 },
+      });
+      expect(await call(s, "POST", "/sms/balance", {}, { form, token: false })).toEqual({
+        status: 200,
+        headers: expect.any(Headers),
+        body: { code: "20001", message: expect.stringContaining("token is required") },
+      });
     });
   }
 
   it("goes down by the price of each segment sent, and back up after a refund", async () => {
-    const s = await paaswSetup({ balance: 100_000, price: 45 });
-    await ok(await call("/sms/send", { token: s.token, phoneNumbers: [mobile(), mobile()].join(","), sign: s.sign.name, content: "通知", kind: "2" }));
-    const after = await call("/sms/balance", { token: s.token }, "query", "GET");
+    const s = await setup({ balance: 100_000, price: 45 });
+    await ok(await request("/sms/send", { token: s.token, phoneNumbers: [mobile(), mobile()].join(","), sign: s.sign.name, content: "通知", kind: "2" }));
+    const after = await request("/sms/balance", { token: s.token }, "query", "GET");
     expect(await after.text()).toBe('{"code":"10000","message":"请求成功","balance":99.91}');
 
     // A scheduled batch (through the core: paasw has no send time) canceled: refunded in full.
@@ -44,9 +52,9 @@ describe("GET /sms/balance", () => {
       mode: "all",
       sendAt: Date.now() + 3600_000,
     });
-    expect((await ok(await call("/sms/balance", { token: s.token }))).balance).toBe(99.86); // 99 865 units: rounded down
+    expect((await ok(await request("/sms/balance", { token: s.token }))).balance).toBe(99.86); // 99 865 units: rounded down
     await cancelBatch(env, s.tenant.id, accepted.batchId!);
-    expect(await (await call("/sms/balance", { token: s.token }, "query", "GET")).text()).toBe('{"code":"10000","message":"请求成功","balance":99.91}');
+    expect(await (await request("/sms/balance", { token: s.token }, "query", "GET")).text()).toBe('{"code":"10000","message":"请求成功","balance":99.91}');
     expect(await money(s.tenant.id)).toEqual({ balance: 99_910, ledger: 99_910 });
   });
 

@@ -13,7 +13,7 @@ import { makeTemplate, mobile, money } from "../../helpers/fixtures";
 import { corruptTenantSettings, failMessageInserts, INTERNALS, written } from "../../helpers/faults";
 import { admin } from "../../admin/helpers";
 import self from "./errors.test.ts?raw";
-import { call, FORMS, messageRows, ok, paaswSetup, refused, type PaaswSetup } from "./helpers";
+import { request, FORMS, messageRows, ok, setup, refused, type PaaswSetup } from "./helpers";
 import { tenantDb } from "../../../src/store/db";
 
 afterEach(() => vi.restoreAllMocks());
@@ -25,11 +25,11 @@ async function settle(s: PaaswSetup, settings: Record<string, unknown>): Promise
 }
 
 const send = (s: PaaswSetup, phoneNumbers: string, content: string, kind = "2") =>
-  call("/sms/send", { token: s.token, phoneNumbers, sign: s.sign.name, content, kind });
+  request("/sms/send", { token: s.token, phoneNumbers, sign: s.sign.name, content, kind });
 
 describe("per-mobile policy", () => {
   it("40002 when a per-mobile limit is full: the whole list is refused, the other numbers' slots are given back", async () => {
-    const s = await paaswSetup({ price: 10, balance: 1000 });
+    const s = await setup({ price: 10, balance: 1000 });
     await settle(s, { limits: { notification: [{ seconds: 3600, max: 1 }] } });
     const [a, b] = [mobile(), mobile()];
     await ok(await send(s, b, "第一条"));
@@ -48,17 +48,17 @@ describe("per-mobile policy", () => {
   });
 
   it("40002 for the second verification code inside a minute (the default limits), on /sms/sendTemplate too", async () => {
-    const s = await paaswSetup();
+    const s = await setup();
     const tpl = await makeTemplate(s.tenant, { kind: "verification", content: "验证码{{code}}，5分钟内有效" });
     const m = mobile();
-    const code = (c: string) => call("/sms/sendTemplate", { token: s.token, phoneNumbers: m, templateId: tpl, sign: s.sign.name, paramJson: JSON.stringify({ code: c }) });
+    const code = (c: string) => request("/sms/sendTemplate", { token: s.token, phoneNumbers: m, templateId: tpl, sign: s.sign.name, paramJson: JSON.stringify({ code: c }) });
     await ok(await code("123456"));
     await refused(await code("654321"), "40002", /retry in \d+ s/);
     expect(await money(s.tenant.id)).toEqual({ balance: 99_990, ledger: 99_990 });
   });
 
   it("40003 for the same content to the same mobile inside the repeat window; other content or another mobile goes", async () => {
-    const s = await paaswSetup({ price: 10, balance: 1000 });
+    const s = await setup({ price: 10, balance: 1000 });
     await settle(s, { repeatWindowSeconds: 300 });
     const m = mobile();
     await ok(await send(s, m, "您的快件已签收"));
@@ -74,11 +74,11 @@ describe("per-mobile policy", () => {
   });
 
   it("40003 on /sms/sendTemplate when the rendered text repeats", async () => {
-    const s = await paaswSetup();
+    const s = await setup();
     await settle(s, { repeatWindowSeconds: 120 });
     const tpl = await makeTemplate(s.tenant, { kind: "notification", content: "{{name}}您好，快件{{no}}已签收" });
     const m = mobile();
-    const sendTpl = (no: string) => call("/sms/sendTemplate", { token: s.token, phoneNumbers: m, templateId: tpl, sign: s.sign.name, paramJson: { name: "张三", no } }, "json");
+    const sendTpl = (no: string) => request("/sms/sendTemplate", { token: s.token, phoneNumbers: m, templateId: tpl, sign: s.sign.name, paramJson: { name: "张三", no } }, "json");
     await ok(await sendTpl("1"));
     await refused(await sendTpl("1"), "40003");
     await ok(await sendTpl("2"));
@@ -86,7 +86,7 @@ describe("per-mobile policy", () => {
   });
 
   it("30011 for a blocked word of the tenant or of the global list, in the content or the rendered template; nothing written", async () => {
-    const s = await paaswSetup();
+    const s = await setup();
     await settle(s, { blockedWords: ["澳门赌场"] });
     const before = await written(s.tenant.id);
     const blocked = await refused(await send(s, `${mobile()},${mobile()}`, "欢迎光临澳门赌场"), "30011", /澳门赌场/);
@@ -94,7 +94,7 @@ describe("per-mobile policy", () => {
     // The global list applies to every tenant.
     await refused(await send(s, mobile(), "正规博彩平台"), "30011", /博彩/);
     const tpl = await makeTemplate(s.tenant, { kind: "notification", content: "{{place}}开业了" });
-    await refused(await call("/sms/sendTemplate", { token: s.token, phoneNumbers: mobile(), templateId: tpl, sign: s.sign.name, paramJson: { place: "澳门赌场" } }, "json"), "30011");
+    await refused(await request("/sms/sendTemplate", { token: s.token, phoneNumbers: mobile(), templateId: tpl, sign: s.sign.name, paramJson: { place: "澳门赌场" } }, "json"), "30011");
     expect(await written(s.tenant.id)).toEqual(before);
     await ok(await send(s, mobile(), "欢迎光临澳门"));
   });
@@ -102,13 +102,13 @@ describe("per-mobile policy", () => {
 
 describe("app and request", () => {
   it("20007 when SMS is disabled for the app: on every endpoint that takes the token, nothing sent", async () => {
-    const s = await paaswSetup();
+    const s = await setup();
     await updateApp(tenantDb(env, s.tenant.id), s.appId, { smsEnabled: false }, Date.now());
     await refused(await send(s, mobile(), "通知"), "20007", /not enabled/);
     const tpl = await makeTemplate(s.tenant, { kind: "notification", content: "通知" });
-    await refused(await call("/sms/sendTemplate", { token: s.token, phoneNumbers: mobile(), templateId: tpl, sign: s.sign.name }), "20007");
-    await refused(await call("/sms/balance", { token: s.token }, "query", "GET"), "20007");
-    await refused(await call("/api/token", { appId: s.appKey, secret: s.secret }, "query", "GET"), "20007");
+    await refused(await request("/sms/sendTemplate", { token: s.token, phoneNumbers: mobile(), templateId: tpl, sign: s.sign.name }), "20007");
+    await refused(await request("/sms/balance", { token: s.token }, "query", "GET"), "20007");
+    await refused(await request("/api/token", { appId: s.appKey, secret: s.secret }, "query", "GET"), "20007");
     expect(await money(s.tenant.id)).toEqual({ balance: 100_000, ledger: 100_000 });
     expect((await written(s.tenant.id)).messages).toBe(0);
     await updateApp(tenantDb(env, s.tenant.id), s.appId, { smsEnabled: true }, Date.now());
@@ -116,7 +116,7 @@ describe("app and request", () => {
   });
 
   it("10004 for a body over 2 MB, streamed or declared; 2 MB itself is read", async () => {
-    const s = await paaswSetup();
+    const s = await setup();
     const head = `token=${s.token}&phoneNumbers=${mobile()}&sign=${encodeURIComponent(s.sign.name)}&kind=2&content=x&pad=`;
     const sized = (bytes: number) => head + "a".repeat(bytes - head.length);
     const post = (body: string | ReadableStream, headers: Record<string, string> = {}) =>
@@ -143,12 +143,12 @@ describe("app and request", () => {
   });
 
   it("30010 for a rendered template longer than /sms/send's 1000-character content; 1000 is sent", async () => {
-    const s = await paaswSetup({ price: 10, balance: 100_000 });
+    const s = await setup({ price: 10, balance: 100_000 });
     // Eleven values: ten of 99 characters (each within the 100-character cap) and one of `last`.
     const tpl = await makeTemplate(s.tenant, { kind: "notification", content: "{{a}}{{b}}{{c}}{{d}}{{e}}{{f}}{{g}}{{h}}{{i}}{{j}}{{k}}" });
     const params = (last: number) => Object.fromEntries("abcdefghijk".split("").map((k, i) => [k, "长".repeat(i < 10 ? 99 : last)]));
     const sendTpl = (paramJson: unknown) =>
-      call("/sms/sendTemplate", { token: s.token, phoneNumbers: `${mobile()},${mobile()}`, templateId: tpl, sign: s.sign.name, paramJson }, "json");
+      request("/sms/sendTemplate", { token: s.token, phoneNumbers: `${mobile()},${mobile()}`, templateId: tpl, sign: s.sign.name, paramJson }, "json");
     const body = await refused(await sendTpl(params(11)), "30010", /1001 characters/);
     expect(body.message).toMatch(/^内容超长: /);
     await refused(await sendTpl([params(10), params(11)]), "30010", /^内容超长: paramJson\[1\]: /);
@@ -170,14 +170,14 @@ describe("server faults: 99999, HTTP 200, the fixed envelope and nothing else", 
 
   for (const form of FORMS) {
     it(`a D1 failure inside the accept batch: nothing debited or written, the fault logged with its reason (${form})`, async () => {
-      const s = await paaswSetup({ price: 10, balance: 1000 });
+      const s = await setup({ price: 10, balance: 1000 });
       const before = await written(s.tenant.id);
       const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
       const restore = await failMessageInserts(s.tenant.id);
       try {
-        await fault(await call("/sms/send", { token: s.token, phoneNumbers: `${mobile()},${mobile()}`, sign: s.sign.name, content: "通知", kind: "2" }, form));
+        await fault(await request("/sms/send", { token: s.token, phoneNumbers: `${mobile()},${mobile()}`, sign: s.sign.name, content: "通知", kind: "2" }, form));
         const tpl = await makeTemplate(s.tenant, { kind: "notification", content: "通知{{n}}" });
-        await fault(await call("/sms/sendTemplate", { token: s.token, phoneNumbers: mobile(), templateId: tpl, sign: s.sign.name, paramJson: JSON.stringify({ n: "1" }) }, form));
+        await fault(await request("/sms/sendTemplate", { token: s.token, phoneNumbers: mobile(), templateId: tpl, sign: s.sign.name, paramJson: JSON.stringify({ n: "1" }) }, form));
       } finally {
         await restore();
       }
@@ -187,18 +187,18 @@ describe("server faults: 99999, HTTP 200, the fixed envelope and nothing else", 
       expect(logged).toHaveLength(2);
       expect(logged[0]).toMatch(/disk is full/);
       // The same request goes through once the fault is gone: the fault, not the request, was refused.
-      await ok(await call("/sms/send", { token: s.token, phoneNumbers: mobile(), sign: s.sign.name, content: "通知", kind: "2" }, form));
+      await ok(await request("/sms/send", { token: s.token, phoneNumbers: mobile(), sign: s.sign.name, content: "通知", kind: "2" }, form));
     });
   }
 
   it("a stored tenant row that cannot be read (malformed settings JSON): 99999 on every token endpoint", async () => {
-    const s = await paaswSetup();
+    const s = await setup();
     vi.spyOn(console, "error").mockImplementation(() => undefined);
     await corruptTenantSettings(s.tenant.id);
     await fault(await send(s, mobile(), "通知"));
-    await fault(await call("/sms/balance", { token: s.token }, "query", "GET"));
-    await fault(await call("/sms/deliver", { token: s.token }, "query", "GET"));
-    await fault(await call("/api/token", { appId: s.appKey, secret: s.secret }, "query", "GET"));
+    await fault(await request("/sms/balance", { token: s.token }, "query", "GET"));
+    await fault(await request("/sms/deliver", { token: s.token }, "query", "GET"));
+    await fault(await request("/api/token", { appId: s.appKey, secret: s.secret }, "query", "GET"));
     expect(await money(s.tenant.id)).toEqual({ balance: 100_000, ledger: 100_000 });
     expect((await written(s.tenant.id)).messages).toBe(0);
   });

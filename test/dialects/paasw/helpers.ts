@@ -1,12 +1,15 @@
 // paasw test helpers: a fresh tenant with a paasw app, an approved signature and a token fetched
-// through the real /api/token, and calls that carry their parameters in the query, a form or JSON.
+// through the real /api/token (setup), and calls that carry their parameters in the query, a form or
+// JSON: `call` (the shape every dialect's helpers share: {status, headers, body}) and `request` (the
+// raw Response, for tests that read it themselves).
 import { env, exports } from "cloudflare:workers";
+import { applyReplies } from "../../../src/core/delivery";
 import { expect } from "vitest";
-import { makeCredential, makeSignature, makeTenant } from "../../helpers/fixtures";
+import { makeCredential, makeSignature, makeTenant, mobile } from "../../helpers/fixtures";
 import { randomDigits } from "../../../src/core/crypto";
 import type { Tenant } from "../../../src/core/types";
 
-export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+export type Json = Record<string, any>;
 export type Form = "query" | "form" | "json";
 export const FORMS: Form[] = ["query", "form", "json"];
 
@@ -19,7 +22,14 @@ export interface PaaswSetup {
   sign: { id: number; uid: string; name: string };
 }
 
-export async function paaswSetup(opts: { balance?: number; price?: number; kinds?: string; timezone?: string } = {}): Promise<PaaswSetup> {
+export interface SetupOptions {
+  balance?: number;
+  price?: number;
+  kinds?: string;
+  timezone?: string;
+}
+
+export async function setup(opts: SetupOptions = {}): Promise<PaaswSetup> {
   const price = opts.price ?? 10;
   const tenant = await makeTenant({
     balance: opts.balance ?? 100_000,
@@ -29,12 +39,15 @@ export async function paaswSetup(opts: { balance?: number; price?: number; kinds
   // A name unique across the whole test run: replies are routed to the tenant owning the signature name.
   const sign = await makeSignature(tenant, `签名${randomDigits(10)}`);
   const cred = await makeCredential(tenant, "paasw", opts.kinds ? { kinds: opts.kinds } : {});
-  const body = await ok(await call("/api/token", { appId: cred.app.key, secret: cred.secret }, "query", "GET"));
+  const body = await ok(await request("/api/token", { appId: cred.app.key, secret: cred.secret }, "query", "GET"));
   return { tenant, appId: cred.app.id, appKey: cred.app.key, secret: cred.secret, token: body.token, sign };
 }
 
+/** The name the tests outside this folder know setup by. */
+export const paaswSetup = setup;
+
 /** A request with `params` in the query (the Java SDK, even for POST), a form body (curl -d) or a JSON body. */
-export function call(path: string, params: Record<string, unknown>, form: Form = "form", method?: "GET" | "POST"): Promise<Response> {
+export function request(path: string, params: Record<string, unknown>, form: Form = "form", method?: "GET" | "POST"): Promise<Response> {
   const url = new URL(`http://gw${path}`);
   const strings = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
   if (form === "query") {
@@ -50,6 +63,37 @@ export function call(path: string, params: Record<string, unknown>, form: Form =
     });
   }
   return exports.default.fetch(url, { method: method ?? "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(params) });
+}
+
+export interface Answer {
+  status: number;
+  headers: Headers;
+  /** Parsed JSON when the answer is JSON, else its text. */
+  body: any;
+}
+
+export interface CallOptions {
+  /** Where the parameters go: the query (default for GET), a form body (default for POST) or a JSON body. */
+  form?: Form;
+  /** The token parameter: the setup's by default, another one, or none (false). */
+  token?: string | false;
+}
+
+/** A call as the tenant of `s`: its token added to `params` unless told otherwise. */
+export async function call(
+  s: PaaswSetup,
+  method: "GET" | "POST",
+  path: string,
+  params: Record<string, unknown> = {},
+  opts: CallOptions = {},
+): Promise<Answer> {
+  const token = opts.token === undefined ? s.token : opts.token;
+  const all = token === false ? params : { token, ...params };
+  const res = await request(path, all, opts.form ?? (method === "GET" ? "query" : "form"), method);
+  const text = await res.text();
+  let body: unknown = text;
+  if ((res.headers.get("content-type") ?? "").includes("json")) body = JSON.parse(text);
+  return { status: res.status, headers: res.headers, body };
 }
 
 /** A success envelope: HTTP 200, code "10000". */
@@ -77,3 +121,37 @@ export const messageRows = async (tenantId: string) =>
 
 export const countMessages = async (tenantId: string): Promise<number> =>
   (await env.DB.prepare("SELECT COUNT(*) AS n FROM messages WHERE tenant_id = ?1").bind(tenantId).first<{ n: number }>())!.n;
+
+// The pull endpoints' tests (deliver, sms-up): reports come back through the real pipeline.
+
+export const pull = async (path: "/sms/deliver" | "/sms/smsUp", token: string, sign?: string): Promise<Json[]> => {
+  const res = await request(path, { token, ...(sign ? { sign } : {}) }, "query", "GET");
+  const body = (await res.json()) as Json[];
+  expect({ status: res.status, body }).toMatchObject({ status: 200, body: expect.any(Array) });
+  return body;
+};
+
+/** Polls D1 until `sql` (one ?1 parameter) counts `n`, at most ~20 s. */
+export async function waitRows(sql: string, arg: string, n: number): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const row = await env.DB.prepare(sql).bind(arg).first<{ n: number }>();
+    if (row!.n >= n) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${n} rows: ${sql}`);
+}
+export const waitReports = (tenantId: string, n: number) => waitRows("SELECT COUNT(*) AS n FROM reports WHERE tenant_id = ?1", tenantId, n);
+
+/** Sends one notification to `numbers`; its bizId. */
+export async function sendText(s: PaaswSetup, numbers: string[], sign = s.sign.name, token = s.token): Promise<string> {
+  const body = await ok(await request("/sms/send", { token, phoneNumbers: numbers.join(","), sign, content: "您的快件已签收", kind: "2" }));
+  return body.bizId as string;
+}
+
+export const many = (n: number): string[] => Array.from(new Set(Array.from({ length: n * 2 }, mobile))).slice(0, n);
+
+/** A reply (MO) from `from` to the signature `sign`, stored as the delivery engine stores it. */
+export async function reply(s: PaaswSetup, from: string, content: string, sign = s.sign.name): Promise<void> {
+  const out = await applyReplies(env, "simulator", [{ ref: `r-${crypto.randomUUID()}`, mobile: from, content, signature: sign }]);
+  expect(out.stored).toBe(1);
+}

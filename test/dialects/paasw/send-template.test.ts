@@ -2,18 +2,18 @@
 // its length rule, missing parameters, template and signature rules, kinds from the template.
 import { describe, expect, it } from "vitest";
 import { makeSignature, makeTemplate, mobile, money } from "../../helpers/fixtures";
-import { call, countMessages, FORMS, messageRows, ok, paaswSetup, refused } from "./helpers";
+import { request, countMessages, FORMS, messageRows, ok, setup, refused } from "./helpers";
 
 const NOTICE = "{{name}}您好，您的快件{{no}}已签收";
 
 describe("POST /sms/sendTemplate", () => {
   for (const form of FORMS) {
     it(`one paramJson object applies to every number (${form})`, async () => {
-      const s = await paaswSetup({ price: 10, balance: 1000 });
+      const s = await setup({ price: 10, balance: 1000 });
       const templateId = await makeTemplate(s.tenant, { kind: "notification", content: NOTICE });
       const [a, b] = [mobile(), mobile()];
       const body = await ok(
-        await call("/sms/sendTemplate", { token: s.token, phoneNumbers: `${a}，${b}`, paramJson: JSON.stringify({ name: "张三", no: 42 }), templateId: String(templateId), sign: s.sign.name, content: "ignored" }, form),
+        await request("/sms/sendTemplate", { token: s.token, phoneNumbers: `${a}，${b}`, paramJson: JSON.stringify({ name: "张三", no: 42 }), templateId: String(templateId), sign: s.sign.name, content: "ignored" }, form),
       );
       expect(body).toEqual({ code: "10000", message: "操作成功", bizId: expect.stringMatching(/^\d{19}$/) });
       const rows = await messageRows(s.tenant.id);
@@ -27,11 +27,11 @@ describe("POST /sms/sendTemplate", () => {
   }
 
   it("a paramJson array gives one object per listed number, in order; a duplicate keeps its first object", async () => {
-    const s = await paaswSetup();
+    const s = await setup();
     const templateId = await makeTemplate(s.tenant, { kind: "notification", content: NOTICE });
     const [a, b] = [mobile(), mobile()];
     const paramJson = [{ name: "甲", no: "1" }, { name: "乙", no: "2" }, { name: "丙", no: "3" }];
-    const body = await ok(await call("/sms/sendTemplate", { token: s.token, phoneNumbers: `${a},${b},${a}`, paramJson, templateId, sign: s.sign.name }, "json"));
+    const body = await ok(await request("/sms/sendTemplate", { token: s.token, phoneNumbers: `${a},${b},${a}`, paramJson, templateId, sign: s.sign.name }, "json"));
     const rows = (await messageRows(s.tenant.id)).filter((r) => r.batch_id === body.bizId);
     expect(Object.fromEntries(rows.map((r) => [r.mobile, r.content]))).toEqual({
       [`+86${a}`]: `【${s.sign.name}】甲您好，您的快件1已签收`,
@@ -40,9 +40,9 @@ describe("POST /sms/sendTemplate", () => {
   });
 
   it("the array's length must match the listed numbers; elements must be objects", async () => {
-    const s = await paaswSetup();
+    const s = await setup();
     const templateId = await makeTemplate(s.tenant, { kind: "notification", content: NOTICE });
-    const send = (phoneNumbers: string, paramJson: string) => call("/sms/sendTemplate", { token: s.token, phoneNumbers, paramJson, templateId, sign: s.sign.name });
+    const send = (phoneNumbers: string, paramJson: string) => request("/sms/sendTemplate", { token: s.token, phoneNumbers, paramJson, templateId, sign: s.sign.name });
     await refused(await send(`${mobile()},${mobile()}`, JSON.stringify([{ name: "a", no: "1" }])), "30008", /1 objects for 2 phone numbers/);
     await refused(await send(mobile(), JSON.stringify([{ name: "a", no: "1" }, { name: "b", no: "2" }])), "30008", /2 objects for 1/);
     await refused(await send(`${mobile()},${mobile()}`, JSON.stringify([{ name: "a", no: "1" }, "x"])), "30008", /paramJson\[1\] is not an object/);
@@ -52,42 +52,42 @@ describe("POST /sms/sendTemplate", () => {
   });
 
   it("missing template parameters are refused, naming the parameter (and the array element)", async () => {
-    const s = await paaswSetup();
+    const s = await setup();
     const templateId = await makeTemplate(s.tenant, { kind: "notification", content: NOTICE });
     const send = (phoneNumbers: string, paramJson?: unknown) =>
-      call("/sms/sendTemplate", { token: s.token, phoneNumbers, templateId, sign: s.sign.name, ...(paramJson === undefined ? {} : { paramJson: JSON.stringify(paramJson) }) });
+      request("/sms/sendTemplate", { token: s.token, phoneNumbers, templateId, sign: s.sign.name, ...(paramJson === undefined ? {} : { paramJson: JSON.stringify(paramJson) }) });
     await refused(await send(mobile(), { name: "张三" }), "30008", /"no"/);
     await refused(await send(mobile()), "30008", /"name", "no"/);
     await refused(await send(`${mobile()},${mobile()}`, [{ name: "a", no: "1" }, { name: "b" }]), "30008", /paramJson\[1\]: .*"no"/);
     await refused(await send(mobile(), { name: "", no: "1" }), "30008", /empty/);
     expect(await countMessages(s.tenant.id)).toBe(0);
     const plain = await makeTemplate(s.tenant, { kind: "notification", content: "系统维护通知" });
-    await ok(await call("/sms/sendTemplate", { token: s.token, phoneNumbers: mobile(), templateId: plain, sign: s.sign.name }));
+    await ok(await request("/sms/sendTemplate", { token: s.token, phoneNumbers: mobile(), templateId: plain, sign: s.sign.name }));
   });
 
   for (const form of FORMS) {
     it(`parameter rules (${form})`, async () => {
-      const s = await paaswSetup();
+      const s = await setup();
       const templateId = await makeTemplate(s.tenant, { kind: "notification", content: NOTICE });
       const good = { token: s.token, phoneNumbers: mobile(), paramJson: JSON.stringify({ name: "a", no: "1" }), templateId: String(templateId), sign: s.sign.name };
       const without = (k: keyof typeof good) => Object.fromEntries(Object.entries(good).filter(([x]) => x !== k));
-      await refused(await call("/sms/sendTemplate", without("token"), form), "20001");
-      await refused(await call("/sms/sendTemplate", without("phoneNumbers"), form), "10001", /phoneNumbers is required/);
-      await refused(await call("/sms/sendTemplate", without("templateId"), form), "10001", /templateId is required/);
-      await refused(await call("/sms/sendTemplate", without("sign"), form), "10001", /sign is required/);
-      await refused(await call("/sms/sendTemplate", { ...good, templateId: "abc" }, form), "10002", /templateId/);
-      await refused(await call("/sms/sendTemplate", { ...good, templateId: "9".repeat(21) }, form), "10002", /templateId/);
-      await refused(await call("/sms/sendTemplate", { ...good, content: "长".repeat(1001) }, form), "10003", /content/);
-      await refused(await call("/sms/sendTemplate", { ...good, phoneNumbers: Array.from({ length: 1001 }, mobile).join(",") }, form === "query" ? "form" : form), "30002");
+      await refused(await request("/sms/sendTemplate", without("token"), form), "20001");
+      await refused(await request("/sms/sendTemplate", without("phoneNumbers"), form), "10001", /phoneNumbers is required/);
+      await refused(await request("/sms/sendTemplate", without("templateId"), form), "10001", /templateId is required/);
+      await refused(await request("/sms/sendTemplate", without("sign"), form), "10001", /sign is required/);
+      await refused(await request("/sms/sendTemplate", { ...good, templateId: "abc" }, form), "10002", /templateId/);
+      await refused(await request("/sms/sendTemplate", { ...good, templateId: "9".repeat(21) }, form), "10002", /templateId/);
+      await refused(await request("/sms/sendTemplate", { ...good, content: "长".repeat(1001) }, form), "10003", /content/);
+      await refused(await request("/sms/sendTemplate", { ...good, phoneNumbers: Array.from({ length: 1001 }, mobile).join(",") }, form === "query" ? "form" : form), "30002");
       expect(await countMessages(s.tenant.id)).toBe(0);
-      await ok(await call("/sms/sendTemplate", good, form));
+      await ok(await request("/sms/sendTemplate", good, form));
     });
   }
 
   it("the template must be the tenant's and approved; its kind must be allowed to the app", async () => {
-    const s = await paaswSetup({ kinds: "notification" });
-    const other = await paaswSetup();
-    const send = (templateId: number | string) => call("/sms/sendTemplate", { token: s.token, phoneNumbers: mobile(), templateId, sign: s.sign.name });
+    const s = await setup({ kinds: "notification" });
+    const other = await setup();
+    const send = (templateId: number | string) => request("/sms/sendTemplate", { token: s.token, phoneNumbers: mobile(), templateId, sign: s.sign.name });
     await refused(await send(await makeTemplate(s.tenant, { kind: "notification", content: "x", status: "pending" })), "30007");
     await refused(await send(await makeTemplate(s.tenant, { kind: "notification", content: "x", status: "rejected" })), "30007");
     await refused(await send(await makeTemplate(other.tenant, { kind: "notification", content: "x" })), "30006");
@@ -98,10 +98,10 @@ describe("POST /sms/sendTemplate", () => {
   });
 
   it("a template bound to a signature is sent only under that signature", async () => {
-    const s = await paaswSetup();
+    const s = await setup();
     const second = await makeSignature(s.tenant);
     const templateId = await makeTemplate(s.tenant, { kind: "notification", content: "通知", signatureId: s.sign.id });
-    await refused(await call("/sms/sendTemplate", { token: s.token, phoneNumbers: mobile(), templateId, sign: second.name }), "30013");
-    await ok(await call("/sms/sendTemplate", { token: s.token, phoneNumbers: mobile(), templateId, sign: s.sign.name }));
+    await refused(await request("/sms/sendTemplate", { token: s.token, phoneNumbers: mobile(), templateId, sign: second.name }), "30013");
+    await ok(await request("/sms/sendTemplate", { token: s.token, phoneNumbers: mobile(), templateId, sign: s.sign.name }));
   });
 });

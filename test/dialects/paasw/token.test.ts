@@ -7,17 +7,17 @@ import { updateApp } from "../../../src/store/apps";
 import { getAppByKey } from "../../helpers/domain";
 import { insertTokenUnlessLive } from "../../../src/store/tokens";
 import { makeCredential, makeTenant } from "../../helpers/fixtures";
-import { call, FORMS, ok, paaswSetup, refused } from "./helpers";
+import { request, FORMS, ok, setup, refused } from "./helpers";
 import { tenantDb } from "../../../src/store/db";
 
 afterEach(() => vi.useRealTimers());
 
-const balance = (token: string) => call("/sms/balance", { token }, "query", "GET");
+const balance = (token: string) => request("/sms/balance", { token }, "query", "GET");
 
 describe("GET /api/token", () => {
   it("issues an unguessable token valid 7200 s, in the documented shape", async () => {
-    const s = await paaswSetup();
-    const res = await call("/api/token", { appId: s.appKey, secret: s.secret }, "query", "GET");
+    const s = await setup();
+    const res = await request("/api/token", { appId: s.appKey, secret: s.secret }, "query", "GET");
     expect(res.headers.get("content-type")).toMatch(/^application\/json/);
     const body = await ok(res);
     expect(body).toMatchInlineSnapshot(
@@ -60,8 +60,8 @@ describe("GET /api/token", () => {
   it("gives the same token back while it is valid, with the seconds it has left; a new one after expiry", async () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     const t0 = Date.now();
-    const s = await paaswSetup();
-    const get = async () => ok(await call("/api/token", { appId: s.appKey, secret: s.secret }, "form"));
+    const s = await setup();
+    const get = async () => ok(await request("/api/token", { appId: s.appKey, secret: s.secret }, "form"));
     vi.setSystemTime(t0 + 1000_000);
     const again = await get();
     expect(again.token).toBe(s.token);
@@ -78,43 +78,43 @@ describe("GET /api/token", () => {
   });
 
   it("rotating the secret invalidates the old token at once; the old secret no longer works", async () => {
-    const s = await paaswSetup();
+    const s = await setup();
     await ok(await balance(s.token));
     const app = (await getAppByKey(env.DB, "paasw", s.appKey))!;
     const secret = (await rotateCredential(env, app, Date.now()))!;
     await refused(await balance(s.token), "20003", /revoked/);
-    await refused(await call("/api/token", { appId: s.appKey, secret: s.secret }, "query", "GET"), "20004");
-    const fresh = await ok(await call("/api/token", { appId: s.appKey, secret }, "query", "GET"));
+    await refused(await request("/api/token", { appId: s.appKey, secret: s.secret }, "query", "GET"), "20004");
+    const fresh = await ok(await request("/api/token", { appId: s.appKey, secret }, "query", "GET"));
     expect(fresh.token).not.toBe(s.token);
     await ok(await balance(fresh.token));
   });
 
   it("a wrong secret and an unknown appId get the same answer", async () => {
-    const s = await paaswSetup();
-    const wrong = await refused(await call("/api/token", { appId: s.appKey, secret: "0".repeat(32) }, "query", "GET"), "20004");
-    const unknown = await refused(await call("/api/token", { appId: "0000000000", secret: s.secret }, "query", "GET"), "20004");
+    const s = await setup();
+    const wrong = await refused(await request("/api/token", { appId: s.appKey, secret: "0".repeat(32) }, "query", "GET"), "20004");
+    const unknown = await refused(await request("/api/token", { appId: "0000000000", secret: s.secret }, "query", "GET"), "20004");
     expect(wrong.message).toBe(unknown.message);
     expect(wrong.message).toBe("appId或secret错误");
   });
 
   for (const form of FORMS) {
     it(`parameter rules (${form})`, async () => {
-      const s = await paaswSetup();
-      await ok(await call("/api/token", { appId: s.appKey, secret: s.secret }, form));
-      await refused(await call("/api/token", { secret: s.secret }, form), "10001", /appId is required/);
-      await refused(await call("/api/token", { appId: s.appKey }, form), "10001", /secret is required/);
-      await refused(await call("/api/token", { appId: "", secret: s.secret }, form), "10001", /appId/);
-      await refused(await call("/api/token", { appId: s.appKey.slice(1), secret: s.secret }, form), "10002", /appId must be 10 digits/);
-      await refused(await call("/api/token", { appId: `${s.appKey.slice(1)}x`, secret: s.secret }, form), "10002", /appId/);
-      await refused(await call("/api/token", { appId: s.appKey, secret: `${s.secret}0` }, form), "10003", /secret is longer than 32/);
-      await refused(await call("/api/token", { appId: s.appKey, secret: "zz" + s.secret.slice(2) }, form), "10002", /secret must be hexadecimal/);
+      const s = await setup();
+      await ok(await request("/api/token", { appId: s.appKey, secret: s.secret }, form));
+      await refused(await request("/api/token", { secret: s.secret }, form), "10001", /appId is required/);
+      await refused(await request("/api/token", { appId: s.appKey }, form), "10001", /secret is required/);
+      await refused(await request("/api/token", { appId: "", secret: s.secret }, form), "10001", /appId/);
+      await refused(await request("/api/token", { appId: s.appKey.slice(1), secret: s.secret }, form), "10002", /appId must be 10 digits/);
+      await refused(await request("/api/token", { appId: `${s.appKey.slice(1)}x`, secret: s.secret }, form), "10002", /appId/);
+      await refused(await request("/api/token", { appId: s.appKey, secret: `${s.secret}0` }, form), "10003", /secret is longer than 32/);
+      await refused(await request("/api/token", { appId: s.appKey, secret: "zz" + s.secret.slice(2) }, form), "10002", /secret must be hexadecimal/);
     });
   }
 
   it("a blocked app gets no token, and its live token stops working", async () => {
-    const s = await paaswSetup();
+    const s = await setup();
     await updateApp(tenantDb(env, s.tenant.id), s.appId, { blocked: true }, Date.now());
-    await refused(await call("/api/token", { appId: s.appKey, secret: s.secret }, "query", "GET"), "20005");
+    await refused(await request("/api/token", { appId: s.appKey, secret: s.secret }, "query", "GET"), "20005");
     await refused(await balance(s.token), "20005");
   });
 
@@ -122,13 +122,13 @@ describe("GET /api/token", () => {
     const tenant = await makeTenant();
     const cred = await makeCredential(tenant, "paasw");
     await updateApp(tenantDb(env, tenant.id), cred.app.id, { ipAllowlist: ["203.0.113.0/24"] }, Date.now());
-    await refused(await call("/api/token", { appId: cred.app.key, secret: cred.secret }, "query", "GET"), "20006", /127\.0\.0\.1/);
+    await refused(await request("/api/token", { appId: cred.app.key, secret: cred.secret }, "query", "GET"), "20006", /127\.0\.0\.1/);
   });
 });
 
 describe("token on the other endpoints", () => {
   it("missing → 20001, garbage → 20002, an over-long one → 10003", async () => {
-    await refused(await call("/sms/balance", {}, "query", "GET"), "20001", /token is required/);
+    await refused(await request("/sms/balance", {}, "query", "GET"), "20001", /token is required/);
     await refused(await balance("x".repeat(64)), "20002");
     await refused(await balance("short"), "20002");
     await refused(await balance("x".repeat(201)), "10003");

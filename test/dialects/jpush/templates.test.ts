@@ -1,22 +1,20 @@
 // /v1/templates: create pending, read with JPush's status numbers, change only while not approved,
 // delete with an empty 200, every documented template error, tenant isolation.
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { reviewTemplate } from "../../../src/core/catalog";
 import { makeCredential, makeSignature, makeTenant } from "../../helpers/fixtures";
+import { basic, call as jpushCall } from "./helpers";
 
+/** A tenant with a jpush app and nothing else (no signature, no template), and its requests. */
 async function client() {
   const tenant = await makeTenant({ balance: 1000 });
   const cred = await makeCredential(tenant, "jpush");
-  const auth = `Basic ${btoa(`${cred.app.key}:${cred.secret}`)}`;
+  const who = { auth: basic(cred.app.key, cred.secret) };
   const call = async (method: string, path: string, body?: unknown) => {
-    const res = await exports.default.fetch(`http://gw${path}`, {
-      method,
-      headers: { authorization: auth, "content-type": "application/json" },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    return { status: res.status, text, body: text ? (JSON.parse(text) as Record<string, unknown>) : null };
+    const r = await jpushCall(who, method, path, body);
+    const empty = (r.body as unknown) === "";
+    return { status: r.status, text: empty ? "" : JSON.stringify(r.body), body: empty ? null : (r.body as Record<string, unknown>) };
   };
   return { tenant, call };
 }

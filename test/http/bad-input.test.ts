@@ -3,8 +3,8 @@
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { mobile } from "../helpers/fixtures";
-import { setup as apiSetup } from "../dialects/smsapi/helpers";
-import { jpushSetup } from "../dialects/jpush/helpers";
+import { setup as smsapiSetup } from "../dialects/smsapi/helpers";
+import { setup as jpushSetup } from "../dialects/jpush/helpers";
 import { login, smnSetup } from "../dialects/huawei/helpers";
 import { paaswSetup } from "../dialects/paasw/helpers";
 
@@ -26,7 +26,7 @@ async function unchanged(tenantId: string, balance: number): Promise<void> {
 
 describe("invalid UTF-8", () => {
   it("smsapi: 400 40000 for a JSON body and for a form field (%FF%FE)", async () => {
-    const s = await apiSetup();
+    const s = await smsapiSetup();
     const headers = { authorization: `Bearer ${s.apiKey}` };
     const json = badJson(`{"mobiles":["${mobile()}"],"content":"【${s.sign.name}】你好@@","kind":"notification"}`);
     const a = await fetchRaw("/smsapi/v1/sms/industry", json, { ...headers, "content-type": "application/json" });
@@ -78,7 +78,7 @@ describe("invalid UTF-8", () => {
     const res = await fetchRaw("/admin/v1/tenants", badJson(`{"id":"${id}","name":"Acme@@"}`), headers);
     expect(res.status).toBe(400);
     expect(await env.DB.prepare("SELECT id FROM tenants WHERE id = ?1").bind(id).first()).toBeNull();
-    const s = await apiSetup();
+    const s = await smsapiSetup();
     const q = await exports.default.fetch(`http://gw/admin/v1/tenants/${s.tenant.id}/messages?mobile=%FF%FE`, { headers });
     expect(q.status).toBe(400);
     expect(await q.json()).toMatchObject({ error: { code: "invalid_input" } });

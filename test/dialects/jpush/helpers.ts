@@ -62,25 +62,6 @@ export async function setup(opts: SetupOptions = {}): Promise<JpushSetup> {
 
 export const basic = (key: string, secret: string): string => `Basic ${btoa(`${key}:${secret}`)}`;
 
-/** A POST as curl in the document sends it (application/json); `headers` may override or drop (null) any. */
-export function post(path: string, body: unknown, auth: string | null, headers: Record<string, string | null> = {}): Promise<Response> {
-  const h = new Headers({ "content-type": "application/json" });
-  if (auth !== null) h.set("authorization", auth);
-  for (const [k, v] of Object.entries(headers)) {
-    if (v === null) h.delete(k);
-    else h.set(k, v);
-  }
-  return exports.default.fetch(`http://gw${path}`, {
-    method: "POST",
-    headers: h,
-    // Bytes, so that fetch adds no Content-Type of its own (a string body would get text/plain).
-    body: body === undefined ? undefined : new TextEncoder().encode(typeof body === "string" ? body : JSON.stringify(body)),
-  });
-}
-
-/** The name the tests outside this folder know setup by. */
-export const jpushSetup = setup;
-
 export type Json = Record<string, any>;
 
 export interface CallOptions {
@@ -98,12 +79,16 @@ export interface Answer {
   body: Json;
 }
 
+/** Bodies sent exactly as given: multipart bytes built by hand, or a form the runtime encodes. */
+type RawBody = Uint8Array | FormData;
+
 /**
  * One request as the official SDKs make it (`Content-Type: application/json` always, Basic auth of `s`'s app)
- * through the Worker's fetch. `body` is sent as is when it is a string, else as JSON.
+ * through the Worker's fetch. `body` is sent as is when it is a string or raw bytes, else as JSON; a FormData
+ * goes with the multipart type and boundary the runtime writes for it.
  */
 export async function call(s: Pick<JpushSetup, "auth"> | null, method: string, path: string, body?: unknown, opts: CallOptions = {}): Promise<Answer> {
-  const h = new Headers({ "content-type": "application/json" });
+  const h = new Headers(body instanceof FormData ? {} : { "content-type": "application/json" });
   const auth = opts.auth !== undefined ? opts.auth : (s?.auth ?? null);
   if (auth !== null) h.set("authorization", auth);
   for (const [k, v] of Object.entries(opts.headers ?? {})) {
@@ -114,7 +99,7 @@ export async function call(s: Pick<JpushSetup, "auth"> | null, method: string, p
     method,
     headers: h,
     // Bytes, so that fetch adds no Content-Type of its own (a string body would get text/plain).
-    body: body === undefined ? undefined : new TextEncoder().encode(typeof body === "string" ? body : JSON.stringify(body)),
+    body: body === undefined ? undefined : isRaw(body) ? body : new TextEncoder().encode(typeof body === "string" ? body : JSON.stringify(body)),
   });
   const text = await res.text();
   let parsed: Json;
@@ -128,12 +113,7 @@ export async function call(s: Pick<JpushSetup, "auth"> | null, method: string, p
   return answer;
 }
 
-/** The former POST-only form, call(path, body, auth, headers), kept for the tests outside this folder. */
-export const postJson = async (path: string, body: unknown, auth: string | null, headers: Record<string, string | null> = {}): Promise<{ status: number; body: Json }> => {
-  const res = await post(path, body, auth, headers);
-  const text = await res.text();
-  return { status: res.status, body: text === "" ? {} : (JSON.parse(text) as Json) };
-};
+const isRaw = (body: unknown): body is RawBody => body instanceof Uint8Array || body instanceof FormData;
 
 /** What the simulator's handset `mobile` received as message `msgId` (polled: delivery is asynchronous). */
 export async function received(mobile: string, msgId: string, timeoutMs = 15_000): Promise<{ channel: string; content: string }> {

@@ -141,5 +141,15 @@ export async function codeOf(s: JpushSetup, msgId: string): Promise<string> {
 /** A different code of the same length. */
 export const wrong = (code: string): string => code.slice(0, -1) + String((Number(code.at(-1)) + 1) % 10);
 
+/**
+ * The signature JPush's callback document puts on every push (SHA-1 hex over appKey, masterSecret and the
+ * form's nonce and timestamp), computed here independently of src so that a wrong one fails.
+ */
+export async function callbackSignature(appKey: string, masterSecret: string, form: URLSearchParams): Promise<string> {
+  const text = `appKey=${appKey}&appMasterSecret=${masterSecret}&nonce=${form.get("nonce")}&timestamp=${form.get("timestamp")}`;
+  const digest = await crypto.subtle.digest("SHA-1", new TextEncoder().encode(text));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
 /** The document's error shape with `code`, for toEqual. */
 export const err = (code: number) => ({ error: { code, message: expect.any(String) } });

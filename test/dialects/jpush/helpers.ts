@@ -119,9 +119,9 @@ const isRaw = (body: unknown): body is RawBody => body instanceof Uint8Array || 
 export async function received(mobile: string, msgId: string, timeoutMs = 15_000): Promise<{ channel: string; content: string }> {
   const until = Date.now() + timeoutMs;
   for (;;) {
-    const res = await exports.default.fetch(`http://gw/simulator/v1/inbox/${encodeURIComponent(mobile)}?limit=100`);
-    const body = (await res.json()) as { messages?: Array<{ message_id: string; channel: string; content: string }> };
-    const hit = body.messages?.find((m) => m.message_id === msgId);
+    const { body } = await call(null, "GET", `/simulator/v1/inbox/${encodeURIComponent(mobile)}?limit=100`);
+    const messages = (body.messages ?? []) as Array<{ message_id: string; channel: string; content: string }>;
+    const hit = messages.find((m) => m.message_id === msgId);
     if (hit) return hit;
     if (Date.now() > until) throw new Error(`message ${msgId} did not reach ${mobile}'s inbox within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 50));

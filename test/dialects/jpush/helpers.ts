@@ -138,6 +138,9 @@ export async function codeOf(s: JpushSetup, msgId: string): Promise<string> {
   return m[1]!;
 }
 
+/** POST /v1/codes/{msg_id}/valid with the code the user typed. */
+export const valid = (s: Pick<JpushSetup, "auth">, msgId: string, code: unknown): Promise<Answer> => call(s, "POST", `/v1/codes/${msgId}/valid`, { code });
+
 /** A different code of the same length. */
 export const wrong = (code: string): string => code.slice(0, -1) + String((Number(code.at(-1)) + 1) % 10);
 

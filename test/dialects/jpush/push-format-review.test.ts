@@ -46,8 +46,10 @@ describe("SMS_TEMPLATE and SMS_SIGN callbacks", () => {
         { type: "SMS_TEMPLATE", data: { tempId: b.body.id, status: 2, refuseReason: "缺少退订方式说明" } },
       ]),
     );
-    await waitFor(async () => (await deliveriesOf(tenantId)).every((d) => d.status === "delivered") && true, 10_000, "both delivered");
-    expect((await deliveriesOf(tenantId)).map((d) => d.topic)).toEqual(["reviews", "reviews"]);
+    // Both rows, not "every row" alone: that would also hold while none is written yet.
+    await waitFor(async () => (await deliveriesOf(tenantId)).filter((d) => d.status === "delivered").length === 2, 10_000, "both delivered");
+    const delivered = { topic: "reviews", status: "delivered" };
+    expect((await deliveriesOf(tenantId)).map((d) => ({ topic: d.topic, status: d.status }))).toEqual([delivered, delivered]);
   });
 
   it("a signature verdict is an SMS_SIGN callback", async () => {

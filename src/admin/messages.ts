@@ -3,7 +3,7 @@ import { z } from "zod";
 import { normalizeMobile } from "../core/phone";
 import { CoreError } from "../core/errors";
 import { json } from "../http/respond";
-import { getMessage, listBatchMessages, listMessages, batchExists } from "../store/messages";
+import { getMessage, listBatchMessages, listMessages, batchExists } from "../store/messages/read";
 import { AdminError, adminRoute, invalid, parseParams, parseQuery, requireTenant } from "./http";
 import { decodeCursor, Page, page, PageQuery } from "./paging";
 import { TenantParams } from "./tenants/schemas";

@@ -2,7 +2,7 @@
 // oldest first; verdicts go to each item's own /review endpoint.
 import { z } from "zod";
 import { json } from "../http/respond";
-import { readReviewQueue } from "../store/timeline";
+import { readReviewQueue } from "../store/review-queue";
 import { adminRoute, parseQuery } from "./http";
 import { directoryDb } from "../store/db";
 

@@ -4,7 +4,7 @@
 import { z } from "zod";
 import { json } from "../http/respond";
 import { toMessage } from "../core/messages";
-import { readTimeline, type TimelineRows } from "../store/timeline";
+import { readTimeline, type TimelineRows } from "../store/messages/timeline";
 import { AdminError, adminRoute, parseParams, requireTenant } from "./http";
 import { TenantParams } from "./tenants/schemas";
 import { MessageView, messageView } from "./views";

@@ -3,7 +3,7 @@
 import type { TenantDb } from "../store/db";
 import { CoreError } from "./errors";
 import { randomHex } from "./crypto";
-import { batchMessageIds, cancelStatements, type CancelRow } from "../store/delivery";
+import { batchMessageIds, cancelStatements, type CancelRow } from "../store/messages/cancel";
 import { tenantDb } from "../store/db";
 
 export type CancelOutcome = "canceled" | "not_cancelable" | "not_found";

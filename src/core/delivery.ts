@@ -8,19 +8,12 @@ import { createReplyPushes, createReportPushes } from "./webhooks";
 import { recordFinal, wantsFinalRows, type FinalisedRow } from "./stats";
 import type { CarrierEvents, CarrierReply, CarrierReport } from "./carrier-events";
 import { optOutStatement } from "../store/opt-outs";
-import { failStatements, optedOutStatements, rejectStatements } from "../store/delivery";
+import { failStatements, optedOutStatements, rejectStatements } from "../store/messages/claims";
 import { completedByRefsStatement, insertReceiptsStatement, type CompletedRow } from "../store/receipts";
 import { statsMoveStatements } from "../store/stats";
-import {
-  applyReportsStatement,
-  insertInboundStatement,
-  insertReportsStatement,
-  pushableRepliesStatement,
-  pushableReportsStatement,
-  replyRouteCandidates,
-  type InboundRow,
-  type ReportRow,
-} from "../store/delivery-reports";
+import { applyReportsStatement } from "../store/messages/reports";
+import { insertReportsStatement, pushableReportsStatement, type ReportRow } from "../store/reports";
+import { insertInboundStatement, pushableRepliesStatement, replyRouteCandidates, type InboundRow } from "../store/inbound";
 import { directoryDb } from "../store/db";
 
 export interface ReportsOutcome {

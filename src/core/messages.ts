@@ -1,5 +1,5 @@
 // A message as the core sees it, from its stored row.
-import type { MessageRow } from "../store/messages";
+import type { MessageRow } from "../store/messages/rows";
 import type { Dialect, Kind, Message } from "./types";
 
 export const toMessage = (r: MessageRow): Message => ({

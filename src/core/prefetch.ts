@@ -10,7 +10,7 @@ import { directoryDb } from "../store/db";
 import { signaturesIn, type Signature } from "../store/signatures";
 import { templateReadIn, type TemplateRead } from "../store/templates";
 import { toAppAndTenant } from "./apps";
-import { codeMessageIn, type CodeMessage } from "../store/messages";
+import { codeMessageIn, type CodeMessage } from "../store/messages/read";
 
 /** What to read with authentication, all scoped to the credential's tenant (and app, for its default signature). */
 export interface Prefetch {

@@ -3,7 +3,7 @@
 // with the exact refunds of core cancel. Whatever the cron released is no longer changeable.
 import { CoreError } from "./errors";
 import { cancelScheduled } from "./cancel";
-import { getBatch, liveBatchMessages } from "../store/messages";
+import { getBatch, liveBatchMessages } from "../store/messages/read";
 import type { Message } from "./types";
 import { tenantDb } from "../store/db";
 import { toMessage } from "./messages";

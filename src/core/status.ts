@@ -2,7 +2,7 @@
 // per message (status, delivery code, times, the customer's reference), read tenant-scoped.
 import { z } from "zod";
 import type { MessageStatus } from "./types";
-import { messagesByIds, messagesOfBatch, type MessageStateRow } from "../store/status";
+import { messagesByIds, messagesOfBatch, type MessageStateRow } from "../store/messages/read";
 import { tenantDb } from "../store/db";
 
 /** A customer reference (outId / extend): at most 64 printable characters, kept as sent. */

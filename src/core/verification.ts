@@ -4,7 +4,7 @@ import { CoreError } from "./errors";
 import { dialectTraits } from "./dialect-registry";
 import { hmacSha256Hex, randomBytes, secretsKey } from "./crypto";
 import { guardBuckets, guardName } from "../guard/mobile-guard";
-import { getMessage, type CodeMessage } from "../store/messages";
+import { getMessage, type CodeMessage } from "../store/messages/read";
 import { tenantDb } from "../store/db";
 import { toMessage } from "./messages";
 

@@ -8,7 +8,8 @@ import { newIds } from "./ids";
 import { isIpLiteral, isPrivateAddress } from "./ip";
 import { hostProblem } from "./dns";
 import { pushFormatOf } from "./dialect-registry";
-import type { InboundRow, ReportRow } from "../store/delivery-reports";
+import type { InboundRow } from "../store/inbound";
+import type { ReportRow } from "../store/reports";
 import {
   appsAndTenants,
   insertPushes,

@@ -2,7 +2,8 @@
 import { enqueueDispatch } from "../core/dispatch-queue";
 import { applyReports, finishUnsent } from "../core/delivery";
 import { enqueuePushes } from "../core/webhooks";
-import { finalCodeTexts, purgeContents, purgeOld, releaseDue, replaceFinalTexts, unreported } from "../store/delivery-sweeps";
+import { finalCodeTexts, purgeContents, releaseDue, replaceFinalTexts, unreported } from "../store/messages/sweeps";
+import { purgeOld } from "../store/retention";
 import { maskCodes } from "../core/secrecy";
 import { recoverSubmitted, replayCarrierEventLetters, requeueLeftovers } from "./recovery";
 import { overduePushes } from "../store/webhooks";

@@ -16,7 +16,7 @@ import { toRouteRule } from "../core/routing";
 import { completedByIdsStatement, type CompletedRow } from "../store/receipts";
 import { statsMoveStatements } from "../store/stats";
 import { mappingsForMessagesStatement, TemplateMappings, type CarrierTemplateRow } from "../store/carrier-templates";
-import { claimStatements, markUnknownStatement, recordSentStatements, requeueStatement, type ClaimedRow } from "../store/delivery";
+import { claimStatements, markUnknownStatement, recordSentStatements, requeueStatement, type ClaimedRow } from "../store/messages/claims";
 import { directoryDb } from "../store/db";
 import { insertDeadLetters } from "../store/dead-letters";
 

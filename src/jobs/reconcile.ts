@@ -9,9 +9,9 @@ import { loadCarrierConfigs } from "../carriers/config";
 import { carrierOf } from "../carriers/registry";
 import { applyEarlyReceipts, applyReports } from "../core/delivery";
 import { enqueueDispatch } from "../core/dispatch-queue";
-import { recordSentStatements } from "../store/delivery";
+import { recordSentStatements } from "../store/messages/claims";
 import { completedByIdsStatement, type CompletedRow } from "../store/receipts";
-import { requeueNeverReceivedStatement, touchUnknownStatement, unknownSubmits, type UnknownRow } from "../store/reconcile";
+import { requeueNeverReceivedStatement, touchUnknownStatement, unknownSubmits, type UnknownRow } from "../store/messages/reconcile";
 import { statsMoveStatements } from "../store/stats";
 import { directoryDb } from "../store/db";
 

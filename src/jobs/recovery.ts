@@ -11,7 +11,8 @@ import type { QueryResult, QueryTarget } from "../carriers/types";
 import { applyCarrierEvents, applyReports } from "../core/delivery";
 import { enqueueDispatch } from "../core/dispatch-queue";
 import { CLAIM_LEASE_MS } from "./dispatch";
-import { recordLearntRefs, submittedCarriers, takeRecoveryTargets, touchStuck } from "../store/delivery-sweeps";
+import { recordLearntRefs, submittedCarriers, takeRecoveryTargets } from "../store/messages/recovery";
+import { touchStuck } from "../store/messages/sweeps";
 import { directoryDb } from "../store/db";
 import { markReplayed, unreplayedDeadLetters } from "../store/dead-letters";
 

@@ -1,6 +1,6 @@
 // The store's reads as the domain objects the core works with (the store returns rows; core maps them).
 import * as apps from "../../src/store/apps";
-import * as messages from "../../src/store/messages";
+import * as messages from "../../src/store/messages/read";
 import * as tenants from "../../src/store/tenants";
 import type { TenantDb } from "../../src/store/db";
 import { toApp } from "../../src/core/apps";

@@ -1,101 +1,8 @@
-// Status moves of the delivery engine (cancel, claim, submit outcome, reports, replies) and the
-// refund statements they share. Every move is a guarded UPDATE; related writes return as
-// statements so the caller runs them in ONE db.batch.
-import type { TenantDb } from "./db";
-import type { Kind } from "./columns";
-import { appRefundStatement } from "./app-caps";
-import { statsMoveStatements } from "./stats";
-
-/**
- * A refund for each message in `ids` that is now in `status` (and `code`, when given), tagged with
- * `token`; then the balance of every tenant concerned is credited with exactly the SUM of the rows
- * carrying that token. The unique index ledger_refund_once makes a second refund of a message a
- * silently ignored row, so a racing or repeated operation credits nothing twice. The apps' spending
- * counters get the same rows back (caps: store/app-caps).
- */
-export function refundStatements(
-  db: D1Database,
-  idsJson: string,
-  status: "canceled" | "failed" | "undelivered",
-  code: string | null,
-  token: string,
-  now: number,
-  /** The tenant a tenant's own operation (cancel) is limited to; null for the engine's sweeps across tenants. */
-  tenantId: string | null = null,
-): D1PreparedStatement[] {
-  return [
-    db
-      .prepare(
-        `INSERT OR IGNORE INTO ledger (tenant_id, amount, reason, batch_id, message_id, note, created_at)
-         SELECT m.tenant_id, m.price, 'refund', m.batch_id, m.id, ?2, ?3 FROM messages m
-         WHERE m.id IN (SELECT value FROM json_each(?1)) AND m.status = ?4 AND (?5 IS NULL OR m.result_code = ?5) AND m.price > 0
-           AND (?6 IS NULL OR m.tenant_id = ?6)`,
-      )
-      .bind(idsJson, token, now, status, code, tenantId),
-    db
-      .prepare(
-        `UPDATE tenants SET
-           balance = balance + (SELECT COALESCE(SUM(l.amount), 0) FROM ledger l
-             WHERE l.message_id IN (SELECT value FROM json_each(?1)) AND l.reason = 'refund' AND l.note = ?2 AND l.tenant_id = tenants.id),
-           updated_at = ?3
-         WHERE id IN (SELECT l.tenant_id FROM ledger l
-           WHERE l.message_id IN (SELECT value FROM json_each(?1)) AND l.reason = 'refund' AND l.note = ?2)`,
-      )
-      .bind(idsJson, token, now),
-    appRefundStatement(db, idsJson, token),
-  ];
-}
-
-export interface CancelRow {
-  id: string;
-  price: number;
-}
-
-/** [existing ids of the tenant, statistics out, canceled rows, statistics in, ...refund, batch flag]: run in one db.batch. */
-export function cancelStatements({ db, tenantId }: TenantDb, idsJson: string, token: string, now: number): D1PreparedStatement[] {
-  return [
-    db.prepare("SELECT id FROM messages WHERE tenant_id = ?1 AND id IN (SELECT value FROM json_each(?2))").bind(tenantId, idsJson),
-    ...statsMoveStatements(
-      db,
-      idsJson,
-      [
-        db
-          .prepare(
-            `UPDATE messages SET status = 'canceled', updated_at = ?3
-             WHERE tenant_id = ?1 AND id IN (SELECT value FROM json_each(?2)) AND status = 'scheduled' RETURNING id, price`,
-          )
-          .bind(tenantId, idsJson, now),
-      ],
-      tenantId,
-    ),
-    ...refundStatements(db, idsJson, "canceled", null, token, now, tenantId),
-    markBatchesCanceled(db, tenantId, idsJson, now),
-  ];
-}
-
-/** A batch whose messages are all canceled now says so (batches.canceled), for schedule listings. */
-function markBatchesCanceled(db: D1Database, tenantId: string, idsJson: string, now: number): D1PreparedStatement {
-  return db
-    .prepare(
-      `UPDATE batches SET canceled = 1, updated_at = ?3
-       WHERE tenant_id = ?1 AND canceled = 0
-         AND id IN (SELECT batch_id FROM messages WHERE tenant_id = ?1 AND id IN (SELECT value FROM json_each(?2)))
-         AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.batch_id = batches.id AND m.status <> 'canceled')`,
-    )
-    .bind(tenantId, idsJson, now);
-}
-
-export async function batchMessageIds({ db, tenantId }: TenantDb, batchId: string): Promise<string[] | null> {
-  const batch = await db.prepare("SELECT id FROM batches WHERE tenant_id = ?1 AND id = ?2").bind(tenantId, batchId).first();
-  if (!batch) return null;
-  const { results } = await db
-    .prepare("SELECT id FROM messages WHERE tenant_id = ?1 AND batch_id = ?2 ORDER BY id")
-    .bind(tenantId, batchId)
-    .all<{ id: string }>();
-  return results.map((r) => r.id);
-}
-
-// ---- dispatch ---------------------------------------------------------------------------------
+// The dispatch consumer's moves: the guarded claim queued → submitted, what the carriers answered
+// (references, unknown outcome, transient failure, refusal) and the gateway's own final failures.
+// Every move is a guarded UPDATE; the caller wraps them in the statistics move and runs them in ONE db.batch.
+import type { Kind } from "../columns";
+import { refundStatements } from "../ledger";
 
 export interface ClaimedRow {
   id: string;
@@ -244,4 +151,3 @@ export function optedOutStatements(db: D1Database, idsJson: string, reason: stri
     ...refundStatements(db, idsJson, "undelivered", "7", token, now),
   ];
 }
-

@@ -1,5 +1,5 @@
-// The cron's bounded sweeps: each statement touches at most `limit` rows and is safe to repeat.
-import { statsMoveStatements } from "./stats";
+// The cron's bounded sweeps over messages: each statement touches at most `limit` rows and is safe to repeat.
+import { statsMoveStatements } from "../stats";
 
 /** Due scheduled messages → queued (guarded, so a concurrent cancel wins or loses cleanly). */
 export async function releaseDue(db: D1Database, now: number, limit: number): Promise<string[]> {
@@ -63,99 +63,6 @@ export async function unreported(db: D1Database, before: number, limit: number):
     .bind(before, limit)
     .all<{ id: string }>();
   return results.map((r) => r.id);
-}
-
-/** Retention: deletes at most `limit` rows of each kind older than its cutoff; returns the counts. */
-export async function purgeOld(
-  db: D1Database,
-  c: { now: number; retentionBefore: number; inboxBefore: number },
-  limit: number,
-): Promise<Record<string, number>> {
-  const del = (table: string, where: string, cutoff: number) =>
-    db.prepare(`DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} WHERE ${where} LIMIT ?2)`).bind(cutoff, limit);
-  // Table names and conditions are constants of this module, never input.
-  const jobs: Array<[string, D1PreparedStatement]> = [
-    ["tokens", del("tokens", "expires_at < ?1", c.now)],
-    ["simulator_inbox", del("simulator_inbox", "received_at < ?1", c.inboxBefore)],
-    ["reports", del("reports", "created_at < ?1", c.retentionBefore)],
-    ["inbound", del("inbound", "created_at < ?1", c.retentionBefore)],
-    ["webhook_deliveries", del("webhook_deliveries", "status <> 'pending' AND updated_at < ?1", c.retentionBefore)],
-    ["dead_letters", del("dead_letters", "created_at < ?1", c.retentionBefore)],
-    ["idempotency_keys", del("idempotency_keys", "expires_at < ?1", c.now)],
-  ];
-  const res = await db.batch(jobs.map(([, s]) => s));
-  return Object.fromEntries(jobs.map(([name], i) => [name, res[i]!.meta.changes]));
-}
-
-// ---- recovery (messages the carrier took, or may have taken, and never reported) ---------------
-
-/** Carriers that hold submitted messages now: the recovery sweep asks each with its own report window. */
-export async function submittedCarriers(db: D1Database): Promise<string[]> {
-  const { results } = await db
-    .prepare("SELECT DISTINCT carrier FROM messages WHERE status = 'submitted' AND carrier IS NOT NULL")
-    .all<{ carrier: string }>();
-  return results.map((r) => r.carrier);
-}
-
-export interface RecoveryRow {
-  id: string;
-  mobile: string;
-  carrier_ref: string | null;
-  submitted_at: number;
-  /** JSON array of the references in carrier_refs (per part), or null. */
-  refs: string | null;
-}
-
-/**
- * Takes (marks recovery_at = now) at most `limit` submitted messages of `carrier` whose report is
- * overdue: a reference recorded and no report since before `windowBefore`, not asked since
- * `recheckBefore`. (Submits with an unknown outcome are the reconcile job's: src/jobs/reconcile.ts.)
- * Marking first means two overlapping sweeps never ask about the same message twice.
- */
-export async function takeRecoveryTargets(
-  db: D1Database,
-  c: { carrier: string; windowBefore: number; recheckBefore: number; now: number },
-  limit: number,
-): Promise<RecoveryRow[]> {
-  const { results } = await db
-    .prepare(
-      `UPDATE messages SET recovery_at = ?4
-       WHERE id IN (SELECT id FROM messages
-           WHERE status = 'submitted' AND carrier = ?1 AND submit_unknown = 0 AND carrier_ref IS NOT NULL AND submitted_at < ?2
-             AND (recovery_at IS NULL OR recovery_at < ?3)
-           ORDER BY submitted_at LIMIT ?5)
-         AND status = 'submitted' AND (recovery_at IS NULL OR recovery_at < ?3)
-       RETURNING id, mobile, carrier_ref, submitted_at,
-         (SELECT json_group_array(r.ref) FROM carrier_refs r WHERE r.carrier = ?1 AND r.message_id = messages.id) AS refs`,
-    )
-    .bind(c.carrier, c.windowBefore, c.recheckBefore, c.now, limit)
-    .all<RecoveryRow>();
-  return results;
-}
-
-/**
- * References learnt from a status query ([[messageId, [ref, …]], …]): kept per part in carrier_refs,
- * the first on the message; the submit's outcome is known from now on.
- */
-export async function recordLearntRefs(db: D1Database, carrier: string, learnt: Array<[string, string[]]>, now: number): Promise<void> {
-  if (learnt.length === 0) return;
-  const parts = JSON.stringify(learnt.flatMap(([id, refs]) => refs.map((ref, i) => [id, ref, i + 1])));
-  const firsts = JSON.stringify(learnt.filter(([, refs]) => refs.length > 0).map(([id, refs]) => [id, refs[0]]));
-  await db.batch([
-    db
-      .prepare(
-        `INSERT OR IGNORE INTO carrier_refs (carrier, ref, message_id, part, created_at)
-         SELECT ?1, json_extract(value, '$[1]'), json_extract(value, '$[0]'), json_extract(value, '$[2]'), ?3 FROM json_each(?2)`,
-      )
-      .bind(carrier, parts, now),
-    db
-      .prepare(
-        `UPDATE messages SET carrier_ref = COALESCE(messages.carrier_ref, j.ref), submit_unknown = 0, updated_at = ?3
-         FROM (SELECT json_extract(value, '$[0]') AS id, json_extract(value, '$[1]') AS ref FROM json_each(?2)) AS j
-         WHERE messages.id = j.id AND messages.carrier = ?1 AND messages.status = 'submitted'`,
-      )
-      .bind(carrier, firsts, now),
-  ]);
 }
 
 // ---- secrecy and retention of message contents ---------------------------------------------

@@ -1,5 +1,5 @@
 // Cron (every minute): small, bounded, idempotent jobs. One failing job does not stop the others.
-import { enqueueDispatch } from "../core/dispatch-queue";
+import { enqueueDispatchRows } from "../core/dispatch-queue";
 import { applyReports, finishUnsent } from "../core/delivery";
 import { enqueuePushes } from "../core/webhooks";
 import { finalCodeTexts, purgeContents, releaseDue, replaceFinalTexts, unreported } from "../store/messages/sweeps";
@@ -26,11 +26,11 @@ const countOver = async (env: Env, sweep: (db: D1Database) => Promise<number>): 
 
 export const cronJobs: Record<string, (env: Env, now: number) => Promise<unknown>> = {
   async releaseScheduled(env, now) {
-    const ids = await idsOver(env, (db) => releaseDue(db, now, SWEEP_LIMIT));
+    const released = (await Promise.all(everyDb(env).map((db) => releaseDue(db, now, SWEEP_LIMIT)))).flat();
     // An opt-out that came after acceptance still wins: such marketing messages are not sent.
-    await finishUnsent(env, "opted_out", ids, "the mobile unsubscribed from marketing messages before the send time", now);
-    await enqueueDispatch(env, ids);
-    return ids.length;
+    await finishUnsent(env, "opted_out", released.map((r) => r.id), "the mobile unsubscribed from marketing messages before the send time", now);
+    await enqueueDispatchRows(env, released);
+    return released.length;
   },
   requeueStuck: (env, now) => requeueLeftovers(env, now),
   replayCarrierEvents: (env, now) => replayCarrierEventLetters(env, now),

@@ -17,7 +17,8 @@ import { completedByIdsStatement, type CompletedRow } from "../store/receipts";
 import { statsMoveStatements } from "../store/stats";
 import { mappingsForMessagesStatement, TemplateMappings, type CarrierTemplateRow } from "../store/carrier-templates";
 import { claimStatements, markUnknownStatement, recordSentStatements, requeueStatement, type ClaimedRow } from "../store/messages/claims";
-import { directoryDb } from "../store/db";
+import { directoryDb, tenantDb, type TenantDb } from "../store/db";
+import { tenantsOfMessages } from "../store/messages/read";
 import { insertDeadLetters } from "../store/dead-letters";
 
 /** Deliveries of one queue message: 1 + max_retries of the edgesms-dispatch consumer (wrangler.toml). */
@@ -52,11 +53,11 @@ const toOutbound = (r: ClaimedRow): OutboundMessage => ({
 
 export async function handleDispatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   const now = Date.now();
-  const jobs: Array<{ msg: Message<unknown>; ids: string[] }> = [];
+  const jobs: Job[] = [];
   const invalid: Array<Message<unknown>> = [];
   for (const msg of batch.messages) {
     const parsed = readDispatchBody(msg.body);
-    if (parsed) jobs.push({ msg, ids: parsed.ids });
+    if (parsed) jobs.push({ msg, tenant: parsed.tenant ?? null, ids: parsed.ids });
     else invalid.push(msg);
   }
   try {
@@ -87,9 +88,36 @@ export async function handleDispatch(batch: MessageBatch<unknown>, env: Env): Pr
 /** Most ids one claim and hand-over takes (ten full bodies). */
 const RUN_IDS = 1000;
 
-async function dispatchJobs(env: Env, jobs: Array<{ msg: Message<unknown>; ids: string[] }>, now: number): Promise<void> {
+/** A queue message's ids and their tenant (null: a body queued before bodies carried it). */
+interface Job {
+  msg: Message<unknown>;
+  tenant: string | null;
+  ids: string[];
+}
+
+/**
+ * A run's ids by tenant, each group claimed through its tenant's database. The tenants of a body
+ * without one are read once per run from the directory (ids no message has are dropped: nothing
+ * to claim).
+ */
+async function idsByTenant(env: Env, jobs: Job[]): Promise<Map<string, Set<string>>> {
+  const out = new Map<string, Set<string>>();
+  const add = (tenant: string, id: string) => (out.get(tenant) ?? out.set(tenant, new Set()).get(tenant)!).add(id);
+  for (const j of jobs) if (j.tenant !== null) for (const id of j.ids) add(j.tenant, id);
+  const unknown = [...new Set(jobs.filter((j) => j.tenant === null).flatMap((j) => j.ids))];
+  if (unknown.length > 0) for (const r of await tenantsOfMessages(directoryDb(env), unknown)) add(r.tenant_id, r.id);
+  return out;
+}
+
+async function dispatchJobs(env: Env, jobs: Job[], now: number): Promise<void> {
   try {
-    const { transient, inFlight } = await dispatchIds(env, [...new Set(jobs.flatMap((j) => j.ids))], now);
+    const transient = new Map<string, string>();
+    const inFlight = new Set<string>();
+    for (const [tenant, ids] of await idsByTenant(env, jobs)) {
+      const res = await dispatchIds(env, tenantDb(env, tenant), [...ids], now);
+      for (const [id, reason] of res.transient) transient.set(id, reason);
+      for (const id of res.inFlight) inFlight.add(id);
+    }
     const finalIds: string[] = [];
     for (const { msg, ids } of jobs) {
       const failed = ids.filter((id) => transient.has(id));
@@ -117,11 +145,13 @@ async function dispatchJobs(env: Env, jobs: Array<{ msg: Message<unknown>; ids: 
  * already put back to queued, and those another run is submitting now. Ids not claimable (already
  * submitted, cancelled, final) are skipped.
  */
-async function dispatchIds(env: Env, ids: string[], now: number): Promise<{ transient: Map<string, string>; inFlight: Set<string> }> {
+async function dispatchIds(env: Env, tdb: TenantDb, ids: string[], now: number): Promise<{ transient: Map<string, string>; inFlight: Set<string> }> {
   const idsJson = JSON.stringify(ids);
-  const db = directoryDb(env);
+  const { db, tenantId } = tdb;
+  // The routing table, the carriers and the template mappings ride in the claim's round trip: with
+  // tenants sharded, these small operator tables are read beside it from the directory instead.
   const [, busy, leftovers, claimed, , routes, carriers, mappings] = await db.batch([
-    ...statsMoveStatements(db, idsJson, claimStatements(db, idsJson, now, now - CLAIM_LEASE_MS)),
+    ...statsMoveStatements(db, idsJson, claimStatements(tdb, idsJson, now, now - CLAIM_LEASE_MS), tenantId),
     listRoutesStatement(db),
     allCarriersStatement(db),
     mappingsForMessagesStatement(db, idsJson),
@@ -142,10 +172,10 @@ async function dispatchIds(env: Env, ids: string[], now: number): Promise<{ tran
   const stmts: D1PreparedStatement[] = [];
   const sentIds = JSON.stringify(result.sent.map((s) => s[0]));
   if (result.sent.length > 0) stmts.push(...recordSentStatements(db, JSON.stringify(result.sent), now), completedByIdsStatement(db, sentIds));
-  if (result.unknown.length > 0) stmts.push(markUnknownStatement(db, JSON.stringify(result.unknown), now));
-  if (result.transient.size > 0) stmts.push(requeueStatement(db, JSON.stringify([...result.transient.keys()]), now));
+  if (result.unknown.length > 0) stmts.push(markUnknownStatement(tdb, JSON.stringify(result.unknown), now));
+  if (result.transient.size > 0) stmts.push(requeueStatement(tdb, JSON.stringify([...result.transient.keys()]), now));
   if (stmts.length > 0) {
-    const res = await db.batch(statsMoveStatements(db, JSON.stringify(rows.map((r) => r.id)), stmts));
+    const res = await db.batch(statsMoveStatements(db, JSON.stringify(rows.map((r) => r.id)), stmts, tenantId));
     // Receipts that overtook their references: the messages they complete are final now.
     if (result.sent.length > 0) await applyEarlyReceipts(env, null, res[3]!.results as unknown as CompletedRow[], now);
   }

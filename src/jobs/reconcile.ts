@@ -8,7 +8,7 @@ import type { QueryResult, QueryTarget } from "../carriers/types";
 import { loadCarrierConfigs } from "../carriers/config";
 import { carrierOf } from "../carriers/registry";
 import { applyEarlyReceipts, applyReports } from "../core/delivery";
-import { enqueueDispatch } from "../core/dispatch-queue";
+import { enqueueDispatchRows } from "../core/dispatch-queue";
 import { recordSentStatements } from "../store/messages/claims";
 import { completedByIdsStatement, type CompletedRow } from "../store/receipts";
 import { requeueNeverReceivedStatement, touchUnknownStatement, unknownSubmits, type UnknownRow } from "../store/messages/reconcile";
@@ -65,8 +65,8 @@ export async function reconcileUnknown(env: Env, now: number, limit: number): Pr
         const res = await directoryDb(env).batch(statsMoveStatements(directoryDb(env), JSON.stringify(chunk.map((r) => r.id)), stmts));
         let k = waiting.length > 0 ? 2 : 1;
         if (notFound.length > 0) {
-          const moved = (res[k++]!.results as Array<{ id: string }>).map((x) => x.id);
-          await enqueueDispatch(env, moved);
+          const moved = res[k++]!.results as Array<{ id: string; tenant_id: string }>;
+          await enqueueDispatchRows(env, moved);
           out.requeued += moved.length;
         }
         if (learnt.length > 0) {

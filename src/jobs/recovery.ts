@@ -9,11 +9,11 @@ import { carrierOf } from "../carriers/registry";
 import { carrierKind } from "../carriers/registry";
 import type { QueryResult, QueryTarget } from "../carriers/types";
 import { applyCarrierEvents, applyReports } from "../core/delivery";
-import { enqueueDispatch } from "../core/dispatch-queue";
+import { enqueueDispatchRows } from "../core/dispatch-queue";
 import { CLAIM_LEASE_MS } from "./dispatch";
 import { recordLearntRefs, submittedCarriers, takeRecoveryTargets } from "../store/messages/recovery";
 import { touchStuck } from "../store/messages/sweeps";
-import { directoryDb } from "../store/db";
+import { directoryDb, everyDb } from "../store/db";
 import { markReplayed, unreplayedDeadLetters } from "../store/dead-letters";
 
 /** Messages per status query: one carrier call and a few D1 statements each. */
@@ -140,10 +140,11 @@ export async function requeueLeftovers(env: Env, now: number, budgetMs = SWEEP_B
   let total = 0;
   while (Date.now() - started < budgetMs) {
     // Each round touches what it takes (updated_at = now), so the next round takes the next ones.
-    const ids = await touchStuck(directoryDb(env), now - CLAIM_LEASE_MS, now, STUCK_BATCH);
-    await enqueueDispatch(env, ids);
-    total += ids.length;
-    if (ids.length < STUCK_BATCH) break;
+    const rounds = await Promise.all(everyDb(env).map((db) => touchStuck(db, now - CLAIM_LEASE_MS, now, STUCK_BATCH)));
+    const moved = rounds.flat();
+    await enqueueDispatchRows(env, moved);
+    total += moved.length;
+    if (rounds.every((r) => r.length < STUCK_BATCH)) break;
   }
   return total;
 }

@@ -6,6 +6,7 @@ import { mobile, money } from "../helpers/fixtures";
 import { messagesOf, queuedIds, rows, runQueue as run, sender, special } from "./support";
 import { CLAIM_LEASE_MS } from "../../src/jobs/dispatch";
 import { applyReports } from "../../src/core/delivery";
+import { enqueueDispatchRows, type DispatchBody } from "../../src/core/dispatch-queue";
 
 const inboxCount = async (ids: string[]) =>
   (await rows("SELECT message_id FROM simulator_inbox WHERE message_id IN (SELECT value FROM json_each(?1))", JSON.stringify(ids))).length;
@@ -35,6 +36,38 @@ describe("dispatch consumer", () => {
     const third = await run("edgesms-dispatch", [{ id: "q1", attempts: 3, body: { ids: [id] } }]);
     expect(third.explicitAcks).toEqual(["q1"]);
     expect((await messagesOf([id!]))[0]).toMatchObject({ attempts: 3, carrier_ref: `sim-${id}` });
+  });
+
+  it("a body carrying its tenant claims only that tenant's messages; a body without one (queued before) is routed by its ids' tenants", async () => {
+    const [a, b] = [await sender(), await sender()];
+    const [aIds, bIds] = [await queuedIds(a, [mobile(), mobile()]), await queuedIds(b, [mobile()])];
+    // Another tenant's id in a body is not this tenant's to claim: it stays queued, nothing is retried.
+    const scoped = await run("edgesms-dispatch", [{ id: "q1", attempts: 1, body: { tenant: a.tenant.id, ids: [...aIds, ...bIds] } }]);
+    expect(scoped.explicitAcks).toEqual(["q1"]);
+    expect((await messagesOf([...aIds, ...bIds])).map((m) => [m.id, m.status === "queued"])).toEqual([...aIds.map((id) => [id, false]), [bIds[0], true]]);
+    expect(await inboxCount(aIds)).toBe(2);
+    expect(await inboxCount(bIds)).toBe(0);
+
+    // An old body mixing both tenants, beside a new one: every id is claimed once, through its own tenant.
+    const [aMore, bMore] = [await queuedIds(a, [mobile()]), await queuedIds(b, [mobile()])];
+    const mixed = await run("edgesms-dispatch", [
+      { id: "old", attempts: 1, body: { ids: [...bIds, ...aMore] } },
+      { id: "new", attempts: 1, body: { tenant: b.tenant.id, ids: bMore } },
+    ]);
+    expect(mixed.explicitAcks.sort()).toEqual(["new", "old"]);
+    expect(await inboxCount([...bIds, ...aMore, ...bMore])).toBe(3);
+    expect((await messagesOf([...bIds, ...aMore, ...bMore])).filter((m) => m.status === "queued" || m.attempts !== 1)).toEqual([]);
+  });
+
+  it("the sweeps' producer never mixes tenants in one body and names each body's tenant", async () => {
+    const sent: Array<{ body: DispatchBody }> = [];
+    const queue = { sendBatch: async (msgs: Iterable<MessageSendRequest<DispatchBody>>) => void sent.push(...[...msgs].map((m) => ({ body: m.body }))) };
+    await enqueueDispatchRows({ ...env, DISPATCH_QUEUE: queue as unknown as Queue }, [
+      { id: "11", tenant_id: "ta" },
+      { id: "12", tenant_id: "tb" },
+      { id: "13", tenant_id: "ta" },
+    ]);
+    expect(sent).toEqual([{ body: { tenant: "ta", ids: ["11", "13"] } }, { body: { tenant: "tb", ids: ["12"] } }]);
   });
 
   it("a redelivered queue message never submits twice; a claim without reference is resubmitted under the same key", async () => {

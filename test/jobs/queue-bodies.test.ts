@@ -15,8 +15,12 @@ const report = { message_id: id, code: "10000" };
 const badDispatch: unknown[] = [
   null, 7, "ids", [id], {}, { ids: [] }, { ids: id }, { ids: [7] }, { ids: ["12a"] }, { ids: [""] }, { ids: ["1".repeat(25)] },
   { ids: Array.from({ length: 101 }, (_, i) => String(i + 1)) }, { ids: [id, null] },
+  { tenant: "", ids: [id] }, { tenant: 7, ids: [id] }, { tenant: null, ids: [id] }, { tenant: "t".repeat(101), ids: [id] }, { tenant: "t1" },
 ];
-const goodDispatch: unknown[] = [{ ids: [id] }, { ids: Array.from({ length: 100 }, (_, i) => String(i + 1)) }, { ids: ["1".repeat(24)], extra: 1 }];
+const goodDispatch: unknown[] = [
+  { ids: [id] }, { ids: Array.from({ length: 100 }, (_, i) => String(i + 1)) }, { ids: ["1".repeat(24)], extra: 1 },
+  { tenant: "t1", ids: [id] }, { tenant: "t".repeat(100), ids: [id] },
+];
 
 const events = (reports: unknown, more: Record<string, unknown> = {}) => ({ carrier: "simulator", events: { reports, replies: [] }, ...more });
 const badEvents: unknown[] = [
@@ -45,6 +49,7 @@ describe("queue bodies checked by hand", () => {
     expect(goodEvents.every((b) => readCarrierEventsBody(b) !== null)).toBe(true);
     // What the consumer gets: the ids and reports as sent, missing lists as empty ones.
     expect(readDispatchBody({ ids: [id] })).toEqual({ ids: [id] });
+    expect(readDispatchBody({ tenant: "t1", ids: [id] })).toEqual({ tenant: "t1", ids: [id] });
     expect(readCarrierEventsBody({ carrier: "simulator", events: {} })).toEqual({ carrier: "simulator", events: { reports: [], replies: [] } });
   });
 

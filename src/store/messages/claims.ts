@@ -2,6 +2,7 @@
 // (references, unknown outcome, transient failure, refusal) and the gateway's own final failures.
 // Every move is a guarded UPDATE; the caller wraps them in the statistics move and runs them in ONE db.batch.
 import type { Kind } from "../columns";
+import type { TenantDb } from "../db";
 import { refundStatements } from "../ledger";
 
 export interface ClaimedRow {
@@ -36,30 +37,30 @@ const CLAIM_COLUMNS = `id, tenant_id, mobile, content, channel, kind, encoding, 
  * own records make that safe, see Carrier), then the guarded queued → submitted claim. A submit
  * whose outcome was unknown (submit_unknown) is never taken again here: recovery reconciles it.
  */
-export function claimStatements(db: D1Database, idsJson: string, now: number, leaseBefore: number): D1PreparedStatement[] {
+export function claimStatements({ db, tenantId }: TenantDb, idsJson: string, now: number, leaseBefore: number): D1PreparedStatement[] {
   return [
     db
       .prepare(
         `SELECT id FROM messages
-         WHERE id IN (SELECT value FROM json_each(?1)) AND status = 'submitted' AND carrier_ref IS NULL AND submit_unknown = 0
+         WHERE tenant_id = ?3 AND id IN (SELECT value FROM json_each(?1)) AND status = 'submitted' AND carrier_ref IS NULL AND submit_unknown = 0
            AND submitted_at >= ?2`,
       )
-      .bind(idsJson, leaseBefore),
+      .bind(idsJson, leaseBefore, tenantId),
     db
       .prepare(
         `UPDATE messages SET attempts = attempts + 1, submitted_at = ?2, updated_at = ?2
-         WHERE id IN (SELECT value FROM json_each(?1)) AND status = 'submitted' AND carrier_ref IS NULL AND submit_unknown = 0
+         WHERE tenant_id = ?4 AND id IN (SELECT value FROM json_each(?1)) AND status = 'submitted' AND carrier_ref IS NULL AND submit_unknown = 0
            AND submitted_at < ?3
          RETURNING ${CLAIM_COLUMNS}`,
       )
-      .bind(idsJson, now, leaseBefore),
+      .bind(idsJson, now, leaseBefore, tenantId),
     db
       .prepare(
         `UPDATE messages SET status = 'submitted', attempts = attempts + 1, submitted_at = ?2, updated_at = ?2
-         WHERE id IN (SELECT value FROM json_each(?1)) AND status = 'queued'
+         WHERE tenant_id = ?3 AND id IN (SELECT value FROM json_each(?1)) AND status = 'queued'
          RETURNING ${CLAIM_COLUMNS}`,
       )
-      .bind(idsJson, now),
+      .bind(idsJson, now, tenantId),
   ];
 }
 
@@ -89,24 +90,24 @@ export function recordSentStatements(db: D1Database, sentJson: string, now: numb
 }
 
 /** Submits whose outcome is unknown ([[id, carrier], …]): kept submitted, never taken by a claim again. */
-export function markUnknownStatement(db: D1Database, pairsJson: string, now: number): D1PreparedStatement {
+export function markUnknownStatement({ db, tenantId }: TenantDb, pairsJson: string, now: number): D1PreparedStatement {
   return db
     .prepare(
       `UPDATE messages SET carrier = j.carrier, submit_unknown = 1, updated_at = ?2
        FROM (SELECT json_extract(value, '$[0]') AS id, json_extract(value, '$[1]') AS carrier FROM json_each(?1)) AS j
-       WHERE messages.id = j.id AND messages.status = 'submitted' AND messages.carrier_ref IS NULL`,
+       WHERE messages.tenant_id = ?3 AND messages.id = j.id AND messages.status = 'submitted' AND messages.carrier_ref IS NULL`,
     )
-    .bind(pairsJson, now);
+    .bind(pairsJson, now, tenantId);
 }
 
 /** Transient failure: back to queued, so the cron and the retry see it as not yet handed over. */
-export function requeueStatement(db: D1Database, idsJson: string, now: number): D1PreparedStatement {
+export function requeueStatement({ db, tenantId }: TenantDb, idsJson: string, now: number): D1PreparedStatement {
   return db
     .prepare(
       `UPDATE messages SET status = 'queued', updated_at = ?2
-       WHERE id IN (SELECT value FROM json_each(?1)) AND status = 'submitted' AND carrier_ref IS NULL`,
+       WHERE tenant_id = ?3 AND id IN (SELECT value FROM json_each(?1)) AND status = 'submitted' AND carrier_ref IS NULL`,
     )
-    .bind(idsJson, now);
+    .bind(idsJson, now, tenantId);
 }
 
 /** Gateway-side final failure (retries exhausted): never reached the carrier, so refunded. */

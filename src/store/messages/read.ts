@@ -100,6 +100,18 @@ export async function liveBatchMessages({ db, tenantId }: TenantDb, batchId: str
   return results;
 }
 
+/**
+ * The tenant of each of these messages, read across tenants: only for dispatch bodies queued before
+ * they carried their tenant (jobs/dispatch.ts). Unknown ids are simply absent.
+ */
+export async function tenantsOfMessages(db: D1Database, ids: string[]): Promise<Array<{ id: string; tenant_id: string }>> {
+  const { results } = await db
+    .prepare("SELECT id, tenant_id FROM messages WHERE id IN (SELECT value FROM json_each(?1))")
+    .bind(JSON.stringify(ids))
+    .all<{ id: string; tenant_id: string }>();
+  return results;
+}
+
 export async function batchExists({ db, tenantId }: TenantDb, batchId: string): Promise<boolean> {
   const r = await db.prepare("SELECT 1 AS one FROM batches WHERE tenant_id = ?1 AND id = ?2").bind(tenantId, batchId).first();
   return r !== null;

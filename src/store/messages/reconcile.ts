@@ -28,13 +28,13 @@ export function touchUnknownStatement(db: D1Database, idsJson: string, now: numb
     .bind(idsJson, now);
 }
 
-/** The carrier says for certain it never got them: back to queued for a fresh hand-over; the ids moved. */
+/** The carrier says for certain it never got them: back to queued for a fresh hand-over; the rows moved (id, tenant_id). */
 export function requeueNeverReceivedStatement(db: D1Database, idsJson: string, now: number): D1PreparedStatement {
   return db
     .prepare(
       `UPDATE messages SET status = 'queued', submit_unknown = 0, carrier = NULL, updated_at = ?2
        WHERE id IN (SELECT value FROM json_each(?1)) AND status = 'submitted' AND submit_unknown = 1 AND carrier_ref IS NULL
-       RETURNING id`,
+       RETURNING id, tenant_id`,
     )
     .bind(idsJson, now);
 }

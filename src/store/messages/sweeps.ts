@@ -1,8 +1,14 @@
 // The cron's bounded sweeps over messages: each statement touches at most `limit` rows and is safe to repeat.
 import { statsMoveStatements } from "../stats";
 
+/** A message moved by a sweep, with its tenant (the dispatch queue body carries it). */
+export interface MovedRow {
+  id: string;
+  tenant_id: string;
+}
+
 /** Due scheduled messages → queued (guarded, so a concurrent cancel wins or loses cleanly). */
-export async function releaseDue(db: D1Database, now: number, limit: number): Promise<string[]> {
+export async function releaseDue(db: D1Database, now: number, limit: number): Promise<MovedRow[]> {
   // The due ids first, so the statistics move covers exactly them; the guard keeps the move exact
   // if a cancel takes one in between.
   const { results: due } = await db
@@ -11,14 +17,14 @@ export async function releaseDue(db: D1Database, now: number, limit: number): Pr
     .all<{ id: string }>();
   if (due.length === 0) return [];
   const idsJson = JSON.stringify(due.map((r) => r.id));
-  const res = await db.batch<{ id: string }>(
+  const res = await db.batch<MovedRow>(
     statsMoveStatements(db, idsJson, [
       db
-        .prepare("UPDATE messages SET status = 'queued', updated_at = ?1 WHERE id IN (SELECT value FROM json_each(?2)) AND status = 'scheduled' RETURNING id")
+        .prepare("UPDATE messages SET status = 'queued', updated_at = ?1 WHERE id IN (SELECT value FROM json_each(?2)) AND status = 'scheduled' RETURNING id, tenant_id")
         .bind(now, idsJson),
     ]),
   );
-  return res[1]!.results.map((r) => r.id);
+  return res[1]!.results;
 }
 
 /**
@@ -28,19 +34,19 @@ export async function releaseDue(db: D1Database, now: number, limit: number): Pr
  * leftover: the carrier may hold it, so only the recovery sweep's status query may put it back. Touched, so each is re-enqueued once per
  * sweep, not on every minute.
  */
-export async function touchStuck(db: D1Database, before: number, now: number, limit: number): Promise<string[]> {
+export async function touchStuck(db: D1Database, before: number, now: number, limit: number): Promise<MovedRow[]> {
   // The stale claims' ids first, so the statistics move covers exactly them (the move re-checks).
   const { results: stale } = await db
     .prepare("SELECT id FROM messages WHERE status = 'submitted' AND submitted_at < ?1 AND carrier_ref IS NULL AND submit_unknown = 0 LIMIT ?2")
     .bind(before, limit)
     .all<{ id: string }>();
   const staleJson = JSON.stringify(stale.map((r) => r.id));
-  const res = await db.batch<{ id: string }>([
+  const res = await db.batch<MovedRow>([
     db
       .prepare(
         `UPDATE messages SET updated_at = ?2
          WHERE id IN (SELECT id FROM messages WHERE status = 'queued' AND updated_at < ?1 ORDER BY updated_at LIMIT ?3)
-           AND status = 'queued' RETURNING id`,
+           AND status = 'queued' RETURNING id, tenant_id`,
       )
       .bind(before, now, limit),
     ...statsMoveStatements(db, staleJson, [
@@ -48,12 +54,12 @@ export async function touchStuck(db: D1Database, before: number, now: number, li
         .prepare(
           `UPDATE messages SET status = 'queued', updated_at = ?2
            WHERE id IN (SELECT value FROM json_each(?3)) AND status = 'submitted' AND submitted_at < ?1 AND carrier_ref IS NULL AND submit_unknown = 0
-           RETURNING id`,
+           RETURNING id, tenant_id`,
         )
         .bind(before, now, staleJson),
     ]),
   ]);
-  return [...res[0]!.results, ...res[2]!.results].map((r) => r.id);
+  return [...res[0]!.results, ...res[2]!.results];
 }
 
 /** Submitted before `before` and never reported. */

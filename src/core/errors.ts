@@ -30,6 +30,7 @@ export const CORE_ERROR_CODES = [
   "code_expired",
   "code_used",
   "signature_name_taken", // the tenant already has a signature of that name
+  "signature_in_review", // another signature of the tenant is under review, where review is one at a time (JPush)
   "signature_in_use", // a template uses it, or an app has it as its default: cannot be deleted
   "template_locked", // approved: it can no longer change
   "template_changed", // changed by someone else between read and write: read it and retry

@@ -51,6 +51,7 @@ export const SMN_ERRORS: Record<CoreErrorCode, SmnError> = {
   duplicate_recipient: { status: 400, code: "SMN.0190", message: "This endpoint already exists." },
   // No Huawei endpoint here manages signatures, templates, tenants or keys: these cannot occur.
   signature_name_taken: INVALID,
+  signature_in_review: INVALID,
   signature_in_use: INVALID,
   template_locked: INVALID,
   template_changed: INVALID,

@@ -104,6 +104,7 @@ export const CORE_TO_JPUSH: Record<CoreErrorCode, JpushErrorName> = {
   code_expired: "expiredCode",
   code_used: "verifiedCode",
   signature_name_taken: "invalidSignature",
+  signature_in_review: "signInAudit",
   signature_in_use: "signUndeletable",
   template_locked: "templateModifyNotAllowed",
   template_changed: "invalidBody",

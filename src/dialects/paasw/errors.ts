@@ -76,6 +76,7 @@ export const PAASW_ERRORS: Record<CoreErrorCode, PaaswError> = {
   code_used: NOT_APPLICABLE,
   duplicate_recipient: NOT_APPLICABLE,
   signature_name_taken: NOT_APPLICABLE,
+  signature_in_review: NOT_APPLICABLE,
   signature_in_use: NOT_APPLICABLE,
   template_locked: NOT_APPLICABLE,
   template_changed: NOT_APPLICABLE,

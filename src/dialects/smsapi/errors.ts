@@ -37,6 +37,7 @@ export const SMSAPI_ERRORS: Record<CoreErrorCode, SmsapiError> = {
   duplicate_recipient: { status: 400, code: 40013 },
   // No smsapi endpoint manages signatures, templates, tenants or keys: these cannot occur here.
   signature_name_taken: { status: 400, code: 40001 },
+  signature_in_review: { status: 400, code: 40001 },
   signature_in_use: { status: 400, code: 40001 },
   template_locked: { status: 400, code: 40001 },
   template_changed: { status: 400, code: 40001 },

@@ -113,7 +113,6 @@ const CONFLICT: ReadonlySet<CoreErrorCode> = new Set(["insufficient_balance", "a
 /** Core's finer codes, answered with the operator API's documented ones (409 conflict, 400 invalid_input). */
 const AS_CODE: Partial<Record<CoreErrorCode, { status: number; code: string }>> = {
   signature_name_taken: { status: 409, code: "conflict" },
-  signature_in_review: { status: 409, code: "conflict" },
   signature_in_use: { status: 409, code: "conflict" },
   template_locked: { status: 409, code: "conflict" },
   template_changed: { status: 409, code: "conflict" },

@@ -25,6 +25,7 @@ export const CORE_ERROR_CODES = [
   "no_recipients",
   "not_found", // a message / batch / schedule of this tenant that does not exist
   "not_cancelable", // already released to the carrier
+  "send_time_past", // a scheduled time not in the future, where the dialect refuses one (JPush); others send it now
   "send_time_too_far", // scheduled beyond SCHEDULE_HORIZON_DAYS (the accept pipeline refuses it for every dialect)
   "code_wrong",
   "code_expired",

@@ -120,6 +120,13 @@ export function templateReadIn(
   return { statements, read };
 }
 
+/** templateReadIn on its own, for the tenant and app already known (a send that did not read with authentication). */
+export async function getTemplateRead({ db, tenantId }: TenantDb, appId: string, templateId: number, signId: number | null): Promise<TemplateRead> {
+  const known: AuthScope = { tenant: "?1", app: "?2", binds: [tenantId, appId], at: (n) => `?${2 + n}` };
+  const r = templateReadIn(db, known, templateId, signId);
+  return r.read(await db.batch(r.statements));
+}
+
 export async function listTemplates({ db, tenantId }: TenantDb, limit: number, after: number | null): Promise<Template[]> {
   const { results } = await db
     .prepare("SELECT * FROM templates WHERE tenant_id = ?1 AND deleted = 0 AND (?2 IS NULL OR id > ?2) ORDER BY id LIMIT ?3")

@@ -44,6 +44,7 @@ export const SMN_ERRORS: Record<CoreErrorCode, SmnError> = {
   no_recipients: INVALID,
   not_found: { status: 404, code: "SMN.9404" },
   not_cancelable: INVALID,
+  send_time_past: INVALID,
   send_time_too_far: INVALID,
   code_wrong: INVALID,
   code_expired: INVALID,

@@ -99,6 +99,7 @@ export const CORE_TO_JPUSH: Record<CoreErrorCode, JpushErrorName> = {
   no_recipients: "recipientsEmpty",
   not_found: "wrongMsgId",
   not_cancelable: "wrongScheduleStatus",
+  send_time_past: "invalidSendTime",
   send_time_too_far: "invalidSendTime",
   code_wrong: "invalidCode",
   code_expired: "expiredCode",

@@ -8,7 +8,7 @@ import { acceptRecipients } from "./batch";
 import { codes, jpushRoute } from "./errors";
 import { scheduleIdOf } from "./input";
 import { acceptMessage } from "./messages";
-import { BATCH_ERRORS, batchAnswer, ownSchedule, readBatch, readSingle, sendAtOf, SINGLE_ERRORS } from "./schedule";
+import { BATCH_ERRORS, batchAnswer, ownSchedule, readBatch, readSingle, scheduleAt, SINGLE_ERRORS } from "./schedule";
 import { ScheduleBatchRequestDoc, ScheduleBatchResponse, ScheduleIdResponse, ScheduleRequest } from "./schemas";
 
 const STATE_403 = codes("invalidScheduleId", "wrongScheduleStatus");
@@ -29,8 +29,7 @@ export const changeScheduleRoute = jpushRoute(
     const id = scheduleIdOf(req);
     const input = await readSingle(req);
     const replace = replacing(await ownSchedule(env, who, id));
-    const now = Date.now();
-    await acceptMessage(env, who, input, { sendAt: sendAtOf(who.tenant, input.send_time, now), now, idempotency: idempotencyOf(req), replace });
+    await acceptMessage(env, who, input, { ...scheduleAt(who.tenant, input.send_time), idempotency: idempotencyOf(req), replace });
     return json({ schedule_id: id });
   },
 );
@@ -52,8 +51,7 @@ export const changeScheduleBatchRoute = jpushRoute(
     const id = scheduleIdOf(req);
     const input = await readBatch(req);
     const replace = replacing(await ownSchedule(env, who, id));
-    const now = Date.now();
-    const r = await acceptRecipients(env, who, input, { sendAt: sendAtOf(who.tenant, input.send_time, now), now, idempotency: idempotencyOf(req), replace });
+    const r = await acceptRecipients(env, who, input, { ...scheduleAt(who.tenant, input.send_time), idempotency: idempotencyOf(req), replace });
     return batchAnswer(id, r);
   },
 );

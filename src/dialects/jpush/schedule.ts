@@ -22,12 +22,14 @@ const SINGLE_REQUIRED: Array<[string, JpushErrorName]> = [
 
 type Who = { app: App; tenant: Tenant };
 
-/** send_time → epoch ms: a real local time, after now; else 50027 (the accept pipeline refuses one beyond the horizon, also 50027). */
-export function sendAtOf(tenant: Tenant, text: string, now: number): number {
+/**
+ * send_time → a schedule's accept options: a real local time, else 50027. The accept pipeline
+ * refuses one not in the future (JPush's rule, asked for here) or beyond the horizon, both 50027 too.
+ */
+export function scheduleAt(tenant: Tenant, text: string): { sendAt: number; pastSendTime: "refuse" } {
   const at = parseLocalDateTime(text, tenant.timezone);
   if (at === null) throw refuse("invalidSendTime", `send_time ${text.trim()} is not a valid time in ${tenant.timezone}`);
-  if (at <= now) throw refuse("invalidSendTime", `send_time ${text.trim()} (${tenant.timezone}) is not in the future`);
-  return at;
+  return { sendAt: at, pastSendTime: "refuse" };
 }
 
 /** The schedule if it is this app's, else 50028. */
@@ -75,8 +77,7 @@ export const scheduleRoute = jpushRoute(
   async (req, env) => {
     const who = await jpushAuth(req, env);
     const input = await readSingle(req);
-    const now = Date.now();
-    const res = await acceptMessage(env, who, input, { sendAt: sendAtOf(who.tenant, input.send_time, now), now, idempotency: idempotencyOf(req) });
+    const res = await acceptMessage(env, who, input, { ...scheduleAt(who.tenant, input.send_time), idempotency: idempotencyOf(req) });
     return json({ schedule_id: res.batchId });
   },
 );
@@ -95,8 +96,7 @@ export const scheduleBatchRoute = jpushRoute(
   async (req, env) => {
     const who = await jpushAuth(req, env);
     const input = await readBatch(req);
-    const now = Date.now();
-    const r = await acceptRecipients(env, who, input, { sendAt: sendAtOf(who.tenant, input.send_time, now), now, idempotency: idempotencyOf(req) });
+    const r = await acceptRecipients(env, who, input, { ...scheduleAt(who.tenant, input.send_time), idempotency: idempotencyOf(req) });
     return batchAnswer(r.res.batchId, r);
   },
 );

@@ -70,6 +70,7 @@ export const PAASW_ERRORS: Record<CoreErrorCode, PaaswError> = {
   // No paasw endpoint looks up, cancels or verifies anything: these cannot occur here, and would be a bad parameter if they did.
   not_found: NOT_APPLICABLE,
   not_cancelable: NOT_APPLICABLE,
+  send_time_past: NOT_APPLICABLE,
   send_time_too_far: NOT_APPLICABLE,
   code_wrong: NOT_APPLICABLE,
   code_expired: NOT_APPLICABLE,

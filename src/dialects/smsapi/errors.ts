@@ -17,6 +17,7 @@ const VERIFY: SmsapiError = { status: 400, code: 40014 };
 
 export const SMSAPI_ERRORS: Record<CoreErrorCode, SmsapiError> = {
   invalid_input: { status: 400, code: 40001 },
+  send_time_past: { status: 400, code: 40001 },
   send_time_too_far: { status: 400, code: 40001 },
   invalid_mobile: { status: 400, code: 40002 },
   content_too_long: { status: 400, code: 40003 },

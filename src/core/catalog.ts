@@ -61,18 +61,9 @@ export function checkApprovedTemplate(t: Template | null, id: number): Template 
 }
 
 /**
- * requireApprovedTemplate, plus the signature the template names (null when it names none; an
- * unapproved one is refused as requireApprovedSignature would), read together in one round trip.
+ * The approved template and the signature it names (null when it names none; an unapproved one is
+ * refused as requireApprovedSignature would), on a template and its signature already read.
  */
-export async function requireApprovedTemplateWithSignature(
-  { db, tenantId }: TenantDb,
-  
-  id: number,
-): Promise<{ template: Template; signature: Signature | null }> {
-  return checkApprovedTemplateWithSignature(await templates.getTemplateWithSignature({ db, tenantId }, id), id);
-}
-
-/** requireApprovedTemplateWithSignature's verdict on a template and its signature already read. */
 export function checkApprovedTemplateWithSignature(
   read: { template: Template | null; signature: Signature | null },
   id: number,

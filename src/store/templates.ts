@@ -55,25 +55,6 @@ export async function getTemplate({ db, tenantId }: TenantDb, id: number): Promi
   return r ? toTemplate(r) : null;
 }
 
-/** A template and the signature it names (null when none), in one round trip: the send path needs both. */
-export async function getTemplateWithSignature(
-  { db, tenantId }: TenantDb,
-  id: number,
-): Promise<{ template: Template | null; signature: Signature | null }> {
-  const [t, sig] = await db.batch([
-    db.prepare("SELECT * FROM templates WHERE tenant_id = ?1 AND id = ?2 AND deleted = 0").bind(tenantId, id),
-    db
-      .prepare(
-        `SELECT ${SIG_COLS} FROM signatures WHERE tenant_id = ?1 AND deleted = 0
-           AND id = (SELECT signature_id FROM templates WHERE tenant_id = ?1 AND id = ?2 AND deleted = 0)`,
-      )
-      .bind(tenantId, id),
-  ]);
-  const tr = (t!.results as TemplateRow[])[0];
-  const sr = (sig!.results as SignatureRow[])[0];
-  return { template: tr ? toTemplate(tr) : null, signature: sr ? toSignature(sr) : null };
-}
-
 /** What a templated send reads: the template, the signature it names, and one more signature (the request's sign_id, or else the app's default). */
 export interface TemplateRead {
   template: Template | null;

@@ -116,16 +116,10 @@ export async function listTemplates({ db, tenantId }: TenantDb, limit: number, a
   return results.map(toTemplate);
 }
 
-export interface NewTemplate {
-  signatureId: number | null;
-  kind: Kind;
-  content: string;
-  codeLength: number;
-  ttl: number;
-  remark: string | null;
-  status: ReviewStatus;
-  now: number;
-}
+/** The columns a template is written with (its id, tenant, review note and times are the store's). */
+type TemplateFields = Pick<Template, "signatureId" | "kind" | "content" | "codeLength" | "ttl" | "remark">;
+
+export type NewTemplate = TemplateFields & { status: ReviewStatus; now: number };
 
 export async function insertTemplate({ db, tenantId }: TenantDb, t: NewTemplate): Promise<number> {
   const r = await db
@@ -138,14 +132,7 @@ export async function insertTemplate({ db, tenantId }: TenantDb, t: NewTemplate)
   return r!.id;
 }
 
-export interface TemplatePatch {
-  signatureId?: number | null;
-  kind?: Kind;
-  content?: string;
-  codeLength?: number;
-  ttl?: number;
-  remark?: string | null;
-}
+export type TemplatePatch = Partial<TemplateFields>;
 
 /** Only a template that is not approved may change; a change sends it back to review. */
 export async function updateTemplate({ db, tenantId }: TenantDb, id: number, p: TemplatePatch, now: number): Promise<boolean> {

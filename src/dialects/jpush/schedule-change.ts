@@ -8,8 +8,7 @@ import { acceptRecipients } from "./batch";
 import { codes, jpushRoute } from "./errors";
 import { scheduleIdOf } from "./input";
 import { acceptMessage } from "./messages";
-import { BATCH_ERRORS, batchAnswer, ownSchedule, readBatch, readSingle, scheduleAt, SINGLE_ERRORS } from "./schedule";
-import { ScheduleBatchRequestDoc, ScheduleBatchResponse, ScheduleIdResponse, ScheduleRequest } from "./schemas";
+import { BATCH_DOC, BATCH_ERRORS, batchAnswer, ownSchedule, readBatch, readSingle, scheduleAt, SINGLE_DOC, SINGLE_ERRORS } from "./schedule";
 
 const STATE_403 = codes("invalidScheduleId", "wrongScheduleStatus");
 
@@ -19,9 +18,7 @@ export const changeScheduleRoute = jpushRoute(
     path: "/v1/schedule/{schedule_id}",
     summary: "Replace a schedule before it fires (single-recipient body)",
     description: "Atomic: the old messages are canceled and refunded and the new one billed in one D1 batch; the schedule_id stays. Once the cron released it (or it was deleted): 50029, nothing changes.",
-    body: ScheduleRequest,
-    contentTypes: ["application/json", "text/plain"],
-    response: ScheduleIdResponse,
+    ...SINGLE_DOC,
     errors: { ...SINGLE_ERRORS, "403": `${SINGLE_ERRORS["403"]}; ${STATE_403}` },
   },
   async (req, env) => {
@@ -41,9 +38,7 @@ export const changeScheduleBatchRoute = jpushRoute(
     path: "/v1/schedule/batch/{schedule_id}",
     summary: "Replace a schedule before it fires (batch body)",
     description: "As PUT /v1/schedule/{schedule_id}; refused recipients are listed. With no recipient accepted nothing changes.",
-    body: ScheduleBatchRequestDoc,
-    contentTypes: ["application/json", "text/plain"],
-    response: ScheduleBatchResponse,
+    ...BATCH_DOC,
     errors: { ...BATCH_ERRORS, "403": `${BATCH_ERRORS["403"]}; ${STATE_403}` },
   },
   async (req, env) => {

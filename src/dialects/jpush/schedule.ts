@@ -63,16 +63,18 @@ export const BATCH_ERRORS = {
   "403": codes("invalidBody", "noSmsAuth", "noMoney", "recipientsEmpty", "tooManyRecipients", "invalidSendTime", ...TEMPLATE_403),
 };
 
+/** The body, answer and refusals of the single-recipient schedule routes (create, change). */
+export const SINGLE_DOC = { body: ScheduleRequest, contentTypes: ["application/json", "text/plain"], response: ScheduleIdResponse, errors: SINGLE_ERRORS };
+/** The same for the batch schedule routes. */
+export const BATCH_DOC = { body: ScheduleBatchRequestDoc, contentTypes: ["application/json", "text/plain"], response: ScheduleBatchResponse, errors: BATCH_ERRORS };
+
 export const scheduleRoute = jpushRoute(
   {
     method: "post",
     path: "/v1/schedule",
     summary: "Schedule one template SMS at send_time (the tenant's local time)",
     description: "Billed at acceptance; the cron sends it when due. Any refusal refuses the request, as /v1/messages.",
-    body: ScheduleRequest,
-    contentTypes: ["application/json", "text/plain"],
-    response: ScheduleIdResponse,
-    errors: SINGLE_ERRORS,
+    ...SINGLE_DOC,
   },
   async (req, env) => {
     const who = await jpushAuth(req, env);
@@ -88,10 +90,7 @@ export const scheduleBatchRoute = jpushRoute(
     path: "/v1/schedule/batch",
     summary: "Schedule one template to 1–1000 recipients at send_time",
     description: "Refused recipients are listed (as /v1/messages/batch) and cost nothing; the others are billed and stored in one atomic batch.",
-    body: ScheduleBatchRequestDoc,
-    contentTypes: ["application/json", "text/plain"],
-    response: ScheduleBatchResponse,
-    errors: BATCH_ERRORS,
+    ...BATCH_DOC,
   },
   async (req, env) => {
     const who = await jpushAuth(req, env);

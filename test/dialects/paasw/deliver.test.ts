@@ -7,7 +7,7 @@ import { formatLocalDateTime } from "../../../src/core/time";
 import { updateApp } from "../../../src/store/apps";
 import { tenantDb } from "../../../src/store/db";
 import { makeCredential, makeSignature, mobile } from "../../helpers/fixtures";
-import { many, ok, pull, request, sendText, setup, waitReports, waitRows, type Json } from "./helpers";
+import { call, expectOk, type Json, many, pull, sendText, setup, waitReports, waitRows } from "./helpers";
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -82,7 +82,7 @@ describe("GET /sms/deliver", () => {
     expect(await pull("/sms/deliver", t.token, s.sign.name)).toEqual([]);
     // A second paasw app of the same tenant pulls its own reports only.
     const second = await makeCredential(s.tenant, "paasw");
-    const token2 = (await ok(await request("/api/token", { appId: second.app.key, secret: second.secret }, "query", "GET"))).token as string;
+    const token2 = (expectOk(await call(null, "GET", "/api/token", { appId: second.app.key, secret: second.secret }))).token as string;
     expect(await pull("/sms/deliver", token2)).toEqual([]);
     expect((await pull("/sms/deliver", s.token)).map((r) => r.phoneNumber)).toEqual([m]);
   });

@@ -5,8 +5,8 @@ import { describe, expect, it } from "vitest";
 import { mobile } from "../helpers/fixtures";
 import { setup as apiSetup } from "../dialects/smsapi/helpers";
 import { jpushSetup } from "../dialects/jpush/helpers";
-import { login, smnSetup } from "../dialects/huawei/helpers";
-import { paaswSetup } from "../dialects/paasw/helpers";
+import * as huawei from "../dialects/huawei/helpers";
+import * as paasw from "../dialects/paasw/helpers";
 
 /** JSON text with the bytes FF FE spliced in where `@@` stands (inside a string value). */
 const badJson = (json: string): Uint8Array => {
@@ -49,8 +49,8 @@ describe("invalid UTF-8", () => {
   });
 
   it("Huawei: 400 SMN.9900 for bytes in a message", async () => {
-    const s = await smnSetup();
-    const token = await login(s);
+    const s = await huawei.setup({ login: true });
+    const token = s.token!;
     const body = badJson(`{"endpoint":"${mobile()}","message":"hi@@","sign_id":"${s.sign.uid}"}`);
     const res = await fetchRaw(`/v2/${s.projectId}/notifications/sms`, body, { "content-type": "application/json", "X-Auth-Token": token, "X-Project-Id": s.projectId });
     expect(res.status).toBe(400);
@@ -59,7 +59,7 @@ describe("invalid UTF-8", () => {
   });
 
   it("paasw: 10002 for %FF%FE in a form field, in the query string, and raw bytes in JSON", async () => {
-    const s = await paaswSetup();
+    const s = await paasw.setup();
     const m = mobile();
     const form = `token=${s.token}&phoneNumbers=${m}&sign=${encodeURIComponent(s.sign.name)}&content=%FF%FE`;
     for (const res of [
@@ -87,7 +87,7 @@ describe("invalid UTF-8", () => {
 
 describe("paasw parameter types", () => {
   it("a JSON object or array in any field but paramJson is refused (10002), not sent as its JSON text", async () => {
-    const s = await paaswSetup();
+    const s = await paasw.setup();
     const m = mobile();
     for (const bad of [{ content: { a: 1 } }, { content: ["x"] }, { sign: { a: 1 } }, { content: true }]) {
       const res = await exports.default.fetch("http://gw/sms/send", {

@@ -5,8 +5,8 @@ import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { mobile } from "../helpers/fixtures";
 import { jpushSetup } from "../dialects/jpush/helpers";
-import { paaswSetup } from "../dialects/paasw/helpers";
-import { loginBody, smnSetup } from "../dialects/huawei/helpers";
+import * as paasw from "../dialects/paasw/helpers";
+import * as huawei from "../dialects/huawei/helpers";
 import { setup as apiSetup } from "../dialects/smsapi/helpers";
 
 type Json = Record<string, any>;
@@ -35,7 +35,7 @@ describe("sends work at every base URL of a dialect", () => {
   });
 
   it("paasw /api/token and /sms/send", async () => {
-    const s = await paaswSetup();
+    const s = await paasw.setup();
     for (const base of BASES.paasw) {
       const token = (await (await fetchAt(`${base}/api/token?appId=${s.appKey}&secret=${s.secret}`)).json()) as Json;
       expect(token.code, base).toBe("10000");
@@ -49,9 +49,9 @@ describe("sends work at every base URL of a dialect", () => {
   });
 
   it("Huawei IAM login and SMN send", async () => {
-    const s = await smnSetup();
+    const s = await huawei.setup();
     for (const base of BASES.huawei) {
-      const login = await jsonPost(`${base}/v3/auth/tokens`, loginBody(s.user, s.password, { name: "cn-north-4" }, s.tenant.id));
+      const login = await jsonPost(`${base}/v3/auth/tokens`, huawei.loginBody(s.user, s.password, { name: "cn-north-4" }, s.tenant.id));
       expect(login.status, base).toBe(201);
       const token = login.headers.get("x-subject-token")!;
       const res = await jsonPost(`${base}/v2/${s.projectId}/notifications/sms`, { endpoint: mobile(), message: `【${s.sign.name}】hello`, message_include_sign_flag: true }, { "X-Auth-Token": token });

@@ -5,7 +5,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { mobile } from "../../helpers/fixtures";
 import { waitFor } from "../../jobs/support";
-import { call, setup, type Json } from "./helpers";
+import { call, type Json, setup } from "./helpers";
 
 const count = async (sql: string, arg: string) => (await env.DB.prepare(sql).bind(arg).first<{ n: number }>())!.n;
 const reportsOf = (tenantId: string, n: number) =>

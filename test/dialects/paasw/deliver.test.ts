@@ -4,10 +4,8 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { formatLocalDateTime } from "../../../src/core/time";
-import { updateApp } from "../../../src/store/apps";
-import { tenantDb } from "../../../src/store/db";
 import { makeCredential, makeSignature, mobile } from "../../helpers/fixtures";
-import { call, expectOk, type Json, many, pull, sendText, setup, waitReports, waitRows } from "./helpers";
+import { call, customerHook, expectOk, type Json, many, pull, sendText, setup, waitReports, waitRows } from "./helpers";
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -89,17 +87,8 @@ describe("GET /sms/deliver", () => {
 
   it("reports assigned to a push are not pulled; the push carries the document's array and needs code 10000", async () => {
     const s = await setup();
-    const url = `https://hooks.example.com/paasw/${crypto.randomUUID()}`;
-    await updateApp(tenantDb(env, s.tenant.id), s.appId, { reportUrl: url }, Date.now());
-    const bodies: string[] = [];
-    const realFetch = globalThis.fetch;
-    vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
-      const target = input instanceof Request ? input.url : String(input);
-      if (!target.startsWith(url)) return realFetch(input, init);
-      bodies.push(String(init?.body));
-      // The first answer is not an acknowledgement (HTTP 200, wrong code): the push must stay pending.
-      return new Response(bodies.length === 1 ? '{"code":"500","msg":"busy"}' : '{"code":10000,"msg":"操作成功"}', { status: 200 });
-    });
+    // The first answer is not an acknowledgement (HTTP 200, wrong code): the push must stay pending.
+    const { bodies } = await customerHook(s, "reportUrl", (n) => (n === 1 ? '{"code":"500","msg":"busy"}' : '{"code":10000,"msg":"操作成功"}'));
     const m = mobile();
     const bizId = await sendText(s, [m]);
     await waitRows("SELECT COUNT(*) AS n FROM webhook_deliveries WHERE tenant_id = ?1 AND attempts >= 1", s.tenant.id, 1);

@@ -4,7 +4,9 @@
 // {status, headers, body}; `expectOk`/`expectRefused` check the answer's envelope.
 import { env, exports } from "cloudflare:workers";
 import { applyReplies } from "../../../src/core/delivery";
-import { expect } from "vitest";
+import { expect, vi } from "vitest";
+import { updateApp } from "../../../src/store/apps";
+import { tenantDb } from "../../../src/store/db";
 import { makeCredential, makeSignature, makeTenant, mobile } from "../../helpers/fixtures";
 import { randomDigits } from "../../../src/core/crypto";
 import type { Tenant } from "../../../src/core/types";
@@ -151,4 +153,22 @@ export const many = (n: number): string[] => Array.from(new Set(Array.from({ len
 export async function reply(s: PaaswSetup, from: string, content: string, sign = s.sign.name): Promise<void> {
   const out = await applyReplies(env, "simulator", [{ ref: `r-${crypto.randomUUID()}`, mobile: from, content, signature: sign }]);
   expect(out.stored).toBe(1);
+}
+
+/**
+ * Points the app's `field` at a fresh customer URL and stands in for that customer's server: every
+ * body pushed there is kept in `bodies`, answered with `answer(n)` for the n-th push (1-based).
+ */
+export async function customerHook(s: PaaswSetup, field: "reportUrl" | "replyUrl", answer: (n: number) => string): Promise<{ bodies: string[] }> {
+  const url = `https://hooks.example.com/paasw/${crypto.randomUUID()}`;
+  await updateApp(tenantDb(env, s.tenant.id), s.appId, { [field]: url }, Date.now());
+  const bodies: string[] = [];
+  const realFetch = globalThis.fetch;
+  vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
+    const target = input instanceof Request ? input.url : String(input);
+    if (!target.startsWith(url)) return realFetch(input, init);
+    bodies.push(String(init?.body));
+    return new Response(answer(bodies.length), { status: 200 });
+  });
+  return { bodies };
 }

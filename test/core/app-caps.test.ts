@@ -136,7 +136,7 @@ describe("caps at send time", () => {
 
     const h = await huawei.setup({ price: 10, login: true });
     await setCaps(h.tenant.id, h.appId, { cap_daily: 5 });
-    const res = await huawei.call(h, "POST", "/v2/{project_id}/notifications/sms", { endpoint: mobile(), message: "内容", sign_id: h.sign.uid, message_include_sign_flag: false }, { goSdk: true });
+    const res = await huawei.call(h, "POST", huawei.SMS, { endpoint: mobile(), message: "内容", sign_id: h.sign.uid, message_include_sign_flag: false }, { goSdk: true });
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ code: "SMN.0261" });
 

@@ -238,7 +238,7 @@ describe("prices through every dialect's send", () => {
     const s = await huawei.setup({ price: 10, balance: 10_000, login: true });
     await putPrices(s.tenant.id, TABLE);
     const [cn, u, h] = [mobile(), us(), hk()];
-    const publish = (body: Json) => huawei.call(s, "POST", "/v2/{project_id}/notifications/sms", body, { goSdk: true });
+    const publish = (body: Json) => huawei.call(s, "POST", huawei.SMS, body, { goSdk: true });
     const res = await publish({ endpoints: [cn, u, h], message: "同一内容", sign_id: s.sign.uid, message_include_sign_flag: false });
     expect(res.status).toBe(200);
     const body = res.body as Json;

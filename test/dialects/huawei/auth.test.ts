@@ -11,7 +11,7 @@ import { tenantDb } from "../../../src/store/db";
 import { admin } from "../../admin/helpers";
 import { written } from "../../helpers/faults";
 import { mobile } from "../../helpers/fixtures";
-import { type Answer, call, expectSmn, type Json, loginBody, setup, sign, type SmnSetup } from "./helpers";
+import { type Answer, call, expectSmn, type Json, loginBody, setup, sign, type SmnSetup, SMS } from "./helpers";
 
 const messageCount = async (tenantId: string) =>
   (await env.DB.prepare("SELECT COUNT(*) AS n FROM messages WHERE tenant_id = ?1").bind(tenantId).first<{ n: number }>())!.n;
@@ -140,7 +140,7 @@ describe("the IAM token and the path's project", () => {
     const s = await setup();
     const body = { endpoint: mobile(), message: "x", sign_id: s.sign.uid };
     expectSmn(await call(null, "POST", `/v2/${s.projectId}/notifications/sms`, body), 401, "APIGW.0301", /X-Auth-Token header is missing/);
-    expectSmn(await call(s, "POST", "/v2/{project_id}/notifications/sms", body, { token: "A".repeat(64), goSdk: true }), 401, "APIGW.0301", "Incorrect IAM authentication information: invalid token");
+    expectSmn(await call(s, "POST", SMS, body, { token: "A".repeat(64), goSdk: true }), 401, "APIGW.0301", "Incorrect IAM authentication information: invalid token");
     expect(await messageCount(s.tenant.id)).toBe(0);
   });
 
@@ -168,12 +168,12 @@ describe("credential state", () => {
     const token = s.token!;
     const body = { endpoint: mobile(), message: "x", sign_id: s.sign.uid };
     await updateApp(tenantDb(env, s.tenant.id), s.appId, { ipAllowlist: ["10.1.0.0/16"] }, Date.now());
-    expectSmn(await call(s, "POST", "/v2/{project_id}/notifications/sms", body, { goSdk: true }), 403, "APIGW.0302", /not allowed/);
+    expectSmn(await call(s, "POST", SMS, body, { goSdk: true }), 403, "APIGW.0302", /not allowed/);
     expect((await call(null, "POST", `/v2/${s.projectId}/notifications/sms`, body, { headers: { "X-Auth-Token": token, "cf-connecting-ip": "10.1.2.3" } })).status).toBe(200);
     await updateApp(tenantDb(env, s.tenant.id), s.appId, { ipAllowlist: null, smsEnabled: false }, Date.now());
-    expectSmn(await call(s, "POST", "/v2/{project_id}/notifications/sms", body, { goSdk: true }), 403, "APIGW.0302", /not enabled/);
+    expectSmn(await call(s, "POST", SMS, body, { goSdk: true }), 403, "APIGW.0302", /not enabled/);
     await updateApp(tenantDb(env, s.tenant.id), s.appId, { smsEnabled: true, blocked: true }, Date.now());
-    expectSmn(await call(s, "POST", "/v2/{project_id}/notifications/sms", { ...body, endpoint: mobile() }, { goSdk: true }), 403, "APIGW.0302", /blocked/);
+    expectSmn(await call(s, "POST", SMS, { ...body, endpoint: mobile() }, { goSdk: true }), 403, "APIGW.0302", /blocked/);
     const relogin = await call(null, "POST", "/v3/auth/tokens", { auth: { identity: { methods: ["password"], password: { user: { name: s.user, password: s.password } } }, scope: { project: { id: s.projectId } } } });
     expect(relogin.status).toBe(403);
     expect(relogin.body).toEqual({ error: { code: 403, title: "Forbidden", message: "this app is blocked" } });
@@ -185,7 +185,7 @@ describe("a token revoked by a password rotation in the operator API", () => {
   it("the old X-Auth-Token is 401 APIGW.0301 at once; the old password no longer logs in; the new one does", async () => {
     const s = await setup({ login: true });
     const token = s.token!;
-    expect((await call(s, "POST", "/v2/{project_id}/notifications/sms", one(s, mobile(), "轮换前"), { goSdk: true })).status).toBe(200);
+    expect((await call(s, "POST", SMS, one(s, mobile(), "轮换前"), { goSdk: true })).status).toBe(200);
 
     const rotated = await admin("POST", `/tenants/${s.tenant.id}/apps/${s.appId}/rotate`);
     expect(rotated.status).toBe(200);
@@ -195,12 +195,12 @@ describe("a token revoked by a password rotation in the operator API", () => {
 
     const before = await written(s.tenant.id);
     expectSmn(
-      await call(s, "POST", "/v2/{project_id}/notifications/sms", one(s, mobile(), "轮换后"), { goSdk: true }),
+      await call(s, "POST", SMS, one(s, mobile(), "轮换后"), { goSdk: true }),
       401,
       "APIGW.0301",
       "Incorrect IAM authentication information: token revoked (the secret was reset): request a new one",
     );
-    const batch = await call(s, "POST", "/v2/{project_id}/notifications/sms", { sms_message: [one(s, mobile(), "轮换后")] }, { goSdk: true });
+    const batch = await call(s, "POST", SMS, { sms_message: [one(s, mobile(), "轮换后")] }, { goSdk: true });
     expectSmn(batch, 401, "APIGW.0301", /token revoked/);
     expect(await written(s.tenant.id)).toEqual(before);
 
@@ -213,8 +213,8 @@ describe("a token revoked by a password rotation in the operator API", () => {
     expect(relogged.status).toBe(201);
     const fresh = relogged.headers.get("X-Subject-Token")!;
     expect(fresh).not.toBe(token);
-    expect((await call(s, "POST", "/v2/{project_id}/notifications/sms", one(s, mobile(), "新令牌"), { token: fresh, goSdk: true })).status).toBe(200);
-    expectSmn(await call(s, "POST", "/v2/{project_id}/notifications/sms", one(s, mobile(), "旧令牌"), { goSdk: true }), 401, "APIGW.0301");
+    expect((await call(s, "POST", SMS, one(s, mobile(), "新令牌"), { token: fresh, goSdk: true })).status).toBe(200);
+    expectSmn(await call(s, "POST", SMS, one(s, mobile(), "旧令牌"), { goSdk: true }), 401, "APIGW.0301");
   });
 });
 

@@ -8,7 +8,7 @@ import { SMN_ERRORS, SMN_OWN } from "../../../src/dialects/huawei/errors";
 import { mobile, money } from "../../helpers/fixtures";
 import { corruptTenantSettings, failMessageInserts, INTERNALS, written } from "../../helpers/faults";
 import self from "./errors.test.ts?raw";
-import { type Answer, call, expectSmn, type Json, loginBody, setup, type SmnSetup } from "./helpers";
+import { type Answer, BATCH_SMS, call, expectSmn, type Json, loginBody, setup, type SmnSetup, SMS } from "./helpers";
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -18,7 +18,7 @@ describe("the router's own answers", () => {
   it("unknown paths are 404 APIGW.0101, other methods 405 with Allow", async () => {
     const s = await setup({ login: true });
     expectSmn(await call(s, "POST", "/v2/{project_id}/notifications/nope", {}), 404, "APIGW.0101");
-    const res = await call(s, "GET", "/v2/{project_id}/notifications/batch_sms");
+    const res = await call(s, "GET", BATCH_SMS);
     expect(res.headers.get("allow")).toBe("POST");
     expectSmn(res, 405, "SMN.9405");
   });
@@ -37,9 +37,9 @@ describe("server faults", () => {
     const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
     const restore = await failMessageInserts(s.tenant.id);
     try {
-      serverError(await call(s, "POST", "/v2/{project_id}/notifications/sms", one(s, mobile(), "单条"), { goSdk: true, text: true }));
-      serverError(await call(s, "POST", "/v2/{project_id}/notifications/sms", { sms_message: [one(s, mobile(), "甲"), one(s, mobile(), "乙")] }, { goSdk: true, text: true }));
-      serverError(await call(s, "POST", "/v2/{project_id}/notifications/batch_sms", { endpoints: [mobile(), mobile()], message: "群发", sign_id: s.sign.uid }, { goSdk: true, text: true }));
+      serverError(await call(s, "POST", SMS, one(s, mobile(), "单条"), { goSdk: true, text: true }));
+      serverError(await call(s, "POST", SMS, { sms_message: [one(s, mobile(), "甲"), one(s, mobile(), "乙")] }, { goSdk: true, text: true }));
+      serverError(await call(s, "POST", BATCH_SMS, { endpoints: [mobile(), mobile()], message: "群发", sign_id: s.sign.uid }, { goSdk: true, text: true }));
     } finally {
       await restore();
     }
@@ -49,14 +49,14 @@ describe("server faults", () => {
     expect(logged).toHaveLength(3);
     expect(logged[0]).toMatch(/disk is full/);
     // The request itself was fine.
-    expect((await call(s, "POST", "/v2/{project_id}/notifications/sms", one(s, mobile(), "单条"), { goSdk: true })).status).toBe(200);
+    expect((await call(s, "POST", SMS, one(s, mobile(), "单条"), { goSdk: true })).status).toBe(200);
   });
 
   it("a stored tenant row that cannot be read: SMN.9500 on sends, IAM's 500 in Keystone's shape at login", async () => {
     const s = await setup({ login: true });
     vi.spyOn(console, "error").mockImplementation(() => undefined);
     await corruptTenantSettings(s.tenant.id);
-    serverError(await call(s, "POST", "/v2/{project_id}/notifications/sms", one(s, mobile(), "x"), { goSdk: true, text: true }));
+    serverError(await call(s, "POST", SMS, one(s, mobile(), "x"), { goSdk: true, text: true }));
     const res = await call(null, "POST", "/v3/auth/tokens", loginBody(s.user, s.password, { name: "cn-north-4" }), { text: true });
     expect(res.body).not.toMatch(INTERNALS);
     expect({ status: res.status, body: JSON.parse(res.body as string) }).toEqual({
@@ -71,8 +71,8 @@ describe("server faults", () => {
 describe("documentation", () => {
   it("/openapi.json lists the IAM and both SMS routes with their request schemas", async () => {
     const doc = (await call(null, "GET", "/openapi.json")).body as Json;
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/v3/auth/tokens", "/v2/{project_id}/notifications/sms", "/v2/{project_id}/notifications/batch_sms"]));
-    const sms = doc.paths["/v2/{project_id}/notifications/sms"].post;
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(["/v3/auth/tokens", SMS, BATCH_SMS]));
+    const sms = doc.paths[SMS].post;
     expect(sms.security).toEqual([{ huaweiToken: [] }]);
     expect(JSON.stringify(sms.requestBody)).toContain("sms_message");
     expect(doc.paths["/v3/auth/tokens"].post.responses["201"]).toBeDefined();

@@ -63,6 +63,10 @@ export async function setup(opts: SetupOptions = {}): Promise<SmnSetup> {
   return s;
 }
 
+/** The two SMN publish paths, as `call` takes them. */
+export const SMS = "/v2/{project_id}/notifications/sms";
+export const BATCH_SMS = "/v2/{project_id}/notifications/batch_sms";
+
 export interface CallOptions {
   /** Replaces the setup's token; null sends none. */
   token?: string | null;

@@ -2,7 +2,7 @@
 // SDK-critical body fields, the same token while valid, expiry on a controlled clock, wrong
 // password, wrong project or domain, and body refusals in Keystone's shape.
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { call, type Json, loginBody, setup } from "./helpers";
+import { call, type Json, loginBody, setup, SMS } from "./helpers";
 
 const IAM_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000000Z$/;
 
@@ -84,7 +84,7 @@ describe("POST /v3/auth/tokens", () => {
     expect([a.status, b.status]).toEqual([201, 201]);
     expect(a.headers.get("X-Subject-Token")).toBe(b.headers.get("X-Subject-Token"));
     const token = a.headers.get("X-Subject-Token")!;
-    const send = await call(s, "POST", "/v2/{project_id}/notifications/sms", { endpoint: "13900001111", message: "hello", sign_id: s.sign.uid }, { token, goSdk: true });
+    const send = await call(s, "POST", SMS, { endpoint: "13900001111", message: "hello", sign_id: s.sign.uid }, { token, goSdk: true });
     expect(send.status).toBe(200);
   });
 
@@ -104,11 +104,11 @@ describe("POST /v3/auth/tokens", () => {
     const expiresAt = Date.parse((res.body as Json).token.expires_at);
 
     vi.setSystemTime(expiresAt - 60_000);
-    const early = await call(s, "POST", "/v2/{project_id}/notifications/sms", { endpoint: "13900002222", message: "still valid", sign_id: s.sign.uid }, { token, goSdk: true });
+    const early = await call(s, "POST", SMS, { endpoint: "13900002222", message: "still valid", sign_id: s.sign.uid }, { token, goSdk: true });
     expect(early.status).toBe(200);
 
     vi.setSystemTime(expiresAt + 1000);
-    const late = await call(s, "POST", "/v2/{project_id}/notifications/sms", { endpoint: "13900003333", message: "expired", sign_id: s.sign.uid }, { token, goSdk: true });
+    const late = await call(s, "POST", SMS, { endpoint: "13900003333", message: "expired", sign_id: s.sign.uid }, { token, goSdk: true });
     expect(late.status).toBe(401);
     expect(late.body).toEqual({
       request_id: expect.any(String),

@@ -80,7 +80,7 @@ describe("GET /sms/deliver", () => {
     expect(await pull("/sms/deliver", t.token, s.sign.name)).toEqual([]);
     // A second paasw app of the same tenant pulls its own reports only.
     const second = await makeCredential(s.tenant, "paasw");
-    const token2 = (expectOk(await call(null, "GET", "/api/token", { appId: second.app.key, secret: second.secret }))).token as string;
+    const token2 = expectOk(await call(null, "GET", "/api/token", { appId: second.app.key, secret: second.secret })).token as string;
     expect(await pull("/sms/deliver", token2)).toEqual([]);
     expect((await pull("/sms/deliver", s.token)).map((r) => r.phoneNumber)).toEqual([m]);
   });

@@ -167,7 +167,7 @@ describe("POST /sms/send", () => {
 
 describe("routing", () => {
   it("an unknown paasw path is a 404 in the envelope; another method a 405", async () => {
-    expectRefused(await call(null, "GET", "/sms/nope", {}), "90404", /\/sms\/nope/, 404);
+    expectRefused(await call(null, "GET", "/sms/nope"), "90404", /\/sms\/nope/, 404);
     const res = await call(null, "PUT", "/sms/send", {}, { raw: "", headers: {} });
     expect(res.headers.get("allow")).toBe("GET, POST");
     expectRefused(res, "90405", /PUT/, 405);

@@ -128,7 +128,7 @@ describe("GET /api/token", () => {
 
 describe("token on the other endpoints", () => {
   it("missing → 20001, garbage → 20002, an over-long one → 10003", async () => {
-    expectRefused(await call(null, "GET", "/sms/balance", {}), "20001", /token is required/);
+    expectRefused(await call(null, "GET", "/sms/balance"), "20001", /token is required/);
     expectRefused(await balance("x".repeat(64)), "20002");
     expectRefused(await balance("short"), "20002");
     expectRefused(await balance("x".repeat(201)), "10003");

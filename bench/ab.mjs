@@ -3,13 +3,15 @@
 // `worktree`) on the same rows, both gateways up at once and measured alternately (A B, B A, …), so
 // the machine's drift hits both sides alike. Prints each row's req/s, p50, p99 per side, and B ÷ A.
 // Row ids as in bench/lib/rows-send.mjs, plus jpush_codes (/v1/codes), insert (the baseline) and
-// end_to_end (20 JPush batches of 1000 until delivered; its "req/s" column is delivered msg/s).
+// end_to_end (20 JPush batches of 1000 until delivered; its "req/s" column is delivered msg/s) and
+// jpush_valid (/v1/codes/{id}/valid for the codes of an unmeasured /v1/codes run just before; CPU
+// counted from the first check).
 import { cpuSeconds, SECRETS, startAll } from "./lib/gateway.mjs";
 import { mobile } from "./lib/load.mjs";
 import { measure } from "./lib/runner.mjs";
 import { seed as seedTenant } from "./lib/seed.mjs";
 import { SEND_ROWS } from "./lib/rows-send.mjs";
-import { endToEnd } from "./lib/rows-flow.mjs";
+import { codesRoundTrip, endToEnd } from "./lib/rows-flow.mjs";
 import { settle } from "./lib/load.mjs";
 
 const [refA, refB, ...ids] = process.argv.slice(2);
@@ -65,8 +67,12 @@ try {
         // CPU of the workerd that served the row, until its background work drained: steadier than
         // req/s on a shared machine, where other processes take turns on the same cores.
         const pid = id === "insert" ? sides[i].gw.base.pid : sides[i].gw.edge.pid;
-        const cpu0 = cpuSeconds(pid);
-        if (id === "end_to_end") {
+        let cpu0 = cpuSeconds(pid);
+        if (id === "jpush_valid") {
+          const { gw, seed } = sides[i];
+          [, r] = await codesRoundTrip(gw.edge.url, gw.db, seed, { codesSeconds: SECONDS, beforeValid: async () => void (cpu0 = cpuSeconds(pid)) });
+          await settle(gw.db, seed.tenant, 30_000);
+        } else if (id === "end_to_end") {
           const { gw, seed } = sides[i];
           await settle(gw.db, seed.tenant, 30_000);
           const e = await endToEnd(gw.edge.url, gw.db, seed, { jpush_batch_1000: {} });

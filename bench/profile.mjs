@@ -2,17 +2,19 @@
 // `node bench/profile.mjs <row id> [seconds]`: loads one send row like the bench does while the V8
 // sampling profiler runs in edgesms's isolate, then prints where its CPU time went (self and
 // inclusive, top 30 each, PROFILE_TOP=n for more). Row ids: see bench/lib/rows-send.mjs (jpush_single, jpush_batch_1000, …),
-// or end_to_end (20 JPush batches of 1000 until delivered).
+// or end_to_end (20 JPush batches of 1000 until delivered), or valid (/v1/codes/{id}/valid for the
+// codes issued in an unprofiled /v1/codes run first; PROFILE_CODES=1 profiles that run as well).
 import WebSocket from "ws";
 import { SECRETS, startAll } from "./lib/gateway.mjs";
 import { seed as seedTenant } from "./lib/seed.mjs";
 import { SEND_ROWS } from "./lib/rows-send.mjs";
 import { measure } from "./lib/runner.mjs";
-import { endToEnd } from "./lib/rows-flow.mjs";
+import { codesRoundTrip, endToEnd } from "./lib/rows-flow.mjs";
 
 const [id = "jpush_single", seconds = "8"] = process.argv.slice(2);
 const E2E = id === "end_to_end";
-const spec = SEND_ROWS.find((s) => s.id === (E2E ? "jpush_batch_1000" : id));
+const VALID = id === "valid";
+const spec = SEND_ROWS.find((s) => s.id === (E2E ? "jpush_batch_1000" : VALID ? "jpush_single" : id));
 if (!spec) {
   console.error(`unknown row ${id}; one of: ${SEND_ROWS.map((s) => s.id).join(", ")}`);
   process.exit(2);
@@ -75,12 +77,24 @@ try {
   const cdp = await inspect(target.webSocketDebuggerUrl);
   await cdp.send("Profiler.enable");
   await cdp.send("Profiler.setSamplingInterval", { interval: 200 });
-  await cdp.send("Profiler.start");
-  const load = spec.recipients > 1 ? { connections: 1, amount: 20 } : { duration: Number(seconds) };
-  const r = E2E ? await endToEnd(gw.edge.url, gw.db, seed, { jpush_batch_1000: {} }) : await measure(gw.edge.url, spec.endpoint(seed), load, spec.recipients);
+  let r;
+  if (VALID) {
+    const start = () => cdp.send("Profiler.start");
+    if (process.env.PROFILE_CODES) await start();
+    const [codes, valid] = await codesRoundTrip(gw.edge.url, gw.db, seed, { beforeValid: process.env.PROFILE_CODES ? async () => {} : start, codesSeconds: Number(seconds) });
+    console.log(`/v1/codes: ${codes.rps} req/s, p50 ${codes.p50} ms, p99 ${codes.p99} ms${process.env.PROFILE_CODES ? " (profiled)" : ""}`);
+    r = valid;
+    console.log(`/v1/codes/{id}/valid: ${r.rps} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, accepted ${r.accepted}, refused ${r.refused}${r.refusedSample ? ` (${r.refusedSample})` : ""}`);
+  } else {
+    await cdp.send("Profiler.start");
+    const load = spec.recipients > 1 ? { connections: 1, amount: 20 } : { duration: Number(seconds) };
+    r = E2E ? await endToEnd(gw.edge.url, gw.db, seed, { jpush_batch_1000: {} }) : await measure(gw.edge.url, spec.endpoint(seed), load, spec.recipients);
+  }
   const { profile } = await cdp.send("Profiler.stop");
   cdp.close();
-  if (E2E) console.log(JSON.stringify(r));
+  if (VALID) {
+    // printed above
+  } else if (E2E) console.log(JSON.stringify(r));
   else console.log(`${spec.label}: ${r.rps} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, accepted ${r.accepted}, refused ${r.refused}${r.refusedSample ? ` (${r.refusedSample})` : ""}`);
   console.log("(the isolate also runs the queue consumers: background dispatch shows up here too)\n");
   console.log(summarize(profile));

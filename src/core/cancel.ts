@@ -24,7 +24,7 @@ export const MAX_CANCEL_IDS = 10_000;
 
 /**
  * A cancel's statements (guarded scheduled → canceled move, exact refund) for a caller that runs
- * them inside its own db.batch; results [1] are the canceled rows (id, price).
+ * them inside its own db.batch; results [2] are the canceled rows (id, price).
  */
 export function cancelInBatch({ db, tenantId }: TenantDb, ids: string[], now: number): D1PreparedStatement[] {
   // The token tags this operation's ledger rows so the balance is credited with exactly them.
@@ -37,7 +37,7 @@ async function cancelIds(env: Env, tenantId: string, ids: string[], now: number)
   const tdb = tenantDb(env, tenantId);
   const res = await tdb.db.batch(cancelInBatch(tdb, ids, now));
   const existing = new Set((res[0]!.results as Array<{ id: string }>).map((r) => r.id));
-  const canceledRows = res[1]!.results as unknown as CancelRow[];
+  const canceledRows = res[2]!.results as unknown as CancelRow[];
   const canceled = new Set(canceledRows.map((r) => r.id));
   const refunded = canceledRows.reduce((s, r) => s + r.price, 0);
   const results = ids.map((id) => ({

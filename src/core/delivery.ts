@@ -5,11 +5,12 @@ import { DELIVERY_CODES, type DeliveryCode } from "./types";
 import { randomHex } from "./crypto";
 import { normalizeMobile } from "./phone";
 import { createReplyPushes, createReportPushes } from "./webhooks";
-import { recordFinal, type FinalisedRow } from "./stats";
+import { recordFinal, wantsFinalRows, type FinalisedRow } from "./stats";
 import type { CarrierEvents, CarrierReply, CarrierReport } from "./carrier-events";
 import { optOutStatement } from "../store/opt-outs";
 import { failStatements, optedOutStatements, rejectStatements } from "../store/delivery";
 import { completedByRefsStatement, insertReceiptsStatement, type CompletedRow } from "../store/receipts";
+import { statsMoveStatements } from "../store/stats";
 import {
   applyReportsStatement,
   insertInboundStatement,
@@ -85,13 +86,15 @@ export async function applyEarlyReceipts(env: Env, carrier: string | null, compl
 async function finalise(env: Env, carrier: string | null, rows: FinalRow[], now: number): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
   const idsJson = JSON.stringify(rows.map((r) => r[0]));
-  const res = await directoryDb(env).batch([
-    applyReportsStatement(directoryDb(env), JSON.stringify(rows), carrier, now),
-    insertReportsStatement(directoryDb(env), idsJson, now),
-    pushableReportsStatement(directoryDb(env), idsJson),
+  const db = directoryDb(env);
+  const res = await db.batch([
+    // Only the moved ids come back unless the Analytics Engine dataset wants the rows (7 columns per message).
+    ...statsMoveStatements(db, idsJson, [applyReportsStatement(db, JSON.stringify(rows), carrier, now, wantsFinalRows(env) ? "rows" : "ids")]),
+    insertReportsStatement(db, idsJson, now),
+    pushableReportsStatement(db, idsJson),
   ]);
-  await createReportPushes(env, res[2]!.results as unknown as ReportRow[], now);
-  const moved = res[0]!.results as unknown as FinalisedRow[];
+  await createReportPushes(env, res[4]!.results as unknown as ReportRow[], now);
+  const moved = res[1]!.results as unknown as FinalisedRow[];
   recordFinal(env, moved);
   return new Set(moved.map((r) => r.id));
 }
@@ -115,8 +118,9 @@ export async function finishUnsent(
   if (ids.length === 0) return;
   const idsJson = JSON.stringify(ids);
   const token = `${how}:${randomHex(12)}`;
-  const moves = how === "reject" ? rejectStatements(directoryDb(env), idsJson, reason, token, now, code) : UNSENT[how](directoryDb(env), idsJson, reason, token, now);
-  const res = await directoryDb(env).batch([...moves, insertReportsStatement(directoryDb(env), idsJson, now), pushableReportsStatement(directoryDb(env), idsJson)]);
+  const db = directoryDb(env);
+  const moves = how === "reject" ? rejectStatements(db, idsJson, reason, token, now, code) : UNSENT[how](db, idsJson, reason, token, now);
+  const res = await db.batch([...statsMoveStatements(db, idsJson, moves), insertReportsStatement(db, idsJson, now), pushableReportsStatement(db, idsJson)]);
   await createReportPushes(env, res[res.length - 1]!.results as unknown as ReportRow[], now);
 }
 

@@ -142,6 +142,9 @@ export interface FinalisedRow {
   result_code: string | null;
 }
 
+/** Whether recordFinal will use the rows (an Analytics Engine dataset is bound); otherwise ids suffice. */
+export const wantsFinalRows = (env: Env): boolean => dataset(env) !== undefined;
+
 /** Final statuses from receipts as Analytics Engine data points (one per tenant, carrier and code), when the binding exists. */
 export function recordFinal(env: Env, rows: FinalisedRow[]): void {
   const ds = dataset(env);

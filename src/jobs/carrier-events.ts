@@ -1,6 +1,6 @@
 // The carrier-events consumer: delivery reports and replies posted by carriers (the simulator's
 // arrive here after their delay), applied in one go per carrier through the same core as callbacks.
-import { CarrierEventsBody } from "../core/carrier-events";
+import { readCarrierEventsBody, type CarrierEventsBody } from "../core/carrier-events";
 import { applyCarrierEvents } from "../core/delivery";
 import { directoryDb } from "../store/db";
 import { insertDeadLetters } from "../store/dead-letters";
@@ -12,16 +12,16 @@ export async function handleCarrierEvents(batch: MessageBatch<unknown>, env: Env
   const byCarrier = new Map<string, { msgs: Array<Message<unknown>>; body: CarrierEventsBody["events"] }>();
   const invalid: Array<Message<unknown>> = [];
   for (const msg of batch.messages) {
-    const parsed = CarrierEventsBody.safeParse(msg.body);
-    if (!parsed.success) {
+    const parsed = readCarrierEventsBody(msg.body);
+    if (!parsed) {
       invalid.push(msg);
       continue;
     }
-    const g = byCarrier.get(parsed.data.carrier) ?? { msgs: [], body: { reports: [], replies: [] } };
+    const g = byCarrier.get(parsed.carrier) ?? { msgs: [], body: { reports: [], replies: [] } };
     g.msgs.push(msg);
-    g.body.reports.push(...parsed.data.events.reports);
-    g.body.replies.push(...parsed.data.events.replies);
-    byCarrier.set(parsed.data.carrier, g);
+    g.body.reports.push(...parsed.events.reports);
+    g.body.replies.push(...parsed.events.replies);
+    byCarrier.set(parsed.carrier, g);
   }
   try {
     await insertDeadLetters(directoryDb(env), invalid.map((m) => [batch.queue, JSON.stringify(m.body) ?? "null"]), now);

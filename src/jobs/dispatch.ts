@@ -8,14 +8,15 @@ import { configsOf, simulatorEnabled } from "../carriers/config";
 import { SIMULATOR } from "../carriers/simulator";
 import { carriersFor } from "../core/routing";
 import { applyEarlyReceipts, finishUnsent } from "../core/delivery";
-import { DispatchBody } from "../core/dispatch-queue";
+import { readDispatchBody } from "../core/dispatch-queue";
 import { handOver } from "./hand-over";
 import { allCarriersStatement, type CarrierRow } from "../store/carriers";
 import { listRoutesStatement, type RouteRuleRow } from "../store/routes";
 import { toRouteRule } from "../core/routing";
 import { completedByIdsStatement, type CompletedRow } from "../store/receipts";
+import { statsMoveStatements } from "../store/stats";
 import { mappingsForMessagesStatement, TemplateMappings, type CarrierTemplateRow } from "../store/carrier-templates";
-import { claimStatements, markUnknownStatement, recordSentStatements, requeueStatement, sendersStatement, type ClaimedRow, type SenderRow } from "../store/delivery";
+import { claimStatements, markUnknownStatement, recordSentStatements, requeueStatement, type ClaimedRow } from "../store/delivery";
 import { directoryDb } from "../store/db";
 import { insertDeadLetters } from "../store/dead-letters";
 
@@ -31,7 +32,7 @@ export const dispatchBackoff = (attempts: number): number => Math.min(2 ** Math.
  */
 export const CLAIM_LEASE_MS = 60_000;
 
-const toOutbound = (r: ClaimedRow, sender: SenderRow | undefined): OutboundMessage => ({
+const toOutbound = (r: ClaimedRow): OutboundMessage => ({
   id: r.id,
   tenantId: r.tenant_id,
   mobile: r.mobile,
@@ -43,8 +44,8 @@ const toOutbound = (r: ClaimedRow, sender: SenderRow | undefined): OutboundMessa
   signature: r.signature,
   templateId: r.template_id,
   params: r.params === null ? null : (JSON.parse(r.params) as Record<string, string>),
-  sourceAddr: sender?.source_addr ?? null,
-  extension: sender?.signature_id == null ? null : String(sender.signature_id),
+  sourceAddr: r.source_addr ?? null,
+  extension: r.signature_id == null ? null : String(r.signature_id),
   providerTemplate: null,
   attempts: r.attempts,
 });
@@ -54,8 +55,8 @@ export async function handleDispatch(batch: MessageBatch<unknown>, env: Env): Pr
   const jobs: Array<{ msg: Message<unknown>; ids: string[] }> = [];
   const invalid: Array<Message<unknown>> = [];
   for (const msg of batch.messages) {
-    const parsed = DispatchBody.safeParse(msg.body);
-    if (parsed.success) jobs.push({ msg, ids: parsed.data.ids });
+    const parsed = readDispatchBody(msg.body);
+    if (parsed) jobs.push({ msg, ids: parsed.ids });
     else invalid.push(msg);
   }
   try {
@@ -66,8 +67,27 @@ export async function handleDispatch(batch: MessageBatch<unknown>, env: Env): Pr
     console.error(JSON.stringify({ level: "error", event: "dead_letter_failed", queue: batch.queue, error: String(e) }));
     for (const m of invalid) m.retry();
   }
-  if (jobs.length === 0) return;
+  // Bodies of up to 100 ids, up to 100 bodies (wrangler.toml): at most RUN_IDS ids per claim and
+  // hand-over, one run after another, so a run's statements, reports and lease stay as small as
+  // they were with batches of 10 while single sends (one id per body) go 100 at a time.
+  let run: typeof jobs = [];
+  let size = 0;
+  for (const job of jobs) {
+    if (run.length > 0 && size + job.ids.length > RUN_IDS) {
+      await dispatchJobs(env, run, now);
+      run = [];
+      size = 0;
+    }
+    run.push(job);
+    size += job.ids.length;
+  }
+  if (run.length > 0) await dispatchJobs(env, run, now);
+}
 
+/** Most ids one claim and hand-over takes (ten full bodies). */
+const RUN_IDS = 1000;
+
+async function dispatchJobs(env: Env, jobs: Array<{ msg: Message<unknown>; ids: string[] }>, now: number): Promise<void> {
   try {
     const { transient, inFlight } = await dispatchIds(env, [...new Set(jobs.flatMap((j) => j.ids))], now);
     const finalIds: string[] = [];
@@ -100,11 +120,10 @@ export async function handleDispatch(batch: MessageBatch<unknown>, env: Env): Pr
 async function dispatchIds(env: Env, ids: string[], now: number): Promise<{ transient: Map<string, string>; inFlight: Set<string> }> {
   const idsJson = JSON.stringify(ids);
   const db = directoryDb(env);
-  const [busy, leftovers, claimed, routes, carriers, senders, mappings] = await db.batch([
-    ...claimStatements(db, idsJson, now, now - CLAIM_LEASE_MS),
+  const [, busy, leftovers, claimed, , routes, carriers, mappings] = await db.batch([
+    ...statsMoveStatements(db, idsJson, claimStatements(db, idsJson, now, now - CLAIM_LEASE_MS)),
     listRoutesStatement(db),
     allCarriersStatement(db),
-    sendersStatement(db, idsJson),
     mappingsForMessagesStatement(db, idsJson),
   ]);
   const inFlight = new Set((busy!.results as Array<{ id: string }>).map((r) => r.id));
@@ -114,9 +133,8 @@ async function dispatchIds(env: Env, ids: string[], now: number): Promise<{ tran
   const rules = (routes!.results as unknown as RouteRuleRow[]).map(toRouteRule);
   const configs = await configsOf(env, carriers!.results as unknown as CarrierRow[]);
   const fallback = simulatorEnabled(env) ? SIMULATOR : null;
-  const senderOf = new Map((senders!.results as unknown as SenderRow[]).map((s) => [s.id, s]));
   const routed = rows.map((r) => {
-    const message = toOutbound(r, senderOf.get(r.id));
+    const message = toOutbound(r);
     return { message, carriers: carriersFor(rules, { tenantId: r.tenant_id, kind: r.kind, mobile: r.mobile }, fallback) };
   });
 
@@ -127,9 +145,9 @@ async function dispatchIds(env: Env, ids: string[], now: number): Promise<{ tran
   if (result.unknown.length > 0) stmts.push(markUnknownStatement(db, JSON.stringify(result.unknown), now));
   if (result.transient.size > 0) stmts.push(requeueStatement(db, JSON.stringify([...result.transient.keys()]), now));
   if (stmts.length > 0) {
-    const res = await db.batch(stmts);
+    const res = await db.batch(statsMoveStatements(db, JSON.stringify(rows.map((r) => r.id)), stmts));
     // Receipts that overtook their references: the messages they complete are final now.
-    if (result.sent.length > 0) await applyEarlyReceipts(env, null, res[2]!.results as unknown as CompletedRow[], now);
+    if (result.sent.length > 0) await applyEarlyReceipts(env, null, res[3]!.results as unknown as CompletedRow[], now);
   }
   const rejected = new Map<DeliveryCode, typeof result.rejected>();
   for (const r of result.rejected) rejected.set(r.code, [...(rejected.get(r.code) ?? []), r]);

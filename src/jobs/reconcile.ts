@@ -12,6 +12,7 @@ import { enqueueDispatch } from "../core/dispatch-queue";
 import { recordSentStatements } from "../store/delivery";
 import { completedByIdsStatement, type CompletedRow } from "../store/receipts";
 import { requeueNeverReceivedStatement, touchUnknownStatement, unknownSubmits, type UnknownRow } from "../store/reconcile";
+import { statsMoveStatements } from "../store/stats";
 import { directoryDb } from "../store/db";
 
 /** A message is asked about at most this often (and not before this long after its submit). */
@@ -61,8 +62,8 @@ export async function reconcileUnknown(env: Env, now: number, limit: number): Pr
       if (notFound.length > 0) stmts.push(requeueNeverReceivedStatement(directoryDb(env), JSON.stringify(notFound), now));
       if (learnt.length > 0) stmts.push(...recordSentStatements(directoryDb(env), JSON.stringify(learnt), now), completedByIdsStatement(directoryDb(env), JSON.stringify(learnt.map((l) => l[0]))));
       if (stmts.length > 0) {
-        const res = await directoryDb(env).batch(stmts);
-        let k = waiting.length > 0 ? 1 : 0;
+        const res = await directoryDb(env).batch(statsMoveStatements(directoryDb(env), JSON.stringify(chunk.map((r) => r.id)), stmts));
+        let k = waiting.length > 0 ? 2 : 1;
         if (notFound.length > 0) {
           const moved = (res[k++]!.results as Array<{ id: string }>).map((x) => x.id);
           await enqueueDispatch(env, moved);

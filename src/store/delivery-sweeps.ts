@@ -1,16 +1,24 @@
 // The cron's bounded sweeps: each statement touches at most `limit` rows and is safe to repeat.
+import { statsMoveStatements } from "./stats";
 
 /** Due scheduled messages → queued (guarded, so a concurrent cancel wins or loses cleanly). */
 export async function releaseDue(db: D1Database, now: number, limit: number): Promise<string[]> {
-  const { results } = await db
-    .prepare(
-      `UPDATE messages SET status = 'queued', updated_at = ?1
-       WHERE id IN (SELECT id FROM messages WHERE status = 'scheduled' AND send_at <= ?1 ORDER BY send_at LIMIT ?2)
-         AND status = 'scheduled' RETURNING id`,
-    )
+  // The due ids first, so the statistics move covers exactly them; the guard keeps the move exact
+  // if a cancel takes one in between.
+  const { results: due } = await db
+    .prepare("SELECT id FROM messages WHERE status = 'scheduled' AND send_at <= ?1 ORDER BY send_at LIMIT ?2")
     .bind(now, limit)
     .all<{ id: string }>();
-  return results.map((r) => r.id);
+  if (due.length === 0) return [];
+  const idsJson = JSON.stringify(due.map((r) => r.id));
+  const res = await db.batch<{ id: string }>(
+    statsMoveStatements(db, idsJson, [
+      db
+        .prepare("UPDATE messages SET status = 'queued', updated_at = ?1 WHERE id IN (SELECT value FROM json_each(?2)) AND status = 'scheduled' RETURNING id")
+        .bind(now, idsJson),
+    ]),
+  );
+  return res[1]!.results.map((r) => r.id);
 }
 
 /**
@@ -21,7 +29,13 @@ export async function releaseDue(db: D1Database, now: number, limit: number): Pr
  * sweep, not on every minute.
  */
 export async function touchStuck(db: D1Database, before: number, now: number, limit: number): Promise<string[]> {
-  const [queued, claimed] = await db.batch<{ id: string }>([
+  // The stale claims' ids first, so the statistics move covers exactly them (the move re-checks).
+  const { results: stale } = await db
+    .prepare("SELECT id FROM messages WHERE status = 'submitted' AND submitted_at < ?1 AND carrier_ref IS NULL AND submit_unknown = 0 LIMIT ?2")
+    .bind(before, limit)
+    .all<{ id: string }>();
+  const staleJson = JSON.stringify(stale.map((r) => r.id));
+  const res = await db.batch<{ id: string }>([
     db
       .prepare(
         `UPDATE messages SET updated_at = ?2
@@ -29,15 +43,17 @@ export async function touchStuck(db: D1Database, before: number, now: number, li
            AND status = 'queued' RETURNING id`,
       )
       .bind(before, now, limit),
-    db
-      .prepare(
-        `UPDATE messages SET status = 'queued', updated_at = ?2
-         WHERE id IN (SELECT id FROM messages WHERE status = 'submitted' AND submitted_at < ?1 AND carrier_ref IS NULL AND submit_unknown = 0 LIMIT ?3)
-           AND status = 'submitted' AND carrier_ref IS NULL AND submit_unknown = 0 RETURNING id`,
-      )
-      .bind(before, now, limit),
+    ...statsMoveStatements(db, staleJson, [
+      db
+        .prepare(
+          `UPDATE messages SET status = 'queued', updated_at = ?2
+           WHERE id IN (SELECT value FROM json_each(?3)) AND status = 'submitted' AND submitted_at < ?1 AND carrier_ref IS NULL AND submit_unknown = 0
+           RETURNING id`,
+        )
+        .bind(before, now, staleJson),
+    ]),
   ]);
-  return [...queued!.results, ...claimed!.results].map((r) => r.id);
+  return [...res[0]!.results, ...res[2]!.results].map((r) => r.id);
 }
 
 /** Submitted before `before` and never reported. */

@@ -4,6 +4,7 @@
 import type { TenantDb } from "./db";
 import type { Kind } from "./columns";
 import { appRefundStatement } from "./app-caps";
+import { statsMoveStatements } from "./stats";
 
 /**
  * A refund for each message in `ids` that is now in `status` (and `code`, when given), tagged with
@@ -50,16 +51,23 @@ export interface CancelRow {
   price: number;
 }
 
-/** [existing ids of the tenant, canceled rows, ...refund, batch flag]: run in one db.batch. */
+/** [existing ids of the tenant, statistics out, canceled rows, statistics in, ...refund, batch flag]: run in one db.batch. */
 export function cancelStatements({ db, tenantId }: TenantDb, idsJson: string, token: string, now: number): D1PreparedStatement[] {
   return [
     db.prepare("SELECT id FROM messages WHERE tenant_id = ?1 AND id IN (SELECT value FROM json_each(?2))").bind(tenantId, idsJson),
-    db
-      .prepare(
-        `UPDATE messages SET status = 'canceled', updated_at = ?3
-         WHERE tenant_id = ?1 AND id IN (SELECT value FROM json_each(?2)) AND status = 'scheduled' RETURNING id, price`,
-      )
-      .bind(tenantId, idsJson, now),
+    ...statsMoveStatements(
+      db,
+      idsJson,
+      [
+        db
+          .prepare(
+            `UPDATE messages SET status = 'canceled', updated_at = ?3
+             WHERE tenant_id = ?1 AND id IN (SELECT value FROM json_each(?2)) AND status = 'scheduled' RETURNING id, price`,
+          )
+          .bind(tenantId, idsJson, now),
+      ],
+      tenantId,
+    ),
     ...refundStatements(db, idsJson, "canceled", null, token, now, tenantId),
     markBatchesCanceled(db, tenantId, idsJson, now),
   ];
@@ -102,9 +110,17 @@ export interface ClaimedRow {
   template_id: number | null;
   params: string | null;
   attempts: number;
+  /** The signature's id (the extension replies come back to). */
+  signature_id: number | null;
+  /** The tenant's own sender. */
+  source_addr: string | null;
 }
 
-const CLAIM_COLUMNS = "id, tenant_id, mobile, content, channel, kind, encoding, segments, signature, template_id, params, attempts";
+// What a carrier needs besides the message row comes back with the claim itself (no second
+// statement and result over the same ids): the signature's id and the tenant's own sender.
+const CLAIM_COLUMNS = `id, tenant_id, mobile, content, channel, kind, encoding, segments, signature, template_id, params, attempts,
+  (SELECT s.id FROM signatures s WHERE s.tenant_id = messages.tenant_id AND s.name = messages.signature AND s.deleted = 0 ORDER BY s.id LIMIT 1) AS signature_id,
+  (SELECT json_extract(t.settings, '$.sourceAddr') FROM tenants t WHERE t.id = messages.tenant_id) AS source_addr`;
 
 /**
  * [in flight, leftovers, claimed], one db.batch: rows another run claimed within the lease and may
@@ -138,28 +154,6 @@ export function claimStatements(db: D1Database, idsJson: string, now: number, le
       )
       .bind(idsJson, now),
   ];
-}
-
-export interface SenderRow {
-  id: string;
-  signature_id: number | null;
-  source_addr: string | null;
-}
-
-/**
- * What a carrier needs besides the message row: the signature's id (the extension replies come
- * back to) and the tenant's own sender, read in the claim's round trip.
- */
-export function sendersStatement(db: D1Database, idsJson: string): D1PreparedStatement {
-  return db
-    .prepare(
-      `SELECT m.id,
-         (SELECT s.id FROM signatures s WHERE s.tenant_id = m.tenant_id AND s.name = m.signature AND s.deleted = 0 ORDER BY s.id LIMIT 1) AS signature_id,
-         json_extract(t.settings, '$.sourceAddr') AS source_addr
-       FROM messages m JOIN tenants t ON t.id = m.tenant_id
-       WHERE m.id IN (SELECT value FROM json_each(?1))`,
-    )
-    .bind(idsJson);
 }
 
 /**

@@ -2,6 +2,7 @@
 import type { TenantDb } from "./db";
 import type { Channel, Dialect, Kind, MessageStatus } from "./columns";
 import type { AuthScope } from "./apps";
+import { statsDeltaStatement } from "./stats";
 
 export interface MessageRow {
   id: string;
@@ -126,6 +127,8 @@ export function acceptStatements({ db, tenantId }: TenantDb, b: NewBatch): D1Pre
         .bind(chunk, tenantId, b.appId, b.id, b.dialect, b.kind, status, b.sendAt, b.now),
     );
   }
+  // The new rows counted in the statistics: one grouped statement for the whole batch.
+  stmts.push(statsDeltaStatement(db, JSON.stringify(b.messages.map((m) => m.id)), 1, tenantId));
   return stmts;
 }
 

@@ -1,5 +1,6 @@
-// The statistics tables (migration 0012): reads of the hourly aggregate rows the message triggers
-// keep, the refusal counters the accept pipeline writes, and the gauges /admin/v1/metrics shows.
+// The statistics tables (migration 0012): the hourly aggregate rows, kept set-based by the writes
+// of messages (statsDeltaStatement, migration 0013), their reads, the refusal counters the accept
+// pipeline writes, and the gauges /admin/v1/metrics shows.
 import type { TenantDb } from "./db";
 
 /** Dimensions a statistics query may group or filter by, and their column. Constants, never input. */
@@ -19,6 +20,58 @@ export type StatDimension = keyof typeof STAT_DIMENSIONS;
 
 export const HISTOGRAM_BOUNDS_MS = [1000, 2000, 5000, 10000, 20000, 30000, 60000, 120000, 300000, 600000, 1800000, Infinity] as const;
 const H_COLUMNS = HISTOGRAM_BOUNDS_MS.map((_, i) => `h${i}`);
+
+const KEY = "tenant_id, hour, app_id, dialect, channel, kind, template_id, carrier, country, status, code";
+
+const DELTA_SQL = `INSERT INTO stats_hourly (${KEY}, messages, segments, amount, latency_ms, ${H_COLUMNS.join(", ")})
+       SELECT ${KEY}, ?2 * COUNT(*), ?2 * SUM(segments), ?2 * SUM(price), ?2 * COALESCE(SUM(d), 0),
+         ${H_COLUMNS.map((_, i) => `?2 * SUM(b = ${i})`).join(", ")}
+       FROM (
+         SELECT *, CASE WHEN d IS NULL THEN -1 ${HISTOGRAM_BOUNDS_MS.slice(0, -1)
+           .map((ms, i) => `WHEN d <= ${ms} THEN ${i}`)
+           .join(" ")} ELSE ${HISTOGRAM_BOUNDS_MS.length - 1} END AS b
+         FROM (
+           SELECT tenant_id, created_at - created_at % 3600000 AS hour, app_id, dialect, channel, kind, COALESCE(template_id, 0) AS template_id,
+             COALESCE(carrier, '') AS carrier,
+             CASE WHEN substr(mobile, 1, 1) <> '+' THEN ''
+               WHEN substr(mobile, 2, 1) IN ('1', '7') THEN substr(mobile, 2, 1)
+               WHEN substr(mobile, 2, 2) IN ('20','27','30','31','32','33','34','36','39','40','41','43','44','45','46','47','48','49','51','52','53',
+                 '54','55','56','57','58','60','61','62','63','64','65','66','81','82','84','86','90','91','92','93','94','95','98') THEN substr(mobile, 2, 2)
+               ELSE substr(mobile, 2, 3) END AS country,
+             status, COALESCE(result_code, '') AS code, segments, price,
+             CASE WHEN status = 'delivered' AND reported_at IS NOT NULL THEN MAX(0, reported_at - MAX(send_at, created_at)) END AS d
+           FROM messages WHERE id IN (SELECT value FROM json_each(?1)) AND (?3 IS NULL OR tenant_id = ?3)
+         )
+       )
+       WHERE true
+       GROUP BY ${KEY}
+       ON CONFLICT (${KEY}) DO UPDATE SET
+         messages = messages + excluded.messages, segments = segments + excluded.segments, amount = amount + excluded.amount,
+         latency_ms = latency_ms + excluded.latency_ms, ${H_COLUMNS.map((h) => `${h} = ${h} + excluded.${h}`).join(", ")}`;
+
+/**
+ * Adds (sign 1) or takes away (sign -1) the messages whose ids are in the JSON array `idsJson`, in
+ * their state at that point of the transaction: one grouped UPSERT, whatever the number of ids. An
+ * accept adds its new rows once; a status move runs it as `statsMoveStatements` does, so the
+ * aggregate follows the rows exactly (what 0012's row triggers did one message at a time). The
+ * expressions are 0012's: hour of acceptance, E.164 country code (calling codes are prefix-free;
+ * the one- and two-digit ones are listed, all others have three digits), time-to-delivery bucket.
+ * `tenantId` limits it to one tenant's rows (a tenant's own operation); null for the engine's moves.
+ */
+export function statsDeltaStatement(db: D1Database, idsJson: string, sign: 1 | -1, tenantId: string | null = null): D1PreparedStatement {
+  return db.prepare(DELTA_SQL).bind(idsJson, sign, tenantId);
+}
+
+/**
+ * A status move with its statistics, for ONE db.batch (one transaction): the ids' rows are taken
+ * out of the aggregate as they are, `moves` run, and the rows are added back as they are now. Ids
+ * the moves did not touch come out and go back unchanged, so the guard of each move needs no
+ * repeating here and the result is exact under any concurrency (D1 runs a batch alone). Results
+ * of `moves` are at indexes 1 … moves.length.
+ */
+export function statsMoveStatements(db: D1Database, idsJson: string, moves: D1PreparedStatement[], tenantId: string | null = null): D1PreparedStatement[] {
+  return [statsDeltaStatement(db, idsJson, -1, tenantId), ...moves, statsDeltaStatement(db, idsJson, 1, tenantId)];
+}
 
 export interface StatsQuery {
   from: number;

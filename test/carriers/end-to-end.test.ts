@@ -5,7 +5,7 @@ import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { randomDigits, randomHex } from "../../src/core/crypto";
 import { admin } from "../admin/helpers";
-import { postJson as call, jpushSetup, type JpushSetup } from "../dialects/jpush/helpers";
+import { call, setup, type JpushSetup } from "../dialects/jpush/helpers";
 import { rows, runQueue, waitFor } from "../jobs/support";
 import { fakeRequests, fakeUrl, mobile } from "./fakes";
 
@@ -41,7 +41,7 @@ function twilio(name: string) {
 
 const route = (s: JpushSetup, carriers: string[]) => admin("PUT", "/routes", [{ tenant: s.tenant.id, carriers }, { carriers: ["simulator"] }]);
 
-const notice = (s: JpushSetup, m: string) => call("/v1/messages", { mobile: m, temp_id: s.noticeTpl, temp_para: { number: "SF1234", place: "前台" } }, s.auth);
+const notice = (s: JpushSetup, m: string) => call(s, "POST", "/v1/messages", { mobile: m, temp_id: s.noticeTpl, temp_para: { number: "SF1234", place: "前台" } });
 
 const webhook = (name: string, query: string, body: string, headers: Record<string, string>) =>
   exports.default.fetch(`http://gw/webhooks/carriers/${name}${query}`, { method: "POST", headers, body });
@@ -54,7 +54,7 @@ async function twilioSign(token: string, url: string, params: Record<string, str
 
 describe("aliyun end to end", () => {
   it("sends a mapped template with SendSms; Aliyun's SmsReport push delivers it; a duplicate changes nothing; SmsUp becomes the tenant's reply", async () => {
-    const s = await jpushSetup();
+    const s = await setup();
     const a = aliyun();
     const ali = await addCarrier("aliyun", a.settings);
     expect((await admin("PUT", `/carriers/${ali}/templates`, { tenant_id: s.tenant.id, templates: [{ template_id: s.noticeTpl, code: "SMS_900001", sign_name: "边缘测试" }] })).status).toBe(200);
@@ -95,7 +95,7 @@ describe("aliyun end to end", () => {
   });
 
   it("a timeout leaves the message submitted with an unknown outcome, and a second dispatch does not send it again", async () => {
-    const s = await jpushSetup();
+    const s = await setup();
     const a = aliyun({ timeoutMs: 300 });
     const ali = await addCarrier("aliyun", a.settings);
     await admin("PUT", `/carriers/${ali}/templates`, { tenant_id: s.tenant.id, templates: [{ template_id: s.noticeTpl, code: "SMS_900001", sign_name: "边缘测试" }] });
@@ -110,7 +110,7 @@ describe("aliyun end to end", () => {
 
 describe("failover across providers", () => {
   it("a template without an Aliyun mapping goes to Twilio as free text; Twilio's signed status callback delivers it", async () => {
-    const s = await jpushSetup();
+    const s = await setup();
     const a = aliyun();
     const ali = await addCarrier("aliyun", a.settings);
     const twName = `twi-${randomHex(3)}`;
@@ -162,7 +162,7 @@ describe("failover across providers", () => {
   });
 
   it("Aliyun refusing transiently (a wrong key) passes the message to Twilio within the same attempt", async () => {
-    const s = await jpushSetup();
+    const s = await setup();
     const a = aliyun({ accessKeySecret: "not-the-secret" });
     const ali = await addCarrier("aliyun", a.settings);
     await admin("PUT", `/carriers/${ali}/templates`, { tenant_id: s.tenant.id, templates: [{ template_id: s.noticeTpl, code: "SMS_900001", sign_name: "边缘测试" }] });
@@ -179,7 +179,7 @@ describe("failover across providers", () => {
 
 describe("tencent end to end", () => {
   it("sends positional parameters in the mapping's order; the status push delivers; the reply push reaches the tenant", async () => {
-    const s = await jpushSetup();
+    const s = await setup();
     const secretId = `AKID${randomHex(10)}`;
     const token = `tok${randomHex(12)}`;
     const tc = await addCarrier("tencent", { secretId, secretKey: `secret-${secretId}`, smsSdkAppId: "1400000002", callbackToken: token, endpoint: fakeUrl("tencent") });

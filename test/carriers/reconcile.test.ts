@@ -6,7 +6,7 @@ import { randomHex } from "../../src/core/crypto";
 import { reconcileUnknown } from "../../src/jobs/reconcile";
 import { cronJobs } from "../../src/jobs/cron";
 import { admin } from "../admin/helpers";
-import { postJson as call, jpushSetup, type JpushSetup } from "../dialects/jpush/helpers";
+import { call, setup, type JpushSetup } from "../dialects/jpush/helpers";
 import { rows, waitFor } from "../jobs/support";
 import { fakeRequests, fakeUrl, mobile } from "./fakes";
 
@@ -24,7 +24,7 @@ const age = (id: string) => env.DB.prepare("UPDATE messages SET updated_at = upd
 
 async function unknownSend(s: JpushSetup, carriers: string[], m: string): Promise<string> {
   await admin("PUT", "/routes", [{ tenant: s.tenant.id, carriers }, { carriers: ["simulator"] }]);
-  const id = (await call("/v1/messages", { mobile: m, temp_id: s.noticeTpl, temp_para: { number: "SF1", place: "前台" } }, s.auth)).body.msg_id as string;
+  const id = (await call(s, "POST", "/v1/messages", { mobile: m, temp_id: s.noticeTpl, temp_para: { number: "SF1", place: "前台" } })).body.msg_id as string;
   await waitFor(async () => (await messageRow(id)).submit_unknown === 1, 15_000, "unknown outcome");
   await age(id);
   return id;
@@ -40,7 +40,7 @@ async function aliyunCarrier(s: JpushSetup) {
 
 describe("reconciling unknown submits", () => {
   it("Aliyun never got it (QuerySendDetails finds nothing): queued again and handed over — only after asking", async () => {
-    const s = await jpushSetup();
+    const s = await setup();
     const ali = await aliyunCarrier(s);
     await unknownSend(s, [ali.name], mobile("hangLost").slice(3));
     expect(await reconcileUnknown(env, Date.now(), 100)).toMatchObject({ asked: 1, requeued: 1 });
@@ -52,7 +52,7 @@ describe("reconciling unknown submits", () => {
   });
 
   it("Aliyun did get it (waiting for its receipt): left submitted, never sent again; asked again only after the interval", async () => {
-    const s = await jpushSetup();
+    const s = await setup();
     const ali = await aliyunCarrier(s);
     const id = await unknownSend(s, [ali.name], mobile("hangSent").slice(3));
     expect(await reconcileUnknown(env, Date.now(), 100)).toMatchObject({ asked: 1, requeued: 0 });
@@ -65,7 +65,7 @@ describe("reconciling unknown submits", () => {
   });
 
   it("Tencent reports it final: the message is final with that code", async () => {
-    const s = await jpushSetup();
+    const s = await setup();
     const secretId = `AKID${randomHex(8)}`;
     const tc = `tc-${randomHex(3)}`;
     await admin("POST", "/carriers", { name: tc, type: "tencent", tencent: { secretId, secretKey: `secret-${secretId}`, smsSdkAppId: "1400000009", callbackToken: `tok${randomHex(10)}`, endpoint: fakeUrl("tencent"), timeoutMs: 300 } });
@@ -76,7 +76,7 @@ describe("reconciling unknown submits", () => {
   });
 
   it("Twilio made it (found in the list): its SID is recorded, and Twilio's status callback then delivers it", async () => {
-    const s = await jpushSetup();
+    const s = await setup();
     const accountSid = `AC${randomHex(16)}`;
     const tw = `tw-${randomHex(3)}`;
     await admin("POST", "/carriers", { name: tw, type: "twilio", twilio: { accountSid, authToken: `token-${accountSid}`, from: "+15005550006", callbackUrl: `https://gw.example/webhooks/carriers/${tw}`, endpoint: fakeUrl("twilio"), timeoutMs: 300 } });

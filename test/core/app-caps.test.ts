@@ -2,7 +2,7 @@
 // (exact under 50 concurrent sends), refused with each dialect's no-balance error while the
 // tenant's other apps keep sending, reset with the tenant's day, given back by refunds, and
 // reported by JPush /v1/accounts/app.
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { capsState } from "../../src/core/app-caps";
 import { cancelBatch } from "../../src/core/cancel";
@@ -13,11 +13,11 @@ import type { Tenant } from "../../src/core/types";
 import { getApp } from "../helpers/domain";
 import { admin, paths } from "../admin/helpers";
 import { makeCredential, mobile, money } from "../helpers/fixtures";
-import { basic, postJson as jpush, err, jpushSetup } from "../dialects/jpush/helpers";
+import { basic, call as jpushCall, err, setup as jpushSetup } from "../dialects/jpush/helpers";
 import * as paasw from "../dialects/paasw/helpers";
 import * as huawei from "../dialects/huawei/helpers";
 import type { Json } from "../dialects/huawei/helpers";
-import { setup as apiSetup, post as smsapi, expectEnvelope } from "../dialects/smsapi/helpers";
+import { setup as smsapiSetup, call as smsapiCall, expectEnvelope } from "../dialects/smsapi/helpers";
 import { tenantDb } from "../../src/store/db";
 
 const appUrl = (tenantId: string, appId: string) => `/tenants/${tenantId}/apps/${appId}`;
@@ -34,16 +34,16 @@ const messageCount = async (tenantId: string, appId?: string) =>
   (await env.DB.prepare("SELECT COUNT(*) AS n FROM messages WHERE tenant_id = ?1 AND (?2 IS NULL OR app_id = ?2)").bind(tenantId, appId ?? null).first<{ n: number }>())!.n;
 
 /** An smsapi industry send (one notification to one mobile). */
-const industry = (s: { apiKey: string; sign: { name: string } }, m = mobile()) => smsapi("industry", { mobile: m, content: `【${s.sign.name}】您的包裹已签收` }, s.apiKey);
+const industry = (s: { apiKey: string; sign: { name: string } }, m = mobile()) => smsapiCall(s, "POST", "industry", { mobile: m, content: `【${s.sign.name}】您的包裹已签收` });
 
 describe("caps in the operator API", () => {
   it("PATCH sets and clears caps; every view shows them with what was spent and what remains", async () => {
-    const s = await apiSetup({ price: 10, balance: 10_000 });
+    const s = await smsapiSetup({ price: 10, balance: 10_000 });
     const none = { daily: null, total: null, spent_today: 0, spent_total: 0, remaining_today: null, remaining_total: null };
     expect((await admin("GET", appUrl(s.tenant.id, s.appId))).body.caps).toEqual(none);
     expect(await setCaps(s.tenant.id, s.appId, { cap_daily: 100, cap_total: 1000 })).toEqual({ ...none, daily: 100, total: 1000, remaining_today: 100, remaining_total: 1000 });
-    await expectEnvelope(await industry(s), 200, 0);
-    await expectEnvelope(await industry(s), 200, 0);
+    expectEnvelope(await industry(s), 200, 0);
+    expectEnvelope(await industry(s), 200, 0);
     const spent = { daily: 100, total: 1000, spent_today: 20, spent_total: 20, remaining_today: 80, remaining_total: 980 };
     expect((await admin("GET", appUrl(s.tenant.id, s.appId))).body.caps).toEqual(spent);
     const list = await admin("GET", `/tenants/${s.tenant.id}/apps`);
@@ -55,7 +55,7 @@ describe("caps in the operator API", () => {
   });
 
   it("refuses caps that are not whole non-negative minor units, changing nothing", async () => {
-    const s = await apiSetup();
+    const s = await smsapiSetup();
     await setCaps(s.tenant.id, s.appId, { cap_daily: 50 });
     for (const [body, expected] of [
       [{ cap_daily: -1 }, ["cap_daily"]],
@@ -72,10 +72,10 @@ describe("caps in the operator API", () => {
 
 describe("caps at send time", () => {
   it("50 concurrent sends against a daily cap for exactly 10: 10 accepted, 40 refused 402/40200, ledger == balance", async () => {
-    const s = await apiSetup({ price: 10, balance: 100_000 });
+    const s = await smsapiSetup({ price: 10, balance: 100_000 });
     await setCaps(s.tenant.id, s.appId, { cap_daily: 100 });
     const answers = await Promise.all(Array.from({ length: 50 }, () => industry(s)));
-    const bodies = await Promise.all(answers.map(async (r) => ({ status: r.status, code: ((await r.json()) as Json).code })));
+    const bodies = answers.map((r) => ({ status: r.status, code: r.body.code }));
     expect(bodies.filter((b) => b.status === 200 && b.code === 0)).toHaveLength(10);
     expect(bodies.filter((b) => b.status === 402 && b.code === 40200)).toHaveLength(40);
     expect(await money(s.tenant.id)).toEqual({ balance: 99_900, ledger: 99_900 });
@@ -87,7 +87,7 @@ describe("caps at send time", () => {
     const s = await jpushSetup({ price: 10, balance: 100_000 });
     await setCaps(s.tenant.id, s.appId, { cap_daily: 1000, cap_total: 75 });
     const answers = await Promise.all(
-      Array.from({ length: 50 }, () => jpush("/v1/messages", { mobile: mobile(), temp_id: s.noticeTpl, temp_para: { number: "1", place: "A" } }, s.auth)),
+      Array.from({ length: 50 }, () => jpushCall(s, "POST", "/v1/messages", { mobile: mobile(), temp_id: s.noticeTpl, temp_para: { number: "1", place: "A" } })),
     );
     expect(answers.filter((a) => a.status === 200)).toHaveLength(7);
     const refusedOnes = answers.filter((a) => a.status !== 200);
@@ -99,33 +99,33 @@ describe("caps at send time", () => {
   });
 
   it("a batch that would pass the cap is refused whole (nothing billed); the tenant's other apps keep sending", async () => {
-    const s = await apiSetup({ price: 10, balance: 10_000 });
+    const s = await smsapiSetup({ price: 10, balance: 10_000 });
     await setCaps(s.tenant.id, s.appId, { cap_daily: 30 });
     const batch = (n: number, key = s.apiKey) =>
-      smsapi("batch", { mobiles: Array.from({ length: n }, () => mobile()).join(","), content: `【${s.sign.name}】通知`, sendTime: 0 }, key);
-    await expectEnvelope(await batch(4), 402, 40200, /spending cap/);
+      smsapiCall(null, "POST", "batch", { mobiles: Array.from({ length: n }, () => mobile()).join(","), content: `【${s.sign.name}】通知`, sendTime: 0 }, { apiKey: key });
+    expectEnvelope(await batch(4), 402, 40200, /spending cap/);
     expect(await money(s.tenant.id)).toEqual({ balance: 10_000, ledger: 10_000 });
     expect(await messageCount(s.tenant.id)).toBe(0);
-    await expectEnvelope(await batch(3), 200, 0);
-    await expectEnvelope(await industry(s), 402, 40200);
+    expectEnvelope(await batch(3), 200, 0);
+    expectEnvelope(await industry(s), 402, 40200);
 
     const other = await makeCredential(s.tenant, "smsapi");
     const otherKey = `${other.app.key}.${other.secret}`;
-    await expectEnvelope(await batch(5, otherKey), 200, 0);
+    expectEnvelope(await batch(5, otherKey), 200, 0);
     expect(await messageCount(s.tenant.id, other.app.id)).toBe(5);
     expect(await money(s.tenant.id)).toEqual({ balance: 9_920, ledger: 9_920 });
     // A cap lowered below what was spent refuses at once; removing it lets the app send again.
     await setCaps(s.tenant.id, other.app.id, { cap_total: 10 });
-    await expectEnvelope(await batch(1, otherKey), 402, 40200);
+    expectEnvelope(await batch(1, otherKey), 402, 40200);
     await setCaps(s.tenant.id, other.app.id, { cap_total: null });
-    await expectEnvelope(await batch(1, otherKey), 200, 0);
+    expectEnvelope(await batch(1, otherKey), 200, 0);
   });
 
   it("the tenant's balance still rules inside a cap: an overdraft is insufficient balance, not the cap", async () => {
-    const s = await apiSetup({ price: 10, balance: 15 });
+    const s = await smsapiSetup({ price: 10, balance: 15 });
     await setCaps(s.tenant.id, s.appId, { cap_daily: 10 });
-    await expectEnvelope(await industry(s), 200, 0);
-    await expectEnvelope(await industry(s), 402, 40200, /balance does not cover/);
+    expectEnvelope(await industry(s), 200, 0);
+    expectEnvelope(await industry(s), 402, 40200, /balance does not cover/);
     expect(await money(s.tenant.id)).toEqual({ balance: 5, ledger: 5 });
   });
 
@@ -142,7 +142,7 @@ describe("caps at send time", () => {
 
     const j = await jpushSetup({ price: 10 });
     await setCaps(j.tenant.id, j.appId, { cap_daily: 0 });
-    expect(await jpush("/v1/codes", { mobile: mobile(), temp_id: j.codeTpl }, j.auth)).toEqual({ status: 403, body: err(50014) });
+    expect(await jpushCall(j, "POST", "/v1/codes", { mobile: mobile(), temp_id: j.codeTpl })).toEqual({ status: 403, body: err(50014) });
     for (const t of [p.tenant, h.tenant, j.tenant]) expect(await messageCount(t.id)).toBe(0);
   });
 });
@@ -152,7 +152,7 @@ describe("the day and refunds", () => {
   const at = (tenant: Tenant, local: string) => parseLocalDateTime(local, tenant.timezone)!;
 
   it("the daily cap starts again at midnight in the tenant's timezone; the total cap does not", async () => {
-    const s = await apiSetup({ price: 10, balance: 10_000 });
+    const s = await smsapiSetup({ price: 10, balance: 10_000 });
     // A zone far from the default, so that the day is visibly the tenant's, not UTC's or Shanghai's.
     expect((await admin("PATCH", `/tenants/${s.tenant.id}`, { timezone: "America/New_York" })).status).toBe(200);
     await setCaps(s.tenant.id, s.appId, { cap_daily: 20, cap_total: 50 });
@@ -176,7 +176,7 @@ describe("the day and refunds", () => {
   });
 
   it("a cancel gives the allowance back (today's and the total); a refund of an earlier day gives back the total only", async () => {
-    const s = await apiSetup({ price: 10, balance: 10_000 });
+    const s = await smsapiSetup({ price: 10, balance: 10_000 });
     const schedule = async (appId: string, now?: number) =>
       acceptSend(env, [{ mobile: mobile(), text: `【${s.sign.name}】通知`, signature: s.sign.name }], {
         tenant: s.tenant,
@@ -212,36 +212,30 @@ describe("the day and refunds", () => {
     await setCaps(s.tenant.id, s.appId, { cap_total: 10 });
     const at = new Date(Date.now() + 8 * 3_600_000 + 2 * 3_600_000).toISOString().slice(0, 19).replace("T", " ");
     const body = { send_time: at, temp_id: s.noticeTpl, mobile: mobile(), temp_para: { number: "1", place: "A" } };
-    const created = await jpush("/v1/schedule", body, s.auth);
+    const created = await jpushCall(s, "POST", "/v1/schedule", body);
     expect(created.status).toBe(200);
     const id = created.body.schedule_id;
-    expect(await jpush("/v1/schedule", { ...body, mobile: mobile() }, s.auth)).toEqual({ status: 403, body: err(50014) });
-    const put = await exports.default.fetch(`http://gw/v1/schedule/${id}`, {
-      method: "PUT",
-      headers: { authorization: s.auth, "content-type": "application/json" },
-      body: JSON.stringify({ ...body, mobile: mobile() }),
-    });
-    expect(put.status).toBe(200);
+    expect(await jpushCall(s, "POST", "/v1/schedule", { ...body, mobile: mobile() })).toEqual({ status: 403, body: err(50014) });
+    expect((await jpushCall(s, "PUT", `/v1/schedule/${id}`, { ...body, mobile: mobile() })).status).toBe(200);
     expect(await counters(s.tenant.id, s.appId)).toEqual({ spent_day: 10, spent_total: 10 });
-    const del = await exports.default.fetch(`http://gw/v1/schedule/${id}`, { method: "DELETE", headers: { authorization: s.auth } });
-    expect(del.status).toBe(200);
+    expect((await jpushCall(s, "DELETE", `/v1/schedule/${id}`)).status).toBe(200);
     expect(await counters(s.tenant.id, s.appId)).toEqual({ spent_day: 0, spent_total: 0 });
     expect(await money(s.tenant.id)).toEqual({ balance: 10_000, ledger: 10_000 });
   });
 
   it("a carrier's refusal and a gateway-side failure give the allowance back, once", async () => {
-    const s = await apiSetup({ price: 10, balance: 10_000 });
+    const s = await smsapiSetup({ price: 10, balance: 10_000 });
     await setCaps(s.tenant.id, s.appId, { cap_total: 20 });
-    await expectEnvelope(await industry(s), 200, 0);
+    expectEnvelope(await industry(s), 200, 0);
     // The simulator refuses 13900000001 at submit (code 1): the dispatch consumer refunds it.
-    const rejected = await expectEnvelope(await industry(s, "13900000001"), 200, 0);
+    const rejected = expectEnvelope(await industry(s, "13900000001"), 200, 0);
     const end = Date.now() + 15_000;
     while ((await counters(s.tenant.id, s.appId)).spent_total !== 10 && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
     expect(await counters(s.tenant.id, s.appId)).toEqual({ spent_day: 10, spent_total: 10 });
     const row = await env.DB.prepare("SELECT status, result_code FROM messages WHERE id = ?1").bind(rejected.data.messages[0].id).first<Json>();
     expect(row).toEqual({ status: "undelivered", result_code: "1" });
-    await expectEnvelope(await industry(s), 200, 0);
-    await expectEnvelope(await industry(s), 402, 40200);
+    expectEnvelope(await industry(s), 200, 0);
+    expectEnvelope(await industry(s), 402, 40200);
 
     await setCaps(s.tenant.id, s.appId, { cap_total: 30 });
     const queued = await acceptSend(env, [{ mobile: mobile(), text: `【${s.sign.name}】通知`, signature: s.sign.name }], {
@@ -261,7 +255,7 @@ describe("the day and refunds", () => {
 });
 
 describe("JPush /v1/accounts/app", () => {
-  const balance = async (auth: string) => ((await (await exports.default.fetch("http://gw/v1/accounts/app", { headers: { authorization: auth } })).json()) as Json).app_balance;
+  const balance = async (auth: string) => (await jpushCall(null, "GET", "/v1/accounts/app", undefined, { auth })).body.app_balance;
 
   it("reports what the app's caps leave of the tenant's balance; the tenant's other apps see the whole balance", async () => {
     const s = await jpushSetup({ price: 10, balance: 1000 });
@@ -271,7 +265,7 @@ describe("JPush /v1/accounts/app", () => {
     await setCaps(s.tenant.id, s.appId, { cap_daily: 50, cap_total: 200 });
     expect(await balance(s.auth)).toBe(5);
     for (let i = 0; i < 3; i++) {
-      expect((await jpush("/v1/messages", { mobile: mobile(), temp_id: s.noticeTpl, temp_para: { number: "1", place: "A" } }, s.auth)).status).toBe(200);
+      expect((await jpushCall(s, "POST", "/v1/messages", { mobile: mobile(), temp_id: s.noticeTpl, temp_para: { number: "1", place: "A" } })).status).toBe(200);
     }
     expect(await balance(s.auth)).toBe(2);
     expect(await balance(otherAuth)).toBe(97);

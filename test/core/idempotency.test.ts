@@ -5,8 +5,8 @@
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { makeCredential, makeTemplate, mobile } from "../helpers/fixtures";
-import { jpushSetup } from "../dialects/jpush/helpers";
-import { setup as apiSetup } from "../dialects/smsapi/helpers";
+import { setup as jpushSetup } from "../dialects/jpush/helpers";
+import { setup as smsapiSetup } from "../dialects/smsapi/helpers";
 import * as huawei from "../dialects/huawei/helpers";
 import * as paasw from "../dialects/paasw/helpers";
 
@@ -78,7 +78,7 @@ const CASES: Case[] = [
       perCredential: true,
       refusal: /"code":400\d\d/,
       async setup() {
-        const s = await apiSetup({ balance: 100_000 });
+        const s = await smsapiSetup({ balance: 100_000 });
         const other = await makeCredential(s.tenant, "smsapi");
         const m = mobile();
         const content = (v: number) => `【${s.sign.name}】您的包裹${v}已签收`;
@@ -206,7 +206,7 @@ describe("Idempotency-Key on the operator API", () => {
     jsonPost(`/admin/v1/tenants/${id}/balance`, body, { authorization: `Bearer ${env.ADMIN_TOKEN}` }, key);
 
   it("a top-up retried with the same key credits once; another body with it is a 400", async () => {
-    const s = await apiSetup({ balance: 1000 });
+    const s = await smsapiSetup({ balance: 1000 });
     const key = crypto.randomUUID();
     const a = await balance(s.tenant.id, { amount: 500, reason: "topup", note: "inv-1" }, key);
     const b = await balance(s.tenant.id, { amount: 500, reason: "topup", note: "inv-1" }, key);
@@ -221,7 +221,7 @@ describe("Idempotency-Key on the operator API", () => {
   });
 
   it("a malformed key is refused before anything is done", async () => {
-    const s = await apiSetup({ balance: 1000 });
+    const s = await smsapiSetup({ balance: 1000 });
     const res = await balance(s.tenant.id, { amount: 5, reason: "topup", note: "x" }, "x".repeat(256));
     expect(res.status).toBe(400);
     expect((await state(s.tenant.id)).balance).toBe(1000);

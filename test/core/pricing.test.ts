@@ -10,11 +10,11 @@ import { getAppByKey } from "../helpers/domain";
 import { getTenant } from "../helpers/domain";
 import { admin, paths } from "../admin/helpers";
 import { makeCredential, makeTenant, mobile, money } from "../helpers/fixtures";
-import { postJson as jpush, err, jpushSetup } from "../dialects/jpush/helpers";
+import { call as jpushCall, err, setup as jpushSetup } from "../dialects/jpush/helpers";
 import * as paasw from "../dialects/paasw/helpers";
 import * as huawei from "../dialects/huawei/helpers";
 import type { Json } from "../dialects/huawei/helpers";
-import { setup as apiSetup, post as smsapi, expectEnvelope } from "../dialects/smsapi/helpers";
+import { setup as smsapiSetup, call as smsapiCall, expectEnvelope } from "../dialects/smsapi/helpers";
 import { tenantDb } from "../../src/store/db";
 
 // Mobiles of each country as libphonenumber's mobile metadata places them.
@@ -184,13 +184,13 @@ describe("prices through every dialect's send", () => {
     const s = await jpushSetup({ price: 10 });
     await putPrices(s.tenant.id, [...TABLE, { destination: "US", kind: "verification", price: 500 }]);
     const para = { number: "SF1", place: "东门" };
-    const home = await jpush("/v1/messages", { mobile: mobile(), temp_id: s.noticeTpl, temp_para: para }, s.auth);
+    const home = await jpushCall(s, "POST", "/v1/messages", { mobile: mobile(), temp_id: s.noticeTpl, temp_para: para });
     expect((await stored(home.body.msg_id)).price).toBe(10);
-    const abroad = await jpush("/v1/messages", { mobile: us(), temp_id: s.noticeTpl, temp_para: para }, s.auth);
+    const abroad = await jpushCall(s, "POST", "/v1/messages", { mobile: us(), temp_id: s.noticeTpl, temp_para: para });
     expect(await stored(abroad.body.msg_id)).toMatchObject({ price: 300, kind: "notification" });
-    const promo = await jpush("/v1/messages", { mobile: gb(), temp_id: s.marketingTpl, temp_para: { name: "Ann" } }, s.auth);
+    const promo = await jpushCall(s, "POST", "/v1/messages", { mobile: gb(), temp_id: s.marketingTpl, temp_para: { name: "Ann" } });
     expect(await stored(promo.body.msg_id)).toMatchObject({ price: 250, kind: "marketing" });
-    const code = await jpush("/v1/codes", { mobile: us(), temp_id: s.codeTpl }, s.auth);
+    const code = await jpushCall(s, "POST", "/v1/codes", { mobile: us(), temp_id: s.codeTpl });
     expect(await stored(code.body.msg_id)).toMatchObject({ price: 500, kind: "verification" });
     const spent = 10 + 300 + 250 + 500;
     expect(await money(s.tenant.id)).toEqual({ balance: 100_000 - spent, ledger: 100_000 - spent });
@@ -199,14 +199,14 @@ describe("prices through every dialect's send", () => {
       ["/v1/messages", { mobile: hk(), temp_id: s.noticeTpl, temp_para: para }],
       ["/v1/codes", { mobile: jp(), temp_id: s.codeTpl }],
     ] as const) {
-      const res = await jpush(path, body, s.auth);
+      const res = await jpushCall(s, "POST", path, body);
       expect(res).toEqual({ status: 403, body: err(50006) });
       expect(res.body.error.message).toMatch(/no (notification|verification) price for destination (HK|JP)/);
     }
     expect(await money(s.tenant.id)).toEqual({ balance: 100_000 - spent, ledger: 100_000 - spent });
 
     const [cn, u, h, g] = [mobile(), us(), hk(), gb()];
-    const batch = await jpush("/v1/messages/batch", { temp_id: s.noticeTpl, recipients: [cn, u, h, g].map((m) => ({ mobile: m, temp_para: para })) }, s.auth);
+    const batch = await jpushCall(s, "POST", "/v1/messages/batch", { temp_id: s.noticeTpl, recipients: [cn, u, h, g].map((m) => ({ mobile: m, temp_para: para })) });
     expect(batch.status).toBe(200);
     expect(batch.body).toMatchObject({ success_count: 3, failure_count: 1, failure_recipients: [{ mobile: h, error_code: "50006" }] });
     const ids = batch.body.recipients.filter((r: Json) => r.msg_id && !r.error_code).map((r: Json) => r.msg_id);
@@ -255,33 +255,33 @@ describe("prices through every dialect's send", () => {
   });
 
   it("smsapi: per item 40002 in batch and personality, 400/40002 for industry; prices by kind", async () => {
-    const s = await apiSetup({ price: 10, balance: 10_000 });
+    const s = await smsapiSetup({ price: 10, balance: 10_000 });
     await putPrices(s.tenant.id, TABLE);
     const [cn, u, h] = [mobile(), us(), hk()];
-    const batch = await expectEnvelope(await smsapi("batch", { mobiles: [cn, u, h].join(","), content: `【${s.sign.name}】通知`, sendTime: 0 }, s.apiKey), 200, 0);
+    const batch = expectEnvelope(await smsapiCall(s, "POST", "batch", { mobiles: [cn, u, h].join(","), content: `【${s.sign.name}】通知`, sendTime: 0 }), 200, 0);
     expect(batch.data).toMatchObject({ amount: 310, accepted: 2 });
     expect(batch.data.messages[2]).toEqual({ mobile: h, code: 40002, message: expect.stringContaining("HK (+852)") });
     expect((await stored(batch.data.messages[1].id)).price).toBe(300);
     const g = gb();
-    const personal = await expectEnvelope(
-      await smsapi("personality", { smses: [{ mobile: g, content: `【${s.sign.name}】促销` }, { mobile: jp(), content: `【${s.sign.name}】促销` }], sendTime: 0, marketing: true }, s.apiKey),
+    const personal = expectEnvelope(
+      await smsapiCall(s, "POST", "personality", { smses: [{ mobile: g, content: `【${s.sign.name}】促销` }, { mobile: jp(), content: `【${s.sign.name}】促销` }], sendTime: 0, marketing: true }),
       200,
       0,
     );
     expect(personal.data.messages.map((m: Json) => m.code ?? "ok")).toEqual(["ok", 40002]);
     expect((await stored(personal.data.messages[0].id)).price).toBe(250);
-    await expectEnvelope(await smsapi("industry", { mobile: hk(), content: `【${s.sign.name}】验证码 1234` }, s.apiKey), 400, 40002, /no notification price/);
+    expectEnvelope(await smsapiCall(s, "POST", "industry", { mobile: hk(), content: `【${s.sign.name}】验证码 1234` }), 400, 40002, /no notification price/);
     expect(await money(s.tenant.id)).toEqual({ balance: 10_000 - 560, ledger: 10_000 - 560 });
   });
 
   it("a 1000-recipient batch with 100 unpriced numbers: 900 billed at their prices in one batch, 100 refused per item", async () => {
-    const s = await apiSetup({ price: 10, balance: 1_000_000 });
+    const s = await smsapiSetup({ price: 10, balance: 1_000_000 });
     await putPrices(s.tenant.id, TABLE);
     // Distinct numbers: us() draws 4 digits, so 100 of them would collide now and then (a duplicate is refused as such).
     const distinct = (draw: () => string) => [...new Set(Array.from({ length: 400 }, draw))].slice(0, 100);
     const [hks, uss] = [distinct(hk), distinct(us)];
     const mobiles = Array.from({ length: 1000 }, (_, i) => (i % 10 === 3 ? hks[(i - 3) / 10]! : i % 10 === 7 ? uss[(i - 7) / 10]! : `+86${mobile()}`));
-    const res = await expectEnvelope(await smsapi("batch", { mobiles: mobiles.join(","), content: `【${s.sign.name}】通知`, sendTime: 0 }, s.apiKey), 200, 0);
+    const res = expectEnvelope(await smsapiCall(s, "POST", "batch", { mobiles: mobiles.join(","), content: `【${s.sign.name}】通知`, sendTime: 0 }), 200, 0);
     expect(res.data.accepted).toBe(900);
     expect(res.data.messages.filter((m: Json) => m.code === 40002).map((m: Json) => m.mobile)).toEqual(mobiles.filter((_, i) => i % 10 === 3));
     expect(res.data.amount).toBe(800 * 10 + 100 * 300);

@@ -4,7 +4,7 @@ import { env, exports } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { cronTick } from "../helpers/cron";
 import { mobile } from "../helpers/fixtures";
-import { postJson as call, codeOf, jpushSetup } from "../dialects/jpush/helpers";
+import { call, codeOf, setup } from "../dialects/jpush/helpers";
 import { waitFor } from "../jobs/support";
 
 afterEach(() => vi.restoreAllMocks());
@@ -26,8 +26,8 @@ describe("verification codes", () => {
       const orig = console[level].bind(console);
       vi.spyOn(console, level).mockImplementation((...a: unknown[]) => (logged.push(a.map(String).join(" ")), orig(...a)));
     }
-    const s = await jpushSetup();
-    const res = await call("/v1/codes", { mobile: mobile(), temp_id: s.codeTpl }, s.auth);
+    const s = await setup();
+    const res = await call(s, "POST", "/v1/codes", { mobile: mobile(), temp_id: s.codeTpl });
     expect(res.status).toBe(200);
     const id = res.body.msg_id as string;
     const code = await codeOf(s, id);
@@ -37,13 +37,13 @@ describe("verification codes", () => {
     expect((await stored(id)).content).not.toContain(code);
     expect((await stored(id)).content).toContain("*".repeat(code.length));
     // The code still validates: the guard holds its hash, not the text.
-    expect((await call(`/v1/codes/${id}/valid`, { code }, s.auth)).body).toMatchObject({ is_valid: true });
+    expect((await call(s, "POST", `/v1/codes/${id}/valid`, { code })).body).toMatchObject({ is_valid: true });
     expect(logged.filter((l) => l.includes(code))).toEqual([]);
   });
 
   it("a message still in flight keeps its text (a resubmit needs it)", async () => {
-    const s = await jpushSetup();
-    const res = await call("/v1/codes", { mobile: mobile(), temp_id: s.codeTpl }, s.auth);
+    const s = await setup();
+    const res = await call(s, "POST", "/v1/codes", { mobile: mobile(), temp_id: s.codeTpl });
     const id = res.body.msg_id as string;
     await env.DB.prepare("UPDATE messages SET status = 'queued', updated_at = ?2 WHERE id = ?1").bind(id, Date.now()).run();
     const before = (await stored(id)).content;
@@ -55,9 +55,9 @@ describe("verification codes", () => {
 
 describe("retention", () => {
   it("contents of final messages older than RETENTION_DAYS are emptied; newer ones are kept", async () => {
-    const s = await jpushSetup();
-    const old = await call("/v1/messages", { mobile: mobile(), temp_id: s.noticeTpl, temp_para: { number: "SF1", place: "东门" } }, s.auth);
-    const recent = await call("/v1/messages", { mobile: mobile(), temp_id: s.noticeTpl, temp_para: { number: "SF2", place: "东门" } }, s.auth);
+    const s = await setup();
+    const old = await call(s, "POST", "/v1/messages", { mobile: mobile(), temp_id: s.noticeTpl, temp_para: { number: "SF1", place: "东门" } });
+    const recent = await call(s, "POST", "/v1/messages", { mobile: mobile(), temp_id: s.noticeTpl, temp_para: { number: "SF2", place: "东门" } });
     const [a, b] = [old.body.msg_id as string, recent.body.msg_id as string];
     await waitFor(async () => (await stored(a)).status === "delivered" && (await stored(b)).status === "delivered", 15_000, "delivered");
     await env.DB.prepare("UPDATE messages SET created_at = ?2 WHERE id = ?1").bind(a, Date.now() - 31 * 86_400_000).run();

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import worker from "../../src/index";
 import { secretsKey } from "../../src/core/crypto";
 import { money } from "../helpers/fixtures";
-import { jpushSetup } from "../dialects/jpush/helpers";
+import { setup } from "../dialects/jpush/helpers";
 
 async function fetchWith(overrides: Partial<Env>, url: string, init: RequestInit): Promise<Response> {
   const ctx = createExecutionContext();
@@ -25,7 +25,7 @@ describe("SECRETS_KEY", () => {
   });
 
   it("without it a verification code is not sent: JPush's 50019, no reason on the wire, nothing billed", async () => {
-    const s = await jpushSetup();
+    const s = await setup();
     const before = await money(s.tenant.id);
     const res = await fetchWith({ SECRETS_KEY: "" }, "http://gw/v1/codes", {
       method: "POST",

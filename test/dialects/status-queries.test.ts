@@ -7,7 +7,7 @@ import { mobile } from "../helpers/fixtures";
 import { admin } from "../admin/helpers";
 import { mockReceiver, waitFor } from "../jobs/support";
 import * as paasw from "./paasw/helpers";
-import { setup as apiSetup, post as smsapiCall } from "./smsapi/helpers";
+import { setup as smsapiSetup, call as smsapiCall } from "./smsapi/helpers";
 
 type Json = Record<string, any>;
 
@@ -22,9 +22,9 @@ describe("the customer reference in pushes", () => {
     expect((await admin("PATCH", `/tenants/${p.tenant.id}/apps/${paaswApp.id}`, { report_url: "https://hooks.example.com/paasw" })).status).toBe(200);
     paasw.expectOk(await paasw.call(p, "POST", "/sms/send", { phoneNumbers: mobile(), sign: p.sign.name, content: "您的快件已签收", kind: "2", outId: "po-7" }));
 
-    const a = await apiSetup();
+    const a = await smsapiSetup();
     expect((await admin("PATCH", `/tenants/${a.tenant.id}/apps/${a.appId}`, { report_url: "https://hooks.example.com/smsapi" })).status).toBe(200);
-    expect((await smsapiCall("batch", { mobiles: mobile(), content: `【${a.sign.name}】您好`, sendTime: 0, outId: "sa-9" }, a.apiKey)).status).toBe(200);
+    expect((await smsapiCall(a, "POST", "batch", { mobiles: mobile(), content: `【${a.sign.name}】您好`, sendTime: 0, outId: "sa-9" })).status).toBe(200);
 
     const pushed = await waitFor(async () => {
       const pp = calls.find((c) => c.url.endsWith("/paasw"));
@@ -36,10 +36,9 @@ describe("the customer reference in pushes", () => {
   });
 
   it("a reference longer than 64 characters or with control characters is refused with the dialect's error", async () => {
-    const s = await apiSetup();
-    const res = await smsapiCall("industry", { mobile: mobile(), content: `【${s.sign.name}】x`, outId: "x".repeat(65) }, s.apiKey);
-    expect(res.status).toBe(400);
-    expect(((await res.json()) as Json).code).toBe(40000);
+    const s = await smsapiSetup();
+    const res = await smsapiCall(s, "POST", "industry", { mobile: mobile(), content: `【${s.sign.name}】x`, outId: "x".repeat(65) });
+    expect({ status: res.status, code: res.body.code }).toEqual({ status: 400, code: 40000 });
     const p = await paasw.setup();
     const bad = (await paasw.call(p, "POST", "/sms/send", { phoneNumbers: mobile(), sign: p.sign.name, content: "x", kind: "2", outId: "a\nb" })).body as Json;
     expect(bad.code).not.toBe("10000");

@@ -3,8 +3,8 @@
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { mobile } from "../helpers/fixtures";
-import { setup as apiSetup } from "../dialects/smsapi/helpers";
-import { jpushSetup } from "../dialects/jpush/helpers";
+import { call as smsapiCall, setup as smsapiSetup } from "../dialects/smsapi/helpers";
+import { call as jpushCall, setup as jpushSetup } from "../dialects/jpush/helpers";
 import * as huawei from "../dialects/huawei/helpers";
 import * as paasw from "../dialects/paasw/helpers";
 
@@ -26,25 +26,24 @@ async function unchanged(tenantId: string, balance: number): Promise<void> {
 
 describe("invalid UTF-8", () => {
   it("smsapi: 400 40000 for a JSON body and for a form field (%FF%FE)", async () => {
-    const s = await apiSetup();
-    const headers = { authorization: `Bearer ${s.apiKey}` };
+    const s = await smsapiSetup();
     const json = badJson(`{"mobiles":["${mobile()}"],"content":"【${s.sign.name}】你好@@","kind":"notification"}`);
-    const a = await fetchRaw("/smsapi/v1/sms/industry", json, { ...headers, "content-type": "application/json" });
+    const a = await smsapiCall(s, "POST", "industry", json);
     expect(a.status).toBe(400);
-    expect(await a.json()).toMatchObject({ code: 40000, message: expect.stringMatching(/UTF-8/) });
+    expect(a.body).toMatchObject({ code: 40000, message: expect.stringMatching(/UTF-8/) });
     const form = `mobiles=${mobile()}&content=${encodeURIComponent(`【${s.sign.name}】`)}%FF%FE`;
-    const b = await fetchRaw("/smsapi/v1/sms/industry", form, { ...headers, "content-type": "application/x-www-form-urlencoded" });
+    const b = await smsapiCall(s, "POST", "industry", form, { headers: { "content-type": "application/x-www-form-urlencoded" } });
     expect(b.status).toBe(400);
-    expect(await b.json()).toMatchObject({ code: 40000 });
+    expect(b.body).toMatchObject({ code: 40000 });
     await unchanged(s.tenant.id, 10_000);
   });
 
   it("JPush: 403 50007 for bytes in temp_para", async () => {
     const s = await jpushSetup();
     const body = badJson(`{"mobile":"${mobile()}","temp_id":${s.noticeTpl},"temp_para":{"number":"1@@","place":"x"}}`);
-    const res = await fetchRaw("/v1/messages", body, { authorization: s.auth, "content-type": "application/json" });
+    const res = await jpushCall(s, "POST", "/v1/messages", body);
     expect(res.status).toBe(403);
-    expect(await res.json()).toMatchObject({ error: { code: 50007 } });
+    expect(res.body).toMatchObject({ error: { code: 50007 } });
     await unchanged(s.tenant.id, 100_000);
   });
 
@@ -78,7 +77,7 @@ describe("invalid UTF-8", () => {
     const res = await fetchRaw("/admin/v1/tenants", badJson(`{"id":"${id}","name":"Acme@@"}`), headers);
     expect(res.status).toBe(400);
     expect(await env.DB.prepare("SELECT id FROM tenants WHERE id = ?1").bind(id).first()).toBeNull();
-    const s = await apiSetup();
+    const s = await smsapiSetup();
     const q = await exports.default.fetch(`http://gw/admin/v1/tenants/${s.tenant.id}/messages?mobile=%FF%FE`, { headers });
     expect(q.status).toBe(400);
     expect(await q.json()).toMatchObject({ error: { code: "invalid_input" } });

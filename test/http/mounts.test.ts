@@ -4,10 +4,10 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { mobile } from "../helpers/fixtures";
-import { jpushSetup } from "../dialects/jpush/helpers";
+import { setup as jpushSetup } from "../dialects/jpush/helpers";
 import * as paasw from "../dialects/paasw/helpers";
 import * as huawei from "../dialects/huawei/helpers";
-import { setup as apiSetup } from "../dialects/smsapi/helpers";
+import { setup as smsapiSetup } from "../dialects/smsapi/helpers";
 
 type Json = Record<string, any>;
 
@@ -61,7 +61,7 @@ describe("sends work at every base URL of a dialect", () => {
   });
 
   it("smsapi /smsapi/v1/sms/industry", async () => {
-    const s = await apiSetup();
+    const s = await smsapiSetup();
     for (const base of BASES.smsapi) {
       const res = await jsonPost(`${base}/smsapi/v1/sms/industry`, { mobile: mobile(), content: `【${s.sign.name}】您的快件已签收` }, { authorization: `Bearer ${s.apiKey}` });
       expect(res.status, base).toBe(200);

@@ -1,13 +1,14 @@
 // GET /v1/accounts/app and /v1/accounts/dev: balances as JPush reports them (a count of SMS).
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { cancelBatch } from "../../../src/core/cancel";
 import { acceptSend } from "../../../src/core/send";
 import { getAppByKey } from "../../helpers/domain";
 import { makeCredential, makeSignature, makeTemplate, makeTenant, mobile } from "../../helpers/fixtures";
+import { basic, call, err } from "./helpers";
 
-const basic = (k: string, s: string) => `Basic ${btoa(`${k}:${s}`)}`;
-const get = (path: string, auth?: string) => exports.default.fetch(`http://gw${path}`, { headers: auth ? { authorization: auth } : {} });
+/** A GET with these Basic credentials (none when absent). */
+const get = (path: string, auth?: string) => call(null, "GET", path, undefined, { auth: auth ?? null });
 
 describe("JPush balances", () => {
   it("count the SMS the balance buys, before and after sends and a refund", async () => {
@@ -15,8 +16,8 @@ describe("JPush balances", () => {
     const app = await makeCredential(tenant, "jpush");
     const dev = await makeCredential(tenant, "jpush_dev");
     const appAuth = basic(app.app.key, app.secret);
-    expect(await (await get("/v1/accounts/app", appAuth)).json()).toEqual({ app_balance: 22 });
-    expect(await (await get("/v1/accounts/dev", basic(dev.app.key, dev.secret))).json()).toEqual({ dev_balance: 22 });
+    expect(await get("/v1/accounts/app", appAuth)).toEqual({ status: 200, body: { app_balance: 22 } });
+    expect(await get("/v1/accounts/dev", basic(dev.app.key, dev.secret))).toEqual({ status: 200, body: { dev_balance: 22 } });
 
     const sig = await makeSignature(tenant);
     const temp = await makeTemplate(tenant, { kind: "notification", content: "取件码{{c}}", signatureId: sig.id });
@@ -30,22 +31,18 @@ describe("JPush balances", () => {
       mode: "all",
       sendAt,
     });
-    expect(await (await get("/v1/accounts/app", appAuth)).json()).toEqual({ app_balance: 21 });
+    expect(await get("/v1/accounts/app", appAuth)).toEqual({ status: 200, body: { app_balance: 21 } });
     await cancelBatch(env, tenant.id, res.batchId!);
-    expect(await (await get("/v1/accounts/app", appAuth)).json()).toEqual({ app_balance: 22 });
+    expect(await get("/v1/accounts/app", appAuth)).toEqual({ status: 200, body: { app_balance: 22 } });
   });
 
   it("refuse missing and wrong credentials, and app credentials on the dev endpoint", async () => {
     const tenant = await makeTenant({ balance: 1000 });
     const app = await makeCredential(tenant, "jpush");
     expect((await get("/v1/accounts/app")).status).toBe(400);
-    const wrong = await get("/v1/accounts/app", basic(app.app.key, "0".repeat(24)));
-    expect(wrong.status).toBe(401);
-    expect(await wrong.json()).toMatchObject({ error: { code: 50002 } });
+    expect(await get("/v1/accounts/app", basic(app.app.key, "0".repeat(24)))).toEqual({ status: 401, body: err(50002) });
     expect((await get("/v1/accounts/dev", basic(app.app.key, app.secret))).status).toBe(401);
-    const post = await exports.default.fetch("http://gw/v1/accounts/app", { method: "POST", headers: { authorization: basic(app.app.key, app.secret) } });
-    expect(post.status).toBe(405);
-    expect(await post.json()).toMatchObject({ error: { code: 50018 } });
+    expect(await call(null, "POST", "/v1/accounts/app", undefined, { auth: basic(app.app.key, app.secret) })).toEqual({ status: 405, body: err(50018) });
   });
 
   it("never show another tenant's balance", async () => {
@@ -53,6 +50,6 @@ describe("JPush balances", () => {
     const poor = await makeTenant({ balance: 45 });
     const p = await makeCredential(poor, "jpush");
     await makeCredential(rich, "jpush");
-    expect(await (await get("/v1/accounts/app", basic(p.app.key, p.secret))).json()).toEqual({ app_balance: 1 });
+    expect(await get("/v1/accounts/app", basic(p.app.key, p.secret))).toEqual({ status: 200, body: { app_balance: 1 } });
   });
 });

@@ -62,25 +62,6 @@ export async function setup(opts: SetupOptions = {}): Promise<JpushSetup> {
 
 export const basic = (key: string, secret: string): string => `Basic ${btoa(`${key}:${secret}`)}`;
 
-/** A POST as curl in the document sends it (application/json); `headers` may override or drop (null) any. */
-export function post(path: string, body: unknown, auth: string | null, headers: Record<string, string | null> = {}): Promise<Response> {
-  const h = new Headers({ "content-type": "application/json" });
-  if (auth !== null) h.set("authorization", auth);
-  for (const [k, v] of Object.entries(headers)) {
-    if (v === null) h.delete(k);
-    else h.set(k, v);
-  }
-  return exports.default.fetch(`http://gw${path}`, {
-    method: "POST",
-    headers: h,
-    // Bytes, so that fetch adds no Content-Type of its own (a string body would get text/plain).
-    body: body === undefined ? undefined : new TextEncoder().encode(typeof body === "string" ? body : JSON.stringify(body)),
-  });
-}
-
-/** The name the tests outside this folder know setup by. */
-export const jpushSetup = setup;
-
 export type Json = Record<string, any>;
 
 export interface CallOptions {
@@ -98,12 +79,16 @@ export interface Answer {
   body: Json;
 }
 
+/** Bodies sent exactly as given: multipart bytes built by hand, or a form the runtime encodes. */
+type RawBody = Uint8Array | FormData;
+
 /**
  * One request as the official SDKs make it (`Content-Type: application/json` always, Basic auth of `s`'s app)
- * through the Worker's fetch. `body` is sent as is when it is a string, else as JSON.
+ * through the Worker's fetch. `body` is sent as is when it is a string or raw bytes, else as JSON; a FormData
+ * goes with the multipart type and boundary the runtime writes for it.
  */
 export async function call(s: Pick<JpushSetup, "auth"> | null, method: string, path: string, body?: unknown, opts: CallOptions = {}): Promise<Answer> {
-  const h = new Headers({ "content-type": "application/json" });
+  const h = new Headers(body instanceof FormData ? {} : { "content-type": "application/json" });
   const auth = opts.auth !== undefined ? opts.auth : (s?.auth ?? null);
   if (auth !== null) h.set("authorization", auth);
   for (const [k, v] of Object.entries(opts.headers ?? {})) {
@@ -114,7 +99,7 @@ export async function call(s: Pick<JpushSetup, "auth"> | null, method: string, p
     method,
     headers: h,
     // Bytes, so that fetch adds no Content-Type of its own (a string body would get text/plain).
-    body: body === undefined ? undefined : new TextEncoder().encode(typeof body === "string" ? body : JSON.stringify(body)),
+    body: body === undefined ? undefined : isRaw(body) ? body : new TextEncoder().encode(typeof body === "string" ? body : JSON.stringify(body)),
   });
   const text = await res.text();
   let parsed: Json;
@@ -128,20 +113,15 @@ export async function call(s: Pick<JpushSetup, "auth"> | null, method: string, p
   return answer;
 }
 
-/** The former POST-only form, call(path, body, auth, headers), kept for the tests outside this folder. */
-export const postJson = async (path: string, body: unknown, auth: string | null, headers: Record<string, string | null> = {}): Promise<{ status: number; body: Json }> => {
-  const res = await post(path, body, auth, headers);
-  const text = await res.text();
-  return { status: res.status, body: text === "" ? {} : (JSON.parse(text) as Json) };
-};
+const isRaw = (body: unknown): body is RawBody => body instanceof Uint8Array || body instanceof FormData;
 
 /** What the simulator's handset `mobile` received as message `msgId` (polled: delivery is asynchronous). */
 export async function received(mobile: string, msgId: string, timeoutMs = 15_000): Promise<{ channel: string; content: string }> {
   const until = Date.now() + timeoutMs;
   for (;;) {
-    const res = await exports.default.fetch(`http://gw/simulator/v1/inbox/${encodeURIComponent(mobile)}?limit=100`);
-    const body = (await res.json()) as { messages?: Array<{ message_id: string; channel: string; content: string }> };
-    const hit = body.messages?.find((m) => m.message_id === msgId);
+    const { body } = await call(null, "GET", `/simulator/v1/inbox/${encodeURIComponent(mobile)}?limit=100`);
+    const messages = (body.messages ?? []) as Array<{ message_id: string; channel: string; content: string }>;
+    const hit = messages.find((m) => m.message_id === msgId);
     if (hit) return hit;
     if (Date.now() > until) throw new Error(`message ${msgId} did not reach ${mobile}'s inbox within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 50));
@@ -158,8 +138,21 @@ export async function codeOf(s: JpushSetup, msgId: string): Promise<string> {
   return m[1]!;
 }
 
+/** POST /v1/codes/{msg_id}/valid with the code the user typed. */
+export const valid = (s: Pick<JpushSetup, "auth">, msgId: string, code: unknown): Promise<Answer> => call(s, "POST", `/v1/codes/${msgId}/valid`, { code });
+
 /** A different code of the same length. */
 export const wrong = (code: string): string => code.slice(0, -1) + String((Number(code.at(-1)) + 1) % 10);
+
+/**
+ * The signature JPush's callback document puts on every push (SHA-1 hex over appKey, masterSecret and the
+ * form's nonce and timestamp), computed here independently of src so that a wrong one fails.
+ */
+export async function callbackSignature(appKey: string, masterSecret: string, form: URLSearchParams): Promise<string> {
+  const text = `appKey=${appKey}&appMasterSecret=${masterSecret}&nonce=${form.get("nonce")}&timestamp=${form.get("timestamp")}`;
+  const digest = await crypto.subtle.digest("SHA-1", new TextEncoder().encode(text));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+}
 
 /** The document's error shape with `code`, for toEqual. */
 export const err = (code: number) => ({ error: { code, message: expect.any(String) } });

@@ -7,11 +7,9 @@ import { admin, newTenant } from "../../admin/helpers";
 import { updateApp } from "../../../src/store/apps";
 import { deliveriesOf, mockReceiver, rows, runQueue, waitFor, type Hook } from "../../jobs/support";
 import { tenantDb } from "../../../src/store/db";
+import { callbackSignature } from "./helpers";
 
 afterEach(() => vi.restoreAllMocks());
-
-const sha1 = async (s: string) =>
-  [...new Uint8Array(await crypto.subtle.digest("SHA-1", new TextEncoder().encode(s)))].map((b) => b.toString(16).padStart(2, "0")).join("");
 
 /** A tenant with a JPush app whose report URL is `hook` (set in the store: the echostr check has its own tests). */
 async function jpushTenant(hook: string) {
@@ -27,7 +25,7 @@ async function expectSigned(h: Hook, appKey: string, masterSecret: string) {
   const f = form(h);
   expect(new Headers(h.init.headers).get("content-type")).toMatch(/^application\/x-www-form-urlencoded/);
   expect(f.get("timestamp")).toMatch(/^\d{13}$/);
-  expect(f.get("signature")).toBe(await sha1(`appKey=${appKey}&appMasterSecret=${masterSecret}&nonce=${f.get("nonce")}&timestamp=${f.get("timestamp")}`));
+  expect(f.get("signature")).toBe(await callbackSignature(appKey, masterSecret, f));
 }
 
 describe("SMS_TEMPLATE and SMS_SIGN callbacks", () => {
@@ -48,8 +46,10 @@ describe("SMS_TEMPLATE and SMS_SIGN callbacks", () => {
         { type: "SMS_TEMPLATE", data: { tempId: b.body.id, status: 2, refuseReason: "缺少退订方式说明" } },
       ]),
     );
-    await waitFor(async () => (await deliveriesOf(tenantId)).every((d) => d.status === "delivered") && true, 10_000, "both delivered");
-    expect((await deliveriesOf(tenantId)).map((d) => d.topic)).toEqual(["reviews", "reviews"]);
+    // Both rows, not "every row" alone: that would also hold while none is written yet.
+    await waitFor(async () => (await deliveriesOf(tenantId)).filter((d) => d.status === "delivered").length === 2, 10_000, "both delivered");
+    const delivered = { topic: "reviews", status: "delivered" };
+    expect((await deliveriesOf(tenantId)).map((d) => ({ topic: d.topic, status: d.status }))).toEqual([delivered, delivered]);
   });
 
   it("a signature verdict is an SMS_SIGN callback", async () => {

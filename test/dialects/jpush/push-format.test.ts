@@ -1,35 +1,28 @@
 // JPush status callbacks through the real pipeline: send via /v1/messages → simulator report →
 // one form-encoded POST per event, signed as JPush's callback document says (verified here
 // independently: SHA-1 over appKey, masterSecret, nonce and timestamp).
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { updateApp } from "../../../src/store/apps";
-import { makeCredential, makeSignature, makeTemplate, makeTenant, mobile } from "../../helpers/fixtures";
+import { mobile } from "../../helpers/fixtures";
 import { special, waitFor } from "../../jobs/support";
 import { tenantDb } from "../../../src/store/db";
+import { call, callbackSignature, setup, type JpushSetup } from "./helpers";
 
 afterEach(() => vi.restoreAllMocks());
 
-const sha1 = async (s: string) =>
-  [...new Uint8Array(await crypto.subtle.digest("SHA-1", new TextEncoder().encode(s)))].map((b) => b.toString(16).padStart(2, "0")).join("");
+/** A jpush app whose report and reply URLs are under `hook`. */
+async function jpushApp(hook: string): Promise<JpushSetup> {
+  const s = await setup();
+  await updateApp(tenantDb(env, s.tenant.id), s.appId, { reportUrl: `${hook}/reports`, replyUrl: `${hook}/replies` }, Date.now());
+  return s;
+}
 
-async function jpushApp(hook: string) {
-  const tenant = await makeTenant({ balance: 100_000 });
-  const sig = await makeSignature(tenant);
-  const tempId = await makeTemplate(tenant, { kind: "notification", content: "您的订单{{order}}已发货", signatureId: sig.id });
-  const cred = await makeCredential(tenant, "jpush");
-  await updateApp(tenantDb(env, tenant.id), cred.app.id, { reportUrl: `${hook}/reports`, replyUrl: `${hook}/replies` }, Date.now());
-  const auth = `Basic ${btoa(`${cred.app.key}:${cred.secret}`)}`;
-  const send = async (m: string) => {
-    const res = await exports.default.fetch("http://gw/v1/messages", {
-      method: "POST",
-      headers: { authorization: auth, "content-type": "application/json" },
-      body: JSON.stringify({ mobile: m, temp_id: tempId, temp_para: { order: "A1" } }),
-    });
-    expect(res.status).toBe(200);
-    return ((await res.json()) as { msg_id: string }).msg_id;
-  };
-  return { tenant, sig, cred, send };
+/** One notice to `m` through /v1/messages; its msg_id. */
+async function send(s: JpushSetup, m: string): Promise<string> {
+  const res = await call(s, "POST", "/v1/messages", { mobile: m, temp_id: s.noticeTpl, temp_para: { number: "A1", place: "前台" } });
+  expect(res.status).toBe(200);
+  return res.body.msg_id as string;
 }
 
 function receiver(prefix: string) {
@@ -48,9 +41,9 @@ describe("JPush callbacks (SMS_REPORT, SMS_REPLY)", () => {
   it("posts one signed SMS_REPORT per message, status mapped from the delivery code", async () => {
     const hook = "https://cb.example.com/jpush";
     const calls = receiver(hook);
-    const { cred, send } = await jpushApp(hook);
-    const ok = await send(mobile());
-    const blacklisted = await send(special("0007"));
+    const s = await jpushApp(hook);
+    const ok = await send(s, mobile());
+    const blacklisted = await send(s, special("0007"));
 
     const reports = await waitFor(async () => {
       const got = calls.filter((c) => c.url.endsWith("/reports"));
@@ -62,8 +55,7 @@ describe("JPush callbacks (SMS_REPORT, SMS_REPLY)", () => {
       expect(f.get("type")).toBe("SMS_REPORT");
       expect(f.get("nonce")).toMatch(/^-?\d+$/);
       expect(f.get("timestamp")).toMatch(/^\d{13}$/);
-      const expected = await sha1(`appKey=${cred.app.key}&appMasterSecret=${cred.secret}&nonce=${f.get("nonce")}&timestamp=${f.get("timestamp")}`);
-      expect(f.get("signature")).toBe(expected);
+      expect(f.get("signature")).toBe(await callbackSignature(s.appKey, s.secret, f));
     }
     const data = reports.map((c) => JSON.parse(c.form.get("data")!) as { msgId: string; status: number; receiveTime: number; phone: string });
     const byId = new Map(data.map((d) => [d.msgId, d]));
@@ -74,13 +66,9 @@ describe("JPush callbacks (SMS_REPORT, SMS_REPLY)", () => {
   it("posts SMS_REPLY for a reply to the tenant's signature", async () => {
     const hook = "https://cb2.example.com/jpush";
     const calls = receiver(hook);
-    const { sig, cred } = await jpushApp(hook);
+    const s = await jpushApp(hook);
     const m = mobile();
-    const res = await exports.default.fetch("http://gw/simulator/v1/replies", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ mobile: m, content: "好的，收到", signature: sig.name }),
-    });
+    const res = await call(null, "POST", "/simulator/v1/replies", { mobile: m, content: "好的，收到", signature: s.sign.name });
     expect(res.status).toBeLessThan(300);
     const [reply] = await waitFor(async () => {
       const got = calls.filter((c) => c.url.endsWith("/replies"));
@@ -89,6 +77,6 @@ describe("JPush callbacks (SMS_REPORT, SMS_REPLY)", () => {
     expect(reply!.form.get("type")).toBe("SMS_REPLY");
     expect(JSON.parse(reply!.form.get("data")!)).toEqual({ phone: m, replyTime: expect.any(Number), content: "好的，收到" });
     const f = reply!.form;
-    expect(f.get("signature")).toBe(await sha1(`appKey=${cred.app.key}&appMasterSecret=${cred.secret}&nonce=${f.get("nonce")}&timestamp=${f.get("timestamp")}`));
+    expect(f.get("signature")).toBe(await callbackSignature(s.appKey, s.secret, f));
   });
 });

@@ -4,69 +4,59 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { reviewTemplate } from "../../../src/core/catalog";
 import { makeCredential, makeSignature, makeTenant } from "../../helpers/fixtures";
-import { basic, call as jpushCall } from "./helpers";
+import { basic, call, err } from "./helpers";
 
-/** A tenant with a jpush app and nothing else (no signature, no template), and its requests. */
+/** A tenant with a jpush app and nothing else (no signature, no template): `call`'s `s`. */
 async function client() {
   const tenant = await makeTenant({ balance: 1000 });
   const cred = await makeCredential(tenant, "jpush");
-  const who = { auth: basic(cred.app.key, cred.secret) };
-  const call = async (method: string, path: string, body?: unknown) => {
-    const r = await jpushCall(who, method, path, body);
-    const empty = (r.body as unknown) === "";
-    return { status: r.status, text: empty ? "" : JSON.stringify(r.body), body: empty ? null : (r.body as Record<string, unknown>) };
-  };
-  return { tenant, call };
+  return { tenant, auth: basic(cred.app.key, cred.secret) };
 }
-
-const errCode = (r: { body: Record<string, unknown> | null }) => (r.body?.error as { code: number } | undefined)?.code;
 
 describe("JPush templates", () => {
   it("lifecycle: create pending → change → approved (no more changes) → delete", async () => {
-    const { tenant, call } = await client();
-    const created = await call("POST", "/v1/templates", { template: "您的验证码是{{code}}，{{ttl}}分钟内有效", type: 2, remark: "登录" });
+    const s = await client();
+    const created = await call(s, "POST", "/v1/templates", { template: "您的验证码是{{code}}，{{ttl}}分钟内有效", type: 2, remark: "登录" });
     expect(created.status).toBe(200);
     expect(created.body).toEqual({ temp_id: expect.any(Number) });
-    const id = created.body!.temp_id as number;
-    expect((await call("GET", `/v1/templates/${id}`)).body).toEqual({
+    const id = created.body.temp_id as number;
+    expect((await call(s, "GET", `/v1/templates/${id}`)).body).toEqual({
       temp_id: id, template: "您的验证码是{{code}}，{{ttl}}分钟内有效", type: 2, ttl: 300, remark: "登录", sign_id: null, status: 0,
     });
-    expect((await call("PUT", `/v1/templates/${id}`, { temp_id: id, template: "验证码{{code}}", type: 1, ttl: 120 })).body).toEqual({ temp_id: id });
-    expect((await call("GET", `/v1/templates/${id}`)).body).toMatchObject({ template: "验证码{{code}}", type: 1, ttl: 120, status: 0 });
+    expect((await call(s, "PUT", `/v1/templates/${id}`, { temp_id: id, template: "验证码{{code}}", type: 1, ttl: 120 })).body).toEqual({ temp_id: id });
+    expect((await call(s, "GET", `/v1/templates/${id}`)).body).toMatchObject({ template: "验证码{{code}}", type: 1, ttl: 120, status: 0 });
 
-    await reviewTemplate(env, tenant.id, id, { status: "approved" }, Date.now());
-    expect((await call("GET", `/v1/templates/${id}`)).body).toMatchObject({ status: 1 });
-    const locked = await call("PUT", `/v1/templates/${id}`, { template: "验证码{{code}}!", type: 1, ttl: 60 });
-    expect([locked.status, errCode(locked)]).toEqual([403, 50047]);
+    await reviewTemplate(env, s.tenant.id, id, { status: "approved" }, Date.now());
+    expect((await call(s, "GET", `/v1/templates/${id}`)).body).toMatchObject({ status: 1 });
+    const locked = await call(s, "PUT", `/v1/templates/${id}`, { template: "验证码{{code}}!", type: 1, ttl: 60 });
+    expect(locked).toEqual({ status: 403, body: err(50047) });
 
-    const del = await call("DELETE", `/v1/templates/${id}`);
-    expect(del.status).toBe(200);
-    expect(del.text).toBe("");
-    expect(errCode(await call("GET", `/v1/templates/${id}`))).toBe(50013);
+    expect(await call(s, "DELETE", `/v1/templates/${id}`)).toEqual({ status: 200, body: "" });
+    expect(await call(s, "GET", `/v1/templates/${id}`)).toEqual({ status: 403, body: err(50013) });
   });
 
   it("sign_id binds the template to one of the tenant's signatures; another tenant's or an unknown one is 50102", async () => {
-    const { tenant, call } = await client();
-    const own = await makeSignature(tenant);
+    const s = await client();
+    const own = await makeSignature(s.tenant);
     const stranger = await makeSignature(await makeTenant());
-    const id = (await call("POST", "/v1/templates", { template: "取件码{{code_no}}", type: 2, sign_id: own.id })).body!.temp_id as number;
-    expect((await call("GET", `/v1/templates/${id}`)).body).toMatchObject({ sign_id: own.id });
+    const id = (await call(s, "POST", "/v1/templates", { template: "取件码{{code_no}}", type: 2, sign_id: own.id })).body.temp_id as number;
+    expect((await call(s, "GET", `/v1/templates/${id}`)).body).toMatchObject({ sign_id: own.id });
     for (const sign_id of [stranger.id, 99_999_999, "abc", true]) {
-      const r = await call("POST", "/v1/templates", { template: "取件码{{code_no}}", type: 2, sign_id });
-      expect([r.status, errCode(r)]).toEqual([403, 50102]);
+      const r = await call(s, "POST", "/v1/templates", { template: "取件码{{code_no}}", type: 2, sign_id });
+      expect(r).toEqual({ status: 403, body: err(50102) });
     }
-    const moved = await call("PUT", `/v1/templates/${id}`, { template: "取件码{{code_no}}", type: 2, sign_id: stranger.id });
-    expect([moved.status, errCode(moved)]).toEqual([403, 50102]);
-    expect((await call("GET", `/v1/templates/${id}`)).body).toMatchObject({ sign_id: own.id });
+    const moved = await call(s, "PUT", `/v1/templates/${id}`, { template: "取件码{{code_no}}", type: 2, sign_id: stranger.id });
+    expect(moved).toEqual({ status: 403, body: err(50102) });
+    expect((await call(s, "GET", `/v1/templates/${id}`)).body).toMatchObject({ sign_id: own.id });
   });
 
   it("a rejected template may change and goes back to review", async () => {
-    const { tenant, call } = await client();
-    const id = (await call("POST", "/v1/templates", { template: "促销{{x}}", type: 3 })).body!.temp_id as number;
-    await reviewTemplate(env, tenant.id, id, { status: "rejected", note: "too vague" }, Date.now());
-    expect((await call("GET", `/v1/templates/${id}`)).body).toMatchObject({ status: 2 });
-    expect((await call("PUT", `/v1/templates/${id}`, { template: "双十一{{x}}折，回TD退订", type: 3 })).status).toBe(200);
-    expect((await call("GET", `/v1/templates/${id}`)).body).toMatchObject({ status: 0, type: 3 });
+    const s = await client();
+    const id = (await call(s, "POST", "/v1/templates", { template: "促销{{x}}", type: 3 })).body.temp_id as number;
+    await reviewTemplate(env, s.tenant.id, id, { status: "rejected", note: "too vague" }, Date.now());
+    expect((await call(s, "GET", `/v1/templates/${id}`)).body).toMatchObject({ status: 2 });
+    expect((await call(s, "PUT", `/v1/templates/${id}`, { template: "双十一{{x}}折，回TD退订", type: 3 })).status).toBe(200);
+    expect((await call(s, "GET", `/v1/templates/${id}`)).body).toMatchObject({ status: 0, type: 3 });
   });
 
   it.each([
@@ -83,20 +73,18 @@ describe("JPush templates", () => {
     [{ template: "【别家】通知{{x}}", type: 2 }, 50052],
     [{ template: "通知{{x}}", type: 4 }, 50007],
   ])("refuses %j with %i", async (body, code) => {
-    const { call } = await client();
-    const res = await call("POST", "/v1/templates", body);
-    expect(res.status).toBe(403);
-    expect(errCode(res)).toBe(code);
+    const s = await client();
+    expect(await call(s, "POST", "/v1/templates", body)).toEqual({ status: 403, body: err(code) });
   });
 
   it("another tenant's template is an invalid temp_id everywhere", async () => {
     const a = await client();
     const b = await client();
-    const id = (await a.call("POST", "/v1/templates", { template: "通知{{x}}", type: 2 })).body!.temp_id as number;
+    const id = (await call(a, "POST", "/v1/templates", { template: "通知{{x}}", type: 2 })).body.temp_id as number;
     for (const [method, body] of [["GET"], ["PUT", { template: "通知{{y}}", type: 2 }], ["DELETE"]] as const) {
-      const res = await b.call(method, `/v1/templates/${id}`, body);
-      expect([res.status, errCode(res)]).toEqual([403, 50013]);
+      const res = await call(b, method, `/v1/templates/${id}`, body);
+      expect(res).toEqual({ status: 403, body: err(50013) });
     }
-    expect((await a.call("GET", `/v1/templates/${id}`)).status).toBe(200);
+    expect((await call(a, "GET", `/v1/templates/${id}`)).status).toBe(200);
   });
 });

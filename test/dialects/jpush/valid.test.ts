@@ -2,13 +2,11 @@
 // brute-force cut-off) and tenant isolation of msg_ids.
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { mobile } from "../../helpers/fixtures";
-import { call, codeOf, err, setup, wrong } from "./helpers";
+import { call, codeOf, err, setup, valid, wrong } from "./helpers";
 
 afterEach(() => {
   vi.useRealTimers();
 });
-
-const valid = (s: { auth: string }, msgId: string, code: unknown) => call(s, "POST", `/v1/codes/${msgId}/valid`, { code });
 
 describe("POST /v1/codes/{msg_id}/valid: the code lifecycle", () => {
   it("the right code is valid once; the second check answers 50012", async () => {

@@ -4,14 +4,12 @@ import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { getMessage } from "../../helpers/domain";
 import { mobile, money } from "../../helpers/fixtures";
-import { call, codeOf, err, setup, received } from "./helpers";
+import { call, codeOf, err, setup, received, valid } from "./helpers";
 import { tenantDb } from "../../../src/store/db";
 
 afterEach(() => {
   vi.useRealTimers();
 });
-
-const valid = (s: { auth: string }, msgId: string, code: unknown) => call(s, "POST", `/v1/codes/${msgId}/valid`, { code });
 
 describe("POST /v1/voice_codes", () => {
   it("sends the caller's code on the voice channel and it validates", async () => {

@@ -11,9 +11,9 @@ describe("auth and tenant binding", () => {
   it("401 40100 without a key, with a malformed one, or a wrong secret", async () => {
     const s = await setup();
     const body = { mobile: mobile(), content: `【${s.sign.name}】x` };
-    await expectEnvelope(await call(null, "POST", "industry", body), 401, 40100);
-    await expectEnvelope(await call(s, "POST", "industry", body, { apiKey: "no-dot-here" }), 401, 40100);
-    await expectEnvelope(await call(s, "POST", "industry", body, { apiKey: `${s.apiKey.split(".")[0]}.wrong` }), 401, 40100);
+    expectEnvelope(await call(null, "POST", "industry", body), 401, 40100);
+    expectEnvelope(await call(s, "POST", "industry", body, { apiKey: "no-dot-here" }), 401, 40100);
+    expectEnvelope(await call(s, "POST", "industry", body, { apiKey: `${s.apiKey.split(".")[0]}.wrong` }), 401, 40100);
     expect(await messageRows(s.tenant.id)).toEqual([]);
   });
 
@@ -21,10 +21,10 @@ describe("auth and tenant binding", () => {
     const s = await setup();
     const other = await setup();
     const m = mobile();
-    await expectEnvelope(await call(s, "POST", "industry", { mobile: m, content: `【${s.sign.name}】x`, tenantId: other.tenant.id }), 403, 40300);
-    await expectEnvelope(await call(s, "POST", "personality", { smses: [{ mobile: m, content: "x" }], sendTime: 0, tenantId: other.tenant.id }), 403, 40300);
-    await expectEnvelope(await call(s, "POST", "batch", { mobiles: m, content: "x", sendTime: 0, tenantId: other.tenant.id }), 403, 40300);
-    await expectEnvelope(await call(s, "POST", "cancel", { id: "1", tenantId: other.tenant.id }), 403, 40300);
+    expectEnvelope(await call(s, "POST", "industry", { mobile: m, content: `【${s.sign.name}】x`, tenantId: other.tenant.id }), 403, 40300);
+    expectEnvelope(await call(s, "POST", "personality", { smses: [{ mobile: m, content: "x" }], sendTime: 0, tenantId: other.tenant.id }), 403, 40300);
+    expectEnvelope(await call(s, "POST", "batch", { mobiles: m, content: "x", sendTime: 0, tenantId: other.tenant.id }), 403, 40300);
+    expectEnvelope(await call(s, "POST", "cancel", { id: "1", tenantId: other.tenant.id }), 403, 40300);
     expect(await messageRows(s.tenant.id)).toEqual([]);
   });
 
@@ -32,12 +32,12 @@ describe("auth and tenant binding", () => {
     const s = await setup();
     const body = () => ({ mobile: mobile(), content: `【${s.sign.name}】x` });
     await updateApp(tenantDb(env, s.tenant.id), s.appId, { blocked: true }, Date.now());
-    await expectEnvelope(await call(s, "POST", "industry", body()), 403, 40301);
+    expectEnvelope(await call(s, "POST", "industry", body()), 403, 40301);
     await updateApp(tenantDb(env, s.tenant.id), s.appId, { blocked: false, ipAllowlist: ["192.0.2.7"] }, Date.now());
-    await expectEnvelope(await call(s, "POST", "industry", body()), 403, 40302);
-    await expectEnvelope(await call(s, "POST", "industry", body(), { headers: { "cf-connecting-ip": "192.0.2.7" } }), 200, 0);
+    expectEnvelope(await call(s, "POST", "industry", body()), 403, 40302);
+    expectEnvelope(await call(s, "POST", "industry", body(), { headers: { "cf-connecting-ip": "192.0.2.7" } }), 200, 0);
     await updateApp(tenantDb(env, s.tenant.id), s.appId, { ipAllowlist: null, smsEnabled: false }, Date.now());
-    await expectEnvelope(await call(s, "POST", "industry", body()), 403, 40303);
+    expectEnvelope(await call(s, "POST", "industry", body()), 403, 40303);
     expect(await messageRows(s.tenant.id)).toHaveLength(1);
   });
 });

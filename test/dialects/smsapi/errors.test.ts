@@ -27,15 +27,15 @@ describe("40011: a blocked word in the content", () => {
     const text = (t: string) => `【${s.sign.name}】${t}`;
     const before = await written(s.tenant.id);
 
-    const single = await expectEnvelope(await call(s, "POST", "industry", { mobile: mobile(), content: text("欢迎光临澳门赌场") }), 400, 40011, /blocked word: 澳门赌场/);
+    const single = expectEnvelope(await call(s, "POST", "industry", { mobile: mobile(), content: text("欢迎光临澳门赌场") }), 400, 40011, /blocked word: 澳门赌场/);
     expect(single.data).toBeNull();
     // The global list applies to every tenant.
-    await expectEnvelope(await call(s, "POST", "industry", { mobile: mobile(), content: text("六合彩开奖") }), 400, 40011, /六合彩/);
-    const allBlocked = await expectEnvelope(await call(s, "POST", "batch", { mobiles: `${mobile()},${mobile()}`, content: text("澳门赌场"), sendTime: 0 }), 400, 40011);
+    expectEnvelope(await call(s, "POST", "industry", { mobile: mobile(), content: text("六合彩开奖") }), 400, 40011, /六合彩/);
+    const allBlocked = expectEnvelope(await call(s, "POST", "batch", { mobiles: `${mobile()},${mobile()}`, content: text("澳门赌场"), sendTime: 0 }), 400, 40011);
     expect(codes(allBlocked)).toEqual([40011, 40011]);
     expect(await written(s.tenant.id)).toEqual(before);
 
-    const mixed = await expectEnvelope(
+    const mixed = expectEnvelope(
       await call(s, "POST", "personality", { smses: [{ mobile: mobile(), content: text("澳门赌场") }, { mobile: mobile(), content: text("澳门美食") }], sendTime: 0 }),
       200,
       0,
@@ -52,20 +52,20 @@ describe("42901: the same content to the same mobile inside the repeat window", 
     await settle(s, { repeatWindowSeconds: 300 });
     const m = mobile();
     const body = { mobile: m, content: `【${s.sign.name}】您的快件已签收` };
-    await expectEnvelope(await call(s, "POST", "industry", body), 200, 0);
+    expectEnvelope(await call(s, "POST", "industry", body), 200, 0);
 
     const res = await call(s, "POST", "industry", body);
     const retry = Number(res.headers.get("retry-after"));
     expect(retry).toBeGreaterThan(0);
     expect(retry).toBeLessThanOrEqual(300);
-    const refused = await expectEnvelope(res, 429, 42901, /same content .* retry in \d+ s/);
+    const refused = expectEnvelope(res, 429, 42901, /same content .* retry in \d+ s/);
     expect(refused.message).not.toMatch(INTERNALS);
     expect(await money(s.tenant.id)).toEqual({ balance: 990, ledger: 990 });
 
     const other = mobile();
-    const batch = await expectEnvelope(await call(s, "POST", "batch", { mobiles: `${m},${other}`, content: body.content, sendTime: 0 }), 200, 0);
+    const batch = expectEnvelope(await call(s, "POST", "batch", { mobiles: `${m},${other}`, content: body.content, sendTime: 0 }), 200, 0);
     expect(codes(batch)).toEqual([42901, "ok"]);
-    await expectEnvelope(await call(s, "POST", "industry", { mobile: m, content: `【${s.sign.name}】您的快件已派送` }), 200, 0);
+    expectEnvelope(await call(s, "POST", "industry", { mobile: m, content: `【${s.sign.name}】您的快件已派送` }), 200, 0);
     expect(await money(s.tenant.id)).toEqual({ balance: 970, ledger: 970 });
   });
 });
@@ -94,7 +94,7 @@ describe("50000: real server faults", () => {
     const logged = errors.mock.calls.map((c) => String(c[0])).filter((l) => l.includes('"where":"smsapi"'));
     expect(logged).toHaveLength(3);
     expect(logged[0]).toMatch(/disk is full/);
-    await expectEnvelope(await call(s, "POST", "industry", { mobile: mobile(), content }), 200, 0);
+    expectEnvelope(await call(s, "POST", "industry", { mobile: mobile(), content }), 200, 0);
   });
 
   it("a stored tenant row that cannot be read: 50000 on every route, cancel included", async () => {

@@ -25,46 +25,45 @@ export async function setup(opts: { balance?: number; price?: number; kinds?: st
   return { tenant, apiKey: `${cred.app.key}.${cred.secret}`, appId: cred.app.id, sign };
 }
 
-/** The request as smsapi clients send it: JSON unless the body is already a string (then `content-type` says what it is). */
-export const post = (path: string, body: unknown, apiKey: string | null, headers: Record<string, string> = {}): Promise<Response> =>
-  exports.default.fetch(`http://gw/smsapi/v1/sms/${path}`, {
-    method: "POST",
-    headers: { "content-type": "application/json", ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}), ...headers },
-    body: typeof body === "string" ? body : JSON.stringify(body),
-  });
-
 export interface Answer {
   status: number;
+  /** Not enumerable: see `call`. */
   headers: Headers;
   /** Parsed when the answer is JSON, else its text. */
   body: Json | string;
 }
 
-async function answer(res: Response): Promise<Answer> {
-  const text = await res.text();
-  const isJson = (res.headers.get("content-type") ?? "").includes("json");
-  return { status: res.status, headers: res.headers, body: isJson && text !== "" ? (JSON.parse(text) as Json) : text };
-}
-
 /**
  * `path` under /smsapi/v1/sms/ (a query allowed), or absolute from "/". `s`'s key authenticates
  * unless `opts.apiKey` replaces it (null: no Authorization header); a null `s` sends none either.
+ * A body is JSON unless it is a string or bytes (sent as given); `opts.headers` adds headers or drops
+ * one (null), e.g. the JSON content type, so that bytes go with none at all.
  */
 export async function call(
-  s: SmsapiSetup | null,
+  s: Pick<SmsapiSetup, "apiKey"> | null,
   method: "GET" | "POST" | "PUT" | "DELETE",
   path: string,
   body?: unknown,
-  opts: { apiKey?: string | null; headers?: Record<string, string> } = {},
+  opts: { apiKey?: string | null; headers?: Record<string, string | null> } = {},
 ): Promise<Answer & { body: Json }> {
   const apiKey = opts.apiKey !== undefined ? opts.apiKey : (s?.apiKey ?? null);
   const url = path.startsWith("/") ? `http://gw${path}` : `http://gw/smsapi/v1/sms/${path}`;
-  const headers: Record<string, string> = { ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) };
-  if (body !== undefined) headers["content-type"] = "application/json";
-  const init: RequestInit = { method, headers: { ...headers, ...opts.headers } };
-  if (body !== undefined) init.body = typeof body === "string" ? body : JSON.stringify(body);
+  const headers = new Headers(apiKey ? { authorization: `Bearer ${apiKey}` } : {});
+  if (body !== undefined) headers.set("content-type", "application/json");
+  for (const [k, v] of Object.entries(opts.headers ?? {})) {
+    if (v === null) headers.delete(k);
+    else headers.set(k, v);
+  }
+  const init: RequestInit = { method, headers };
+  if (body !== undefined) init.body = typeof body === "string" || body instanceof Uint8Array ? body : JSON.stringify(body);
+  const res = await exports.default.fetch(url, init);
+  const text = await res.text();
+  const isJson = (res.headers.get("content-type") ?? "").includes("json");
   // Every smsapi answer is the JSON envelope; a test that meets text fails on its `body.code`.
-  return (await answer(await exports.default.fetch(url, init))) as Answer & { body: Json };
+  const answer = { status: res.status, body: isJson && text !== "" ? (JSON.parse(text) as Json) : text } as Answer & { body: Json };
+  // Not enumerable, so that `toEqual({ status, body })` compares what the document shows.
+  Object.defineProperty(answer, "headers", { value: res.headers, enumerable: false });
+  return answer;
 }
 
 export const messageRows = async (tenantId: string) =>
@@ -75,8 +74,7 @@ export const messageRows = async (tenantId: string) =>
   ).results;
 
 /** The envelope {code, message, data} with this status and code (and a message matching `message`); returns the body. */
-export async function expectEnvelope(res: Response | Answer, status: number, code: number, message?: RegExp): Promise<Json> {
-  const r = res instanceof Response ? await answer(res) : res;
+export function expectEnvelope(r: Answer, status: number, code: number, message?: RegExp): Json {
   expect({ status: r.status, code: typeof r.body === "string" ? r.body : r.body.code }).toEqual({ status, code });
   const body = r.body as Json;
   expect(body).toMatchObject({ code, message: expect.any(String) });

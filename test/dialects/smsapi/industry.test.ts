@@ -40,7 +40,7 @@ describe("POST /smsapi/v1/sms/industry", () => {
   it("prefixes the key's default signature when the content has none", async () => {
     const s = await setup({ defaultSignature: "approved" });
     const res = await call(s, "POST", "industry", { mobile: mobile(), content: "您的包裹已签收" });
-    await expectEnvelope(res, 200, 0);
+    expectEnvelope(res, 200, 0);
     expect((await messageRows(s.tenant.id))[0]!.content).toBe(`【${s.sign.name}】您的包裹已签收`);
   });
 
@@ -52,17 +52,17 @@ describe("POST /smsapi/v1/sms/industry", () => {
     expect((await messageRows(s.tenant.id)).map((r) => r.kind)).toEqual(["verification"]);
     expect((await messageRows(codesOnly.tenant.id)).map((r) => r.kind)).toEqual(["verification"]);
     const refused = await call(codesOnly, "POST", "industry", { mobile: mobile(), content: `【${codesOnly.sign.name}】c`, kind: "notification" });
-    await expectEnvelope(refused, 403, 40304);
+    expectEnvelope(refused, 403, 40304);
   });
 
   it("verification limits per mobile: the second code within a minute is 429 42900 with Retry-After", async () => {
     const s = await setup({ balance: 100, price: 10 });
     const m = mobile();
     const body = { mobile: m, content: `【${s.sign.name}】验证码 1234`, kind: "verification" };
-    await expectEnvelope(await call(s, "POST", "industry", body), 200, 0);
+    expectEnvelope(await call(s, "POST", "industry", body), 200, 0);
     const res = await call(s, "POST", "industry", { ...body, content: `【${s.sign.name}】验证码 5678` });
     expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
-    await expectEnvelope(res, 429, 42900, /retry in/);
+    expectEnvelope(res, 429, 42900, /retry in/);
     expect(await money(s.tenant.id)).toEqual({ balance: 90, ledger: 90 });
   });
 
@@ -70,18 +70,18 @@ describe("POST /smsapi/v1/sms/industry", () => {
     const s = await setup();
     const pending = await makeSignature(s.tenant, `审核${Date.now() % 10000}`, "pending");
     const rejected = await makeSignature(s.tenant, `驳回${Date.now() % 10000}`, "rejected");
-    await expectEnvelope(await call(s, "POST", "industry", { mobile: mobile(), content: "no signature" }), 400, 40006, /default signature/);
-    await expectEnvelope(await call(s, "POST", "industry", { mobile: mobile(), content: "【没有这个】x" }), 400, 40007);
-    await expectEnvelope(await call(s, "POST", "industry", { mobile: mobile(), content: `【${pending.name}】x` }), 400, 40008);
-    await expectEnvelope(await call(s, "POST", "industry", { mobile: mobile(), content: `【${rejected.name}】x` }), 400, 40009);
+    expectEnvelope(await call(s, "POST", "industry", { mobile: mobile(), content: "no signature" }), 400, 40006, /default signature/);
+    expectEnvelope(await call(s, "POST", "industry", { mobile: mobile(), content: "【没有这个】x" }), 400, 40007);
+    expectEnvelope(await call(s, "POST", "industry", { mobile: mobile(), content: `【${pending.name}】x` }), 400, 40008);
+    expectEnvelope(await call(s, "POST", "industry", { mobile: mobile(), content: `【${rejected.name}】x` }), 400, 40009);
     const withPendingDefault = await setup({ defaultSignature: "pending" });
-    await expectEnvelope(await call(withPendingDefault, "POST", "industry", { mobile: mobile(), content: "x" }), 400, 40008);
+    expectEnvelope(await call(withPendingDefault, "POST", "industry", { mobile: mobile(), content: "x" }), 400, 40008);
     expect(await messageRows(s.tenant.id)).toEqual([]);
   });
 
   it("another tenant's signature behaves as unknown", async () => {
     const s = await setup();
     const other = await setup();
-    await expectEnvelope(await call(s, "POST", "industry", { mobile: mobile(), content: `【${other.sign.name}】x` }), 400, 40007);
+    expectEnvelope(await call(s, "POST", "industry", { mobile: mobile(), content: `【${other.sign.name}】x` }), 400, 40007);
   });
 });

@@ -17,7 +17,7 @@ describe("POST /smsapi/v1/sms/personality", () => {
       { mobile: mobile(), content: `【${s.sign.name}】${"长".repeat(500)}` },
     ];
     const res = await call(s, "POST", "personality", { smses, sendTime: 0, tenantId: s.tenant.id });
-    const body = await expectEnvelope(res, 200, 0);
+    const body = expectEnvelope(res, 200, 0);
     expect(body.data).toMatchObject({ scheduled: false, amount: 20, accepted: 2 });
     expect(body.data.messages).toEqual([
       { mobile: a, id: expect.any(String) },

@@ -7,10 +7,10 @@ import { setup, call, expectEnvelope, type Json } from "./helpers";
 describe("unknown paths and methods", () => {
   it("404 40400 and 405 40500 (with Allow) in the envelope", async () => {
     const s = await setup();
-    await expectEnvelope(await call(s, "POST", "nope", {}), 404, 40400);
+    expectEnvelope(await call(s, "POST", "nope", {}), 404, 40400);
     const get = await call(null, "GET", "batch");
     expect(get.headers.get("allow")).toBe("POST");
-    await expectEnvelope(get, 405, 40500);
+    expectEnvelope(get, 405, 40500);
   });
 });
 
@@ -41,7 +41,7 @@ describe("documentation", () => {
     // (or documented but not registered) would show here as 40400 / 40500.
     for (const op of documented) {
       const [method, path] = op.split(" ") as ["GET" | "POST", string];
-      await expectEnvelope(await call(null, method, path, method === "POST" ? {} : undefined), 401, 40100);
+      expectEnvelope(await call(null, method, path, method === "POST" ? {} : undefined), 401, 40100);
     }
   });
 });

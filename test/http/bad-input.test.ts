@@ -49,11 +49,10 @@ describe("invalid UTF-8", () => {
 
   it("Huawei: 400 SMN.9900 for bytes in a message", async () => {
     const s = await huawei.setup({ login: true });
-    const token = s.token!;
     const body = badJson(`{"endpoint":"${mobile()}","message":"hi@@","sign_id":"${s.sign.uid}"}`);
-    const res = await fetchRaw(`/v2/${s.projectId}/notifications/sms`, body, { "content-type": "application/json", "X-Auth-Token": token, "X-Project-Id": s.projectId });
+    const res = await huawei.call(s, "POST", huawei.SMS, body, { headers: { "content-type": "application/json", "X-Project-Id": s.projectId } });
     expect(res.status).toBe(400);
-    expect(await res.json()).toMatchObject({ code: "SMN.9900", message: expect.stringMatching(/UTF-8/) });
+    expect(res.body).toMatchObject({ code: "SMN.9900", message: expect.stringMatching(/UTF-8/) });
     await unchanged(s.tenant.id, 10_000);
   });
 
@@ -62,11 +61,11 @@ describe("invalid UTF-8", () => {
     const m = mobile();
     const form = `token=${s.token}&phoneNumbers=${m}&sign=${encodeURIComponent(s.sign.name)}&content=%FF%FE`;
     for (const res of [
-      await fetchRaw("/sms/send", form, { "content-type": "application/x-www-form-urlencoded" }),
-      await exports.default.fetch(`http://gw/sms/send?${form}`, { method: "POST" }),
-      await fetchRaw("/sms/send", badJson(`{"token":"${s.token}","phoneNumbers":"${m}","sign":"${s.sign.name}","content":"x@@"}`), { "content-type": "application/json" }),
+      await paasw.call(null, "POST", "/sms/send", {}, { raw: form, headers: { "content-type": "application/x-www-form-urlencoded" } }),
+      await paasw.call(null, "POST", `/sms/send?${form}`, {}, { form: "query", headers: {} }),
+      await paasw.call(null, "POST", "/sms/send", {}, { raw: badJson(`{"token":"${s.token}","phoneNumbers":"${m}","sign":"${s.sign.name}","content":"x@@"}`), headers: { "content-type": "application/json" } }),
     ]) {
-      expect({ status: res.status, body: await res.json() }).toMatchObject({ status: 200, body: { code: "10002", message: expect.stringMatching(/UTF-8/) } });
+      expect({ status: res.status, body: res.body }).toMatchObject({ status: 200, body: { code: "10002", message: expect.stringMatching(/UTF-8/) } });
     }
     await unchanged(s.tenant.id, 100_000);
   });
@@ -89,20 +88,12 @@ describe("paasw parameter types", () => {
     const s = await paasw.setup();
     const m = mobile();
     for (const bad of [{ content: { a: 1 } }, { content: ["x"] }, { sign: { a: 1 } }, { content: true }]) {
-      const res = await exports.default.fetch("http://gw/sms/send", {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ token: s.token, phoneNumbers: m, sign: s.sign.name, content: "hi", ...bad }),
-      });
-      expect(await res.json()).toMatchObject({ code: "10002" });
+      const res = await paasw.call(s, "POST", "/sms/send", { phoneNumbers: m, sign: s.sign.name, content: "hi", ...bad }, { form: "json" });
+      expect(res.body).toMatchObject({ code: "10002" });
     }
     await unchanged(s.tenant.id, 100_000);
     // A number where the value is numeric is still taken.
-    const ok = await exports.default.fetch("http://gw/sms/send", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ token: s.token, phoneNumbers: Number(m), sign: s.sign.name, content: "hi", kind: 2 }),
-    });
-    expect(await ok.json()).toMatchObject({ code: "10000" });
+    const ok = await paasw.call(s, "POST", "/sms/send", { phoneNumbers: Number(m), sign: s.sign.name, content: "hi", kind: 2 }, { form: "json" });
+    expect(ok.body).toMatchObject({ code: "10000" });
   });
 });

@@ -102,13 +102,13 @@ export interface Answer {
 
 /**
  * `method path` through the Worker. `{project_id}` in `path` is the setup's project; a `path` that is
- * a full URL is used as it is. A body that is a string is sent as it is, anything else as JSON. The
+ * a full URL is used as it is. A body that is a string or bytes is sent as it is, anything else as JSON. The
  * body answered is parsed when it is JSON.
  */
 export async function call(s: SmnSetup | null, method: string, path: string, body?: unknown, opts: CallOptions = {}): Promise<Answer> {
   const target = s ? path.replace("{project_id}", s.projectId) : path;
   const url = /^https?:/.test(target) ? target : `${opts.base ?? "http://gw"}${target}`;
-  const text = body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body);
+  const text = body === undefined ? undefined : typeof body === "string" || body instanceof Uint8Array ? body : JSON.stringify(body);
   const res = await exports.default.fetch(url, { method, headers: opts.aksk ? await signedHeaders(method, url, text, opts.aksk) : plainHeaders(s, body, opts), body: text });
   const answered = await res.text();
   const isJson = !opts.text && (res.headers.get("content-type") ?? "").includes("json");
@@ -126,7 +126,7 @@ function plainHeaders(s: SmnSetup | null, body: unknown, opts: CallOptions): Rec
   };
 }
 
-async function signedHeaders(method: string, url: string, body: string | undefined, o: AkskOptions): Promise<Headers> {
+async function signedHeaders(method: string, url: string, body: string | Uint8Array | undefined, o: AkskOptions): Promise<Headers> {
   const u = new URL(url);
   const headers: Record<string, string> = { "content-type": "application/json", host: u.host, "x-sdk-date": formatSdkDate(o.date ?? Date.now()), ...o.extraSigned };
   const authorization = await sign(o.key.ak, o.key.sk, method, new URL(o.signUrl ?? url), headers, body ?? "", { unsignedPayload: o.unsignedPayload });
@@ -164,7 +164,7 @@ const hmac = async (key: string, msg: string): Promise<string> => {
 const rfc3986 = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
 /** Huawei's signing guide step by step, independently of src/: returns the Authorization value. */
-export async function sign(ak: string, sk: string, method: string, url: URL, headers: Record<string, string>, body: string, opts: { unsignedPayload?: boolean } = {}): Promise<string> {
+export async function sign(ak: string, sk: string, method: string, url: URL, headers: Record<string, string>, body: string | Uint8Array, opts: { unsignedPayload?: boolean } = {}): Promise<string> {
   let path = url.pathname.split("/").map((p) => rfc3986(decodeURIComponent(p))).join("/");
   if (!path.endsWith("/")) path += "/";
   const keys = [...new Set(url.searchParams.keys())].sort();

@@ -61,6 +61,8 @@ export interface CallOptions {
   raw?: BodyInit;
   /** Replaces the headers `form` implies. */
   headers?: Record<string, string>;
+  /** Where the gateway is addressed: http://gw (default), http://gw/paasw, http://paasw.localhost. */
+  base?: string;
   /** Answers the body as its text, unparsed: what JSON.parse would lose (100.00's trailing zeros). */
   text?: boolean;
 }
@@ -81,7 +83,7 @@ export async function call(
   const all = token === false || token === undefined ? params : { token, ...params };
   const strings = Object.fromEntries(Object.entries(all).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
   const form = opts.raw === undefined ? (opts.form ?? (method === "GET" ? "query" : "form")) : "query";
-  const url = new URL(`http://gw${path}`);
+  const url = new URL(`${opts.base ?? "http://gw"}${path}`);
   let init: RequestInit;
   if (form === "query") {
     for (const [k, v] of Object.entries(strings)) url.searchParams.set(k, v);

@@ -61,18 +61,9 @@ export function checkApprovedTemplate(t: Template | null, id: number): Template 
 }
 
 /**
- * requireApprovedTemplate, plus the signature the template names (null when it names none; an
- * unapproved one is refused as requireApprovedSignature would), read together in one round trip.
+ * The approved template and the signature it names (null when it names none; an unapproved one is
+ * refused as requireApprovedSignature would), on a template and its signature already read.
  */
-export async function requireApprovedTemplateWithSignature(
-  { db, tenantId }: TenantDb,
-  
-  id: number,
-): Promise<{ template: Template; signature: Signature | null }> {
-  return checkApprovedTemplateWithSignature(await templates.getTemplateWithSignature({ db, tenantId }, id), id);
-}
-
-/** requireApprovedTemplateWithSignature's verdict on a template and its signature already read. */
 export function checkApprovedTemplateWithSignature(
   read: { template: Template | null; signature: Signature | null },
   id: number,
@@ -94,8 +85,18 @@ export interface SignatureInput {
   status?: ReviewStatus;
 }
 
-export async function createSignature({ db, tenantId }: TenantDb, s: SignatureInput, now: number): Promise<Signature> {
-  const id = await signatures.insertSignature({ db, tenantId }, {
+/** How a tenant's signatures are reviewed: `soleInReview`, one at a time (JPush's rule), refused otherwise. */
+export interface ReviewRule {
+  soleInReview?: boolean;
+}
+
+const blocked = (b: signatures.SignatureBlock, name: string): CoreError =>
+  b.outcome === "in_review"
+    ? new CoreError("signature_in_review", `signature ${b.pendingId} is still under review; submit again once it is reviewed`)
+    : new CoreError("signature_name_taken", `a signature named ${name} already exists`, { field: "name", value: name });
+
+export async function createSignature({ db, tenantId }: TenantDb, s: SignatureInput, now: number, rule: ReviewRule = {}): Promise<Signature> {
+  const row = {
     uid: randomHex(16),
     name: s.name,
     type: s.type ?? 1,
@@ -104,18 +105,25 @@ export async function createSignature({ db, tenantId }: TenantDb, s: SignatureIn
     imageType: s.imageType ?? null,
     status: s.status ?? "pending",
     now,
-  });
-  if (id === null) throw new CoreError("signature_name_taken", `a signature named ${s.name} already exists`, { field: "name", value: s.name });
+  };
+  let id: number;
+  if (rule.soleInReview) {
+    const r = await signatures.insertSoleSignature({ db, tenantId }, row);
+    if (r.outcome !== "inserted") throw blocked(r, s.name);
+    id = r.id;
+  } else {
+    const r = await signatures.insertSignature({ db, tenantId }, row);
+    if (r === null) throw blocked({ outcome: "name_taken" }, s.name);
+    id = r;
+  }
   return (await signatures.getSignature({ db, tenantId }, id))!;
 }
 
-/** Any change sends the signature back to review. */
-export async function changeSignature({ db, tenantId }: TenantDb, id: number, p: signatures.SignaturePatch, now: number): Promise<Signature> {
-  if (p.name !== undefined) {
-    const clash = await signatures.getSignatureByName({ db, tenantId }, p.name);
-    if (clash && clash.id !== id) throw new CoreError("signature_name_taken", `a signature named ${p.name} already exists`, { field: "name", value: p.name });
-  }
-  if (!(await signatures.updateSignature({ db, tenantId }, id, p, now))) throw new CoreError("signature_not_found", `signature ${id} does not exist`);
+/** Any change sends the signature back to review; the review rule and the name's uniqueness are the update's own conditions. */
+export async function changeSignature({ db, tenantId }: TenantDb, id: number, p: signatures.SignaturePatch, now: number, rule: ReviewRule = {}): Promise<Signature> {
+  const r = await signatures.updateSignature({ db, tenantId }, id, p, now, rule.soleInReview ?? false);
+  if (r.outcome === "not_found") throw new CoreError("signature_not_found", `signature ${id} does not exist`);
+  if (r.outcome !== "updated") throw blocked(r, p.name ?? "");
   return (await signatures.getSignature({ db, tenantId }, id))!;
 }
 
@@ -226,7 +234,6 @@ export const findSignature = (t: TenantDb, id: number): Promise<Signature | null
 export const signatureUsage = (t: TenantDb, id: number): Promise<{ templates: number; apps: number }> => signatures.getSignatureUsage(t, id);
 
 /** The id of another signature of the tenant still under review (null: none). */
-export const otherPendingSignature = (t: TenantDb, exceptId: number | null): Promise<number | null> => signatures.otherPendingSignature(t, exceptId);
 
 /** The tenant's template `id` in any review state, or null. */
 export const findTemplate = (t: TenantDb, id: number): Promise<Template | null> => templates.getTemplate(t, id);

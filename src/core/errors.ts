@@ -25,11 +25,13 @@ export const CORE_ERROR_CODES = [
   "no_recipients",
   "not_found", // a message / batch / schedule of this tenant that does not exist
   "not_cancelable", // already released to the carrier
+  "send_time_past", // a scheduled time not in the future, where the dialect refuses one (JPush); others send it now
   "send_time_too_far", // scheduled beyond SCHEDULE_HORIZON_DAYS (the accept pipeline refuses it for every dialect)
   "code_wrong",
   "code_expired",
   "code_used",
   "signature_name_taken", // the tenant already has a signature of that name
+  "signature_in_review", // another signature of the tenant is under review, where review is one at a time (JPush)
   "signature_in_use", // a template uses it, or an app has it as its default: cannot be deleted
   "template_locked", // approved: it can no longer change
   "template_changed", // changed by someone else between read and write: read it and retry

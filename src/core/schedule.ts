@@ -7,6 +7,7 @@ import { getBatch, liveBatchMessages } from "../store/messages/read";
 import type { Message } from "./types";
 import { tenantDb } from "../store/db";
 import { toMessage } from "./messages";
+import { formatLocalDateTime } from "./time";
 
 const DAY_MS = 86_400_000;
 
@@ -16,16 +17,24 @@ function scheduleHorizon(env: Env): { days: number; ms: number } {
   return { days, ms: days * DAY_MS };
 }
 
+/** What a requested send time that is not after the accept time means: sent now, or refused (JPush's send_time). */
+export type PastSendTime = "send_now" | "refuse";
+
 /**
- * The horizon rule of the accept pipeline (acceptSend): a requested time beyond it is refused for
- * the whole request before anything is counted or written, whichever dialect asked. It bounds how
- * long a row waits in the store, so it is measured on the wall clock, not on the accept time a
- * caller may pass to date its records.
+ * The send-time rules of the accept pipeline (acceptSend), checked for the whole request before
+ * anything is counted or written, whichever dialect asked: a time beyond the horizon is refused; one
+ * not after `now` is sent now, or refused where the dialect's rule says so (`past`). The horizon
+ * bounds how long a row waits in the store, so it is measured on the wall clock, not on the accept
+ * time a caller may pass to date its records.
  */
-export function checkHorizon(env: Env, sendAt: number | undefined, now = Date.now()): void {
+export function checkSendTime(env: Env, sendAt: number | undefined, rule: { now: number; past: PastSendTime; timeZone: string }, wallClock = Date.now()): void {
   if (sendAt === undefined) return;
+  if (rule.past === "refuse" && sendAt <= rule.now) {
+    const local = formatLocalDateTime(sendAt, rule.timeZone);
+    throw new CoreError("send_time_past", `the send time ${local} (${rule.timeZone}) is not in the future`, { field: "sendAt" });
+  }
   const { days, ms } = scheduleHorizon(env);
-  if (sendAt > now + ms) throw new CoreError("send_time_too_far", `the send time is more than ${days} days ahead`, { field: "sendAt" });
+  if (sendAt > wallClock + ms) throw new CoreError("send_time_too_far", `the send time is more than ${days} days ahead`, { field: "sendAt" });
 }
 
 export interface Schedule {

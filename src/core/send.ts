@@ -18,7 +18,7 @@ import { dayStartOf } from "./app-caps";
 import { isOverdraft } from "../store/tenants";
 import { appSpendStatements, isAppCapFailure } from "../store/app-caps";
 import { enqueueDispatch } from "./dispatch-queue";
-import { checkHorizon, type Replacement } from "./schedule";
+import { checkSendTime, type PastSendTime, type Replacement } from "./schedule";
 import { appScope, batchWithReservation, checkIdempotency, type IdempotencyContext } from "./idempotency";
 import { countRefusals, recordAccepted } from "./stats";
 import type { App, Channel, Kind, Tenant } from "./types";
@@ -48,6 +48,8 @@ export interface AcceptOptions {
   kind: Kind;
   /** Epoch ms; a time after `now` stores the messages as scheduled. */
   sendAt?: number;
+  /** A `sendAt` not after `now`: sent now (the default), or refused as send_time_past. */
+  pastSendTime?: PastSendTime;
   /**
    * "all": any refused item refuses the request (single sends, paasw lists).
    * "each": refused items are reported and cost nothing; the rest are accepted (batch APIs).
@@ -115,7 +117,7 @@ async function acceptOnce(env: Env, drafts: Array<Draft | CoreError>, opts: Acce
   const scheduled = sendAt > now;
   if (!app.kinds.includes(kind)) throw new CoreError("kind_not_allowed", `this app may not send ${kind} messages`);
   if (drafts.length === 0) throw new CoreError("no_recipients", "no recipients");
-  checkHorizon(env, opts.sendAt);
+  checkSendTime(env, opts.sendAt, { now, past: opts.pastSendTime ?? "send_now", timeZone: tenant.timezone });
   if (opts.replace && !scheduled) throw new CoreError("invalid_input", "a schedule can only be replaced by a later scheduled send", { field: "sendAt" });
 
   // A retry is answered before anything is counted (MobileGuard windows, codes) or written.

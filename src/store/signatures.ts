@@ -86,17 +86,56 @@ export interface NewSignature {
   now: number;
 }
 
-/** Returns the new signature id, or null when the tenant already has a live signature of that name. */
-export async function insertSignature({ db, tenantId }: TenantDb, s: NewSignature): Promise<number | null> {
-  const r = await db
+/**
+ * The insert of `s`; with `soleInReview`, it inserts nothing while another live signature of the
+ * tenant is pending, that rule being the statement's own condition so two concurrent submissions
+ * cannot both pass a check made before. (The WHERE also keeps SQLite from reading ON CONFLICT as a join.)
+ */
+const insertStatement = ({ db, tenantId }: TenantDb, s: NewSignature, soleInReview: boolean): D1PreparedStatement =>
+  db
     .prepare(
       `INSERT INTO signatures (uid, tenant_id, name, type, remark, image, image_type, status, created_at, updated_at)
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)
+       SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9
+       WHERE ?10 = 0 OR NOT EXISTS (SELECT 1 FROM signatures WHERE tenant_id = ?2 AND status = 'pending' AND deleted = 0)
        ON CONFLICT DO NOTHING RETURNING id`,
     )
-    .bind(s.uid, tenantId, s.name, s.type, s.remark, s.image, s.imageType, s.status, s.now)
-    .first<{ id: number }>();
+    .bind(s.uid, tenantId, s.name, s.type, s.remark, s.image, s.imageType, s.status, s.now, Number(soleInReview));
+
+/** Returns the new signature id, or null when the tenant already has a live signature of that name. */
+export async function insertSignature(t: TenantDb, s: NewSignature): Promise<number | null> {
+  const r = await insertStatement(t, s, false).first<{ id: number }>();
   return r?.id ?? null;
+}
+
+/** Why a signature could not be written: another one under review (its id), or the name taken. */
+export type SignatureBlock = { outcome: "in_review"; pendingId: number } | { outcome: "name_taken" };
+
+/**
+ * The SELECT, run in the write's batch (one transaction), that says why the write changed nothing:
+ * another pending signature than `id` (with `soleInReview`), else a live one named `name`.
+ */
+const blockStatement = ({ db, tenantId }: TenantDb, id: number | null, name: string | null, soleInReview: boolean): D1PreparedStatement =>
+  db
+    .prepare(
+      `SELECT (SELECT MIN(id) FROM signatures WHERE ?4 = 1 AND tenant_id = ?1 AND status = 'pending' AND deleted = 0 AND (?2 IS NULL OR id != ?2)) AS pending,
+              (SELECT id FROM signatures WHERE tenant_id = ?1 AND name = ?3 AND deleted = 0 AND (?2 IS NULL OR id != ?2)) AS named`,
+    )
+    .bind(tenantId, id, name, Number(soleInReview));
+
+const blockOf = (r: D1Result<{ pending: number | null; named: number | null }>): SignatureBlock | null => {
+  const w = r.results[0]!;
+  return w.pending !== null ? { outcome: "in_review", pendingId: w.pending } : w.named !== null ? { outcome: "name_taken" } : null;
+};
+
+/** Inserts `s` unless another signature of the tenant is pending (JPush reviews one at a time) or the name is taken. */
+export async function insertSoleSignature(t: TenantDb, s: NewSignature): Promise<{ outcome: "inserted"; id: number } | SignatureBlock> {
+  const [ins, why] = await t.db.batch<{ id: number; pending: number | null; named: number | null }>([
+    insertStatement(t, s, true),
+    blockStatement(t, null, s.name, true),
+  ]);
+  const id = ins!.results[0]?.id;
+  if (id !== undefined) return { outcome: "inserted", id };
+  return blockOf(why!) ?? { outcome: "name_taken" };
 }
 
 export async function getSignatureImage({ db, tenantId }: TenantDb, id: number): Promise<{ image: ArrayBuffer; type: string } | null> {
@@ -138,24 +177,41 @@ export interface SignaturePatch {
   imageType?: string | null;
 }
 
-/** Any change sends a signature back to review. */
-export async function updateSignature({ db, tenantId }: TenantDb, id: number, p: SignaturePatch, now: number): Promise<boolean> {
-  const r = await db
-    .prepare(
-      `UPDATE signatures SET name = COALESCE(?3, name), type = COALESCE(?4, type),
-         remark = CASE WHEN ?5 THEN ?6 ELSE remark END,
-         image = CASE WHEN ?7 THEN ?8 ELSE image END, image_type = CASE WHEN ?7 THEN ?9 ELSE image_type END,
-         status = 'pending', review_note = NULL, updated_at = ?10
-       WHERE tenant_id = ?1 AND id = ?2 AND deleted = 0`,
-    )
-    .bind(
-      tenantId, id, p.name ?? null, p.type ?? null,
-      Number(p.remark !== undefined), p.remark ?? null,
-      Number(p.image !== undefined), p.image ?? null, p.imageType ?? null,
-      now,
-    )
-    .run();
-  return r.meta.changes > 0;
+/**
+ * Any change sends a signature back to review. With `soleInReview` nothing changes while another
+ * signature of the tenant is pending, and a name taken changes nothing either (OR IGNORE): both are
+ * the statement's own conditions, the batch's SELECT says which one held.
+ */
+export async function updateSignature(
+  t: TenantDb,
+  id: number,
+  p: SignaturePatch,
+  now: number,
+  soleInReview = false,
+): Promise<{ outcome: "updated" } | { outcome: "not_found" } | SignatureBlock> {
+  const { db, tenantId } = t;
+  const [upd, why, live] = await db.batch<{ pending: number | null; named: number | null; n: number }>([
+    db
+      .prepare(
+        `UPDATE OR IGNORE signatures SET name = COALESCE(?3, name), type = COALESCE(?4, type),
+           remark = CASE WHEN ?5 THEN ?6 ELSE remark END,
+           image = CASE WHEN ?7 THEN ?8 ELSE image END, image_type = CASE WHEN ?7 THEN ?9 ELSE image_type END,
+           status = 'pending', review_note = NULL, updated_at = ?10
+         WHERE tenant_id = ?1 AND id = ?2 AND deleted = 0
+           AND (?11 = 0 OR NOT EXISTS (SELECT 1 FROM signatures WHERE tenant_id = ?1 AND status = 'pending' AND deleted = 0 AND id != ?2))`,
+      )
+      .bind(
+        tenantId, id, p.name ?? null, p.type ?? null,
+        Number(p.remark !== undefined), p.remark ?? null,
+        Number(p.image !== undefined), p.image ?? null, p.imageType ?? null,
+        now, Number(soleInReview),
+      ),
+    blockStatement(t, id, p.name ?? null, soleInReview),
+    db.prepare("SELECT COUNT(*) AS n FROM signatures WHERE tenant_id = ?1 AND id = ?2 AND deleted = 0").bind(tenantId, id),
+  ]);
+  if (upd!.meta.changes > 0) return { outcome: "updated" };
+  if (live!.results[0]!.n === 0) return { outcome: "not_found" };
+  return blockOf(why!) ?? { outcome: "not_found" };
 }
 
 /**
@@ -200,15 +256,6 @@ export async function getSignatureUsage({ db, tenantId }: TenantDb, id: number):
     .bind(tenantId, id)
     .first<{ templates: number; apps: number }>();
   return r!;
-}
-
-/** The id of a live pending signature of the tenant other than `exceptId`, or null. */
-export async function otherPendingSignature({ db, tenantId }: TenantDb, exceptId: number | null): Promise<number | null> {
-  const r = await db
-    .prepare("SELECT id FROM signatures WHERE tenant_id = ?1 AND status = 'pending' AND deleted = 0 AND (?2 IS NULL OR id != ?2) LIMIT 1")
-    .bind(tenantId, exceptId)
-    .first<{ id: number }>();
-  return r?.id ?? null;
 }
 
 /**

@@ -55,25 +55,6 @@ export async function getTemplate({ db, tenantId }: TenantDb, id: number): Promi
   return r ? toTemplate(r) : null;
 }
 
-/** A template and the signature it names (null when none), in one round trip: the send path needs both. */
-export async function getTemplateWithSignature(
-  { db, tenantId }: TenantDb,
-  id: number,
-): Promise<{ template: Template | null; signature: Signature | null }> {
-  const [t, sig] = await db.batch([
-    db.prepare("SELECT * FROM templates WHERE tenant_id = ?1 AND id = ?2 AND deleted = 0").bind(tenantId, id),
-    db
-      .prepare(
-        `SELECT ${SIG_COLS} FROM signatures WHERE tenant_id = ?1 AND deleted = 0
-           AND id = (SELECT signature_id FROM templates WHERE tenant_id = ?1 AND id = ?2 AND deleted = 0)`,
-      )
-      .bind(tenantId, id),
-  ]);
-  const tr = (t!.results as TemplateRow[])[0];
-  const sr = (sig!.results as SignatureRow[])[0];
-  return { template: tr ? toTemplate(tr) : null, signature: sr ? toSignature(sr) : null };
-}
-
 /** What a templated send reads: the template, the signature it names, and one more signature (the request's sign_id, or else the app's default). */
 export interface TemplateRead {
   template: Template | null;
@@ -120,6 +101,13 @@ export function templateReadIn(
   return { statements, read };
 }
 
+/** templateReadIn on its own, for the tenant and app already known (a send that did not read with authentication). */
+export async function getTemplateRead({ db, tenantId }: TenantDb, appId: string, templateId: number, signId: number | null): Promise<TemplateRead> {
+  const known: AuthScope = { tenant: "?1", app: "?2", binds: [tenantId, appId], at: (n) => `?${2 + n}` };
+  const r = templateReadIn(db, known, templateId, signId);
+  return r.read(await db.batch(r.statements));
+}
+
 export async function listTemplates({ db, tenantId }: TenantDb, limit: number, after: number | null): Promise<Template[]> {
   const { results } = await db
     .prepare("SELECT * FROM templates WHERE tenant_id = ?1 AND deleted = 0 AND (?2 IS NULL OR id > ?2) ORDER BY id LIMIT ?3")
@@ -128,16 +116,10 @@ export async function listTemplates({ db, tenantId }: TenantDb, limit: number, a
   return results.map(toTemplate);
 }
 
-export interface NewTemplate {
-  signatureId: number | null;
-  kind: Kind;
-  content: string;
-  codeLength: number;
-  ttl: number;
-  remark: string | null;
-  status: ReviewStatus;
-  now: number;
-}
+/** The columns a template is written with (its id, tenant, review note and times are the store's). */
+type TemplateFields = Pick<Template, "signatureId" | "kind" | "content" | "codeLength" | "ttl" | "remark">;
+
+export type NewTemplate = TemplateFields & { status: ReviewStatus; now: number };
 
 export async function insertTemplate({ db, tenantId }: TenantDb, t: NewTemplate): Promise<number> {
   const r = await db
@@ -150,14 +132,7 @@ export async function insertTemplate({ db, tenantId }: TenantDb, t: NewTemplate)
   return r!.id;
 }
 
-export interface TemplatePatch {
-  signatureId?: number | null;
-  kind?: Kind;
-  content?: string;
-  codeLength?: number;
-  ttl?: number;
-  remark?: string | null;
-}
+export type TemplatePatch = Partial<TemplateFields>;
 
 /** Only a template that is not approved may change; a change sends it back to review. */
 export async function updateTemplate({ db, tenantId }: TenantDb, id: number, p: TemplatePatch, now: number): Promise<boolean> {

@@ -14,8 +14,9 @@ import { getApp } from "../helpers/domain";
 import { admin, paths } from "../admin/helpers";
 import { makeCredential, mobile, money } from "../helpers/fixtures";
 import { basic, call as jpushCall, err, setup as jpushSetup } from "../dialects/jpush/helpers";
-import { paaswSetup, request as paasw, refused } from "../dialects/paasw/helpers";
-import { login, sms, smnSetup, type Json } from "../dialects/huawei/helpers";
+import * as paasw from "../dialects/paasw/helpers";
+import * as huawei from "../dialects/huawei/helpers";
+import type { Json } from "../dialects/huawei/helpers";
 import { setup as smsapiSetup, call as smsapiCall, expectEnvelope } from "../dialects/smsapi/helpers";
 import { tenantDb } from "../../src/store/db";
 
@@ -129,15 +130,15 @@ describe("caps at send time", () => {
   });
 
   it("every dialect answers a capped app with its no-balance error", async () => {
-    const p = await paaswSetup({ price: 10 });
+    const p = await paasw.setup({ price: 10 });
     await setCaps(p.tenant.id, p.appId, { cap_total: 0 });
-    await refused(await paasw("/sms/send", { token: p.token, phoneNumbers: mobile(), sign: p.sign.name, content: "你好", kind: "2" }), "40001", /spending cap/);
+    paasw.expectRefused(await paasw.call(p, "POST", "/sms/send", { phoneNumbers: mobile(), sign: p.sign.name, content: "你好", kind: "2" }), "40001", /spending cap/);
 
-    const h = await smnSetup({ price: 10 });
+    const h = await huawei.setup({ price: 10, login: true });
     await setCaps(h.tenant.id, h.appId, { cap_daily: 5 });
-    const res = await sms(h, await login(h), { endpoint: mobile(), message: "内容", sign_id: h.sign.uid, message_include_sign_flag: false });
+    const res = await huawei.call(h, "POST", huawei.SMS, { endpoint: mobile(), message: "内容", sign_id: h.sign.uid, message_include_sign_flag: false }, { goSdk: true });
     expect(res.status).toBe(400);
-    expect(await res.json()).toMatchObject({ code: "SMN.0261" });
+    expect(res.body).toMatchObject({ code: "SMN.0261" });
 
     const j = await jpushSetup({ price: 10 });
     await setCaps(j.tenant.id, j.appId, { cap_daily: 0 });

@@ -7,8 +7,8 @@ import { describe, expect, it } from "vitest";
 import { makeCredential, makeTemplate, mobile } from "../helpers/fixtures";
 import { setup as jpushSetup } from "../dialects/jpush/helpers";
 import { setup as smsapiSetup } from "../dialects/smsapi/helpers";
-import { login, smnSetup } from "../dialects/huawei/helpers";
-import { paaswSetup } from "../dialects/paasw/helpers";
+import * as huawei from "../dialects/huawei/helpers";
+import * as paasw from "../dialects/paasw/helpers";
 
 interface Answer {
   status: number;
@@ -97,13 +97,15 @@ const CASES: Case[] = [
     perCredential: true,
     refusal: /SMN\.\d+/,
     async setup() {
-      const s = await smnSetup({ balance: 100_000 });
-      const token = await login(s);
+      const s = await huawei.setup({ balance: 100_000, login: true });
+      const token = s.token!;
       const m = mobile();
       const headers = { "X-Auth-Token": token, "X-Project-Id": s.projectId };
       // Another SMN user of the same tenant (its own project): the same key is its own.
       const cred = await makeCredential(s.tenant, "huawei");
-      const otherToken = await login({ ...s, user: cred.app.key, password: cred.secret, projectId: cred.app.projectId! });
+      const login = await huawei.call(null, "POST", "/v3/auth/tokens", huawei.loginBody(cred.app.key, cred.secret, { name: "cn-north-4" }, s.tenant.id));
+      expect(login.status).toBe(201);
+      const otherToken = login.headers.get("X-Subject-Token")!;
       const otherHeaders = { "X-Auth-Token": otherToken, "X-Project-Id": cred.app.projectId! };
       return {
         tenantId: s.tenant.id,
@@ -118,7 +120,7 @@ const CASES: Case[] = [
       perCredential: true,
       refusal: /"code":"10002"/,
       async setup() {
-        const s = await paaswSetup();
+        const s = await paasw.setup();
         const tpl = await makeTemplate(s.tenant, { kind: "notification", content: "{{name}}您好" });
         const m = mobile();
         const body = (v: number) =>
@@ -126,7 +128,7 @@ const CASES: Case[] = [
             ? { token: s.token, phoneNumbers: m, sign: s.sign.name, content: `您好${v}`, kind: "2" }
             : { token: s.token, phoneNumbers: m, sign: s.sign.name, templateId: String(tpl), paramJson: JSON.stringify({ name: `n${v}` }) };
         const cred = await makeCredential(s.tenant, "paasw");
-        const otherToken = ((await (await exports.default.fetch(`http://gw/api/token?appId=${cred.app.key}&secret=${cred.secret}`)).json()) as { token: string }).token;
+        const otherToken = paasw.expectOk(await paasw.call(null, "GET", "/api/token", { appId: cred.app.key, secret: cred.secret })).token as string;
         return {
           tenantId: s.tenant.id,
           send: (v, key) => jsonPost(path, body(v), {}, key),

@@ -11,8 +11,9 @@ import { getTenant } from "../helpers/domain";
 import { admin, paths } from "../admin/helpers";
 import { makeCredential, makeTenant, mobile, money } from "../helpers/fixtures";
 import { call as jpushCall, err, setup as jpushSetup } from "../dialects/jpush/helpers";
-import { ok, paaswSetup, request as paasw, refused } from "../dialects/paasw/helpers";
-import { login, sms, smnSetup, type Json } from "../dialects/huawei/helpers";
+import * as paasw from "../dialects/paasw/helpers";
+import * as huawei from "../dialects/huawei/helpers";
+import type { Json } from "../dialects/huawei/helpers";
 import { setup as smsapiSetup, call as smsapiCall, expectEnvelope } from "../dialects/smsapi/helpers";
 import { tenantDb } from "../../src/store/db";
 
@@ -215,41 +216,41 @@ describe("prices through every dialect's send", () => {
   });
 
   it("paasw /sms/send: any unpriced number refuses the request with 30001 naming each, nothing written", async () => {
-    const s = await paaswSetup({ price: 10, balance: 10_000 });
+    const s = await paasw.setup({ price: 10, balance: 10_000 });
     await putPrices(s.tenant.id, TABLE);
     const [h, j] = [hk(), jp()];
-    const params = { token: s.token, sign: s.sign.name, content: "你的快件已签收", kind: "2" };
-    const body = await refused(await paasw("/sms/send", { ...params, phoneNumbers: `${mobile()},${us()},${h},${j}` }), "30001");
+    const params = { sign: s.sign.name, content: "你的快件已签收", kind: "2" };
+    const body = paasw.expectRefused(await paasw.call(s, "POST", "/sms/send", { ...params, phoneNumbers: `${mobile()},${us()},${h},${j}` }), "30001");
     expect(body.message).toContain(`${h}, ${j}`);
     expect(await messageCount(s.tenant.id)).toBe(0);
     expect(await money(s.tenant.id)).toEqual({ balance: 10_000, ledger: 10_000 });
 
     const [cn, u, g] = [mobile(), us(), gb()];
-    const sent = await ok(await paasw("/sms/send", { ...params, phoneNumbers: `${cn},${u},${g}` }));
+    const sent = paasw.expectOk(await paasw.call(s, "POST", "/sms/send", { ...params, phoneNumbers: `${cn},${u},${g}` }));
     const rows = (await env.DB.prepare("SELECT mobile, price FROM messages WHERE batch_id = ?1").bind(sent.bizId).all<Json>()).results;
     expect(Object.fromEntries(rows.map((r) => [r.mobile, r.price]))).toEqual({ [`+86${cn}`]: 10, [u]: 300, [g]: 200 });
-    const promo = await ok(await paasw("/sms/send", { ...params, kind: "3", content: "周末5折 回TD退订", phoneNumbers: gb() }));
+    const promo = paasw.expectOk(await paasw.call(s, "POST", "/sms/send", { ...params, kind: "3", content: "周末5折 回TD退订", phoneNumbers: gb() }));
     expect((await env.DB.prepare("SELECT price FROM messages WHERE batch_id = ?1").bind(promo.bizId).first<Json>())!.price).toBe(250);
     expect(await money(s.tenant.id)).toEqual({ balance: 10_000 - 760, ledger: 10_000 - 760 });
   });
 
   it("Huawei SMN: unpriced endpoints are refused per item (SMN.0160), a single one with 400", async () => {
-    const s = await smnSetup({ price: 10, balance: 10_000 });
+    const s = await huawei.setup({ price: 10, balance: 10_000, login: true });
     await putPrices(s.tenant.id, TABLE);
-    const token = await login(s);
     const [cn, u, h] = [mobile(), us(), hk()];
-    const res = await sms(s, token, { endpoints: [cn, u, h], message: "同一内容", sign_id: s.sign.uid, message_include_sign_flag: false });
+    const publish = (body: Json) => huawei.call(s, "POST", huawei.SMS, body, { goSdk: true });
+    const res = await publish({ endpoints: [cn, u, h], message: "同一内容", sign_id: s.sign.uid, message_include_sign_flag: false });
     expect(res.status).toBe(200);
-    const body = (await res.json()) as Json;
+    const body = res.body as Json;
     expect(body.result).toEqual([
       { endpoint: cn, message_id: expect.any(String) },
       { endpoint: u, message_id: expect.any(String) },
       { endpoint: h, code: "SMN.0160", message: expect.stringContaining("no notification price for destination HK") },
     ]);
     expect((await stored(body.result[1].message_id)).price).toBe(300);
-    const single = await sms(s, token, { endpoint: jp(), message: "内容", sign_id: s.sign.uid, message_include_sign_flag: false });
+    const single = await publish({ endpoint: jp(), message: "内容", sign_id: s.sign.uid, message_include_sign_flag: false });
     expect(single.status).toBe(400);
-    expect(await single.json()).toMatchObject({ code: "SMN.0160", message: expect.stringContaining("JP (+81)") });
+    expect(single.body).toMatchObject({ code: "SMN.0160", message: expect.stringContaining("JP (+81)") });
     expect(await money(s.tenant.id)).toEqual({ balance: 10_000 - 310, ledger: 10_000 - 310 });
   });
 

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { mobile } from "../helpers/fixtures";
 import { admin } from "../admin/helpers";
 import { mockReceiver, waitFor } from "../jobs/support";
-import { ok as paaswOk, paaswSetup, request as paaswCall } from "./paasw/helpers";
+import * as paasw from "./paasw/helpers";
 import { setup as smsapiSetup, call as smsapiCall } from "./smsapi/helpers";
 
 type Json = Record<string, any>;
@@ -16,11 +16,11 @@ afterEach(() => vi.restoreAllMocks());
 describe("the customer reference in pushes", () => {
   it("paasw reports pushed carry outId; the generic format (smsapi) carries customer_ref", async () => {
     const calls = mockReceiver(() => new Response(JSON.stringify({ code: "10000" }), { status: 200 }));
-    const p = await paaswSetup();
+    const p = await paasw.setup();
     const papp = await admin("GET", `/tenants/${p.tenant.id}/apps`);
     const paaswApp = (papp.body.items as Json[]).find((a) => a.dialect === "paasw")!;
     expect((await admin("PATCH", `/tenants/${p.tenant.id}/apps/${paaswApp.id}`, { report_url: "https://hooks.example.com/paasw" })).status).toBe(200);
-    await paaswOk(await paaswCall("/sms/send", { token: p.token, phoneNumbers: mobile(), sign: p.sign.name, content: "您的快件已签收", kind: "2", outId: "po-7" }));
+    paasw.expectOk(await paasw.call(p, "POST", "/sms/send", { phoneNumbers: mobile(), sign: p.sign.name, content: "您的快件已签收", kind: "2", outId: "po-7" }));
 
     const a = await smsapiSetup();
     expect((await admin("PATCH", `/tenants/${a.tenant.id}/apps/${a.appId}`, { report_url: "https://hooks.example.com/smsapi" })).status).toBe(200);
@@ -39,8 +39,8 @@ describe("the customer reference in pushes", () => {
     const s = await smsapiSetup();
     const res = await smsapiCall(s, "POST", "industry", { mobile: mobile(), content: `【${s.sign.name}】x`, outId: "x".repeat(65) });
     expect({ status: res.status, code: res.body.code }).toEqual({ status: 400, code: 40000 });
-    const p = await paaswSetup();
-    const bad = (await (await paaswCall("/sms/send", { token: p.token, phoneNumbers: mobile(), sign: p.sign.name, content: "x", kind: "2", outId: "a\nb" })).json()) as Json;
+    const p = await paasw.setup();
+    const bad = (await paasw.call(p, "POST", "/sms/send", { phoneNumbers: mobile(), sign: p.sign.name, content: "x", kind: "2", outId: "a\nb" })).body as Json;
     expect(bad.code).not.toBe("10000");
   });
 });

@@ -5,8 +5,8 @@ import { describe, expect, it } from "vitest";
 import { mobile } from "../helpers/fixtures";
 import { call as smsapiCall, setup as smsapiSetup } from "../dialects/smsapi/helpers";
 import { call as jpushCall, setup as jpushSetup } from "../dialects/jpush/helpers";
-import { login, smnSetup } from "../dialects/huawei/helpers";
-import { paaswSetup } from "../dialects/paasw/helpers";
+import * as huawei from "../dialects/huawei/helpers";
+import * as paasw from "../dialects/paasw/helpers";
 
 /** JSON text with the bytes FF FE spliced in where `@@` stands (inside a string value). */
 const badJson = (json: string): Uint8Array => {
@@ -48,25 +48,24 @@ describe("invalid UTF-8", () => {
   });
 
   it("Huawei: 400 SMN.9900 for bytes in a message", async () => {
-    const s = await smnSetup();
-    const token = await login(s);
+    const s = await huawei.setup({ login: true });
     const body = badJson(`{"endpoint":"${mobile()}","message":"hi@@","sign_id":"${s.sign.uid}"}`);
-    const res = await fetchRaw(`/v2/${s.projectId}/notifications/sms`, body, { "content-type": "application/json", "X-Auth-Token": token, "X-Project-Id": s.projectId });
+    const res = await huawei.call(s, "POST", huawei.SMS, body, { headers: { "content-type": "application/json", "X-Project-Id": s.projectId } });
     expect(res.status).toBe(400);
-    expect(await res.json()).toMatchObject({ code: "SMN.9900", message: expect.stringMatching(/UTF-8/) });
+    expect(res.body).toMatchObject({ code: "SMN.9900", message: expect.stringMatching(/UTF-8/) });
     await unchanged(s.tenant.id, 10_000);
   });
 
   it("paasw: 10002 for %FF%FE in a form field, in the query string, and raw bytes in JSON", async () => {
-    const s = await paaswSetup();
+    const s = await paasw.setup();
     const m = mobile();
     const form = `token=${s.token}&phoneNumbers=${m}&sign=${encodeURIComponent(s.sign.name)}&content=%FF%FE`;
     for (const res of [
-      await fetchRaw("/sms/send", form, { "content-type": "application/x-www-form-urlencoded" }),
-      await exports.default.fetch(`http://gw/sms/send?${form}`, { method: "POST" }),
-      await fetchRaw("/sms/send", badJson(`{"token":"${s.token}","phoneNumbers":"${m}","sign":"${s.sign.name}","content":"x@@"}`), { "content-type": "application/json" }),
+      await paasw.call(null, "POST", "/sms/send", {}, { raw: form, headers: { "content-type": "application/x-www-form-urlencoded" } }),
+      await paasw.call(null, "POST", `/sms/send?${form}`, {}, { form: "query", headers: {} }),
+      await paasw.call(null, "POST", "/sms/send", {}, { raw: badJson(`{"token":"${s.token}","phoneNumbers":"${m}","sign":"${s.sign.name}","content":"x@@"}`), headers: { "content-type": "application/json" } }),
     ]) {
-      expect({ status: res.status, body: await res.json() }).toMatchObject({ status: 200, body: { code: "10002", message: expect.stringMatching(/UTF-8/) } });
+      expect({ status: res.status, body: res.body }).toMatchObject({ status: 200, body: { code: "10002", message: expect.stringMatching(/UTF-8/) } });
     }
     await unchanged(s.tenant.id, 100_000);
   });
@@ -86,23 +85,15 @@ describe("invalid UTF-8", () => {
 
 describe("paasw parameter types", () => {
   it("a JSON object or array in any field but paramJson is refused (10002), not sent as its JSON text", async () => {
-    const s = await paaswSetup();
+    const s = await paasw.setup();
     const m = mobile();
     for (const bad of [{ content: { a: 1 } }, { content: ["x"] }, { sign: { a: 1 } }, { content: true }]) {
-      const res = await exports.default.fetch("http://gw/sms/send", {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ token: s.token, phoneNumbers: m, sign: s.sign.name, content: "hi", ...bad }),
-      });
-      expect(await res.json()).toMatchObject({ code: "10002" });
+      const res = await paasw.call(s, "POST", "/sms/send", { phoneNumbers: m, sign: s.sign.name, content: "hi", ...bad }, { form: "json" });
+      expect(res.body).toMatchObject({ code: "10002" });
     }
     await unchanged(s.tenant.id, 100_000);
     // A number where the value is numeric is still taken.
-    const ok = await exports.default.fetch("http://gw/sms/send", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ token: s.token, phoneNumbers: Number(m), sign: s.sign.name, content: "hi", kind: 2 }),
-    });
-    expect(await ok.json()).toMatchObject({ code: "10000" });
+    const ok = await paasw.call(s, "POST", "/sms/send", { phoneNumbers: Number(m), sign: s.sign.name, content: "hi", kind: 2 }, { form: "json" });
+    expect(ok.body).toMatchObject({ code: "10000" });
   });
 });

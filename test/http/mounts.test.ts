@@ -5,8 +5,8 @@ import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { mobile } from "../helpers/fixtures";
 import { setup as jpushSetup } from "../dialects/jpush/helpers";
-import { paaswSetup } from "../dialects/paasw/helpers";
-import { loginBody, smnSetup } from "../dialects/huawei/helpers";
+import * as paasw from "../dialects/paasw/helpers";
+import * as huawei from "../dialects/huawei/helpers";
 import { setup as smsapiSetup } from "../dialects/smsapi/helpers";
 
 type Json = Record<string, any>;
@@ -35,28 +35,24 @@ describe("sends work at every base URL of a dialect", () => {
   });
 
   it("paasw /api/token and /sms/send", async () => {
-    const s = await paaswSetup();
+    const s = await paasw.setup();
     for (const base of BASES.paasw) {
-      const token = (await (await fetchAt(`${base}/api/token?appId=${s.appKey}&secret=${s.secret}`)).json()) as Json;
+      const token = (await paasw.call(null, "GET", "/api/token", { appId: s.appKey, secret: s.secret }, { base })).body as Json;
       expect(token.code, base).toBe("10000");
-      const res = await fetchAt(`${base}/sms/send`, {
-        method: "POST",
-        headers: { "content-type": "application/x-www-form-urlencoded" },
-        body: new URLSearchParams({ token: token.token, phoneNumbers: mobile(), sign: s.sign.name, content: `【${s.sign.name}】您的快件已签收`, kind: "2" }),
-      });
-      expect(((await res.json()) as Json).code, base).toBe("10000");
+      const res = await paasw.call(null, "POST", "/sms/send", { token: token.token, phoneNumbers: mobile(), sign: s.sign.name, content: `【${s.sign.name}】您的快件已签收`, kind: "2" }, { base });
+      expect((res.body as Json).code, base).toBe("10000");
     }
   });
 
   it("Huawei IAM login and SMN send", async () => {
-    const s = await smnSetup();
+    const s = await huawei.setup();
     for (const base of BASES.huawei) {
-      const login = await jsonPost(`${base}/v3/auth/tokens`, loginBody(s.user, s.password, { name: "cn-north-4" }, s.tenant.id));
+      const login = await huawei.call(null, "POST", "/v3/auth/tokens", huawei.loginBody(s.user, s.password, { name: "cn-north-4" }, s.tenant.id), { base });
       expect(login.status, base).toBe(201);
       const token = login.headers.get("x-subject-token")!;
-      const res = await jsonPost(`${base}/v2/${s.projectId}/notifications/sms`, { endpoint: mobile(), message: `【${s.sign.name}】hello`, message_include_sign_flag: true }, { "X-Auth-Token": token });
+      const res = await huawei.call(s, "POST", huawei.SMS, { endpoint: mobile(), message: `【${s.sign.name}】hello`, message_include_sign_flag: true }, { base, token });
       expect(res.status, base).toBe(200);
-      expect(await res.json()).toEqual({ request_id: expect.any(String), message_id: expect.any(String) });
+      expect(res.body).toEqual({ request_id: expect.any(String), message_id: expect.any(String) });
     }
   });
 

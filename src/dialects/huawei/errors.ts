@@ -44,6 +44,7 @@ export const SMN_ERRORS: Record<CoreErrorCode, SmnError> = {
   no_recipients: INVALID,
   not_found: { status: 404, code: "SMN.9404" },
   not_cancelable: INVALID,
+  send_time_past: INVALID,
   send_time_too_far: INVALID,
   code_wrong: INVALID,
   code_expired: INVALID,
@@ -51,6 +52,7 @@ export const SMN_ERRORS: Record<CoreErrorCode, SmnError> = {
   duplicate_recipient: { status: 400, code: "SMN.0190", message: "This endpoint already exists." },
   // No Huawei endpoint here manages signatures, templates, tenants or keys: these cannot occur.
   signature_name_taken: INVALID,
+  signature_in_review: INVALID,
   signature_in_use: INVALID,
   template_locked: INVALID,
   template_changed: INVALID,

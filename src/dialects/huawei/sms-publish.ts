@@ -4,16 +4,41 @@ import type { IRequest } from "itty-router";
 import { idempotencyOf } from "../../core/idempotency";
 import { READ_NOTHING } from "../../core/prefetch";
 import { acceptSend } from "../../core/send";
+import { signaturesPlan, signedDrafts, type SignatureRule, type SignedItem } from "../../core/signed-drafts";
 import { json } from "../../http/respond";
 import { Refusal, type Route } from "../../http/router";
 import { authenticateSmn } from "./auth";
-import { buildDrafts, preloadSignatures } from "./drafts";
 import { SMN_ERRORS_DOC, smnItem } from "./errors";
-import { readSmsPublish } from "./input";
+import { readSmsPublish, type SmnItemInput } from "./input";
 import { SmsPublishRequest, SmsPublishResponse } from "./schemas";
 
 /** Huawei SMN does not classify its SMS: every send is a notification (a tenant may restrict kinds per app). */
 const KIND = "notification";
+
+/** SMN's signature rule: sign_id prefixed, or (message_include_sign_flag) the 【signature】 the message carries. */
+const SMN_SIGNATURES: SignatureRule = {
+  source: "carried-or-uid",
+  // The CMPP limit the SDKs warn about; counted on the text the handset shows (signature included).
+  maxChars: 500,
+  field: "message",
+  blank: "Parameter: message is empty.",
+  say: {
+    duplicate: () => "This endpoint already exists.",
+    tooLong: "The message is longer than 500 characters.",
+    noCarried: "message_include_sign_flag is true but the message carries no 【signature】.",
+    noUid: "Parameter: sign_id is required when message_include_sign_flag is false.",
+    mismatch: "The sign_id does not match the signature name in the message.",
+    otherCarried: (name) => `The message already carries 【${name}】: set message_include_sign_flag to true or remove it.`,
+  },
+};
+
+const signedItem = (item: SmnItemInput): SignedItem => ({
+  mobile: item.endpoint,
+  text: item.message,
+  customerRef: item.extend ?? null,
+  uid: item.sign_id,
+  carried: item.message_include_sign_flag,
+});
 
 async function postSms(req: IRequest, env: Env): Promise<Response> {
   // The body is read first, its refusal thrown only after the token and project were checked;
@@ -22,11 +47,11 @@ async function postSms(req: IRequest, env: Env): Promise<Response> {
     if (e instanceof Refusal) return e;
     throw e;
   });
-  const plan = parsed instanceof Refusal ? READ_NOTHING : preloadSignatures(parsed.items);
+  const plan = parsed instanceof Refusal ? READ_NOTHING : signaturesPlan(SMN_SIGNATURES, parsed.items.map(signedItem));
   const { app, tenant, extra } = await authenticateSmn(req, env, req.params.project_id ?? "", plan);
   if (parsed instanceof Refusal) throw parsed;
   const { items, single } = parsed;
-  const drafts = await buildDrafts(env, tenant, items, extra);
+  const drafts = await signedDrafts(env, tenant, app, SMN_SIGNATURES, items.map(signedItem), extra);
   const idempotency = idempotencyOf(req);
 
   if (single) {

@@ -11,6 +11,9 @@ import { AppBalanceResponse, DevBalanceResponse } from "./schemas";
 
 const smsCount = (t: Tenant, money = t.balance): number => (t.prices.notification > 0 ? Math.floor(money / t.prices.notification) : 0);
 
+/** What a balance read refuses besides authentication. */
+const ERRORS = { "403": codes("noSmsAuth", "illegalIp", "appInBlack") };
+
 export const appBalanceRoute = jpushRoute(
   {
     method: "get",
@@ -18,7 +21,7 @@ export const appBalanceRoute = jpushRoute(
     summary: "This app's balance, as a count of SMS",
     description: "How many one-segment notification SMS the tenant's balance buys at its notification price; for an app with spending caps, what its caps leave of that balance.",
     response: AppBalanceResponse,
-    errors: { "403": codes("noSmsAuth", "illegalIp", "appInBlack") },
+    errors: ERRORS,
   },
   async (req, env) => {
     const { app, tenant } = await jpushAuth(req, env);
@@ -32,7 +35,7 @@ export const devBalanceRoute = jpushRoute(
     path: "/v1/accounts/dev",
     summary: "The developer account's balance (Basic devKey:devSecret), as a count of SMS",
     response: DevBalanceResponse,
-    errors: { "403": codes("noSmsAuth", "illegalIp", "appInBlack") },
+    errors: ERRORS,
   },
   async (req, env) => {
     const { tenant } = await jpushAuth(req, env, "jpush_dev");

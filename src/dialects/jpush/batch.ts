@@ -72,7 +72,7 @@ export async function acceptRecipients(
   env: Env,
   who: { app: App; tenant: Tenant },
   input: z.output<typeof BatchRequest>,
-  extra: Pick<AcceptOptions, "sendAt" | "now" | "replace" | "idempotency"> = {},
+  extra: Pick<AcceptOptions, "sendAt" | "pastSendTime" | "now" | "replace" | "idempotency"> = {},
   read?: Prepared,
 ) {
   const { app, tenant } = who;

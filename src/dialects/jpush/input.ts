@@ -102,7 +102,9 @@ export async function readTemplateBody(req: Request): Promise<TemplateFields> {
   const type = Number(body.type);
   const kind = KIND_BY_TYPE[type];
   if (!kind || typeof body.type === "boolean") throw refuse("invalidBody", "type must be 1 (verification code), 2 (notification) or 3 (marketing)");
-  const remark = body.remark == null ? null : String(body.remark);
+  // A string or nothing, as the schema documents: String() would store an object as "[object Object]".
+  if (body.remark != null && typeof body.remark !== "string") throw refuse("invalidBody", "remark must be a string");
+  const remark = body.remark ?? null;
   if (remark !== null && [...remark].length > 100) throw refuse("remarkTooLong", "remark is longer than 100 characters");
   let ttl: number | undefined;
   if (kind === "verification" || body.ttl != null) {

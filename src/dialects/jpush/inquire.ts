@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { isChinaMobile, nationalNumber } from "../../core/phone";
 import { admitPull, takeReplies, takeReports } from "../../core/pulls";
+import type { App, Tenant } from "../../core/types";
 import { json } from "../../http/respond";
 import { jpushAuth } from "./auth";
 import { codes, jpushRoute, refuse } from "./errors";
@@ -18,8 +19,11 @@ const REPORT_DAYS = 3;
 
 const phone = (e164: string): string => (isChinaMobile(e164) ? nationalNumber(e164) : e164);
 
-async function admit(env: Env, appId: string, kind: "report" | "reply", now: number): Promise<void> {
-  if (await admitPull(env, appId, kind, now, INQUIRE_INTERVAL_MS)) return;
+/** The caller, authenticated and within the calling interval for `kind` (else 50009), and the time it was admitted at. */
+async function admitted(req: Request, env: Env, kind: "report" | "reply"): Promise<{ app: App; tenant: Tenant; now: number }> {
+  const { app, tenant } = await jpushAuth(req, env);
+  const now = Date.now();
+  if (await admitPull(env, app.id, kind, now, INQUIRE_INTERVAL_MS)) return { app, tenant, now };
   throw refuse("outOfFreq", `GET /v1/${kind} may be called once every ${INQUIRE_INTERVAL_MS / 1000} seconds per appKey`);
 }
 
@@ -35,9 +39,7 @@ export const reportRoute = jpushRoute(
     errors: ERRORS,
   },
   async (req, env) => {
-    const { app, tenant } = await jpushAuth(req, env);
-    const now = Date.now();
-    await admit(env, app.id, "report", now);
+    const { app, tenant, now } = await admitted(req, env, "report");
     const reports = await takeReports(env, tenant.id, app.id, now, { limit: INQUIRE_LIMIT, since: now - REPORT_DAYS * 86_400_000 });
     return json(reports.map((r) => ({ msgId: r.messageId, phone: phone(r.mobile), receiveTime: r.reportedAt, status: JPUSH_REPORT_STATUS[r.code] ?? 4100 })));
   },
@@ -53,9 +55,7 @@ export const replyRoute = jpushRoute(
     errors: ERRORS,
   },
   async (req, env) => {
-    const { app, tenant } = await jpushAuth(req, env);
-    const now = Date.now();
-    await admit(env, app.id, "reply", now);
+    const { tenant, now } = await admitted(req, env, "reply");
     const replies = await takeReplies(env, tenant.id, now, { limit: INQUIRE_LIMIT });
     return json(replies.map((r) => ({ phone: phone(r.mobile), replyTime: r.receivedAt, content: r.content })));
   },

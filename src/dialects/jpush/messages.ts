@@ -15,7 +15,7 @@ export async function acceptMessage(
   env: Env,
   who: { app: App; tenant: Tenant },
   input: z.output<typeof MessagesRequest>,
-  extra: Pick<AcceptOptions, "sendAt" | "now" | "replace" | "idempotency"> = {},
+  extra: Pick<AcceptOptions, "sendAt" | "pastSendTime" | "now" | "replace" | "idempotency"> = {},
 ): Promise<Accepted> {
   const prepared = await prepareTemplate(env, who.tenant, who.app, input.temp_id, input.sign_id, "message");
   return acceptPrepared(env, who, input, prepared, extra);
@@ -26,7 +26,7 @@ function acceptPrepared(
   who: { app: App; tenant: Tenant },
   input: z.output<typeof MessagesRequest>,
   prepared: Prepared,
-  extra: Pick<AcceptOptions, "sendAt" | "now" | "replace" | "idempotency"> = {},
+  extra: Pick<AcceptOptions, "sendAt" | "pastSendTime" | "now" | "replace" | "idempotency"> = {},
 ): Promise<Accepted> {
   const { app, tenant } = who;
   const mobile = normalizeMobile(input.mobile);

@@ -8,8 +8,7 @@ import { acceptRecipients } from "./batch";
 import { codes, jpushRoute } from "./errors";
 import { scheduleIdOf } from "./input";
 import { acceptMessage } from "./messages";
-import { BATCH_ERRORS, batchAnswer, ownSchedule, readBatch, readSingle, sendAtOf, SINGLE_ERRORS } from "./schedule";
-import { ScheduleBatchRequestDoc, ScheduleBatchResponse, ScheduleIdResponse, ScheduleRequest } from "./schemas";
+import { BATCH_DOC, BATCH_ERRORS, batchAnswer, ownSchedule, readBatch, readSingle, scheduleAt, SINGLE_DOC, SINGLE_ERRORS } from "./schedule";
 
 const STATE_403 = codes("invalidScheduleId", "wrongScheduleStatus");
 
@@ -19,9 +18,7 @@ export const changeScheduleRoute = jpushRoute(
     path: "/v1/schedule/{schedule_id}",
     summary: "Replace a schedule before it fires (single-recipient body)",
     description: "Atomic: the old messages are canceled and refunded and the new one billed in one D1 batch; the schedule_id stays. Once the cron released it (or it was deleted): 50029, nothing changes.",
-    body: ScheduleRequest,
-    contentTypes: ["application/json", "text/plain"],
-    response: ScheduleIdResponse,
+    ...SINGLE_DOC,
     errors: { ...SINGLE_ERRORS, "403": `${SINGLE_ERRORS["403"]}; ${STATE_403}` },
   },
   async (req, env) => {
@@ -29,8 +26,7 @@ export const changeScheduleRoute = jpushRoute(
     const id = scheduleIdOf(req);
     const input = await readSingle(req);
     const replace = replacing(await ownSchedule(env, who, id));
-    const now = Date.now();
-    await acceptMessage(env, who, input, { sendAt: sendAtOf(who.tenant, input.send_time, now), now, idempotency: idempotencyOf(req), replace });
+    await acceptMessage(env, who, input, { ...scheduleAt(who.tenant, input.send_time), idempotency: idempotencyOf(req), replace });
     return json({ schedule_id: id });
   },
 );
@@ -42,9 +38,7 @@ export const changeScheduleBatchRoute = jpushRoute(
     path: "/v1/schedule/batch/{schedule_id}",
     summary: "Replace a schedule before it fires (batch body)",
     description: "As PUT /v1/schedule/{schedule_id}; refused recipients are listed. With no recipient accepted nothing changes.",
-    body: ScheduleBatchRequestDoc,
-    contentTypes: ["application/json", "text/plain"],
-    response: ScheduleBatchResponse,
+    ...BATCH_DOC,
     errors: { ...BATCH_ERRORS, "403": `${BATCH_ERRORS["403"]}; ${STATE_403}` },
   },
   async (req, env) => {
@@ -52,8 +46,7 @@ export const changeScheduleBatchRoute = jpushRoute(
     const id = scheduleIdOf(req);
     const input = await readBatch(req);
     const replace = replacing(await ownSchedule(env, who, id));
-    const now = Date.now();
-    const r = await acceptRecipients(env, who, input, { sendAt: sendAtOf(who.tenant, input.send_time, now), now, idempotency: idempotencyOf(req), replace });
+    const r = await acceptRecipients(env, who, input, { ...scheduleAt(who.tenant, input.send_time), idempotency: idempotencyOf(req), replace });
     return batchAnswer(id, r);
   },
 );

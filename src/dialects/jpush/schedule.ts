@@ -22,12 +22,14 @@ const SINGLE_REQUIRED: Array<[string, JpushErrorName]> = [
 
 type Who = { app: App; tenant: Tenant };
 
-/** send_time → epoch ms: a real local time, after now; else 50027 (the accept pipeline refuses one beyond the horizon, also 50027). */
-export function sendAtOf(tenant: Tenant, text: string, now: number): number {
+/**
+ * send_time → a schedule's accept options: a real local time, else 50027. The accept pipeline
+ * refuses one not in the future (JPush's rule, asked for here) or beyond the horizon, both 50027 too.
+ */
+export function scheduleAt(tenant: Tenant, text: string): { sendAt: number; pastSendTime: "refuse" } {
   const at = parseLocalDateTime(text, tenant.timezone);
   if (at === null) throw refuse("invalidSendTime", `send_time ${text.trim()} is not a valid time in ${tenant.timezone}`);
-  if (at <= now) throw refuse("invalidSendTime", `send_time ${text.trim()} (${tenant.timezone}) is not in the future`);
-  return at;
+  return { sendAt: at, pastSendTime: "refuse" };
 }
 
 /** The schedule if it is this app's, else 50028. */
@@ -61,22 +63,23 @@ export const BATCH_ERRORS = {
   "403": codes("invalidBody", "noSmsAuth", "noMoney", "recipientsEmpty", "tooManyRecipients", "invalidSendTime", ...TEMPLATE_403),
 };
 
+/** The body, answer and refusals of the single-recipient schedule routes (create, change). */
+export const SINGLE_DOC = { body: ScheduleRequest, contentTypes: ["application/json", "text/plain"], response: ScheduleIdResponse, errors: SINGLE_ERRORS };
+/** The same for the batch schedule routes. */
+export const BATCH_DOC = { body: ScheduleBatchRequestDoc, contentTypes: ["application/json", "text/plain"], response: ScheduleBatchResponse, errors: BATCH_ERRORS };
+
 export const scheduleRoute = jpushRoute(
   {
     method: "post",
     path: "/v1/schedule",
     summary: "Schedule one template SMS at send_time (the tenant's local time)",
     description: "Billed at acceptance; the cron sends it when due. Any refusal refuses the request, as /v1/messages.",
-    body: ScheduleRequest,
-    contentTypes: ["application/json", "text/plain"],
-    response: ScheduleIdResponse,
-    errors: SINGLE_ERRORS,
+    ...SINGLE_DOC,
   },
   async (req, env) => {
     const who = await jpushAuth(req, env);
     const input = await readSingle(req);
-    const now = Date.now();
-    const res = await acceptMessage(env, who, input, { sendAt: sendAtOf(who.tenant, input.send_time, now), now, idempotency: idempotencyOf(req) });
+    const res = await acceptMessage(env, who, input, { ...scheduleAt(who.tenant, input.send_time), idempotency: idempotencyOf(req) });
     return json({ schedule_id: res.batchId });
   },
 );
@@ -87,16 +90,12 @@ export const scheduleBatchRoute = jpushRoute(
     path: "/v1/schedule/batch",
     summary: "Schedule one template to 1–1000 recipients at send_time",
     description: "Refused recipients are listed (as /v1/messages/batch) and cost nothing; the others are billed and stored in one atomic batch.",
-    body: ScheduleBatchRequestDoc,
-    contentTypes: ["application/json", "text/plain"],
-    response: ScheduleBatchResponse,
-    errors: BATCH_ERRORS,
+    ...BATCH_DOC,
   },
   async (req, env) => {
     const who = await jpushAuth(req, env);
     const input = await readBatch(req);
-    const now = Date.now();
-    const r = await acceptRecipients(env, who, input, { sendAt: sendAtOf(who.tenant, input.send_time, now), now, idempotency: idempotencyOf(req) });
+    const r = await acceptRecipients(env, who, input, { ...scheduleAt(who.tenant, input.send_time), idempotency: idempotencyOf(req) });
     return batchAnswer(r.res.batchId, r);
   },
 );

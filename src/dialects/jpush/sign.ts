@@ -5,7 +5,6 @@ import {
   changeSignature,
   createSignature,
   findSignature,
-  otherPendingSignature,
   removeSignature,
   signatureUsage,
   tenantCatalog,
@@ -26,11 +25,8 @@ async function ownSignature(env: Env, tenantId: string, id: number): Promise<Sig
   return sig;
 }
 
-/** JPush reviews one signature at a time: another one still pending blocks a submission. */
-async function requireNoOtherPending(env: Env, tenantId: string, exceptId: number | null): Promise<void> {
-  const other = await otherPendingSignature(tenantCatalog(env, tenantId), exceptId);
-  if (other !== null) throw refuse("signInAudit", `signature ${other} is still under review; submit again once it is reviewed`);
-}
+/** JPush reviews one signature of a tenant at a time: a submission while another is pending is refused (50103). */
+const ONE_IN_REVIEW = { soleInReview: true };
 
 export const createSignRoute = jpushRoute(
   {
@@ -46,9 +42,8 @@ export const createSignRoute = jpushRoute(
   async (req, env) => {
     const { tenant } = await jpushAuth(req, env);
     const f = await readSignForm(req);
-    await requireNoOtherPending(env, tenant.id, null);
     const input = { name: f.name, type: f.type, remark: f.remark, image: f.image?.data, imageType: f.image?.type, status: "pending" as const };
-    const sig = await createSignature(tenantCatalog(env, tenant.id), input, Date.now());
+    const sig = await createSignature(tenantCatalog(env, tenant.id), input, Date.now(), ONE_IN_REVIEW);
     return json({ sign_id: sig.id });
   },
 );
@@ -58,9 +53,8 @@ async function updateSign(req: IRequest, env: Env): Promise<Response> {
   const id = signIdOf(req);
   const f = await readSignForm(req);
   await ownSignature(env, tenant.id, id);
-  await requireNoOtherPending(env, tenant.id, id);
   const image = f.image ? { image: f.image.data, imageType: f.image.type } : {};
-  await changeSignature(tenantCatalog(env, tenant.id), id, { name: f.name, type: f.type, remark: f.remark, ...image }, Date.now());
+  await changeSignature(tenantCatalog(env, tenant.id), id, { name: f.name, type: f.type, remark: f.remark, ...image }, Date.now(), ONE_IN_REVIEW);
   return json({ sign_id: id });
 }
 

@@ -1,12 +1,11 @@
 // POST /smsapi/v1/sms/batch: one text to a comma-separated list of mobiles, now or at sendTime.
 import { idempotencyOf } from "../../core/idempotency";
 import { CoreError } from "../../core/errors";
-import { signaturesPlan } from "../../core/signed-drafts";
 import { authenticateWithBody, checkTenant } from "./auth";
 import { SEND_ERRORS, smsapiRoute } from "./errors";
 import { readInput } from "./input";
 import { BatchRequest, MAX_RECIPIENTS, resolveSendTime, SendResponse, splitList } from "./schemas";
-import { sendItems } from "./send";
+import { contentSignatures, sendItems } from "./send";
 
 export const batchRoute = smsapiRoute(
   {
@@ -20,7 +19,7 @@ export const batchRoute = smsapiRoute(
   },
   async (req, env) => {
     // The key and the signatures the content names in one D1 round trip.
-    const { app, tenant, body, extra } = await authenticateWithBody(req, env, readInput(req, BatchRequest), (b) => signaturesPlan([b.content]));
+    const { app, tenant, body, extra } = await authenticateWithBody(req, env, readInput(req, BatchRequest), (b) => contentSignatures([b.content]));
     const { content, sendTime, tenantId, marketing, outId } = body;
     checkTenant(tenant, tenantId);
     const mobiles = splitList(body.mobiles);

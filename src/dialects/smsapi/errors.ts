@@ -17,6 +17,7 @@ const VERIFY: SmsapiError = { status: 400, code: 40014 };
 
 export const SMSAPI_ERRORS: Record<CoreErrorCode, SmsapiError> = {
   invalid_input: { status: 400, code: 40001 },
+  send_time_past: { status: 400, code: 40001 },
   send_time_too_far: { status: 400, code: 40001 },
   invalid_mobile: { status: 400, code: 40002 },
   content_too_long: { status: 400, code: 40003 },
@@ -37,6 +38,7 @@ export const SMSAPI_ERRORS: Record<CoreErrorCode, SmsapiError> = {
   duplicate_recipient: { status: 400, code: 40013 },
   // No smsapi endpoint manages signatures, templates, tenants or keys: these cannot occur here.
   signature_name_taken: { status: 400, code: 40001 },
+  signature_in_review: { status: 400, code: 40001 },
   signature_in_use: { status: 400, code: 40001 },
   template_locked: { status: 400, code: 40001 },
   template_changed: { status: 400, code: 40001 },

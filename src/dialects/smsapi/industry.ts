@@ -1,12 +1,11 @@
 // POST /smsapi/v1/sms/industry: one verification or notification text to one mobile, sent now.
 import { idempotencyOf } from "../../core/idempotency";
-import { signaturesPlan } from "../../core/signed-drafts";
 import type { App, Kind } from "../../core/types";
 import { authenticateWithBody, checkTenant } from "./auth";
 import { SEND_ERRORS, smsapiRoute } from "./errors";
 import { readInput } from "./input";
 import { IndustryRequest, SendResponse } from "./schemas";
-import { sendItems } from "./send";
+import { contentSignatures, sendItems } from "./send";
 
 /** The document's "行业短信" covers both: notification unless asked, or unless the key may only send codes. */
 const industryKind = (app: App, asked: Kind | undefined): Kind =>
@@ -25,7 +24,7 @@ export const industryRoute = smsapiRoute(
   },
   async (req, env) => {
     // The key and the signatures the content names in one D1 round trip.
-    const { app, tenant, body, extra } = await authenticateWithBody(req, env, readInput(req, IndustryRequest), (b) => signaturesPlan([b.content]));
+    const { app, tenant, body, extra } = await authenticateWithBody(req, env, readInput(req, IndustryRequest), (b) => contentSignatures([b.content]));
     const { mobile, content, tenantId, kind, outId } = body;
     checkTenant(tenant, tenantId);
     const ctx = { tenant, app, kind: industryKind(app, kind), sendAt: undefined, mode: "all" as const, idempotency: idempotencyOf(req) };

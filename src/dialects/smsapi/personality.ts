@@ -1,11 +1,10 @@
 // POST /smsapi/v1/sms/personality: a different text per mobile, now or at sendTime.
 import { idempotencyOf } from "../../core/idempotency";
-import { signaturesPlan } from "../../core/signed-drafts";
 import { authenticateWithBody, checkTenant } from "./auth";
 import { SEND_ERRORS, smsapiRoute } from "./errors";
 import { readInput } from "./input";
 import { PersonalityRequest, resolveSendTime, SendResponse } from "./schemas";
-import { sendItems } from "./send";
+import { contentSignatures, sendItems } from "./send";
 
 export const personalityRoute = smsapiRoute(
   {
@@ -19,7 +18,7 @@ export const personalityRoute = smsapiRoute(
   },
   async (req, env) => {
     // The key and the signatures the contents name in one D1 round trip.
-    const plan = (b: { smses: Array<{ content: string }> }) => signaturesPlan(b.smses.map((s) => s.content));
+    const plan = (b: { smses: Array<{ content: string }> }) => contentSignatures(b.smses.map((s) => s.content));
     const { app, tenant, body, extra } = await authenticateWithBody(req, env, readInput(req, PersonalityRequest), plan);
     const { sendTime, tenantId, marketing } = body;
     const smses = body.smses.map((s) => ({ ...s, outId: s.outId ?? body.outId }));

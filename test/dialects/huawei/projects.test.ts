@@ -1,15 +1,14 @@
 // GET /v3/projects?name={region}: the Keystone project list AK/SK clients read first, signed or with
 // a token; a region name or the project id lists the credential's one project, another name none.
-import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { call, login, setup, signed, type Json } from "./helpers";
+import { call, type Json, setup } from "./helpers";
 
 describe("GET /v3/projects", () => {
   it("GET /v3/projects?name={region} answers the credential's project, signed or with a token", async () => {
-    const s = await setup({ accessKey: true });
-    const res = await signed("GET", "http://gw/v3/projects?name=cn-north-4", undefined, s.accessKey!);
+    const s = await setup({ accessKey: true, login: true });
+    const res = await call(null, "GET", "http://gw/v3/projects?name=cn-north-4", undefined, { aksk: { key: s.accessKey! } });
     expect(res.status).toBe(200);
-    const body = (await res.json()) as Json;
+    const body = res.body as Json;
     expect(body).toEqual({
       projects: [
         {
@@ -25,11 +24,10 @@ describe("GET /v3/projects", () => {
       ],
       links: { self: "http://gw/v3/projects?name=cn-north-4", previous: null, next: null },
     });
-    const other = await signed("GET", "http://gw/v3/projects?name=not%20a%20region", undefined, s.accessKey!);
-    expect(((await other.json()) as Json).projects).toEqual([]);
-    const token = await login(s);
-    const byToken = await exports.default.fetch("http://gw/v3/projects?name=ap-southeast-1", { headers: { "x-auth-token": token } });
-    expect(((await byToken.json()) as Json).projects[0]).toMatchObject({ id: s.projectId, name: "ap-southeast-1" });
+    const other = await call(null, "GET", "http://gw/v3/projects?name=not%20a%20region", undefined, { aksk: { key: s.accessKey! } });
+    expect((other.body as Json).projects).toEqual([]);
+    const byToken = await call(s, "GET", "/v3/projects?name=ap-southeast-1");
+    expect((byToken.body as Json).projects[0]).toMatchObject({ id: s.projectId, name: "ap-southeast-1" });
   });
 
   it("a query that is not Keystone's is 400 in IAM's shape; enabled=false lists nothing", async () => {

@@ -2,11 +2,11 @@
 // the documented request/response reproduced, request order, endpoint echo, per-item results with
 // atomic billing of the accepted items, signature rules, repeated content (SMN.9430), and the
 // whole-request refusals (status, SMN code always a JSON string, message, nothing written).
-import { env, exports } from "cloudflare:workers";
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { makeSignature, mobile, money } from "../../helpers/fixtures";
 import { INTERNALS } from "../../helpers/faults";
-import { expectSmn, login, sms, smnSetup, type Json, type SmnSetup } from "./helpers";
+import { BATCH_SMS, call, expectSmn, type Json, setup, type SmnSetup, SMS } from "./helpers";
 
 const rows = async (batchId: string) =>
   (
@@ -22,17 +22,16 @@ const one = (s: SmnSetup, endpoint: string, message: string) => ({ endpoint, mes
 
 describe("POST /v2/{project_id}/notifications/sms — sms_message (different contents)", () => {
   it("reproduces the document's example: sign_id prefixed, or the message's own 【signature】", async () => {
-    const s = await smnSetup();
-    const token = await login(s);
+    const s = await setup({ login: true });
     const [a, b] = [mobile(), mobile()];
-    const res = await sms(s, token, {
+    const res = await call(s, "POST", SMS, {
       sms_message: [
         { endpoint: `86${a}`, message: "Sms message test", sign_id: s.sign.uid, message_include_sign_flag: "false" },
         { endpoint: `86${b}`, message: `【${s.sign.name}】Sms message test`, message_include_sign_flag: "true" },
       ],
-    });
+    }, { goSdk: true });
     expect(res.status).toBe(200);
-    const body = (await res.json()) as Json;
+    const body = res.body as Json;
     expect(body).toMatchInlineSnapshot(
       {
         request_id: expect.any(String),
@@ -66,18 +65,17 @@ describe("POST /v2/{project_id}/notifications/sms — sms_message (different con
   });
 
   it("a repeated endpoint is answered per item like the document's SMN.0190 result; the rest are sent", async () => {
-    const s = await smnSetup();
-    const token = await login(s);
+    const s = await setup({ login: true });
     const [a, b] = [mobile(), mobile()];
-    const res = await sms(s, token, {
+    const res = await call(s, "POST", SMS, {
       sms_message: [
         { endpoint: a, message: "first", sign_id: s.sign.uid },
         { endpoint: `+86${a}`, message: "again", sign_id: s.sign.uid },
         { endpoint: b, message: "other", sign_id: s.sign.uid },
       ],
-    });
+    }, { goSdk: true });
     expect(res.status).toBe(200);
-    const body = (await res.json()) as Json;
+    const body = res.body as Json;
     expect(body.result).toEqual([
       { endpoint: a, message_id: expect.any(String) },
       { endpoint: `+86${a}`, code: "SMN.0190", message: "This endpoint already exists." },
@@ -86,8 +84,7 @@ describe("POST /v2/{project_id}/notifications/sms — sms_message (different con
   });
 
   it("per-item refusals keep their place and cost nothing; the accepted items are billed in one debit", async () => {
-    const s = await smnSetup({ balance: 1000, price: 10 });
-    const token = await login(s);
+    const s = await setup({ balance: 1000, price: 10, login: true });
     const pending = await makeSignature(s.tenant, `待审${Date.now() % 10000}`, "pending");
     const rejected = await makeSignature(s.tenant, `驳回${Date.now() % 10000}`, "rejected");
     const m = Array.from({ length: 10 }, () => mobile());
@@ -103,9 +100,9 @@ describe("POST /v2/{project_id}/notifications/sms — sms_message (different con
       { endpoint: m[8], message: "   ", sign_id: s.sign.uid },
       { endpoint: m[9], message: "ok two", sign_id: s.sign.uid, message_include_sign_flag: false },
     ];
-    const res = await sms(s, token, { sms_message: items });
+    const res = await call(s, "POST", SMS, { sms_message: items }, { goSdk: true });
     expect(res.status).toBe(200);
-    const body = (await res.json()) as Json;
+    const body = res.body as Json;
     expect(body.result.map((r: Json) => r.endpoint)).toEqual(items.map((i) => i.endpoint));
     expect(body.result.map((r: Json) => r.code ?? "ok")).toEqual([
       "ok",
@@ -135,11 +132,10 @@ describe("POST /v2/{project_id}/notifications/sms — sms_message (different con
   });
 
   it("when every item is refused nothing is written and the answer still lists each item", async () => {
-    const s = await smnSetup({ balance: 500 });
-    const token = await login(s);
-    const res = await sms(s, token, { sms_message: [{ endpoint: "123", message: "x", sign_id: s.sign.uid }, { endpoint: mobile(), message: "y", sign_id: "f".repeat(32) }] });
+    const s = await setup({ balance: 500, login: true });
+    const res = await call(s, "POST", SMS, { sms_message: [{ endpoint: "123", message: "x", sign_id: s.sign.uid }, { endpoint: mobile(), message: "y", sign_id: "f".repeat(32) }] }, { goSdk: true });
     expect(res.status).toBe(200);
-    const body = (await res.json()) as Json;
+    const body = res.body as Json;
     expect(body).toEqual({
       request_id: expect.any(String),
       result: [
@@ -151,10 +147,9 @@ describe("POST /v2/{project_id}/notifications/sms — sms_message (different con
   });
 
   it("signature rules: flag true needs an approved 【name】 (matching sign_id if given); flag false refuses a foreign 【】", async () => {
-    const s = await smnSetup();
-    const token = await login(s);
+    const s = await setup({ login: true });
     const other = await makeSignature(s.tenant);
-    const res = await sms(s, token, {
+    const res = await call(s, "POST", SMS, {
       sms_message: [
         { endpoint: mobile(), message: `【${s.sign.name}】match`, sign_id: s.sign.uid, message_include_sign_flag: "TRUE" },
         { endpoint: mobile(), message: `【${s.sign.name}】mismatch`, sign_id: other.uid, message_include_sign_flag: true },
@@ -162,8 +157,8 @@ describe("POST /v2/{project_id}/notifications/sms — sms_message (different con
         { endpoint: mobile(), message: `【${other.name}】foreign`, sign_id: s.sign.uid, message_include_sign_flag: false },
         { endpoint: mobile(), message: `【${s.sign.name}】same tag not doubled`, sign_id: s.sign.uid },
       ],
-    });
-    const body = (await res.json()) as Json;
+    }, { goSdk: true });
+    const body = res.body as Json;
     expect(body.result.map((r: Json) => r.code ?? "ok")).toEqual(["ok", "SMN.9901", "SMN.9901", "SMN.9900", "ok"]);
     const stored = await rows(body.request_id);
     expect(stored.map((r) => r.content).sort()).toEqual([`【${s.sign.name}】match`, `【${s.sign.name}】same tag not doubled`].sort());
@@ -172,35 +167,33 @@ describe("POST /v2/{project_id}/notifications/sms — sms_message (different con
 
 describe("per-mobile limits and blocked words", () => {
   it("are answered per item in a batch (SMN.9429, SMN.9908) and for the whole single request", async () => {
-    const s = await smnSetup({ balance: 1000, price: 10, settings: { limits: { notification: [{ seconds: 60, max: 1 }] }, blockedWords: ["违禁词"] } });
-    const token = await login(s);
+    const s = await setup({ balance: 1000, price: 10, settings: { limits: { notification: [{ seconds: 60, max: 1 }] }, blockedWords: ["违禁词"] }, login: true });
     const m = mobile();
-    expect((await sms(s, token, { endpoint: m, message: "first", sign_id: s.sign.uid })).status).toBe(200);
-    const res = await sms(s, token, {
+    expect((await call(s, "POST", SMS, { endpoint: m, message: "first", sign_id: s.sign.uid }, { goSdk: true })).status).toBe(200);
+    const res = await call(s, "POST", SMS, {
       sms_message: [
         { endpoint: m, message: "second", sign_id: s.sign.uid },
         { endpoint: mobile(), message: "含违禁词的内容", sign_id: s.sign.uid },
         { endpoint: mobile(), message: "fine", sign_id: s.sign.uid },
       ],
-    });
-    const body = (await res.json()) as Json;
+    }, { goSdk: true });
+    const body = res.body as Json;
     expect(body.result.map((r: Json) => r.code ?? "ok")).toEqual(["SMN.9429", "SMN.9908", "ok"]);
     expect(body.result[0].message).toMatch(/retry in \d+ s/);
-    const single = await sms(s, token, { endpoint: m, message: "third", sign_id: s.sign.uid });
+    const single = await call(s, "POST", SMS, { endpoint: m, message: "third", sign_id: s.sign.uid }, { goSdk: true });
     expect(single.status).toBe(429);
-    expect(await single.json()).toMatchObject({ code: "SMN.9429" });
+    expect(single.body).toMatchObject({ code: "SMN.9429" });
     expect(await money(s.tenant.id)).toEqual({ balance: 980, ledger: 980 });
   });
 });
 
 describe("the other forms and paths", () => {
   it("single form answers {request_id, message_id}; the message is stored queued with 【name】 prefixed", async () => {
-    const s = await smnSetup({ balance: 100, price: 10 });
-    const token = await login(s);
+    const s = await setup({ balance: 100, price: 10, login: true });
     const m = mobile();
-    const res = await sms(s, token, { endpoint: `+86${m}`, message: "您的订单已发货", sign_id: s.sign.uid });
+    const res = await call(s, "POST", SMS, { endpoint: `+86${m}`, message: "您的订单已发货", sign_id: s.sign.uid }, { goSdk: true });
     expect(res.status).toBe(200);
-    const body = (await res.json()) as Json;
+    const body = res.body as Json;
     expect(body).toMatchInlineSnapshot({ request_id: expect.any(String), message_id: expect.any(String) }, `
       {
         "message_id": Any<String>,
@@ -214,13 +207,12 @@ describe("the other forms and paths", () => {
   });
 
   it("endpoints form (one text, many numbers) answers per endpoint in order, echoing each as sent", async () => {
-    const s = await smnSetup();
-    const token = await login(s);
+    const s = await setup({ login: true });
     const [a, b, c] = [mobile(), mobile(), mobile()];
     const endpoints = [`86${a}`, `+86${b}`, c, "not-a-number"];
-    const res = await sms(s, token, { endpoints, message: "同一内容", sign_id: s.sign.uid, message_include_sign_flag: false });
+    const res = await call(s, "POST", SMS, { endpoints, message: "同一内容", sign_id: s.sign.uid, message_include_sign_flag: false }, { goSdk: true });
     expect(res.status).toBe(200);
-    const body = (await res.json()) as Json;
+    const body = res.body as Json;
     expect(body.result).toEqual([
       { endpoint: `86${a}`, message_id: expect.any(String) },
       { endpoint: `+86${b}`, message_id: expect.any(String) },
@@ -232,11 +224,10 @@ describe("the other forms and paths", () => {
   });
 
   it("batch_sms (the Go SDK's path) takes the sms_message form", async () => {
-    const s = await smnSetup();
-    const token = await login(s);
-    const res = await sms(s, token, { sms_message: [{ endpoint: mobile(), message: "a", sign_id: s.sign.uid }, { endpoint: mobile(), message: "b", sign_id: s.sign.uid }] }, "batch_sms");
+    const s = await setup({ login: true });
+    const res = await call(s, "POST", BATCH_SMS, { sms_message: [{ endpoint: mobile(), message: "a", sign_id: s.sign.uid }, { endpoint: mobile(), message: "b", sign_id: s.sign.uid }] }, { goSdk: true });
     expect(res.status).toBe(200);
-    const body = (await res.json()) as Json;
+    const body = res.body as Json;
     expect(body.result).toHaveLength(2);
     expect(body.result).not.toHaveLength(0);
     expect(body.result.filter((r: Json) => !(typeof r.message_id === "string"))).toEqual([]);
@@ -244,12 +235,11 @@ describe("the other forms and paths", () => {
   });
 
   it("999 different contents are accepted in one request", async () => {
-    const s = await smnSetup({ balance: 100_000, price: 10 });
-    const token = await login(s);
+    const s = await setup({ balance: 100_000, price: 10, login: true });
     const sms_message = Array.from({ length: 999 }, (_, i) => ({ endpoint: `1390${String(i).padStart(7, "0")}`, message: `内容 ${i}`, sign_id: s.sign.uid }));
-    const res = await sms(s, token, { sms_message }, "batch_sms");
+    const res = await call(s, "POST", BATCH_SMS, { sms_message }, { goSdk: true });
     expect(res.status).toBe(200);
-    const body = (await res.json()) as Json;
+    const body = res.body as Json;
     expect(body.result).toHaveLength(999);
     expect(body.result).not.toHaveLength(0);
     expect(body.result.filter((r: Json) => !(r.message_id))).toEqual([]);
@@ -261,107 +251,94 @@ describe("SMN whole-request errors", () => {
 
 
   it("another tenant's sign_id behaves as unknown (SMN.9901)", async () => {
-    const s = await smnSetup();
-    const other = await smnSetup();
-    const token = await login(s);
-    await expectSmn(await sms(s, token, { endpoint: mobile(), message: "x", sign_id: other.sign.uid }), 400, "SMN.9901");
-    const batch = (await (await sms(s, token, { sms_message: [{ endpoint: mobile(), message: "x", sign_id: other.sign.uid }] })).json()) as Json;
+    const s = await setup({ login: true });
+    const other = await setup();
+    expectSmn(await call(s, "POST", SMS, { endpoint: mobile(), message: "x", sign_id: other.sign.uid }, { goSdk: true }), 400, "SMN.9901");
+    const batch = (await call(s, "POST", SMS, { sms_message: [{ endpoint: mobile(), message: "x", sign_id: other.sign.uid }] }, { goSdk: true })).body as Json;
     expect(batch.result[0]).toMatchObject({ code: "SMN.9901" });
     expect(await messageCount(s.tenant.id)).toBe(0);
   });
 
   it("400 SMN.0159 for 1000 or more sms_message items, and for more than 1000 endpoints", async () => {
-    const s = await smnSetup();
-    const token = await login(s);
+    const s = await setup({ login: true });
     const item = { endpoint: mobile(), message: "x", sign_id: s.sign.uid };
-    await expectSmn(await sms(s, token, { sms_message: Array(1000).fill(item) }), 400, "SMN.0159", "The number of endpoints has reached the maximum allowed.");
-    await expectSmn(await sms(s, token, { endpoints: Array(1001).fill(mobile()), message: "x", sign_id: s.sign.uid }), 400, "SMN.0159");
+    expectSmn(await call(s, "POST", SMS, { sms_message: Array(1000).fill(item) }, { goSdk: true }), 400, "SMN.0159", "The number of endpoints has reached the maximum allowed.");
+    expectSmn(await call(s, "POST", SMS, { endpoints: Array(1001).fill(mobile()), message: "x", sign_id: s.sign.uid }, { goSdk: true }), 400, "SMN.0159");
     expect(await messageCount(s.tenant.id)).toBe(0);
   });
 
   it("400 for bodies that are not the documented shape", async () => {
-    const s = await smnSetup();
-    const token = await login(s);
-    await expectSmn(await sms(s, token, "{oops"), 400, "SMN.9900", /not valid JSON/);
-    await expectSmn(await sms(s, token, "[1,2]"), 400, "SMN.9900", /JSON object/);
-    await expectSmn(await sms(s, token, ""), 400, "SMN.9900");
-    await expectSmn(await sms(s, token, { sms_message: [] }), 400, "SMN.9900", /sms_message/);
-    await expectSmn(await sms(s, token, { sms_message: [{ message: "no endpoint", sign_id: s.sign.uid }] }), 400, "SMN.0012", /sms_message\.0\.endpoint/);
-    await expectSmn(await sms(s, token, { endpoint: mobile(), message: 42, sign_id: s.sign.uid }), 400, "SMN.0024", /message/);
-    await expectSmn(await sms(s, token, { endpoint: mobile(), message: "x", sign_id: s.sign.uid, message_include_sign_flag: "maybe" }), 400, "SMN.9900", /message_include_sign_flag/);
-    await expectSmn(await sms(s, token, {}), 400, "SMN.0012");
+    const s = await setup({ login: true });
+    expectSmn(await call(s, "POST", SMS, "{oops", { goSdk: true }), 400, "SMN.9900", /not valid JSON/);
+    expectSmn(await call(s, "POST", SMS, "[1,2]", { goSdk: true }), 400, "SMN.9900", /JSON object/);
+    expectSmn(await call(s, "POST", SMS, "", { goSdk: true }), 400, "SMN.9900");
+    expectSmn(await call(s, "POST", SMS, { sms_message: [] }, { goSdk: true }), 400, "SMN.9900", /sms_message/);
+    expectSmn(await call(s, "POST", SMS, { sms_message: [{ message: "no endpoint", sign_id: s.sign.uid }] }, { goSdk: true }), 400, "SMN.0012", /sms_message\.0\.endpoint/);
+    expectSmn(await call(s, "POST", SMS, { endpoint: mobile(), message: 42, sign_id: s.sign.uid }, { goSdk: true }), 400, "SMN.0024", /message/);
+    expectSmn(await call(s, "POST", SMS, { endpoint: mobile(), message: "x", sign_id: s.sign.uid, message_include_sign_flag: "maybe" }, { goSdk: true }), 400, "SMN.9900", /message_include_sign_flag/);
+    expectSmn(await call(s, "POST", SMS, {}, { goSdk: true }), 400, "SMN.0012");
     expect(await messageCount(s.tenant.id)).toBe(0);
   });
 
   it("the single form answers its item's refusal for the whole request", async () => {
-    const s = await smnSetup();
-    const token = await login(s);
-    await expectSmn(await sms(s, token, { endpoint: "0101234", message: "x", sign_id: s.sign.uid }), 400, "SMN.0160", "Invalid endpoint.");
-    await expectSmn(await sms(s, token, { endpoint: mobile(), message: "x" }), 400, "SMN.9904", /sign_id is required/);
-    await expectSmn(await sms(s, token, { endpoint: mobile(), message: "x".repeat(600), sign_id: s.sign.uid }), 400, "SMN.0024", "Parameter: content is invalid.");
+    const s = await setup({ login: true });
+    expectSmn(await call(s, "POST", SMS, { endpoint: "0101234", message: "x", sign_id: s.sign.uid }, { goSdk: true }), 400, "SMN.0160", "Invalid endpoint.");
+    expectSmn(await call(s, "POST", SMS, { endpoint: mobile(), message: "x" }, { goSdk: true }), 400, "SMN.9904", /sign_id is required/);
+    expectSmn(await call(s, "POST", SMS, { endpoint: mobile(), message: "x".repeat(600), sign_id: s.sign.uid }, { goSdk: true }), 400, "SMN.0024", "Parameter: content is invalid.");
     expect(await messageCount(s.tenant.id)).toBe(0);
   });
 
   it("400 SMN.0261 when the balance does not cover the accepted items: nothing is sent or billed", async () => {
-    const s = await smnSetup({ balance: 15, price: 10 });
-    const token = await login(s);
-    const res = await sms(s, token, { sms_message: [{ endpoint: mobile(), message: "a", sign_id: s.sign.uid }, { endpoint: mobile(), message: "b", sign_id: s.sign.uid }] });
-    await expectSmn(res, 400, "SMN.0261", "Check whether your account balance is sufficient.");
+    const s = await setup({ balance: 15, price: 10, login: true });
+    const res = await call(s, "POST", SMS, { sms_message: [{ endpoint: mobile(), message: "a", sign_id: s.sign.uid }, { endpoint: mobile(), message: "b", sign_id: s.sign.uid }] }, { goSdk: true });
+    expectSmn(res, 400, "SMN.0261", "Check whether your account balance is sufficient.");
     expect(await money(s.tenant.id)).toEqual({ balance: 15, ledger: 15 });
     expect(await messageCount(s.tenant.id)).toBe(0);
   });
 
   it("403 SMN.9910 when the SMN user may not send notifications", async () => {
-    const s = await smnSetup({ kinds: "verification" });
-    const token = await login(s);
-    await expectSmn(await sms(s, token, { endpoint: mobile(), message: "x", sign_id: s.sign.uid }), 403, "SMN.9910");
+    const s = await setup({ kinds: "verification", login: true });
+    expectSmn(await call(s, "POST", SMS, { endpoint: mobile(), message: "x", sign_id: s.sign.uid }, { goSdk: true }), 403, "SMN.9910");
   });
 
 
   it("415 for a content type that is not JSON, 413 past the body cap", async () => {
-    const s = await smnSetup();
-    const token = await login(s);
-    const xml = await exports.default.fetch(`http://gw/v2/${s.projectId}/notifications/sms`, {
-      method: "POST",
-      headers: { "X-Auth-Token": token, "content-type": "application/xml" },
-      body: "<sms/>",
-    });
-    await expectSmn(xml, 415, "SMN.9415");
-    const big = await sms(s, token, JSON.stringify({ endpoint: mobile(), message: "x".repeat(3 * 1024 * 1024) }));
-    await expectSmn(big, 413, "SMN.9413");
+    const s = await setup({ login: true });
+    const xml = await call(s, "POST", SMS, "<sms/>", { headers: { "content-type": "application/xml" } });
+    expectSmn(xml, 415, "SMN.9415");
+    const big = await call(s, "POST", SMS, JSON.stringify({ endpoint: mobile(), message: "x".repeat(3 * 1024 * 1024) }), { goSdk: true });
+    expectSmn(big, 413, "SMN.9413");
   });
 });
 
 describe("SMN.9430: the same content to the same mobile inside the tenant's repeat window", () => {
   it("429 for the single form; per item in sms_message and endpoints; other content or another mobile goes", async () => {
-    const s = await smnSetup({ balance: 1000, price: 10, settings: { repeatWindowSeconds: 300 } });
-    const token = await login(s);
+    const s = await setup({ balance: 1000, price: 10, settings: { repeatWindowSeconds: 300 }, login: true });
     const [m, n] = [mobile(), mobile()];
-    expect((await sms(s, token, one(s, m, "您的快件已签收"))).status).toBe(200);
+    expect((await call(s, "POST", SMS, one(s, m, "您的快件已签收"), { goSdk: true })).status).toBe(200);
 
-    const single = await expectSmn(await sms(s, token, one(s, m, "您的快件已签收")), 429, "SMN.9430", /same content .* retry in \d+ s/);
+    const single = expectSmn(await call(s, "POST", SMS, one(s, m, "您的快件已签收"), { goSdk: true }), 429, "SMN.9430", /same content .* retry in \d+ s/);
     expect(single.message).not.toMatch(INTERNALS);
     expect(await money(s.tenant.id)).toEqual({ balance: 990, ledger: 990 });
 
-    const batch = await sms(s, token, { sms_message: [one(s, m, "您的快件已签收"), one(s, n, "您的快件已签收")] });
+    const batch = await call(s, "POST", SMS, { sms_message: [one(s, m, "您的快件已签收"), one(s, n, "您的快件已签收")] }, { goSdk: true });
     expect(batch.status).toBe(200);
-    const body = (await batch.json()) as Json;
+    const body = batch.body as Json;
     expect(body.result).toEqual([
       { endpoint: m, code: "SMN.9430", message: expect.stringMatching(/retry in \d+ s/) },
       { endpoint: n, message_id: expect.stringMatching(/^\d+$/) },
     ]);
 
-    const endpoints = (await (await sms(s, token, { endpoints: [n, mobile()], message: "您的快件已签收", sign_id: s.sign.uid })).json()) as Json;
+    const endpoints = (await call(s, "POST", SMS, { endpoints: [n, mobile()], message: "您的快件已签收", sign_id: s.sign.uid }, { goSdk: true })).body as Json;
     expect(endpoints.result.map((r: Json) => r.code ?? "ok")).toEqual(["SMN.9430", "ok"]);
     // Only what was accepted is billed: the first send, n in the batch, the new mobile.
     expect(await money(s.tenant.id)).toEqual({ balance: 970, ledger: 970 });
-    expect((await sms(s, token, one(s, m, "您的快件已派送"))).status).toBe(200);
+    expect((await call(s, "POST", SMS, one(s, m, "您的快件已派送"), { goSdk: true })).status).toBe(200);
   });
 
   it("without a repeat window the same content goes twice", async () => {
-    const s = await smnSetup();
-    const token = await login(s);
+    const s = await setup({ login: true });
     const m = mobile();
-    for (let i = 0; i < 2; i++) expect((await sms(s, token, one(s, m, "同样的内容"))).status).toBe(200);
+    for (let i = 0; i < 2; i++) expect((await call(s, "POST", SMS, one(s, m, "同样的内容"), { goSdk: true })).status).toBe(200);
   });
 });

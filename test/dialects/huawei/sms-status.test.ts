@@ -5,7 +5,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { mobile } from "../../helpers/fixtures";
 import { waitFor } from "../../jobs/support";
-import { call, setup, type Json } from "./helpers";
+import { call, type Json, setup, SMS } from "./helpers";
 
 const count = async (sql: string, arg: string) => (await env.DB.prepare(sql).bind(arg).first<{ n: number }>())!.n;
 const reportsOf = (tenantId: string, n: number) =>
@@ -17,7 +17,7 @@ describe("GET /v2/{project_id}/notifications/sms", () => {
     const stranger = await setup({ login: true });
     const e1 = mobile();
     const e2 = mobile();
-    const res = await call(s, "POST", "/v2/{project_id}/notifications/sms", {
+    const res = await call(s, "POST", SMS, {
       sms_message: [
         { endpoint: e1, message: "hello", sign_id: s.sign.uid, extend: "ref-1" },
         { endpoint: e2, message: "hello", sign_id: s.sign.uid },
@@ -60,7 +60,7 @@ describe("GET /v2/{project_id}/notifications/sms", () => {
 
   it("a malformed id, limit or offset is 400 SMN.9900 naming the parameter; the credential is checked first", async () => {
     const s = await setup({ login: true });
-    const path = "/v2/{project_id}/notifications/sms";
+    const path = SMS;
     for (const [query, name] of [["message_id=abc", "message_id"], ["request_id=1&limit=0", "limit"], ["request_id=1&limit=101", "limit"], ["request_id=1&offset=-1", "offset"]] as const) {
       const res = await call(s, "GET", `${path}?${query}`);
       expect({ query, status: res.status, body: res.body }).toEqual({

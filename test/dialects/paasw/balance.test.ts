@@ -8,16 +8,16 @@ import { getAppByKey } from "../../helpers/domain";
 import { getTenant } from "../../helpers/domain";
 import { yuan } from "../../../src/dialects/paasw/balance";
 import { mobile, money } from "../../helpers/fixtures";
-import { call, FORMS, ok, request, setup } from "./helpers";
+import { call, expectOk, FORMS, setup } from "./helpers";
 import { tenantDb } from "../../../src/store/db";
 
 describe("GET /sms/balance", () => {
   it("answers the documented text, 100.00 with its trailing zeros", async () => {
     const s = await setup({ balance: 100_000 });
-    const res = await request("/sms/balance", { token: s.token }, "query", "GET");
+    const res = await call(s, "GET", "/sms/balance", {}, { text: true });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/^application\/json/);
-    expect(await res.text()).toBe('{"code":"10000","message":"请求成功","balance":100.00}');
+    expect(res.body).toBe('{"code":"10000","message":"请求成功","balance":100.00}');
   });
 
   for (const form of FORMS) {
@@ -38,9 +38,9 @@ describe("GET /sms/balance", () => {
 
   it("goes down by the price of each segment sent, and back up after a refund", async () => {
     const s = await setup({ balance: 100_000, price: 45 });
-    await ok(await request("/sms/send", { token: s.token, phoneNumbers: [mobile(), mobile()].join(","), sign: s.sign.name, content: "通知", kind: "2" }));
-    const after = await request("/sms/balance", { token: s.token }, "query", "GET");
-    expect(await after.text()).toBe('{"code":"10000","message":"请求成功","balance":99.91}');
+    expectOk(await call(s, "POST", "/sms/send", { phoneNumbers: [mobile(), mobile()].join(","), sign: s.sign.name, content: "通知", kind: "2" }));
+    const after = await call(s, "GET", "/sms/balance", {}, { text: true });
+    expect(after.body).toBe('{"code":"10000","message":"请求成功","balance":99.91}');
 
     // A scheduled batch (through the core: paasw has no send time) canceled: refunded in full.
     const tenant = (await getTenant(tenantDb(env, s.tenant.id)))!;
@@ -52,9 +52,9 @@ describe("GET /sms/balance", () => {
       mode: "all",
       sendAt: Date.now() + 3600_000,
     });
-    expect((await ok(await request("/sms/balance", { token: s.token }))).balance).toBe(99.86); // 99 865 units: rounded down
+    expect(expectOk(await call(s, "POST", "/sms/balance")).balance).toBe(99.86); // 99 865 units: rounded down
     await cancelBatch(env, s.tenant.id, accepted.batchId!);
-    expect(await (await request("/sms/balance", { token: s.token }, "query", "GET")).text()).toBe('{"code":"10000","message":"请求成功","balance":99.91}');
+    expect((await call(s, "GET", "/sms/balance", {}, { text: true })).body).toBe('{"code":"10000","message":"请求成功","balance":99.91}');
     expect(await money(s.tenant.id)).toEqual({ balance: 99_910, ledger: 99_910 });
   });
 

@@ -4,10 +4,8 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { formatLocalDateTime } from "../../../src/core/time";
-import { updateApp } from "../../../src/store/apps";
-import { tenantDb } from "../../../src/store/db";
 import { makeCredential, makeSignature, mobile } from "../../helpers/fixtures";
-import { many, ok, pull, request, sendText, setup, waitReports, waitRows, type Json } from "./helpers";
+import { call, customerHook, expectOk, type Json, many, pull, sendText, setup, waitReports, waitRows } from "./helpers";
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -82,24 +80,15 @@ describe("GET /sms/deliver", () => {
     expect(await pull("/sms/deliver", t.token, s.sign.name)).toEqual([]);
     // A second paasw app of the same tenant pulls its own reports only.
     const second = await makeCredential(s.tenant, "paasw");
-    const token2 = (await ok(await request("/api/token", { appId: second.app.key, secret: second.secret }, "query", "GET"))).token as string;
+    const token2 = expectOk(await call(null, "GET", "/api/token", { appId: second.app.key, secret: second.secret })).token as string;
     expect(await pull("/sms/deliver", token2)).toEqual([]);
     expect((await pull("/sms/deliver", s.token)).map((r) => r.phoneNumber)).toEqual([m]);
   });
 
   it("reports assigned to a push are not pulled; the push carries the document's array and needs code 10000", async () => {
     const s = await setup();
-    const url = `https://hooks.example.com/paasw/${crypto.randomUUID()}`;
-    await updateApp(tenantDb(env, s.tenant.id), s.appId, { reportUrl: url }, Date.now());
-    const bodies: string[] = [];
-    const realFetch = globalThis.fetch;
-    vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
-      const target = input instanceof Request ? input.url : String(input);
-      if (!target.startsWith(url)) return realFetch(input, init);
-      bodies.push(String(init?.body));
-      // The first answer is not an acknowledgement (HTTP 200, wrong code): the push must stay pending.
-      return new Response(bodies.length === 1 ? '{"code":"500","msg":"busy"}' : '{"code":10000,"msg":"操作成功"}', { status: 200 });
-    });
+    // The first answer is not an acknowledgement (HTTP 200, wrong code): the push must stay pending.
+    const { bodies } = await customerHook(s, "reportUrl", (n) => (n === 1 ? '{"code":"500","msg":"busy"}' : '{"code":10000,"msg":"操作成功"}'));
     const m = mobile();
     const bizId = await sendText(s, [m]);
     await waitRows("SELECT COUNT(*) AS n FROM webhook_deliveries WHERE tenant_id = ?1 AND attempts >= 1", s.tenant.id, 1);

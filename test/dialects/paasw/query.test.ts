@@ -3,7 +3,7 @@
 // another tenant's bizId gives an empty list. (Moved from test/dialects/status-queries.test.ts.)
 import { describe, expect, it } from "vitest";
 import { mobile } from "../../helpers/fixtures";
-import { call, setup, waitReports, type Json } from "./helpers";
+import { call, type Json, setup, waitReports } from "./helpers";
 
 describe("paasw /sms/query", () => {
   it("answers a bizId's messages (optionally one number) as often as asked, with outId; other tenants get nothing", async () => {

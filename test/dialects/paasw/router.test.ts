@@ -1,7 +1,6 @@
 // The paasw router registers exactly what it documents: every method/path it answers is in its docs
 // and in /openapi.json (GET and POST of each of the seven endpoints, as the vendor serves them), and
 // a path or method it does not know gets the dialect's envelope.
-import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { docs, router } from "../../../src/dialects/paasw/router";
 import { call, setup } from "./helpers";
@@ -18,7 +17,7 @@ describe("paasw routes", () => {
   });
 
   it("/openapi.json has all 14 operations, the token one without security", async () => {
-    const doc = (await (await exports.default.fetch("http://gw/openapi.json")).json()) as { paths: Record<string, Record<string, { security?: unknown[] }>> };
+    const doc = (await call(null, "GET", "/openapi.json")).body as { paths: Record<string, Record<string, { security?: unknown[] }>> };
     const listed = PATHS.flatMap((p) => Object.keys(doc.paths[p] ?? {}).map((m) => `${m.toUpperCase()} ${p}`));
     expect(listed.sort()).toEqual(expected);
     expect(doc.paths["/api/token"]!.post!.security).toEqual([]);
@@ -31,8 +30,8 @@ describe("paasw routes", () => {
       const missing = await call(s, "GET", `${base}/sms/nothing`);
       expect(missing).toMatchObject({ status: 404, body: { code: "90404", message: expect.stringContaining("/sms/nothing") } });
       expect(Object.keys(missing.body).sort()).toEqual(["code", "message"]);
-      const put = await exports.default.fetch(`http://gw${base}/sms/send`, { method: "PUT" });
-      expect({ status: put.status, allow: put.headers.get("allow"), body: await put.json() }).toEqual({
+      const put = await call(null, "PUT", `${base}/sms/send`, {}, { form: "query", headers: {} });
+      expect({ status: put.status, allow: put.headers.get("allow"), body: put.body }).toEqual({
         status: 405,
         allow: "GET, POST",
         body: { code: "90405", message: expect.stringContaining("PUT") },

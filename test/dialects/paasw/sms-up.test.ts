@@ -1,11 +1,8 @@
 // GET/POST /sms/smsUp: replies stored by the delivery engine's applyReplies, each handed out once,
 // oldest first, filtered by sign (optional), never to another tenant, never when it was pushed.
-import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { updateApp } from "../../../src/store/apps";
-import { tenantDb } from "../../../src/store/db";
 import { makeSignature, mobile } from "../../helpers/fixtures";
-import { pull, reply, sendText, setup, waitRows } from "./helpers";
+import { customerHook, pull, reply, sendText, setup, waitRows } from "./helpers";
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -41,16 +38,7 @@ describe("GET /sms/smsUp", () => {
 
   it("replies pushed to the tenant's reply URL are not pulled", async () => {
     const s = await setup();
-    const url = `https://hooks.example.com/paasw-up/${crypto.randomUUID()}`;
-    await updateApp(tenantDb(env, s.tenant.id), s.appId, { replyUrl: url }, Date.now());
-    const bodies: string[] = [];
-    const realFetch = globalThis.fetch;
-    vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
-      const target = input instanceof Request ? input.url : String(input);
-      if (!target.startsWith(url)) return realFetch(input, init);
-      bodies.push(String(init?.body));
-      return new Response('{"code":"10000","msg":"请求成功"}');
-    });
+    const { bodies } = await customerHook(s, "replyUrl", () => '{"code":"10000","msg":"请求成功"}');
     const a = mobile();
     await reply(s, a, "好的");
     await waitRows("SELECT COUNT(*) AS n FROM webhook_deliveries WHERE tenant_id = ?1 AND status = 'delivered'", s.tenant.id, 1);

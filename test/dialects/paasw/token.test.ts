@@ -7,19 +7,19 @@ import { updateApp } from "../../../src/store/apps";
 import { getAppByKey } from "../../helpers/domain";
 import { insertTokenUnlessLive } from "../../../src/store/tokens";
 import { makeCredential, makeTenant } from "../../helpers/fixtures";
-import { request, FORMS, ok, setup, refused } from "./helpers";
+import { call, expectOk, expectRefused, FORMS, setup } from "./helpers";
 import { tenantDb } from "../../../src/store/db";
 
 afterEach(() => vi.useRealTimers());
 
-const balance = (token: string) => request("/sms/balance", { token }, "query", "GET");
+const balance = (token: string) => call(null, "GET", "/sms/balance", { token });
 
 describe("GET /api/token", () => {
   it("issues an unguessable token valid 7200 s, in the documented shape", async () => {
     const s = await setup();
-    const res = await request("/api/token", { appId: s.appKey, secret: s.secret }, "query", "GET");
+    const res = await call(null, "GET", "/api/token", { appId: s.appKey, secret: s.secret });
     expect(res.headers.get("content-type")).toMatch(/^application\/json/);
-    const body = await ok(res);
+    const body = expectOk(res);
     expect(body).toMatchInlineSnapshot(
       { token: expect.stringMatching(/^[A-Za-z0-9]{48,}$/), expires_in: expect.any(Number) },
       `
@@ -61,38 +61,38 @@ describe("GET /api/token", () => {
     vi.useFakeTimers({ toFake: ["Date"] });
     const t0 = Date.now();
     const s = await setup();
-    const get = async () => ok(await request("/api/token", { appId: s.appKey, secret: s.secret }, "form"));
+    const get = async () => expectOk(await call(null, "POST", "/api/token", { appId: s.appKey, secret: s.secret }));
     vi.setSystemTime(t0 + 1000_000);
     const again = await get();
     expect(again.token).toBe(s.token);
     expect(again.expires_in).toBeGreaterThanOrEqual(6199);
     expect(again.expires_in).toBeLessThanOrEqual(6200);
-    await ok(await balance(s.token));
+    expectOk(await balance(s.token));
 
     vi.setSystemTime(t0 + 7201_000);
-    await refused(await balance(s.token), "20003", /expired/);
+    expectRefused(await balance(s.token), "20003", /expired/);
     const fresh = await get();
     expect(fresh.token).not.toBe(s.token);
     expect(fresh.expires_in).toBe(7200);
-    await ok(await balance(fresh.token));
+    expectOk(await balance(fresh.token));
   });
 
   it("rotating the secret invalidates the old token at once; the old secret no longer works", async () => {
     const s = await setup();
-    await ok(await balance(s.token));
+    expectOk(await balance(s.token));
     const app = (await getAppByKey(env.DB, "paasw", s.appKey))!;
     const secret = (await rotateCredential(env, app, Date.now()))!;
-    await refused(await balance(s.token), "20003", /revoked/);
-    await refused(await request("/api/token", { appId: s.appKey, secret: s.secret }, "query", "GET"), "20004");
-    const fresh = await ok(await request("/api/token", { appId: s.appKey, secret }, "query", "GET"));
+    expectRefused(await balance(s.token), "20003", /revoked/);
+    expectRefused(await call(null, "GET", "/api/token", { appId: s.appKey, secret: s.secret }), "20004");
+    const fresh = expectOk(await call(null, "GET", "/api/token", { appId: s.appKey, secret }));
     expect(fresh.token).not.toBe(s.token);
-    await ok(await balance(fresh.token));
+    expectOk(await balance(fresh.token));
   });
 
   it("a wrong secret and an unknown appId get the same answer", async () => {
     const s = await setup();
-    const wrong = await refused(await request("/api/token", { appId: s.appKey, secret: "0".repeat(32) }, "query", "GET"), "20004");
-    const unknown = await refused(await request("/api/token", { appId: "0000000000", secret: s.secret }, "query", "GET"), "20004");
+    const wrong = expectRefused(await call(null, "GET", "/api/token", { appId: s.appKey, secret: "0".repeat(32) }), "20004");
+    const unknown = expectRefused(await call(null, "GET", "/api/token", { appId: "0000000000", secret: s.secret }), "20004");
     expect(wrong.message).toBe(unknown.message);
     expect(wrong.message).toBe("appId或secret错误");
   });
@@ -100,37 +100,37 @@ describe("GET /api/token", () => {
   for (const form of FORMS) {
     it(`parameter rules (${form})`, async () => {
       const s = await setup();
-      await ok(await request("/api/token", { appId: s.appKey, secret: s.secret }, form));
-      await refused(await request("/api/token", { secret: s.secret }, form), "10001", /appId is required/);
-      await refused(await request("/api/token", { appId: s.appKey }, form), "10001", /secret is required/);
-      await refused(await request("/api/token", { appId: "", secret: s.secret }, form), "10001", /appId/);
-      await refused(await request("/api/token", { appId: s.appKey.slice(1), secret: s.secret }, form), "10002", /appId must be 10 digits/);
-      await refused(await request("/api/token", { appId: `${s.appKey.slice(1)}x`, secret: s.secret }, form), "10002", /appId/);
-      await refused(await request("/api/token", { appId: s.appKey, secret: `${s.secret}0` }, form), "10003", /secret is longer than 32/);
-      await refused(await request("/api/token", { appId: s.appKey, secret: "zz" + s.secret.slice(2) }, form), "10002", /secret must be hexadecimal/);
+      expectOk(await call(null, "POST", "/api/token", { appId: s.appKey, secret: s.secret }, { form }));
+      expectRefused(await call(null, "POST", "/api/token", { secret: s.secret }, { form }), "10001", /appId is required/);
+      expectRefused(await call(null, "POST", "/api/token", { appId: s.appKey }, { form }), "10001", /secret is required/);
+      expectRefused(await call(null, "POST", "/api/token", { appId: "", secret: s.secret }, { form }), "10001", /appId/);
+      expectRefused(await call(null, "POST", "/api/token", { appId: s.appKey.slice(1), secret: s.secret }, { form }), "10002", /appId must be 10 digits/);
+      expectRefused(await call(null, "POST", "/api/token", { appId: `${s.appKey.slice(1)}x`, secret: s.secret }, { form }), "10002", /appId/);
+      expectRefused(await call(null, "POST", "/api/token", { appId: s.appKey, secret: `${s.secret}0` }, { form }), "10003", /secret is longer than 32/);
+      expectRefused(await call(null, "POST", "/api/token", { appId: s.appKey, secret: "zz" + s.secret.slice(2) }, { form }), "10002", /secret must be hexadecimal/);
     });
   }
 
   it("a blocked app gets no token, and its live token stops working", async () => {
     const s = await setup();
     await updateApp(tenantDb(env, s.tenant.id), s.appId, { blocked: true }, Date.now());
-    await refused(await request("/api/token", { appId: s.appKey, secret: s.secret }, "query", "GET"), "20005");
-    await refused(await balance(s.token), "20005");
+    expectRefused(await call(null, "GET", "/api/token", { appId: s.appKey, secret: s.secret }), "20005");
+    expectRefused(await balance(s.token), "20005");
   });
 
   it("an IP allow-list applies to the token and to its use", async () => {
     const tenant = await makeTenant();
     const cred = await makeCredential(tenant, "paasw");
     await updateApp(tenantDb(env, tenant.id), cred.app.id, { ipAllowlist: ["203.0.113.0/24"] }, Date.now());
-    await refused(await request("/api/token", { appId: cred.app.key, secret: cred.secret }, "query", "GET"), "20006", /127\.0\.0\.1/);
+    expectRefused(await call(null, "GET", "/api/token", { appId: cred.app.key, secret: cred.secret }), "20006", /127\.0\.0\.1/);
   });
 });
 
 describe("token on the other endpoints", () => {
   it("missing → 20001, garbage → 20002, an over-long one → 10003", async () => {
-    await refused(await request("/sms/balance", {}, "query", "GET"), "20001", /token is required/);
-    await refused(await balance("x".repeat(64)), "20002");
-    await refused(await balance("short"), "20002");
-    await refused(await balance("x".repeat(201)), "10003");
+    expectRefused(await call(null, "GET", "/sms/balance"), "20001", /token is required/);
+    expectRefused(await balance("x".repeat(64)), "20002");
+    expectRefused(await balance("short"), "20002");
+    expectRefused(await balance("x".repeat(201)), "10003");
   });
 });

@@ -249,8 +249,10 @@ export function chinaTime(s: unknown): number | undefined {
 export async function callbackText(req: Request): Promise<string | null> {
   const declared = Number(req.headers.get("content-length") ?? "0");
   if (declared > 1024 * 1024) return null;
-  const text = await req.text();
-  return text.length > 1024 * 1024 ? null : text;
+  // Decoded from bytes: the providers post forms (application/x-www-form-urlencoded), which the
+  // runtime warns about when read with text(); UTF-8 is what every provider's callback is in.
+  const bytes = await req.arrayBuffer();
+  return bytes.byteLength > 1024 * 1024 ? null : new TextDecoder().decode(bytes);
 }
 
 /**

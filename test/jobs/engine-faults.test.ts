@@ -3,7 +3,7 @@
 // retry (nothing lost, nothing sent twice); the carrier-events consumer retries a failed apply.
 import { env } from "cloudflare:workers";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import worker from "../../src/index";
 import { mobile, money } from "../helpers/fixtures";
 import { messagesOf, queuedIds, rows, runQueue, sender } from "./support";
@@ -64,6 +64,8 @@ describe("carrier faults at dispatch", () => {
 });
 
 describe("carrier-events consumer", () => {
+  afterEach(() => vi.restoreAllMocks());
+
   it("a failed apply is retried with backoff and applied once afterwards; a malformed body is kept as a dead letter", async () => {
     const s = await sender();
     const ids = await queuedIds(s, [mobile()]);
@@ -72,11 +74,17 @@ describe("carrier-events consumer", () => {
       .run();
     const body = { carrier: "simulator", events: { reports: [{ message_id: ids[0], code: "10000", segments: 1 }], replies: [] } };
     const heal = await failInserts("reports", `NEW.message_id = '${ids[0]}'`);
+    const log = vi.spyOn(console, "error").mockImplementation(() => undefined);
     const failed = await runQueue("edgesms-carrier-events", [{ id: "e1", attempts: 1, body }]);
     expect(failed.retryMessages).toEqual([{ msgId: "e1", delaySeconds: 5 }]);
     expect((await messagesOf(ids))[0]!.status).toBe("submitted");
     const again = await runQueue("edgesms-carrier-events", [{ id: "e1", attempts: 2, body }]);
     expect(again.retryMessages).toEqual([{ msgId: "e1", delaySeconds: 10 }]);
+    // Each failed apply is logged with its reason (the consumer's only trace of it).
+    expect(log.mock.calls.map((c) => JSON.parse(String(c[0])) as unknown)).toEqual([
+      expect.objectContaining({ event: "carrier_events_failed", carrier: "simulator", error: expect.stringContaining("test fault") }),
+      expect.objectContaining({ event: "carrier_events_failed", carrier: "simulator", error: expect.stringContaining("test fault") }),
+    ]);
     await heal();
     const ok = await runQueue("edgesms-carrier-events", [{ id: "e1", attempts: 3, body }]);
     expect(ok.explicitAcks).toEqual(["e1"]);

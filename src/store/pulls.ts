@@ -5,6 +5,7 @@
 // so two concurrent pulls can never return the same row, and a row is never marked without being
 // returned. Rows assigned to a push (push_id set by the delivery engine) are never pulled.
 import type { TenantDb } from "./db";
+import type { ReportRow } from "./reports";
 
 /** A final delivery status, ready to be told to the customer. Times are epoch ms. */
 export interface ReportItem {
@@ -35,19 +36,8 @@ export interface ReplyItem {
 /** Most rows one pull returns (oldest first). */
 export const PULL_LIMIT = 500;
 
-interface ReportRow {
-  id: number;
-  message_id: string;
-  batch_id: string;
-  mobile: string;
-  signature: string | null;
-  code: string;
-  message: string;
-  segments: number;
-  sent_at: number;
-  reported_at: number;
-  customer_ref: string | null;
-}
+/** The columns of a report row a pull hands out. */
+type PulledReportRow = Omit<ReportRow, "tenant_id" | "app_id">;
 
 interface InboundRow {
   id: number;
@@ -81,7 +71,7 @@ export async function pullReports(
        RETURNING id, message_id, batch_id, mobile, signature, code, message, segments, sent_at, reported_at, customer_ref`,
     )
     .bind(tenantId, appId, signature, now, limit, since)
-    .all<ReportRow>();
+    .all<PulledReportRow>();
   return results
     .sort((a, b) => a.id - b.id)
     .map((r) => ({

@@ -25,15 +25,8 @@ export interface StatsGroup {
   delivery_histogram: Array<{ le_ms: number | null; messages: number }>;
 }
 
-interface Acc {
-  messages: number;
-  segments: number;
-  amount: number;
-  statuses: Record<string, number>;
-  codes: Record<string, number>;
-  latencyMs: number;
-  histogram: number[];
-}
+/** A group's sums while its rows are added up; the rates and percentiles are derived at the end. */
+type Acc = Pick<StatsGroup, "messages" | "segments" | "amount" | "statuses" | "codes"> & { latencyMs: number; histogram: number[] };
 
 const emptyAcc = (): Acc => ({ messages: 0, segments: 0, amount: 0, statuses: {}, codes: {}, latencyMs: 0, histogram: HISTOGRAM_BOUNDS_MS.map(() => 0) });
 

@@ -8,6 +8,7 @@ import type { App, Dialect, Tenant } from "./types";
 import { getAppAndTenantByKey, getAppAndTenantByKeyWith, insertApp, keyScope, rotateAppSecret, type AuthScope } from "../store/apps";
 import { directoryDb, tenantDb } from "../store/db";
 import { toAppAndTenant } from "./apps";
+import { FRESH, type Reuse } from "./snapshots";
 
 export interface IssuedCredential {
   app: { id: string; key: string; projectId: string | null };
@@ -82,7 +83,8 @@ export interface KeyedReads<T> {
 /**
  * authenticate, with the reads `more` builds (scoped to the key's tenant: store/apps keyScope) in
  * the same D1 round trip. What they read comes back only once the credentials and the app's state
- * passed, so a wrong secret learns nothing from them; nothing is cached: every call reads afresh.
+ * passed, so a wrong secret learns nothing from them. `reuse` may serve the rows from a snapshot
+ * (core/snapshots.ts); the checks run on every call.
  */
 export async function authenticateWith<T>(
   env: Env,
@@ -91,11 +93,18 @@ export async function authenticateWith<T>(
   secret: string,
   ip: string,
   more: (scope: AuthScope) => KeyedReads<T>,
+  reuse: Reuse = FRESH,
 ): Promise<{ app: App; tenant: Tenant; extra: T }> {
   const reads = more(keyScope(dialect, key));
-  const { found, results } = key.length <= 128 ? await getAppAndTenantByKeyWith(directoryDb(env), dialect, key, reads.statements) : { found: null, results: [] };
-  const ok = await check(found && toAppAndTenant(found), secret, ip);
-  return { ...ok, extra: reads.read(results) };
+  return reuse(
+    `key ${dialect} ${key}`,
+    async () => {
+      if (key.length > 128) return { found: null, results: [] };
+      const { found, results } = await getAppAndTenantByKeyWith(directoryDb(env), dialect, key, reads.statements);
+      return { found: found && toAppAndTenant(found), results };
+    },
+    async ({ found, results }) => ({ ...(await check(found, secret, ip)), extra: reads.read(results) }),
+  );
 }
 
 async function check(found: { app: App; tenant: Tenant } | null, secret: string, ip: string): Promise<{ app: App; tenant: Tenant }> {

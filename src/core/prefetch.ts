@@ -11,6 +11,7 @@ import { signaturesIn, type Signature } from "../store/signatures";
 import { templateReadIn, type TemplateRead } from "../store/templates";
 import { toAppAndTenant } from "./apps";
 import { codeMessageIn, type CodeMessage } from "../store/messages/read";
+import { FRESH, reuseFor, type Attempt, type Reuse } from "./snapshots";
 
 /** What to read with authentication, all scoped to the credential's tenant (and app, for its default signature). */
 export interface Prefetch {
@@ -29,8 +30,11 @@ export interface Prefetched {
   codeMessage: CodeMessage | null;
 }
 
-/** A key and secret (JPush, smsapi, paasw's token request), or a login token (paasw, Huawei IAM). */
-export type Credentials = { dialect: Dialect; key: string; secret: string; ip: string } | { dialect: Dialect; token: string; ip: string };
+/**
+ * A key and secret (JPush, smsapi, paasw's token request), or a login token (paasw, Huawei IAM).
+ * `attempt`: the router's run of a send route, which may be served from a snapshot (core/snapshots.ts).
+ */
+export type Credentials = ({ dialect: Dialect; key: string; secret: string } | { dialect: Dialect; token: string }) & { ip: string; attempt?: Attempt };
 
 const NOTHING_PREFETCHED: Prefetched = { template: null, signatures: [], codeMessage: null };
 
@@ -65,9 +69,10 @@ function readsOf(db: D1Database, scope: AuthScope, p: Prefetch): KeyedReads<Pref
 }
 
 /**
- * Authenticates `credentials` (key + secret, or token) and reads `prefetch` in the same D1 batch.
- * What was read is returned only once the credentials and the app's state passed, so a wrong secret
- * learns nothing from it; nothing is cached. Throws the core's credential refusals.
+ * Authenticates `credentials` (key + secret, or token) and reads `prefetch` in the same D1 batch,
+ * or takes both from a snapshot when `credentials.attempt` allows it (core/snapshots.ts). What was
+ * read is returned only once the credentials and the app's state passed, so a wrong secret learns
+ * nothing from it. Throws the core's credential refusals.
  */
 export async function authenticateAndRead(
   env: Env,
@@ -77,10 +82,11 @@ export async function authenticateAndRead(
   const { dialect, ip } = credentials;
   // The credential names its tenant: until it is read, the reads go through the directory handle.
   const more = (scope: AuthScope) => readsOf(directoryDb(env), scope, prefetch);
+  const reuse = reusable(env, credentials.attempt, prefetch);
   const r =
     "token" in credentials
-      ? await resolveTokenWith(env, dialect, credentials.token, ip, more)
-      : await authenticateWith(env, dialect, credentials.key, credentials.secret, ip, more);
+      ? await resolveTokenWith(env, dialect, credentials.token, ip, more, reuse)
+      : await authenticateWith(env, dialect, credentials.key, credentials.secret, ip, more, reuse);
   return { app: r.app, tenant: r.tenant, read: r.extra };
 }
 
@@ -92,9 +98,20 @@ export async function findAccessKeyAndRead(
   env: Env,
   accessKey: string,
   prefetch: Prefetch = {},
+  attempt?: Attempt,
 ): Promise<{ found: { secretEnc: string; app: App; tenant: Tenant } | null; read: Prefetched }> {
   const db = directoryDb(env);
   const reads = readsOf(db, accessKeyScope(accessKey), prefetch);
-  const { found, results } = await getAccessKeyWith(db, accessKey, reads.statements);
-  return { found: found && { secretEnc: found.secretEnc, ...toAppAndTenant(found) }, read: found ? reads.read(results) : NOTHING_PREFETCHED };
+  return reusable(env, attempt, prefetch)(
+    `access key ${accessKey}`,
+    async () => {
+      const { found, results } = await getAccessKeyWith(db, accessKey, reads.statements);
+      return { found: found && { secretEnc: found.secretEnc, ...toAppAndTenant(found) }, results };
+    },
+    ({ found, results }) => ({ found, read: found ? reads.read(results) : NOTHING_PREFETCHED }),
+  );
 }
+
+/** A code's message is read per message: such a read is never served from a snapshot. */
+const reusable = (env: Env, attempt: Attempt | undefined, prefetch: Prefetch): Reuse =>
+  prefetch.codeMessage === undefined ? reuseFor(env, attempt, JSON.stringify(prefetch)) : FRESH;

@@ -143,4 +143,5 @@ export const toTenant = (r: TenantRow): Tenant => ({
   settings: parseTenantSettings(r.settings),
   createdAt: r.created_at,
   updatedAt: r.updated_at,
+  revision: r.revision,
 });

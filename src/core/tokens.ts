@@ -6,10 +6,11 @@ import { CoreError } from "./errors";
 import { hmacSha256Hex, secretsKey, sha256Hex } from "./crypto";
 import type { App, Tenant } from "./types";
 import { insertTokenUnlessLive, latestLiveToken } from "../store/tokens";
-import { getAppAndTenantByTokenWith, tokenScope, type AuthScope, type TokenFound } from "../store/apps";
+import { getAppAndTenantByTokenWith, tokenScope, type AuthScope } from "../store/apps";
 import { admitApp, type KeyedReads } from "./credentials";
 import { directoryDb } from "../store/db";
 import { toAppAndTenant } from "./apps";
+import { FRESH, type Reuse } from "./snapshots";
 
 export interface IssuedToken {
   token: string;
@@ -56,19 +57,28 @@ export async function resolveTokenWith<T>(
   token: string,
   ip: string,
   more: (scope: AuthScope) => KeyedReads<T>,
+  reuse: Reuse = FRESH,
   now = Date.now(),
 ): Promise<{ app: App; tenant: Tenant; expiresAt: number; extra: T }> {
   if (token.length < 16 || token.length > 256) throw new CoreError("auth_failed", "invalid token");
   const hash = await sha256Hex(token);
   const reads = more(tokenScope(hash));
-  const { found, results } = await getAppAndTenantByTokenWith(directoryDb(env), hash, reads.statements);
-  const ok = checkToken(found, dialect, ip, now);
-  return { ...ok, extra: reads.read(results) };
+  return reuse(
+    `token ${hash}`,
+    async () => {
+      const { found, results } = await getAppAndTenantByTokenWith(directoryDb(env), hash, reads.statements);
+      return { found: found && { ...toAppAndTenant(found), expiresAt: found.expiresAt, secretVersion: found.secretVersion }, results };
+    },
+    ({ found, results }) => ({ ...checkToken(found, dialect, ip, now), extra: reads.read(results) }),
+  );
 }
 
-function checkToken(found: TokenFound | null, dialect: App["dialect"], ip: string, now: number): { app: App; tenant: Tenant; expiresAt: number } {
+/** A token's app and tenant, mapped, with the token's own validity. */
+type TokenOwner = { app: App; tenant: Tenant; expiresAt: number; secretVersion: number };
+
+function checkToken(found: TokenOwner | null, dialect: App["dialect"], ip: string, now: number): { app: App; tenant: Tenant; expiresAt: number } {
   if (!found || found.app.dialect !== dialect) throw new CoreError("auth_failed", "invalid token");
-  const { app, tenant } = toAppAndTenant(found);
+  const { app, tenant } = found;
   if (found.expiresAt <= now) throw new CoreError("token_expired", "token expired: request a new one");
   if (app.secretVersion !== found.secretVersion) throw new CoreError("token_expired", "token revoked (the secret was reset): request a new one");
   return { ...admitApp(app, tenant, ip), expiresAt: found.expiresAt };

@@ -34,6 +34,8 @@ export interface Tenant {
   settings: import("./tenant-settings").TenantSettings;
   createdAt: number;
   updatedAt: number;
+  /** The stamp over everything a send reads about this tenant when it was read (migration 0014). */
+  revision: number;
 }
 
 export interface App {

@@ -87,8 +87,19 @@ export function queryParams(url: string): Record<string, string> {
   return Object.fromEntries(formEntries(q.startsWith("?") ? q.slice(1) : q));
 }
 
+/** What each request's body read gave: a rerun of the handler (http/router.ts) reads it again. */
+const bodies = new WeakMap<Request, Uint8Array>();
+
 /** The body's bytes, or null past `max` (declared or streamed) without buffering it all. */
 export async function readBytes(req: Request, max = MAX_BODY_BYTES): Promise<Uint8Array | null> {
+  const kept = bodies.get(req);
+  if (kept) return kept.byteLength > max ? null : kept;
+  const bytes = await readOnce(req, max);
+  if (bytes) bodies.set(req, bytes);
+  return bytes;
+}
+
+async function readOnce(req: Request, max: number): Promise<Uint8Array | null> {
   const length = req.headers.get("content-length");
   const declared = Number(length ?? "0");
   if (declared > max) return null;

@@ -7,6 +7,8 @@ import type { RouteDoc } from "../openapi/registry";
 import { logFault } from "./respond";
 import { beginIdempotency, finishIdempotency, replayOf, wantsIdempotency } from "../core/idempotency";
 import { readBytes } from "./body";
+import { CoreError } from "../core/errors";
+import { Attempt, StaleSnapshot } from "../core/snapshots";
 
 /** Hashes the request of an Idempotency-Key from a clone, capped as the route's own read is (a body over the cap is refused by the route). */
 async function idempotencyBefore(req: IRequest): Promise<void> {
@@ -22,6 +24,42 @@ export type DialectRouter = RouterType<IRequest, [Env, ExecutionContext]>;
 export interface Route {
   doc: RouteDoc;
   handle: Handler;
+  /**
+   * The handler ends in acceptSend, whose batch checks the tenant's revision: its authentication
+   * may be served from a snapshot (core/snapshots.ts), and a refusal decided on one is decided
+   * again on fresh rows.
+   */
+  sends?: boolean;
+}
+
+/** Marks a send route (Route.sends). */
+export const sending = (r: Route): Route => ({ ...r, sends: true });
+
+/** The current run of a request's handler (core/snapshots.ts), for its authentication and acceptSend. */
+const attempts = new WeakMap<Request, Attempt>();
+export const attemptOf = (req: Request): Attempt | undefined => attempts.get(req);
+
+/** Runs beyond the first: one for a refusal decided on a snapshot, and rare ones for a change that raced a fresh read. */
+const MAX_RERUNS = 3;
+
+/**
+ * Runs `r` (again, on fresh rows, while nothing was committed) when its answer rests on rows that
+ * changed: the send's batch found the tenant's revision moved (StaleSnapshot), or a refusal was
+ * decided on a snapshot. The body is read once (http/body.ts keeps its bytes for the rerun).
+ */
+function withReruns(r: Route): Handler {
+  return async (req, env, ctx) => {
+    for (let run = 0; ; run++) {
+      const attempt = new Attempt(r.sends === true, run > 0);
+      attempts.set(req, attempt);
+      try {
+        return await r.handle(req, env, ctx);
+      } catch (e) {
+        const rerun = e instanceof StaleSnapshot || (attempt.reused && (e instanceof Refusal || e instanceof CoreError));
+        if (!rerun || attempt.committed || run === MAX_RERUNS) throw e;
+      }
+    }
+  };
 }
 
 /**
@@ -65,7 +103,7 @@ export type Guard = (req: IRequest, env: Env) => Promise<Response | undefined> |
 export function dialectRouter(shapes: DialectShapes, routes: Route[], guard?: Guard): DialectKit {
   const router = newRouter(shapes);
   if (guard) router.all("*", guard);
-  for (const r of routes) router[r.doc.method](ittyPath(r.doc.path), r.handle);
+  for (const r of routes) router[r.doc.method](ittyPath(r.doc.path), withReruns(r));
   return { router, docs: routes.map((r) => r.doc) };
 }
 

@@ -16,6 +16,8 @@ export interface TenantRow {
   settings: string;
   created_at: number;
   updated_at: number;
+  /** Stamp over what a send reads about the tenant (migration 0014): see revisionGuard. */
+  revision: number;
 }
 
 export async function getTenant({ db, tenantId }: TenantDb): Promise<TenantRow | null> {
@@ -115,6 +117,21 @@ export async function adjustBalance(
 }
 
 /** D1 reports a failed CHECK (balance >= 0) as an error whose message names the constraint. */
+/**
+ * In an accept batch: rolls the whole batch back unless the tenant's revision stamp is still the
+ * one its rows were read under (migration 0014), so nothing is accepted on a snapshot of settings,
+ * credentials, templates or signatures that changed since. Test isStaleRevision before isOverdraft:
+ * both are CHECK failures.
+ */
+export function revisionGuard({ db, tenantId }: TenantDb, revision: number): D1PreparedStatement {
+  return db
+    .prepare("INSERT INTO snapshot_guards (reason) SELECT 'stale' WHERE NOT EXISTS (SELECT 1 FROM tenants WHERE id = ?1 AND revision = ?2)")
+    .bind(tenantId, revision);
+}
+
+/** The error D1 raises when a revisionGuard aborted the batch. */
+export const isStaleRevision = (e: unknown): boolean => e instanceof Error && /snapshot_stale|snapshot_guards/i.test(e.message);
+
 export const isOverdraft = (e: unknown): boolean => e instanceof Error && /CHECK constraint failed/i.test(e.message);
 
 /** Which of these tenant ids exist. */

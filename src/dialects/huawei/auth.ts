@@ -10,6 +10,7 @@ import { authenticateAndRead, findAccessKeyAndRead, READ_NOTHING, type PrefetchP
 import type { App, Tenant } from "../../core/types";
 import { MAX_BODY_BYTES, readBytes } from "../../http/body";
 import { clientPath } from "../../http/mounts";
+import { attemptOf } from "../../http/router";
 import { clientIp } from "../../http/respond";
 import { ALGORITHM, canonicalRequest, MAX_SKEW_MS, parseAuthorization, parseSdkDate, sha256HexOf, signatureMatches, UNSIGNED_PAYLOAD } from "./aksk";
 import { refuse, SMN_OWN } from "./errors";
@@ -49,7 +50,7 @@ async function authenticateHuawei<T>(req: Request, env: Env, plan: PrefetchPlan<
   if (isSigned(req)) return { ...(await verifySigned(req, env, ip, plan)), method: "aksk" };
   const token = req.headers.get("x-auth-token");
   if (!token) throw fail("the X-Auth-Token header is missing");
-  const { app, tenant, read } = await authenticateAndRead(env, { dialect: "huawei", token: token.trim(), ip }, plan.prefetch);
+  const { app, tenant, read } = await authenticateAndRead(env, { dialect: "huawei", token: token.trim(), ip, attempt: attemptOf(req) }, plan.prefetch);
   return { app, tenant, extra: plan.take(read), method: "token" };
 }
 
@@ -88,7 +89,7 @@ async function verifySigned<T>(req: Request, env: Env, ip: string, plan: Prefetc
   }
   if (auth.access.length > 128) throw fail("Get secretKey failed");
   // What the plan reads is used only once the signature below has been verified.
-  const { found, read } = await findAccessKeyAndRead(env, auth.access, plan.prefetch);
+  const { found, read } = await findAccessKeyAndRead(env, auth.access, plan.prefetch, attemptOf(req));
   if (!found) throw fail("Get secretKey failed");
 
   const unsigned = (req.headers.get("x-sdk-content-sha256") ?? "").trim() === UNSIGNED_PAYLOAD;

@@ -6,7 +6,7 @@ import { READ_NOTHING } from "../../core/prefetch";
 import { acceptSend } from "../../core/send";
 import { signaturesPlan, signedDrafts, type SignatureRule, type SignedItem } from "../../core/signed-drafts";
 import { json } from "../../http/respond";
-import { Refusal, type Route } from "../../http/router";
+import { Refusal, type Route, attemptOf } from "../../http/router";
 import { authenticateSmn } from "./auth";
 import { SMN_ERRORS_DOC, smnItem } from "./errors";
 import { readSmsPublish, type SmnItemInput } from "./input";
@@ -53,12 +53,13 @@ async function postSms(req: IRequest, env: Env): Promise<Response> {
   const { items, single } = parsed;
   const drafts = await signedDrafts(env, tenant, app, SMN_SIGNATURES, items.map(signedItem), extra);
   const idempotency = idempotencyOf(req);
+  const attempt = attemptOf(req);
 
   if (single) {
-    const accepted = await acceptSend(env, [drafts[0]!], { tenant, app, kind: KIND, mode: "all", idempotency });
+    const accepted = await acceptSend(env, [drafts[0]!], { tenant, app, kind: KIND, mode: "all", idempotency, attempt });
     return json({ request_id: accepted.batchId!, message_id: accepted.items[0]!.messageId });
   }
-  const accepted = await acceptSend(env, drafts, { tenant, app, kind: KIND, mode: "each", idempotency });
+  const accepted = await acceptSend(env, drafts, { tenant, app, kind: KIND, mode: "each", idempotency, attempt });
   return json({
     request_id: accepted.batchId ?? accepted.items[0]!.messageId,
     result: accepted.items.map((it) => {
@@ -89,5 +90,6 @@ export const [smsRoute, batchSmsRoute] = (["sms", "batch_sms"] as const).map(
       security: "huaweiToken",
     },
     handle: postSms,
+    sends: true,
   }),
 ) as [Route, Route];

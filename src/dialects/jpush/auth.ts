@@ -1,6 +1,7 @@
 // JPush authentication: HTTP Basic base64(appKey:masterSecret), checked by the core's credentials.
 import { authenticate } from "../../core/credentials";
 import { authenticateAndRead, type PrefetchPlan } from "../../core/prefetch";
+import { attemptOf } from "../../http/router";
 import { clientIp } from "../../http/respond";
 import type { App, Tenant } from "../../core/types";
 import { refuse } from "./errors";
@@ -42,6 +43,6 @@ export async function jpushAuth(req: Request, env: Env, dialect: JpushDialect = 
  */
 export async function jpushAuthWith<T>(req: Request, env: Env, plan: PrefetchPlan<T>): Promise<{ app: App; tenant: Tenant; extra: T }> {
   const { key, secret } = basicCredentials(req);
-  const { app, tenant, read } = await authenticateAndRead(env, { dialect: "jpush", key, secret, ip: clientIp(req) }, plan.prefetch);
+  const { app, tenant, read } = await authenticateAndRead(env, { dialect: "jpush", key, secret, ip: clientIp(req), attempt: attemptOf(req) }, plan.prefetch);
   return { app, tenant, extra: plan.take(read) };
 }

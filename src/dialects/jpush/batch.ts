@@ -1,6 +1,7 @@
 // POST /v1/messages/batch: one template to 1–1000 recipients, each with its own temp_para.
 // Recipients are judged one by one: refused ones are listed with their code and cost nothing;
 // the others are billed and queued together in one atomic batch.
+import { attemptOf, sending } from "../../http/router";
 import { CoreError } from "../../core/errors";
 import type { z } from "zod";
 import { acceptSend, type AcceptOptions, type Accepted, type Draft } from "../../core/send";
@@ -72,7 +73,7 @@ export async function acceptRecipients(
   env: Env,
   who: { app: App; tenant: Tenant },
   input: z.output<typeof BatchRequest>,
-  extra: Pick<AcceptOptions, "sendAt" | "pastSendTime" | "now" | "replace" | "idempotency"> = {},
+  extra: Pick<AcceptOptions, "sendAt" | "pastSendTime" | "now" | "replace" | "idempotency" | "attempt"> = {},
   read?: Prepared,
 ) {
   const { app, tenant } = who;
@@ -100,7 +101,7 @@ export const BATCH_REQUIRED: Array<[string, JpushErrorName]> = [
   ["recipients", "recipientsEmpty"],
 ];
 
-export const batchRoute = jpushRoute(
+export const batchRoute = sending(jpushRoute(
   {
     method: "post",
     path: "/v1/messages/batch",
@@ -118,7 +119,7 @@ export const batchRoute = jpushRoute(
       checkRecipientCount(body);
       return body;
     });
-    const { recipients, failures } = await acceptRecipients(env, { app, tenant }, input, { idempotency: idempotencyOf(req) }, prepared);
+    const { recipients, failures } = await acceptRecipients(env, { app, tenant }, input, { idempotency: idempotencyOf(req), attempt: attemptOf(req) }, prepared);
     return json({
       success_count: recipients.length - failures.length,
       failure_count: failures.length,
@@ -126,4 +127,4 @@ export const batchRoute = jpushRoute(
       failure_recipients: failures,
     });
   },
-);
+));

@@ -1,6 +1,7 @@
 // POST /v1/codes: a text verification code. The code is generated here (template's length, 4–8
 // digits), rendered into the approved verification template's {{code}}, and held hashed by the
 // mobile's MobileGuard until it is validated or expires (template ttl, or the request's ttl).
+import { attemptOf, sending } from "../../http/router";
 import { acceptSend } from "../../core/send";
 import { idempotencyOf } from "../../core/idempotency";
 import { issueCode } from "../../core/verification";
@@ -10,7 +11,7 @@ import { readMobileBody } from "./input";
 import { CodesRequest, MsgIdResponse } from "./schemas";
 import { authAndTemplate, renderFor, storedParams } from "./template-use";
 
-export const codesRoute = jpushRoute(
+export const codesRoute = sending(jpushRoute(
   {
     method: "post",
     path: "/v1/codes",
@@ -36,8 +37,8 @@ export const codesRoute = jpushRoute(
     const res = await acceptSend(
       env,
       [{ mobile, text, signature: prepared.signature, templateId: prepared.template.id, params: storedParams(input.temp_para), code: issued.held }],
-      { tenant, app, kind: "verification", mode: "all", templateId: prepared.template.id, now, idempotency: idempotencyOf(req) },
+      { tenant, app, kind: "verification", mode: "all", templateId: prepared.template.id, now, idempotency: idempotencyOf(req), attempt: attemptOf(req) },
     );
     return json({ msg_id: res.items[0]!.messageId });
   },
-);
+));

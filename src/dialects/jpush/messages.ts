@@ -1,4 +1,5 @@
 // POST /v1/messages: one template SMS (notification or marketing) to one mobile.
+import { attemptOf, sending } from "../../http/router";
 import type { z } from "zod";
 import { normalizeMobile } from "../../core/phone";
 import { acceptSend, type AcceptOptions, type Accepted } from "../../core/send";
@@ -15,7 +16,7 @@ export async function acceptMessage(
   env: Env,
   who: { app: App; tenant: Tenant },
   input: z.output<typeof MessagesRequest>,
-  extra: Pick<AcceptOptions, "sendAt" | "pastSendTime" | "now" | "replace" | "idempotency"> = {},
+  extra: Pick<AcceptOptions, "sendAt" | "pastSendTime" | "now" | "replace" | "idempotency" | "attempt"> = {},
 ): Promise<Accepted> {
   const prepared = await prepareTemplate(env, who.tenant, who.app, input.temp_id, input.sign_id, "message");
   return acceptPrepared(env, who, input, prepared, extra);
@@ -26,7 +27,7 @@ function acceptPrepared(
   who: { app: App; tenant: Tenant },
   input: z.output<typeof MessagesRequest>,
   prepared: Prepared,
-  extra: Pick<AcceptOptions, "sendAt" | "pastSendTime" | "now" | "replace" | "idempotency"> = {},
+  extra: Pick<AcceptOptions, "sendAt" | "pastSendTime" | "now" | "replace" | "idempotency" | "attempt"> = {},
 ): Promise<Accepted> {
   const { app, tenant } = who;
   const mobile = normalizeMobile(input.mobile);
@@ -38,7 +39,7 @@ function acceptPrepared(
   );
 }
 
-export const messagesRoute = jpushRoute(
+export const messagesRoute = sending(jpushRoute(
   {
     method: "post",
     path: "/v1/messages",
@@ -51,7 +52,7 @@ export const messagesRoute = jpushRoute(
   async (req, env) => {
     // Authentication and the template share one D1 round trip (templates.ts authAndTemplate).
     const { app, tenant, input, prepared } = await authAndTemplate(req, env, "message", () => readMobileBody(req, MessagesRequest));
-    const res = await acceptPrepared(env, { app, tenant }, input, prepared, { idempotency: idempotencyOf(req) });
+    const res = await acceptPrepared(env, { app, tenant }, input, prepared, { idempotency: idempotencyOf(req), attempt: attemptOf(req) });
     return json({ msg_id: res.items[0]!.messageId });
   },
-);
+));

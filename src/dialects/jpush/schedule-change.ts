@@ -1,5 +1,6 @@
 // PUT /v1/schedule/{schedule_id} and PUT /v1/schedule/batch/{schedule_id}: a schedule replaced
 // before it fires, atomically (old messages canceled and refunded, new ones billed, same id).
+import { attemptOf, sending } from "../../http/router";
 import { idempotencyOf } from "../../core/idempotency";
 import { replacing } from "../../core/schedule";
 import { json } from "../../http/respond";
@@ -12,7 +13,7 @@ import { BATCH_DOC, BATCH_ERRORS, batchAnswer, ownSchedule, readBatch, readSingl
 
 const STATE_403 = codes("invalidScheduleId", "wrongScheduleStatus");
 
-export const changeScheduleRoute = jpushRoute(
+export const changeScheduleRoute = sending(jpushRoute(
   {
     method: "put",
     path: "/v1/schedule/{schedule_id}",
@@ -26,13 +27,13 @@ export const changeScheduleRoute = jpushRoute(
     const id = scheduleIdOf(req);
     const input = await readSingle(req);
     const replace = replacing(await ownSchedule(env, who, id));
-    await acceptMessage(env, who, input, { ...scheduleAt(who.tenant, input.send_time), idempotency: idempotencyOf(req), replace });
+    await acceptMessage(env, who, input, { ...scheduleAt(who.tenant, input.send_time), idempotency: idempotencyOf(req), attempt: attemptOf(req), replace });
     return json({ schedule_id: id });
   },
-);
+));
 
 /** With no recipient accepted nothing changes: the schedule keeps its old recipients. */
-export const changeScheduleBatchRoute = jpushRoute(
+export const changeScheduleBatchRoute = sending(jpushRoute(
   {
     method: "put",
     path: "/v1/schedule/batch/{schedule_id}",
@@ -46,7 +47,7 @@ export const changeScheduleBatchRoute = jpushRoute(
     const id = scheduleIdOf(req);
     const input = await readBatch(req);
     const replace = replacing(await ownSchedule(env, who, id));
-    const r = await acceptRecipients(env, who, input, { ...scheduleAt(who.tenant, input.send_time), idempotency: idempotencyOf(req), replace });
+    const r = await acceptRecipients(env, who, input, { ...scheduleAt(who.tenant, input.send_time), idempotency: idempotencyOf(req), attempt: attemptOf(req), replace });
     return batchAnswer(id, r);
   },
-);
+));

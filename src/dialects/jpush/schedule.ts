@@ -2,6 +2,7 @@
 // stored batch (its id is the schedule_id) sent at send_time, a wall-clock time in the tenant's
 // timezone; it may be changed (schedule-change.ts) or deleted (schedule-view.ts) until the cron
 // releases it, after that 50029. Unknown ids, other tenants' or apps', and unscheduled batches are 50028.
+import { attemptOf, sending } from "../../http/router";
 import { idempotencyOf } from "../../core/idempotency";
 import { getSchedule, type Schedule } from "../../core/schedule";
 import { parseLocalDateTime } from "../../core/time";
@@ -68,7 +69,7 @@ export const SINGLE_DOC = { body: ScheduleRequest, contentTypes: ["application/j
 /** The same for the batch schedule routes. */
 export const BATCH_DOC = { body: ScheduleBatchRequestDoc, contentTypes: ["application/json", "text/plain"], response: ScheduleBatchResponse, errors: BATCH_ERRORS };
 
-export const scheduleRoute = jpushRoute(
+export const scheduleRoute = sending(jpushRoute(
   {
     method: "post",
     path: "/v1/schedule",
@@ -79,12 +80,12 @@ export const scheduleRoute = jpushRoute(
   async (req, env) => {
     const who = await jpushAuth(req, env);
     const input = await readSingle(req);
-    const res = await acceptMessage(env, who, input, { ...scheduleAt(who.tenant, input.send_time), idempotency: idempotencyOf(req) });
+    const res = await acceptMessage(env, who, input, { ...scheduleAt(who.tenant, input.send_time), idempotency: idempotencyOf(req), attempt: attemptOf(req) });
     return json({ schedule_id: res.batchId });
   },
-);
+));
 
-export const scheduleBatchRoute = jpushRoute(
+export const scheduleBatchRoute = sending(jpushRoute(
   {
     method: "post",
     path: "/v1/schedule/batch",
@@ -95,7 +96,7 @@ export const scheduleBatchRoute = jpushRoute(
   async (req, env) => {
     const who = await jpushAuth(req, env);
     const input = await readBatch(req);
-    const r = await acceptRecipients(env, who, input, { ...scheduleAt(who.tenant, input.send_time), idempotency: idempotencyOf(req) });
+    const r = await acceptRecipients(env, who, input, { ...scheduleAt(who.tenant, input.send_time), idempotency: idempotencyOf(req), attempt: attemptOf(req) });
     return batchAnswer(r.res.batchId, r);
   },
-);
+));

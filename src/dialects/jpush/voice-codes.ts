@@ -1,5 +1,6 @@
 // POST /v1/voice_codes: a spoken verification code, the caller's (4–8 digits) or a generated one,
 // read out in the chosen language and held by MobileGuard for `ttl` seconds (default 60).
+import { attemptOf, sending } from "../../http/router";
 import { normalizeMobile } from "../../core/phone";
 import { acceptSend } from "../../core/send";
 import { idempotencyOf } from "../../core/idempotency";
@@ -24,7 +25,7 @@ function voiceText(code: string, lang: number): string {
   return lang === 0 ? zh : lang === 1 ? en : `${zh}。${en}`;
 }
 
-export const voiceCodesRoute = jpushRoute(
+export const voiceCodesRoute = sending(jpushRoute(
   {
     method: "post",
     path: "/v1/voice_codes",
@@ -49,8 +50,8 @@ export const voiceCodesRoute = jpushRoute(
     const res = await acceptSend(
       env,
       [{ mobile, text: voiceText(issued.code, input.voice_lang ?? 0), signature: null, channel: "voice", code: issued.held }],
-      { tenant, app, kind: "verification", mode: "all", now, idempotency: idempotencyOf(req) },
+      { tenant, app, kind: "verification", mode: "all", now, idempotency: idempotencyOf(req), attempt: attemptOf(req) },
     );
     return json({ msg_id: res.items[0]!.messageId });
   },
-);
+));

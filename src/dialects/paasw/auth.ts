@@ -5,6 +5,7 @@
 import { authenticateAndRead, type PrefetchPlan } from "../../core/prefetch";
 import { CoreError } from "../../core/errors";
 import type { App, Tenant } from "../../core/types";
+import { attemptOf } from "../../http/router";
 import { clientIp } from "../../http/respond";
 import { PAASW_OWN, refuse } from "./errors";
 
@@ -29,6 +30,6 @@ export async function authenticateToken(req: Request, env: Env, token: string): 
 
 /** authenticateToken plus what `plan` declares, in the token's round trip (read only for a valid token of a usable app). */
 export async function authenticateTokenWith<X>(req: Request, env: Env, token: string, plan: PrefetchPlan<X>): Promise<{ app: App; tenant: Tenant; extra: X }> {
-  const { app, tenant, read } = await authenticateAndRead(env, { dialect: "paasw", token, ip: clientIp(req) }, plan.prefetch);
+  const { app, tenant, read } = await authenticateAndRead(env, { dialect: "paasw", token, ip: clientIp(req), attempt: attemptOf(req) }, plan.prefetch);
   return { app, tenant, extra: plan.take(read) };
 }

@@ -1,6 +1,7 @@
 // POST /sms/sendTemplate: an approved template rendered per number and sent as ONE atomic batch.
 // paramJson is an object (the same parameters for every number) or an array of one object per
 // listed number, in order (the document's example), whose length must match the list.
+import { attemptOf, sending } from "../../http/router";
 import { checkApprovedTemplate } from "../../core/catalog";
 import { renderTemplate, templateParams } from "../../core/content";
 import { CoreError } from "../../core/errors";
@@ -65,7 +66,7 @@ async function sendTemplate(req: Request, env: Env): Promise<Response> {
     drafts = mobiles.map((mobile) => ({ ...one, mobile }));
   }
   if (data.outId) drafts = drafts.map((d) => ({ ...d, customerRef: data.outId }));
-  const accepted = await acceptSend(env, drafts, { tenant, app, kind: template.kind, mode: "all", templateId, idempotency: idempotencyOf(req) });
+  const accepted = await acceptSend(env, drafts, { tenant, app, kind: template.kind, mode: "all", templateId, idempotency: idempotencyOf(req), attempt: attemptOf(req) });
   return sent(accepted.batchId!);
 }
 
@@ -78,4 +79,4 @@ export const sendTemplateRoutes = paaswRoutes(
     response: SendResponse,
   },
   sendTemplate,
-);
+).map(sending);

@@ -1,5 +1,6 @@
 // POST /sms/send: one text to up to 1000 numbers as ONE atomic batch; its id is the bizId.
 // Any refused number refuses the request (mode "all"): nothing is written or billed.
+import { attemptOf, sending } from "../../http/router";
 import { acceptSend } from "../../core/send";
 import { idempotencyOf } from "../../core/idempotency";
 import type { App, Kind } from "../../core/types";
@@ -42,8 +43,8 @@ export const sendRoutes = paaswRoutes(
     const accepted = await acceptSend(
       env,
       mobiles.map((mobile) => ({ mobile, normalized: true, text, signature: sig.name, customerRef: data.outId ?? null })),
-      { tenant, app, kind, mode: "all", idempotency: idempotencyOf(req) },
+      { tenant, app, kind, mode: "all", idempotency: idempotencyOf(req), attempt: attemptOf(req) },
     );
     return sent(accepted.batchId!);
   },
-);
+).map(sending);

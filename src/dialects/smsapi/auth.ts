@@ -5,7 +5,7 @@ import { authenticateAndRead, type PrefetchPlan } from "../../core/prefetch";
 import { CoreError } from "../../core/errors";
 import type { App, Tenant } from "../../core/types";
 import { clientIp } from "../../http/respond";
-import { Refusal } from "../../http/router";
+import { Refusal, attemptOf } from "../../http/router";
 import { refuse, SMSAPI_OWN } from "./errors";
 
 function bearerKey(req: Request): { key: string; secret: string } {
@@ -46,7 +46,7 @@ export async function authenticateWithBody<B, T>(
   }
   const { key, secret } = bearerKey(req);
   const p = plan(body.data);
-  const { app, tenant, read: found } = await authenticateAndRead(env, { dialect: "smsapi", key, secret, ip: clientIp(req) }, p.prefetch);
+  const { app, tenant, read: found } = await authenticateAndRead(env, { dialect: "smsapi", key, secret, ip: clientIp(req), attempt: attemptOf(req) }, p.prefetch);
   return { app, tenant, body: body.data, extra: p.take(found) };
 }
 

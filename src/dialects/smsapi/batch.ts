@@ -1,4 +1,5 @@
 // POST /smsapi/v1/sms/batch: one text to a comma-separated list of mobiles, now or at sendTime.
+import { attemptOf, sending } from "../../http/router";
 import { idempotencyOf } from "../../core/idempotency";
 import { CoreError } from "../../core/errors";
 import { authenticateWithBody, checkTenant } from "./auth";
@@ -7,7 +8,7 @@ import { readInput } from "./input";
 import { BatchRequest, MAX_RECIPIENTS, resolveSendTime, SendResponse, splitList } from "./schemas";
 import { contentSignatures, sendItems } from "./send";
 
-export const batchRoute = smsapiRoute(
+export const batchRoute = sending(smsapiRoute(
   {
     method: "post",
     path: "/smsapi/v1/sms/batch",
@@ -27,7 +28,7 @@ export const batchRoute = smsapiRoute(
     if (mobiles.length > MAX_RECIPIENTS) throw new CoreError("too_many_recipients", `mobiles holds ${mobiles.length} numbers; at most ${MAX_RECIPIENTS} are allowed`);
     const sendAt = resolveSendTime(sendTime);
     const items = mobiles.map((mobile) => ({ mobile, content, outId }));
-    const ctx = { tenant, app, kind: marketing ? ("marketing" as const) : ("notification" as const), sendAt, mode: "each" as const, idempotency: idempotencyOf(req) };
+    const ctx = { tenant, app, kind: marketing ? ("marketing" as const) : ("notification" as const), sendAt, mode: "each" as const, idempotency: idempotencyOf(req), attempt: attemptOf(req) };
     return sendItems(env, ctx, items, extra);
   },
-);
+));

@@ -1,4 +1,5 @@
 // POST /smsapi/v1/sms/industry: one verification or notification text to one mobile, sent now.
+import { attemptOf, sending } from "../../http/router";
 import { idempotencyOf } from "../../core/idempotency";
 import type { App, Kind } from "../../core/types";
 import { authenticateWithBody, checkTenant } from "./auth";
@@ -11,7 +12,7 @@ import { contentSignatures, sendItems } from "./send";
 const industryKind = (app: App, asked: Kind | undefined): Kind =>
   asked ?? (!app.kinds.includes("notification") && app.kinds.includes("verification") ? "verification" : "notification");
 
-export const industryRoute = smsapiRoute(
+export const industryRoute = sending(smsapiRoute(
   {
     method: "post",
     path: "/smsapi/v1/sms/industry",
@@ -27,7 +28,7 @@ export const industryRoute = smsapiRoute(
     const { app, tenant, body, extra } = await authenticateWithBody(req, env, readInput(req, IndustryRequest), (b) => contentSignatures([b.content]));
     const { mobile, content, tenantId, kind, outId } = body;
     checkTenant(tenant, tenantId);
-    const ctx = { tenant, app, kind: industryKind(app, kind), sendAt: undefined, mode: "all" as const, idempotency: idempotencyOf(req) };
+    const ctx = { tenant, app, kind: industryKind(app, kind), sendAt: undefined, mode: "all" as const, idempotency: idempotencyOf(req), attempt: attemptOf(req) };
     return sendItems(env, ctx, [{ mobile, content, outId }], extra);
   },
-);
+));

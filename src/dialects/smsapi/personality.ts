@@ -1,4 +1,5 @@
 // POST /smsapi/v1/sms/personality: a different text per mobile, now or at sendTime.
+import { attemptOf, sending } from "../../http/router";
 import { idempotencyOf } from "../../core/idempotency";
 import { authenticateWithBody, checkTenant } from "./auth";
 import { SEND_ERRORS, smsapiRoute } from "./errors";
@@ -6,7 +7,7 @@ import { readInput } from "./input";
 import { PersonalityRequest, resolveSendTime, SendResponse } from "./schemas";
 import { contentSignatures, sendItems } from "./send";
 
-export const personalityRoute = smsapiRoute(
+export const personalityRoute = sending(smsapiRoute(
   {
     method: "post",
     path: "/smsapi/v1/sms/personality",
@@ -24,7 +25,7 @@ export const personalityRoute = smsapiRoute(
     const smses = body.smses.map((s) => ({ ...s, outId: s.outId ?? body.outId }));
     checkTenant(tenant, tenantId);
     const sendAt = resolveSendTime(sendTime);
-    const ctx = { tenant, app, kind: marketing ? ("marketing" as const) : ("notification" as const), sendAt, mode: "each" as const, idempotency: idempotencyOf(req) };
+    const ctx = { tenant, app, kind: marketing ? ("marketing" as const) : ("notification" as const), sendAt, mode: "each" as const, idempotency: idempotencyOf(req), attempt: attemptOf(req) };
     return sendItems(env, ctx, smses, extra);
   },
-);
+));

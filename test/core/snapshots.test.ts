@@ -7,6 +7,9 @@ import { describe, expect, it } from "vitest";
 import { admin } from "../admin/helpers";
 import { basic, call, setup, type JpushSetup } from "../dialects/jpush/helpers";
 import { mobile, money } from "../helpers/fixtures";
+import * as paasw from "../dialects/paasw/helpers";
+import { rotateCredential } from "../../src/core/credentials";
+import { getAppByKey } from "../helpers/domain";
 
 const send = (s: Pick<JpushSetup, "auth" | "noticeTpl">, place = "北京", headers: Record<string, string> = {}, to = mobile()) =>
   call(s, "POST", "/v1/messages", { mobile: to, temp_id: s.noticeTpl, temp_para: { number: "SF1", place } }, { headers });
@@ -114,5 +117,16 @@ describe("authentication snapshots", () => {
       const named = /UPDATE OF([\s\S]*?)\sON\s/.exec(sql)![1]!.split(",").map((c) => c.trim());
       expect({ table, columns: results.map((r) => r.name).sort() }).toEqual({ table, columns: [...named, ...hot[table]].sort() });
     }
+  });
+
+  it("a login token (paasw): a rotated secret revokes the token the snapshot was keyed by, at once", async () => {
+    const s = await paasw.setup();
+    const sendTo = () => paasw.call(s, "POST", "/sms/send", { phoneNumbers: mobile(), sign: s.sign.name, content: "你的快件已签收", kind: "2" });
+    paasw.expectOk(await sendTo());
+    paasw.expectOk(await sendTo());
+    await rotateCredential(env, (await getAppByKey(env.DB, "paasw", s.appKey))!, Date.now());
+    const refused = await sendTo();
+    expect([refused.body.code, refused.body.message]).toEqual(["20003", expect.stringMatching(/revoked/)]);
+    expect(await messageCount(s.tenant.id)).toBe(2);
   });
 });

@@ -39,13 +39,11 @@ export const sending = (r: Route): Route => ({ ...r, sends: true });
 const attempts = new WeakMap<Request, Attempt>();
 export const attemptOf = (req: Request): Attempt | undefined => attempts.get(req);
 
-/** Runs beyond the first: one for a refusal decided on a snapshot, and rare ones for a change that raced a fresh read. */
-const MAX_RERUNS = 3;
-
 /**
- * Runs `r` (again, on fresh rows, while nothing was committed) when its answer rests on rows that
- * changed: the send's batch found the tenant's revision moved (StaleSnapshot), or a refusal was
- * decided on a snapshot. The body is read once (http/body.ts keeps its bytes for the rerun).
+ * Runs `r` once more, on fresh rows and only while nothing was committed, when its first answer
+ * rested on a snapshot: the send's batch found the tenant's revision moved (StaleSnapshot), or a
+ * refusal was decided on it. The rerun reads afresh, so its batch carries no revision check and it
+ * is never run a third time. The body is read once (http/body.ts keeps its bytes for the rerun).
  */
 function withReruns(r: Route): Handler {
   return async (req, env, ctx) => {
@@ -56,7 +54,7 @@ function withReruns(r: Route): Handler {
         return await r.handle(req, env, ctx);
       } catch (e) {
         const rerun = e instanceof StaleSnapshot || (attempt.reused && (e instanceof Refusal || e instanceof CoreError));
-        if (!rerun || attempt.committed || run === MAX_RERUNS) throw e;
+        if (!rerun || attempt.committed || attempt.rerun) throw e;
       }
     }
   };

@@ -1,7 +1,7 @@
 // The accept write (one atomic D1 batch) and the guard that makes a schedule change lose cleanly
 // against a release or cancel that took its messages first.
 import type { TenantDb } from "../db";
-import type { NewBatch } from "./rows";
+import { tenantIds, type NewBatch } from "./rows";
 import type { MessageStatus } from "../columns";
 import { statsDeltaStatement } from "../stats";
 
@@ -83,7 +83,7 @@ export function stillScheduledGuard({ db, tenantId }: TenantDb, idsJson: string)
   return db
     .prepare(
       `INSERT INTO batch_guards (reason) SELECT 'not scheduled' WHERE EXISTS (
-         SELECT 1 FROM messages WHERE tenant_id = ?1 AND id IN (SELECT value FROM json_each(?2)) AND status <> 'scheduled')`,
+         SELECT 1 FROM messages WHERE ${tenantIds("?1", "?2")} AND status <> 'scheduled')`,
     )
     .bind(tenantId, idsJson);
 }

@@ -1,5 +1,6 @@
 // A tenant's cancel of scheduled messages: the guarded move with its statistics, the refunds and the
 // batch flag, as statements for ONE db.batch.
+import { tenantIds } from "./rows";
 import type { TenantDb } from "../db";
 import { refundStatements } from "../ledger";
 import { statsMoveStatements } from "../stats";
@@ -12,7 +13,7 @@ export interface CancelRow {
 /** [existing ids of the tenant, statistics out, canceled rows, statistics in, ...refund, batch flag]: run in one db.batch. */
 export function cancelStatements({ db, tenantId }: TenantDb, idsJson: string, token: string, now: number): D1PreparedStatement[] {
   return [
-    db.prepare("SELECT id FROM messages WHERE tenant_id = ?1 AND id IN (SELECT value FROM json_each(?2))").bind(tenantId, idsJson),
+    db.prepare(`SELECT id FROM messages WHERE ${tenantIds("?1", "?2")}`).bind(tenantId, idsJson),
     ...statsMoveStatements(
       db,
       idsJson,
@@ -20,7 +21,7 @@ export function cancelStatements({ db, tenantId }: TenantDb, idsJson: string, to
         db
           .prepare(
             `UPDATE messages SET status = 'canceled', updated_at = ?3
-             WHERE tenant_id = ?1 AND id IN (SELECT value FROM json_each(?2)) AND status = 'scheduled' RETURNING id, price`,
+             WHERE ${tenantIds("?1", "?2")} AND status = 'scheduled' RETURNING id, price`,
           )
           .bind(tenantId, idsJson, now),
       ],
@@ -37,8 +38,8 @@ function markBatchesCanceled(db: D1Database, tenantId: string, idsJson: string, 
     .prepare(
       `UPDATE batches SET canceled = 1, updated_at = ?3
        WHERE tenant_id = ?1 AND canceled = 0
-         AND id IN (SELECT batch_id FROM messages WHERE tenant_id = ?1 AND id IN (SELECT value FROM json_each(?2)))
-         AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.batch_id = batches.id AND m.status <> 'canceled')`,
+         AND id IN (SELECT batch_id FROM messages WHERE ${tenantIds("?1", "?2")})
+         AND NOT EXISTS (SELECT 1 FROM messages m WHERE m.tenant_id = ?1 AND m.batch_id = batches.id AND m.status <> 'canceled')`,
     )
     .bind(tenantId, idsJson, now);
 }

@@ -1,6 +1,7 @@
 // The dispatch consumer's moves: the guarded claim queued → submitted, what the carriers answered
 // (references, unknown outcome, transient failure, refusal) and the gateway's own final failures.
 // Every move is a guarded UPDATE; the caller wraps them in the statistics move and runs them in ONE db.batch.
+import { tenantIds } from "./rows";
 import type { Kind } from "../columns";
 import type { TenantDb } from "../db";
 import { refundStatements } from "../ledger";
@@ -42,14 +43,14 @@ export function claimStatements({ db, tenantId }: TenantDb, idsJson: string, now
     db
       .prepare(
         `SELECT id FROM messages
-         WHERE tenant_id = ?3 AND id IN (SELECT value FROM json_each(?1)) AND status = 'submitted' AND carrier_ref IS NULL AND submit_unknown = 0
+         WHERE ${tenantIds("?3", "?1")} AND status = 'submitted' AND carrier_ref IS NULL AND submit_unknown = 0
            AND submitted_at >= ?2`,
       )
       .bind(idsJson, leaseBefore, tenantId),
     db
       .prepare(
         `UPDATE messages SET attempts = attempts + 1, submitted_at = ?2, updated_at = ?2
-         WHERE tenant_id = ?4 AND id IN (SELECT value FROM json_each(?1)) AND status = 'submitted' AND carrier_ref IS NULL AND submit_unknown = 0
+         WHERE ${tenantIds("?4", "?1")} AND status = 'submitted' AND carrier_ref IS NULL AND submit_unknown = 0
            AND submitted_at < ?3
          RETURNING ${CLAIM_COLUMNS}`,
       )
@@ -57,7 +58,7 @@ export function claimStatements({ db, tenantId }: TenantDb, idsJson: string, now
     db
       .prepare(
         `UPDATE messages SET status = 'submitted', attempts = attempts + 1, submitted_at = ?2, updated_at = ?2
-         WHERE tenant_id = ?3 AND id IN (SELECT value FROM json_each(?1)) AND status = 'queued'
+         WHERE ${tenantIds("?3", "?1")} AND status = 'queued'
          RETURNING ${CLAIM_COLUMNS}`,
       )
       .bind(idsJson, now, tenantId),
@@ -105,7 +106,7 @@ export function requeueStatement({ db, tenantId }: TenantDb, idsJson: string, no
   return db
     .prepare(
       `UPDATE messages SET status = 'queued', updated_at = ?2
-       WHERE tenant_id = ?3 AND id IN (SELECT value FROM json_each(?1)) AND status = 'submitted' AND carrier_ref IS NULL`,
+       WHERE ${tenantIds("?3", "?1")} AND status = 'submitted' AND carrier_ref IS NULL`,
     )
     .bind(idsJson, now, tenantId);
 }

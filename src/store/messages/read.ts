@@ -2,7 +2,7 @@
 // messages, the dialects' status queries, and a code's message. Another tenant's ids simply are not there.
 import type { TenantDb } from "../db";
 import type { AuthScope } from "../apps";
-import type { MessageRow } from "./rows";
+import { tenantIds, type MessageRow } from "./rows";
 import type { Dialect, Kind, MessageStatus } from "../columns";
 
 export async function getMessage({ db, tenantId }: TenantDb, messageId: string): Promise<MessageRow | null> {
@@ -139,7 +139,7 @@ const COLS = "id, app_id, batch_id, mobile, status, result_code, result_message,
 export async function messagesByIds({ db, tenantId }: TenantDb, ids: string[]): Promise<MessageStateRow[]> {
   if (ids.length === 0) return [];
   const { results } = await db
-    .prepare(`SELECT ${COLS} FROM messages WHERE tenant_id = ?1 AND id IN (SELECT value FROM json_each(?2))`)
+    .prepare(`SELECT ${COLS} FROM messages WHERE ${tenantIds("?1", "?2")}`)
     .bind(tenantId, JSON.stringify(ids))
     .all<MessageStateRow>();
   return results;

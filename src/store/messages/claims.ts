@@ -90,13 +90,13 @@ export function recordSentStatements(db: D1Database, sentJson: string, now: numb
   ];
 }
 
-/** Submits whose outcome is unknown ([[id, carrier], …]): kept submitted, never taken by a claim again. */
+/** Submits whose outcome is unknown ([[id, carrier], …]): kept submitted, never taken by a claim again (+tenant_id: by id, see tenantIds). */
 export function markUnknownStatement({ db, tenantId }: TenantDb, pairsJson: string, now: number): D1PreparedStatement {
   return db
     .prepare(
       `UPDATE messages SET carrier = j.carrier, submit_unknown = 1, updated_at = ?2
        FROM (SELECT json_extract(value, '$[0]') AS id, json_extract(value, '$[1]') AS carrier FROM json_each(?1)) AS j
-       WHERE messages.tenant_id = ?3 AND messages.id = j.id AND messages.status = 'submitted' AND messages.carrier_ref IS NULL`,
+       WHERE +messages.tenant_id = ?3 AND messages.id = j.id AND messages.status = 'submitted' AND messages.carrier_ref IS NULL`,
     )
     .bind(pairsJson, now, tenantId);
 }

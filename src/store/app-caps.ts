@@ -8,14 +8,15 @@ import type { TenantDb } from "./db";
  * concurrent accepts serialise in D1, each one's guard sees every debit committed before it.
  * `dayStart` is the start of the accept's day in the tenant's timezone; a later day starts the
  * daily counter again (a late batch from the day before counts on the newer day: never less).
+ * `checkCaps` false leaves the guard out: only when the batch's revision check already proves the
+ * app has no caps (core/send.ts).
  */
 export function appSpendStatements(
   { db, tenantId }: TenantDb,
-  s: { appId: string; amount: number; dayStart: number },
+  s: { appId: string; amount: number; dayStart: number; checkCaps: boolean },
 ): D1PreparedStatement[] {
   if (s.amount <= 0) return [];
-  return [
-    db
+  const counters = db
       .prepare(
         `UPDATE apps SET
            spent_day = CASE WHEN ?3 > spent_day_start THEN ?4 ELSE spent_day + ?4 END,
@@ -23,7 +24,10 @@ export function appSpendStatements(
            spent_total = spent_total + ?4
          WHERE tenant_id = ?1 AND id = ?2`,
       )
-      .bind(tenantId, s.appId, s.dayStart, s.amount),
+      .bind(tenantId, s.appId, s.dayStart, s.amount);
+  if (!s.checkCaps) return [counters];
+  return [
+    counters,
     db
       .prepare(
         `INSERT INTO app_cap_guards (reason) SELECT 'app cap' FROM apps

@@ -129,4 +129,14 @@ describe("authentication snapshots", () => {
     expect([refused.body.code, refused.body.message]).toEqual(["20003", expect.stringMatching(/revoked/)]);
     expect(await messageCount(s.tenant.id)).toBe(2);
   });
+
+  it("a spending cap set on an app the snapshot saw without one applies to the very next send", async () => {
+    const s = await setup({ price: 10 });
+    expect((await send(s)).status).toBe(200);
+    expect((await send(s)).status).toBe(200);
+    expect((await admin("PATCH", `/tenants/${s.tenant.id}/apps/${s.appId}`, { cap_total: 20 })).status).toBe(200);
+    const refused = await send(s);
+    expect([refused.status, refused.body.error?.code]).toEqual([403, 50014]);
+    expect(await messageCount(s.tenant.id)).toBe(2);
+  });
 });

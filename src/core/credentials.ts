@@ -7,6 +7,7 @@ import { ipAllowed } from "./ip";
 import type { App, Dialect, Tenant } from "./types";
 import { getAppAndTenantByKey, getAppAndTenantByKeyWith, insertApp, keyScope, rotateAppSecret, type AuthScope } from "../store/apps";
 import { directoryDb, tenantDb } from "../store/db";
+import { revisionWith } from "../store/tenants";
 import { toAppAndTenant } from "./apps";
 import { FRESH, type Reuse } from "./snapshots";
 
@@ -103,6 +104,7 @@ export async function authenticateWith<T>(
       const { found, results } = await getAppAndTenantByKeyWith(directoryDb(env), dialect, key, reads.statements);
       return { found: found && toAppAndTenant(found), results };
     },
+    (tenantId) => revisionWith(directoryDb(env), tenantId, reads.statements),
     async ({ found, results }) => ({ ...(await check(found, secret, ip)), extra: reads.read(results) }),
   );
 }

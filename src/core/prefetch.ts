@@ -11,7 +11,8 @@ import { signaturesIn, type Signature } from "../store/signatures";
 import { templateReadIn, type TemplateRead } from "../store/templates";
 import { toAppAndTenant } from "./apps";
 import { codeMessageIn, type CodeMessage } from "../store/messages/read";
-import { FRESH, reuseFor, type Attempt, type Reuse } from "./snapshots";
+import { reuseFor, type Attempt, type Reuse } from "./snapshots";
+import { revisionWith } from "../store/tenants";
 
 /** What to read with authentication, all scoped to the credential's tenant (and app, for its default signature). */
 export interface Prefetch {
@@ -108,10 +109,11 @@ export async function findAccessKeyAndRead(
       const { found, results } = await getAccessKeyWith(db, accessKey, reads.statements);
       return { found: found && { secretEnc: found.secretEnc, ...toAppAndTenant(found) }, results };
     },
+    (tenantId) => revisionWith(db, tenantId, reads.statements),
     ({ found, results }) => ({ found, read: found ? reads.read(results) : NOTHING_PREFETCHED }),
   );
 }
 
-/** A code's message is read per message: such a read is never served from a snapshot. */
+/** A code's message is read per message: it is never kept, only the credential's owner is. */
 const reusable = (env: Env, attempt: Attempt | undefined, prefetch: Prefetch): Reuse =>
-  prefetch.codeMessage === undefined ? reuseFor(env, attempt, JSON.stringify(prefetch)) : FRESH;
+  reuseFor(env, attempt, prefetch.codeMessage === undefined ? JSON.stringify(prefetch) : null);

@@ -7,9 +7,14 @@
 //   run again on fresh rows (src/http/router.ts);
 // - a refusal: one decided on a snapshot is decided again on fresh rows before it is answered
 //   (wrong secret, blocked app, template, prices, limits: all as the database says now);
-// - only send routes may reuse one (a Route's `sends`): what they write is guarded; other routes
-//   read afresh, so a revoked credential reads nothing.
-// Only an authentication that passed is kept, so unknown keys cannot fill the map.
+// - only send routes reuse a whole snapshot with no round trip (a Route's `sends`): what they
+//   write is guarded;
+// - other routes reuse the credential's owner only: their one round trip reads the tenant's stamp
+//   with what they read anyway (a code's message, …) instead of the joined app and tenant rows, and
+//   reads afresh when the stamp moved.
+// Only an authentication that passed is kept, so unknown keys cannot fill the maps.
+
+import type { Tenant } from "./types";
 
 /** One run of a request's handler: whether it may be served from a snapshot, and what happened. */
 export class Attempt {
@@ -35,18 +40,40 @@ export class StaleSnapshot extends Error {
   }
 }
 
+/** What an authentication read: the credential's owner (null: unknown credential) and the rows read with it. */
+export interface Loaded<F> {
+  found: F | null;
+  results: D1Result[];
+}
+
 /**
- * How an authentication loads its rows (`load`) and decides on them (`use`, which throws a
- * refusal). `identity` names the credential (dialect and key, a token's hash, an access key).
+ * How an authentication reads: `load` reads the credential with its owner and `reads` in one D1
+ * batch; `recheck(tenantId)` reads only the tenant's revision stamp with `reads`, in one batch; `use`
+ * decides on what was read (it throws a refusal). `identity` names the credential (dialect and key,
+ * a token's hash, an access key).
  */
-export type Reuse = <V extends { found: unknown }, R>(identity: string, load: () => Promise<V>, use: (v: V) => Promise<R> | R) => Promise<R>;
+export type Reuse = <F extends { tenant: Tenant }, R>(
+  identity: string,
+  load: () => Promise<Loaded<F>>,
+  recheck: (tenantId: string) => Promise<{ revision: number | null; results: D1Result[] }>,
+  use: (v: Loaded<F>) => Promise<R> | R,
+) => Promise<R>;
 
 /** Reads afresh every time. */
-export const FRESH: Reuse = async (_identity, load, use) => use(await load());
+export const FRESH: Reuse = async (_identity, load, _recheck, use) => use(await load());
 
-/** Bounds the isolate's memory: past it the snapshot stored longest ago goes. */
-const MAX_SNAPSHOTS = 1024;
-const snapshots = new Map<string, { until: number; value: unknown }>();
+/** Bounds the isolate's memory: past it the entry stored longest ago goes. */
+const MAX_ENTRIES = 1024;
+/** By credential: its owner, for any route (checked against the stamp in the route's own round trip). */
+const owners = new Map<string, { until: number; found: unknown }>();
+/** By credential and what a send read with it: for send routes (checked by the accept batch). */
+const snapshots = new Map<string, { until: number; value: Loaded<unknown> }>();
+
+function keep<V>(map: Map<string, { until: number } & V>, key: string, entry: { until: number } & V): void {
+  map.delete(key);
+  map.set(key, entry);
+  if (map.size > MAX_ENTRIES) map.delete(map.keys().next().value!);
+}
 
 /** AUTH_SNAPSHOT_SECONDS (default 30; 0 turns snapshots off). */
 function snapshotMs(env: Env): number {
@@ -54,16 +81,28 @@ function snapshotMs(env: Env): number {
   return Number.isFinite(s) && s > 0 ? s * 1000 : 0;
 }
 
-/** The Reuse for `attempt` and what is read with the credential (`reads`, part of the key). */
-export function reuseFor(env: Env, attempt: Attempt | undefined, reads: string): Reuse {
+/**
+ * The Reuse for `attempt` and what is read with the credential (`reads`, part of a send's key;
+ * null: reads that are never reused, like a code's message). A send route's first run is served
+ * from its snapshot with no round trip at all; any other route, and reads never reused, from the
+ * credential's owner when the stamp read in the route's one round trip is still the owner's.
+ */
+export function reuseFor(env: Env, attempt: Attempt | undefined, reads: string | null): Reuse {
   const ms = snapshotMs(env);
-  if (!attempt?.sends || ms === 0) return FRESH;
-  return async (identity, load, use) => {
+  if (!attempt || ms === 0) return FRESH;
+  return async <F extends { tenant: Tenant }, R>(
+    identity: string,
+    load: () => Promise<Loaded<F>>,
+    recheck: (tenantId: string) => Promise<{ revision: number | null; results: D1Result[] }>,
+    use: (v: Loaded<F>) => Promise<R> | R,
+  ): Promise<R> => {
+    const now = Date.now();
     const key = `${identity}\n${reads}`;
-    const kept = attempt.rerun ? undefined : snapshots.get(key);
-    if (kept && kept.until > Date.now()) {
+    const sends = attempt.sends && reads !== null && !attempt.rerun;
+    const kept = sends ? snapshots.get(key) : undefined;
+    if (kept && kept.until > now) {
       try {
-        const out = await use(kept.value as Parameters<typeof use>[0]);
+        const out = await use(kept.value as Loaded<F>);
         attempt.reused = true;
         return out;
       } catch {
@@ -72,11 +111,23 @@ export function reuseFor(env: Env, attempt: Attempt | undefined, reads: string):
       }
     }
     snapshots.delete(key);
-    const value = await load();
+    let value: Loaded<F> | null = null;
+    const owner = attempt.rerun ? undefined : owners.get(identity);
+    if (owner && owner.until > now) {
+      const found = owner.found as F;
+      const { revision, results } = await recheck(found.tenant.id);
+      // The same stamp: nothing the owner was read with changed, so deciding on it is as exact as
+      // deciding on a fresh read (both were current when this round trip ran).
+      if (revision === found.tenant.revision) value = { found, results };
+    }
+    if (!value) {
+      owners.delete(identity);
+      value = await load();
+    }
     const out = await use(value);
     if (value.found) {
-      snapshots.set(key, { until: Date.now() + ms, value });
-      if (snapshots.size > MAX_SNAPSHOTS) snapshots.delete(snapshots.keys().next().value!);
+      if (value.found !== owner?.found) keep(owners, identity, { until: now + ms, found: value.found });
+      if (sends) keep(snapshots, key, { until: now + ms, value });
     }
     return out;
   };

@@ -9,6 +9,7 @@ import { insertTokenUnlessLive, latestLiveToken } from "../store/tokens";
 import { getAppAndTenantByTokenWith, tokenScope, type AuthScope } from "../store/apps";
 import { admitApp, type KeyedReads } from "./credentials";
 import { directoryDb } from "../store/db";
+import { revisionWith } from "../store/tenants";
 import { toAppAndTenant } from "./apps";
 import { FRESH, type Reuse } from "./snapshots";
 
@@ -69,6 +70,7 @@ export async function resolveTokenWith<T>(
       const { found, results } = await getAppAndTenantByTokenWith(directoryDb(env), hash, reads.statements);
       return { found: found && { ...toAppAndTenant(found), expiresAt: found.expiresAt, secretVersion: found.secretVersion }, results };
     },
+    (tenantId) => revisionWith(directoryDb(env), tenantId, reads.statements),
     ({ found, results }) => ({ ...checkToken(found, dialect, ip, now), extra: reads.read(results) }),
   );
 }

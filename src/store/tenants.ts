@@ -129,6 +129,15 @@ export function revisionGuard({ db, tenantId }: TenantDb, revision: number): D1P
     .bind(tenantId, revision);
 }
 
+/**
+ * The tenant's revision stamp with `more` in ONE db.batch: what a route reads when the credential's
+ * owner it holds may still be current (null: no such tenant any more).
+ */
+export async function revisionWith(db: D1Database, tenantId: string, more: D1PreparedStatement[]): Promise<{ revision: number | null; results: D1Result[] }> {
+  const [stamp, ...results] = await db.batch([db.prepare("SELECT revision FROM tenants WHERE id = ?1").bind(tenantId), ...more]);
+  return { revision: (stamp!.results[0] as { revision: number } | undefined)?.revision ?? null, results };
+}
+
 /** The error D1 raises when a revisionGuard aborted the batch. */
 export const isStaleRevision = (e: unknown): boolean => e instanceof Error && /snapshot_stale|snapshot_guards/i.test(e.message);
 

@@ -139,4 +139,21 @@ describe("authentication snapshots", () => {
     expect([refused.status, refused.body.error?.code]).toEqual([403, 50014]);
     expect(await messageCount(s.tenant.id)).toBe(2);
   });
+
+  it("other routes reuse the credential's owner only while the stamp read in their own round trip is unchanged (/v1/codes/{id}/valid)", async () => {
+    const s = await setup();
+    const code = await call(s, "POST", "/v1/codes", { mobile: mobile(), temp_id: s.codeTpl });
+    expect(code.status).toBe(200);
+    const valid = () => call(s, "POST", `/v1/codes/${code.body.msg_id}/valid`, { code: "000000" });
+    expect((await valid()).body.error?.code).toBe(50010);
+    // Blocked, hidden from the stamp: only the kept owner explains an answer about the code.
+    const stamp = await revision(s.tenant.id);
+    await env.DB.prepare("UPDATE apps SET blocked = 1 WHERE id = ?1").bind(s.appId).run();
+    await env.DB.prepare("UPDATE tenants SET revision = ?2 WHERE id = ?1").bind(s.tenant.id, stamp).run();
+    expect((await valid()).body.error?.code).toBe(50010);
+    // Any change the stamp sees: read afresh, and the block is seen.
+    await env.DB.prepare("UPDATE signatures SET remark = 'x' WHERE id = ?1").bind(s.sign.id).run();
+    const refused = await valid();
+    expect([refused.status, refused.body.error?.code]).toEqual([403, 50036]);
+  });
 });

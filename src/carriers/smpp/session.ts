@@ -30,6 +30,8 @@ export class SmppSession {
   #waiting = new Map<number, Waiting>();
   #seq = 0;
   #closed: string | null = null;
+  /** PDUs encoded in this turn, written together by #flush (one socket write instead of one each). */
+  #out: Uint8Array[] = [];
   /** When the last PDU was read or written: enquire_link is only needed on an idle connection. */
   lastActivity = Date.now();
 
@@ -89,8 +91,7 @@ export class SmppSession {
         reject: (e) => (clearTimeout(timer), reject(e)),
       });
       this.lastActivity = Date.now();
-      // A failed write may still have put some octets on the wire: it counts as written.
-      this.#writer.write(bytes).catch((e) => this.#close(`write failed: ${String(e)}`));
+      this.#write(bytes);
     });
   }
 
@@ -98,7 +99,34 @@ export class SmppSession {
   respond(pdu: PduInput): void {
     if (this.#closed !== null) return;
     this.lastActivity = Date.now();
-    this.#writer.write(encodePdu(pdu)).catch((e) => this.#close(`write failed: ${String(e)}`));
+    this.#write(encodePdu(pdu));
+  }
+
+  /**
+   * Queues a PDU for the socket. The submits a window of responses releases, and the answers to a
+   * read's deliver_sm, are encoded in one turn: they leave in one write at its end, in order.
+   */
+  #write(bytes: Uint8Array): void {
+    this.#out.push(bytes);
+    if (this.#out.length === 1) queueMicrotask(() => this.#flush());
+  }
+
+  #flush(): void {
+    if (this.#closed === null) this.#writeOut();
+  }
+
+  #writeOut(): void {
+    const parts = this.#out;
+    this.#out = [];
+    if (parts.length === 0) return;
+    let bytes = parts[0]!;
+    if (parts.length > 1) {
+      bytes = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+      let at = 0;
+      for (const p of parts) (bytes.set(p, at), (at += p.length));
+    }
+    // A failed write may still have put some octets on the wire: every PDU in it counts as written.
+    this.#writer.write(bytes).catch((e) => this.#close(`write failed: ${String(e)}`));
   }
 
   /** Closes the connection; requests still waiting fail with NoResponse. */
@@ -108,6 +136,8 @@ export class SmppSession {
 
   #close(reason: string): void {
     if (this.#closed !== null) return;
+    // What this turn queued (an unbind_resp before closing) still goes out first.
+    this.#writeOut();
     this.#closed = reason;
     for (const w of this.#waiting.values()) w.reject(new NoResponse(reason));
     this.#waiting.clear();

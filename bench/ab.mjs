@@ -5,7 +5,8 @@
 // Row ids as in bench/lib/rows-send.mjs, plus jpush_codes (/v1/codes), insert (the baseline) and
 // end_to_end (20 JPush batches of 1000 until delivered; its "req/s" column is delivered msg/s) and
 // jpush_valid (/v1/codes/{id}/valid for the codes of an unmeasured /v1/codes run just before; CPU
-// counted from the first check).
+// counted from the first check) and smpp (SMPP_MESSAGES=5000 through smsapi batches, one bind of
+// window 10 to a local SMSC of each side's own, until delivered; "req/s" is delivered msg/s).
 import { cpuSeconds, SECRETS, startAll } from "./lib/gateway.mjs";
 import { mobile } from "./lib/load.mjs";
 import { measure } from "./lib/runner.mjs";
@@ -13,6 +14,8 @@ import { seed as seedTenant } from "./lib/seed.mjs";
 import { SEND_ROWS } from "./lib/rows-send.mjs";
 import { codesRoundTrip, endToEnd } from "./lib/rows-flow.mjs";
 import { settle } from "./lib/load.mjs";
+import { createSmppCarrier, smppEndToEnd } from "./lib/rows-smpp.mjs";
+import { startSmsc } from "../scripts/smsc.mjs";
 
 const [refA, refB, ...ids] = process.argv.slice(2);
 if (!refA || !refB || !ids.length) {
@@ -21,6 +24,7 @@ if (!refA || !refB || !ids.length) {
 }
 const ROUNDS = Number(process.env.ROUNDS) || 3;
 const SECONDS = Number(process.env.SECONDS) || 5;
+const SMPP_MESSAGES = Number(process.env.SMPP_MESSAGES) || 5000;
 const basic = (c) => `Basic ${Buffer.from(`${c.key}:${c.secret}`).toString("base64")}`;
 
 function endpointOf(id, side) {
@@ -72,6 +76,20 @@ try {
           const { gw, seed } = sides[i];
           [, r] = await codesRoundTrip(gw.edge.url, gw.db, seed, { codesSeconds: SECONDS, beforeValid: async () => void (cpu0 = cpuSeconds(pid)) });
           await settle(gw.db, seed.tenant, 30_000);
+        } else if (id === "smpp") {
+          const side = sides[i];
+          // Each side binds to an SMSC of its own (same code, same process), started on first use;
+          // receipts go back over the bind, so nothing one side sends reaches the other.
+          if (!side.smsc) {
+            side.smsc = await startSmsc({ receiptDelayMs: 0, accounts: { edgebench: "bench" } });
+            const why = await createSmppCarrier(side.gw.edge.url, SECRETS.ADMIN_TOKEN, side.smsc);
+            if (why) throw new Error(`smpp row on ${side.ref}: ${why}`);
+          }
+          await settle(side.gw.db, side.seed.tenant, 30_000);
+          cpu0 = cpuSeconds(pid);
+          const e = await smppEndToEnd(side.gw.edge.url, side.gw.db, side.seed, SECRETS.ADMIN_TOKEN, SMPP_MESSAGES);
+          if (e.na) throw new Error(`smpp row on ${side.ref}: ${e.na}`);
+          r = { rps: e.msgPerSec, p50: e.seconds, p99: e.seconds, accepted: e.delivered, refused: e.messages - e.delivered };
         } else if (id === "end_to_end") {
           const { gw, seed } = sides[i];
           await settle(gw.db, seed.tenant, 30_000);
@@ -102,5 +120,8 @@ try {
     );
   }
 } finally {
-  for (const s of sides) await s.gw.close();
+  for (const s of sides) {
+    await s.gw.close();
+    await s.smsc?.close();
+  }
 }

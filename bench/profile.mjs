@@ -2,7 +2,8 @@
 // `node bench/profile.mjs <row id> [seconds]`: loads one send row like the bench does while the V8
 // sampling profiler runs in edgesms's isolate, then prints where its CPU time went (self and
 // inclusive, top 30 each, PROFILE_TOP=n for more). Row ids: see bench/lib/rows-send.mjs (jpush_single, jpush_batch_1000, …),
-// or end_to_end (20 JPush batches of 1000 until delivered), or valid (/v1/codes/{id}/valid for the
+// or end_to_end (20 JPush batches of 1000 until delivered), or smpp (SMPP_MESSAGES=5000 through one
+// bind of window 10 to a local SMSC, until delivered; the bind's object runs in the same isolate), or valid (/v1/codes/{id}/valid for the
 // codes issued in an unprofiled /v1/codes run first; PROFILE_CODES=1 profiles that run as well).
 import WebSocket from "ws";
 import { SECRETS, startAll } from "./lib/gateway.mjs";
@@ -10,11 +11,14 @@ import { seed as seedTenant } from "./lib/seed.mjs";
 import { SEND_ROWS } from "./lib/rows-send.mjs";
 import { measure } from "./lib/runner.mjs";
 import { codesRoundTrip, endToEnd } from "./lib/rows-flow.mjs";
+import { createSmppCarrier, smppEndToEnd } from "./lib/rows-smpp.mjs";
+import { startSmsc } from "../scripts/smsc.mjs";
 
 const [id = "jpush_single", seconds = "8"] = process.argv.slice(2);
 const E2E = id === "end_to_end";
+const SMPP = id === "smpp";
 const VALID = id === "valid";
-const spec = SEND_ROWS.find((s) => s.id === (E2E ? "jpush_batch_1000" : VALID ? "jpush_single" : id));
+const spec = SEND_ROWS.find((s) => s.id === (E2E ? "jpush_batch_1000" : VALID || SMPP ? "jpush_single" : id));
 if (!spec) {
   console.error(`unknown row ${id}; one of: ${SEND_ROWS.map((s) => s.id).join(", ")}`);
   process.exit(2);
@@ -69,8 +73,13 @@ function summarize(profile) {
 }
 
 const gw = await startAll({ inspectorPort: PORT });
+const smsc = SMPP ? await startSmsc({ receiptDelayMs: 0, accounts: { edgebench: "bench" } }) : null;
 try {
   const seed = await seedTenant(gw.edge.url, SECRETS.ADMIN_TOKEN);
+  if (smsc) {
+    const why = await createSmppCarrier(gw.edge.url, SECRETS.ADMIN_TOKEN, smsc);
+    if (why) throw new Error(why);
+  }
   const targets = await (await fetch(`http://127.0.0.1:${PORT}/json`)).json();
   const target = targets.find((t) => t.title.includes("core:user:edgesms"));
   if (!target) throw new Error(`no edgesms isolate among ${targets.map((t) => t.title).join(", ")}`);
@@ -85,6 +94,9 @@ try {
     console.log(`/v1/codes: ${codes.rps} req/s, p50 ${codes.p50} ms, p99 ${codes.p99} ms${process.env.PROFILE_CODES ? " (profiled)" : ""}`);
     r = valid;
     console.log(`/v1/codes/{id}/valid: ${r.rps} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, accepted ${r.accepted}, refused ${r.refused}${r.refusedSample ? ` (${r.refusedSample})` : ""}`);
+  } else if (SMPP) {
+    await cdp.send("Profiler.start");
+    r = await smppEndToEnd(gw.edge.url, gw.db, seed, SECRETS.ADMIN_TOKEN, Number(process.env.SMPP_MESSAGES) || 5000);
   } else {
     await cdp.send("Profiler.start");
     const load = spec.recipients > 1 ? { connections: 1, amount: 20 } : { duration: Number(seconds) };
@@ -94,10 +106,11 @@ try {
   cdp.close();
   if (VALID) {
     // printed above
-  } else if (E2E) console.log(JSON.stringify(r));
+  } else if (E2E || SMPP) console.log(JSON.stringify(r));
   else console.log(`${spec.label}: ${r.rps} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms, accepted ${r.accepted}, refused ${r.refused}${r.refusedSample ? ` (${r.refusedSample})` : ""}`);
   console.log("(the isolate also runs the queue consumers: background dispatch shows up here too)\n");
   console.log(summarize(profile));
 } finally {
   await gw.close();
+  await smsc?.close();
 }

@@ -30,17 +30,28 @@ async function until(done, progress, { stallMs = 10_000, timeoutMs = 120_000 } =
   return (Date.now() - t0) / 1000;
 }
 
-/** edgesms through one bind, window 10: batches of 1000 through smsapi, until every message is delivered. */
-async function edgesms(url, db, seed, adminToken, smsc, messages) {
-  if (!seed.creds.smsapi) return na("n/a (no smsapi credential)");
-  const headers = { authorization: `Bearer ${adminToken}` };
-  const admin = (method, path, body) => call(url, method, `/admin/v1${path}`, { body, headers });
-  const created = await admin("POST", "/carriers", {
+const adminOf = (url, adminToken) => (method, path, body) => call(url, method, `/admin/v1${path}`, { body, headers: { authorization: `Bearer ${adminToken}` } });
+
+/**
+ * The SMPP carrier (one bind, window 10, against `smsc`) created on this gateway once; answers null
+ * when it exists now, else why not. bench/ab.mjs keeps it between rounds.
+ */
+export async function createSmppCarrier(url, adminToken, smsc) {
+  const created = await adminOf(url, adminToken)("POST", "/carriers", {
     name: CARRIER,
     type: "smpp",
     smpp: { host: "127.0.0.1", port: smsc.smppPort, systemId: "edgebench", password: "bench", sourceAddr: "10690000", binds: 1, window: 10, tps: 10_000 },
   });
-  if (created.status !== 201) return na(`n/a (POST /admin/v1/carriers: ${created.status})`);
+  return created.status === 201 ? null : `n/a (POST /admin/v1/carriers: ${created.status})`;
+}
+
+/**
+ * `messages` through the SMPP carrier: the tenant routed to it for the run (the routes before are put
+ * back after), batches of 1000 through smsapi, until every message is delivered.
+ */
+export async function smppEndToEnd(url, db, seed, adminToken, messages) {
+  if (!seed.creds.smsapi) return na("n/a (no smsapi credential)");
+  const admin = adminOf(url, adminToken);
   const before = await admin("GET", "/routes");
   const restore = (before.data?.rules ?? []).map((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== null)));
   await admin("PUT", "/routes", [{ tenant: seed.tenant, carriers: [CARRIER] }]);
@@ -64,7 +75,18 @@ async function edgesms(url, db, seed, adminToken, smsc, messages) {
     return { connections: 1, msgPerSec: Math.round(delivered / seconds), delivered, messages, seconds: Math.round(seconds * 10) / 10, counts };
   } finally {
     await admin("PUT", "/routes", restore);
-    await admin("PATCH", `/carriers/${CARRIER}`, { enabled: false });
+  }
+}
+
+/** edgesms through one bind, window 10: the carrier created, the run, the carrier disabled again. */
+async function edgesms(url, db, seed, adminToken, smsc, messages) {
+  if (!seed.creds.smsapi) return na("n/a (no smsapi credential)");
+  const why = await createSmppCarrier(url, adminToken, smsc);
+  if (why) return na(why);
+  try {
+    return await smppEndToEnd(url, db, seed, adminToken, messages);
+  } finally {
+    await adminOf(url, adminToken)("PATCH", `/carriers/${CARRIER}`, { enabled: false });
   }
 }
 

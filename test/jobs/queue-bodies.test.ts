@@ -97,4 +97,27 @@ describe("dispatch batches of up to 100 bodies", () => {
     );
     expect(left).toEqual([]);
   });
+
+  it("an id in two runs that are in progress at once is claimed and handed over once; the other body waits for the lease", async () => {
+    const s = await sender();
+    const ids = [...(await queuedIds(s, Array.from({ length: 600 }, () => mobile()))), ...(await queuedIds(s, Array.from({ length: 500 }, () => mobile())))];
+    expect(ids).toHaveLength(1100);
+    // Bodies 0–9 make the first run (1,000 ids), body 10 and the duplicate of the first id the second.
+    const bodies = [
+      ...Array.from({ length: 11 }, (_, i) => ({ id: `b${i}`, attempts: 1, body: { ids: ids.slice(i * 100, i * 100 + 100) } })),
+      { id: "dup", attempts: 1, body: { ids: [ids[0]!] } },
+    ];
+    const res = await runQueue("edgesms-dispatch", bodies);
+    // Whichever run claimed the id first, the body of the other one (b0 or dup) finds it in flight.
+    const retried: string[] = res.retryMessages.map((r: { msgId: string }) => r.msgId);
+    expect(retried.length).toBeLessThanOrEqual(1);
+    expect(retried.filter((id) => id !== "b0" && id !== "dup")).toEqual([]);
+    expect([...res.explicitAcks, ...retried].sort()).toEqual(bodies.map((b) => b.id).sort());
+    for (const r of res.retryMessages as Array<{ delaySeconds?: number }>) expect(r.delaySeconds).toBe(60);
+    const seen = await rows<{ attempts: number; with_ref: number; n: number }>(
+      "SELECT attempts, carrier_ref IS NOT NULL AS with_ref, COUNT(*) AS n FROM messages WHERE id IN (SELECT value FROM json_each(?1)) GROUP BY 1, 2",
+      JSON.stringify(ids),
+    );
+    expect(seen).toEqual([{ attempts: 1, with_ref: 1, n: 1100 }]);
+  });
 });

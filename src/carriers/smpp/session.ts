@@ -12,6 +12,9 @@ export class NoResponse extends Error {}
 interface Waiting {
   resolve(p: Pdu): void;
   reject(e: Error): void;
+  /** When it counts as unanswered (Date.now() based), and the timeout it was given. */
+  deadline: number;
+  timeoutMs: number;
 }
 
 export interface SessionOptions {
@@ -30,6 +33,11 @@ export class SmppSession {
   #waiting = new Map<number, Waiting>();
   #seq = 0;
   #closed: string | null = null;
+  /** One timer for every request's timeout, due at the earliest deadline (a timer per request cost 4% of the SMPP row). */
+  #timer: ReturnType<typeof setTimeout> | null = null;
+  #timerAt = Infinity;
+  /** PDUs encoded in this turn, written together by #flush (one socket write instead of one each). */
+  #out: Uint8Array[] = [];
   /** When the last PDU was read or written: enquire_link is only needed on an idle connection. */
   lastActivity = Date.now();
 
@@ -80,25 +88,69 @@ export class SmppSession {
     const seq = this.#seq;
     const bytes = encodePdu({ ...pdu, seq });
     return new Promise<Pdu>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.#waiting.delete(seq);
-        reject(new NoResponse(`no response within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.#waiting.set(seq, {
-        resolve: (p) => (clearTimeout(timer), resolve(p)),
-        reject: (e) => (clearTimeout(timer), reject(e)),
-      });
+      const deadline = Date.now() + timeoutMs;
+      this.#waiting.set(seq, { resolve, reject, deadline, timeoutMs });
+      this.#arm(deadline);
       this.lastActivity = Date.now();
-      // A failed write may still have put some octets on the wire: it counts as written.
-      this.#writer.write(bytes).catch((e) => this.#close(`write failed: ${String(e)}`));
+      this.#write(bytes);
     });
+  }
+
+  /** Makes the timer due no later than `deadline`. */
+  #arm(deadline: number): void {
+    if (this.#timer !== null && this.#timerAt <= deadline) return;
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timerAt = deadline;
+    this.#timer = setTimeout(() => this.#expire(), Math.max(0, deadline - Date.now()));
+  }
+
+  /** Fails the requests whose deadline passed; the timer is armed again for the next one. */
+  #expire(): void {
+    this.#timer = null;
+    this.#timerAt = Infinity;
+    const now = Date.now();
+    let next = Infinity;
+    for (const [seq, w] of this.#waiting) {
+      if (w.deadline <= now) {
+        this.#waiting.delete(seq);
+        w.reject(new NoResponse(`no response within ${w.timeoutMs} ms`));
+      } else next = Math.min(next, w.deadline);
+    }
+    if (next !== Infinity) this.#arm(next);
   }
 
   /** Answers a request of the SMSC (deliver_sm_resp, enquire_link_resp, generic_nack…). */
   respond(pdu: PduInput): void {
     if (this.#closed !== null) return;
     this.lastActivity = Date.now();
-    this.#writer.write(encodePdu(pdu)).catch((e) => this.#close(`write failed: ${String(e)}`));
+    this.#write(encodePdu(pdu));
+  }
+
+  /**
+   * Queues a PDU for the socket. The submits a window of responses releases, and the answers to a
+   * read's deliver_sm, are encoded in one turn: they leave in one write at its end, in order.
+   */
+  #write(bytes: Uint8Array): void {
+    this.#out.push(bytes);
+    if (this.#out.length === 1) queueMicrotask(() => this.#flush());
+  }
+
+  #flush(): void {
+    if (this.#closed === null) this.#writeOut();
+  }
+
+  #writeOut(): void {
+    const parts = this.#out;
+    this.#out = [];
+    if (parts.length === 0) return;
+    let bytes = parts[0]!;
+    if (parts.length > 1) {
+      bytes = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+      let at = 0;
+      for (const p of parts) (bytes.set(p, at), (at += p.length));
+    }
+    // A failed write may still have put some octets on the wire: every PDU in it counts as written.
+    this.#writer.write(bytes).catch((e) => this.#close(`write failed: ${String(e)}`));
   }
 
   /** Closes the connection; requests still waiting fail with NoResponse. */
@@ -108,9 +160,13 @@ export class SmppSession {
 
   #close(reason: string): void {
     if (this.#closed !== null) return;
+    // What this turn queued (an unbind_resp before closing) still goes out first.
+    this.#writeOut();
     this.#closed = reason;
     for (const w of this.#waiting.values()) w.reject(new NoResponse(reason));
     this.#waiting.clear();
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timer = null;
     this.#socket.close().catch(() => {});
     this.opts.onClose(this, reason);
   }

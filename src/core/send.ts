@@ -220,9 +220,10 @@ async function acceptOnce(env: Env, drafts: Array<Draft | CoreError>, opts: Acce
         ? [stillScheduledGuard(tdb, JSON.stringify(opts.replace.messageIds)), ...cancelInBatch(tdb, opts.replace.messageIds, now)]
         : [];
       await batchWithReservation(tdb.db, opts.idempotency, appScope(app.id), tenant.id, now, [
-        // Decided on a snapshot (core/snapshots.ts): nothing is written if the tenant's settings,
-        // credentials, templates or signatures changed since it was read.
-        ...(opts.attempt?.reused ? [revisionGuard(tdb, tenant.revision)] : []),
+        // Nothing is written if the tenant's settings, credentials, templates or signatures changed
+        // since `tenant` was read (by this request, or for a snapshot: core/snapshots.ts). Always,
+        // so that no caller can forget it; a route then runs the request again on fresh rows.
+        revisionGuard(tdb, tenant.revision),
         ...replacing,
         ...acceptStatements(tdb, {
           id: batchId,

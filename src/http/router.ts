@@ -39,11 +39,14 @@ export const sending = (r: Route): Route => ({ ...r, sends: true });
 const attempts = new WeakMap<Request, Attempt>();
 export const attemptOf = (req: Request): Attempt | undefined => attempts.get(req);
 
+/** Runs after the first: a change racing a fresh read is rare, two in a row rarer still. */
+const MAX_RERUNS = 2;
+
 /**
- * Runs `r` once more, on fresh rows and only while nothing was committed, when its first answer
- * rested on a snapshot: the send's batch found the tenant's revision moved (StaleSnapshot), or a
- * refusal was decided on it. The rerun reads afresh, so its batch carries no revision check and it
- * is never run a third time. The body is read once (http/body.ts keeps its bytes for the rerun).
+ * Runs `r` again, on fresh rows and only while nothing was committed, when its answer rested on rows
+ * that changed: the send's batch found the tenant's revision moved since they were read
+ * (StaleSnapshot: a snapshot's, or a change that raced this request's own read), or a refusal was
+ * decided on a snapshot. The body is read once (http/body.ts keeps its bytes for the rerun).
  */
 function withReruns(r: Route): Handler {
   return async (req, env, ctx) => {
@@ -54,7 +57,7 @@ function withReruns(r: Route): Handler {
         return await r.handle(req, env, ctx);
       } catch (e) {
         const rerun = e instanceof StaleSnapshot || (attempt.reused && (e instanceof Refusal || e instanceof CoreError));
-        if (!rerun || attempt.committed || attempt.rerun) throw e;
+        if (!rerun || attempt.committed || run === MAX_RERUNS) throw e;
       }
     }
   };

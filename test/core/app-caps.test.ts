@@ -12,7 +12,7 @@ import { parseLocalDateTime } from "../../src/core/time";
 import type { Tenant } from "../../src/core/types";
 import { getApp } from "../helpers/domain";
 import { admin, paths } from "../admin/helpers";
-import { makeCredential, mobile, money } from "../helpers/fixtures";
+import { followRevision, makeCredential, mobile, money } from "../helpers/fixtures";
 import { basic, call as jpushCall, err, setup as jpushSetup } from "../dialects/jpush/helpers";
 import * as paasw from "../dialects/paasw/helpers";
 import * as huawei from "../dialects/huawei/helpers";
@@ -22,9 +22,11 @@ import { tenantDb } from "../../src/store/db";
 
 const appUrl = (tenantId: string, appId: string) => `/tenants/${tenantId}/apps/${appId}`;
 
-async function setCaps(tenantId: string, appId: string, caps: { cap_daily?: number | null; cap_total?: number | null }) {
-  const res = await admin("PATCH", appUrl(tenantId, appId), caps);
+/** Sets an app's caps; `tenant` follows the revision stamp the change moved (it is passed to acceptSend below). */
+async function setCaps(tenant: Tenant, appId: string, caps: { cap_daily?: number | null; cap_total?: number | null }) {
+  const res = await admin("PATCH", appUrl(tenant.id, appId), caps);
   expect(res.status).toBe(200);
+  await followRevision(tenant);
   return res.body.caps;
 }
 
@@ -41,7 +43,7 @@ describe("caps in the operator API", () => {
     const s = await smsapiSetup({ price: 10, balance: 10_000 });
     const none = { daily: null, total: null, spent_today: 0, spent_total: 0, remaining_today: null, remaining_total: null };
     expect((await admin("GET", appUrl(s.tenant.id, s.appId))).body.caps).toEqual(none);
-    expect(await setCaps(s.tenant.id, s.appId, { cap_daily: 100, cap_total: 1000 })).toEqual({ ...none, daily: 100, total: 1000, remaining_today: 100, remaining_total: 1000 });
+    expect(await setCaps(s.tenant, s.appId, { cap_daily: 100, cap_total: 1000 })).toEqual({ ...none, daily: 100, total: 1000, remaining_today: 100, remaining_total: 1000 });
     expectEnvelope(await industry(s), 200, 0);
     expectEnvelope(await industry(s), 200, 0);
     const spent = { daily: 100, total: 1000, spent_today: 20, spent_total: 20, remaining_today: 80, remaining_total: 980 };
@@ -49,14 +51,14 @@ describe("caps in the operator API", () => {
     const list = await admin("GET", `/tenants/${s.tenant.id}/apps`);
     expect(list.body.items.find((a: Json) => a.id === s.appId).caps).toEqual(spent);
     // Only the named cap changes; null removes it; other fields alone leave both.
-    expect(await setCaps(s.tenant.id, s.appId, { cap_total: null })).toEqual({ ...spent, total: null, remaining_total: null });
-    expect(await setCaps(s.tenant.id, s.appId, {})).toEqual({ ...spent, total: null, remaining_total: null });
+    expect(await setCaps(s.tenant, s.appId, { cap_total: null })).toEqual({ ...spent, total: null, remaining_total: null });
+    expect(await setCaps(s.tenant, s.appId, {})).toEqual({ ...spent, total: null, remaining_total: null });
     expect((await admin("PATCH", appUrl(s.tenant.id, s.appId), { name: "shop" })).body.caps.daily).toBe(100);
   });
 
   it("refuses caps that are not whole non-negative minor units, changing nothing", async () => {
     const s = await smsapiSetup();
-    await setCaps(s.tenant.id, s.appId, { cap_daily: 50 });
+    await setCaps(s.tenant, s.appId, { cap_daily: 50 });
     for (const [body, expected] of [
       [{ cap_daily: -1 }, ["cap_daily"]],
       [{ cap_total: 1.5 }, ["cap_total"]],
@@ -73,7 +75,7 @@ describe("caps in the operator API", () => {
 describe("caps at send time", () => {
   it("50 concurrent sends against a daily cap for exactly 10: 10 accepted, 40 refused 402/40200, ledger == balance", async () => {
     const s = await smsapiSetup({ price: 10, balance: 100_000 });
-    await setCaps(s.tenant.id, s.appId, { cap_daily: 100 });
+    await setCaps(s.tenant, s.appId, { cap_daily: 100 });
     const answers = await Promise.all(Array.from({ length: 50 }, () => industry(s)));
     const bodies = answers.map((r) => ({ status: r.status, code: r.body.code }));
     expect(bodies.filter((b) => b.status === 200 && b.code === 0)).toHaveLength(10);
@@ -85,7 +87,7 @@ describe("caps at send time", () => {
 
   it("50 concurrent JPush sends against a total cap for exactly 7 (and a daily cap above it): 7 accepted, 43 refused 403/50014", async () => {
     const s = await jpushSetup({ price: 10, balance: 100_000 });
-    await setCaps(s.tenant.id, s.appId, { cap_daily: 1000, cap_total: 75 });
+    await setCaps(s.tenant, s.appId, { cap_daily: 1000, cap_total: 75 });
     const answers = await Promise.all(
       Array.from({ length: 50 }, () => jpushCall(s, "POST", "/v1/messages", { mobile: mobile(), temp_id: s.noticeTpl, temp_para: { number: "1", place: "A" } })),
     );
@@ -100,7 +102,7 @@ describe("caps at send time", () => {
 
   it("a batch that would pass the cap is refused whole (nothing billed); the tenant's other apps keep sending", async () => {
     const s = await smsapiSetup({ price: 10, balance: 10_000 });
-    await setCaps(s.tenant.id, s.appId, { cap_daily: 30 });
+    await setCaps(s.tenant, s.appId, { cap_daily: 30 });
     const batch = (n: number, key = s.apiKey) =>
       smsapiCall(null, "POST", "batch", { mobiles: Array.from({ length: n }, () => mobile()).join(","), content: `【${s.sign.name}】通知`, sendTime: 0 }, { apiKey: key });
     expectEnvelope(await batch(4), 402, 40200, /spending cap/);
@@ -115,15 +117,15 @@ describe("caps at send time", () => {
     expect(await messageCount(s.tenant.id, other.app.id)).toBe(5);
     expect(await money(s.tenant.id)).toEqual({ balance: 9_920, ledger: 9_920 });
     // A cap lowered below what was spent refuses at once; removing it lets the app send again.
-    await setCaps(s.tenant.id, other.app.id, { cap_total: 10 });
+    await setCaps(s.tenant, other.app.id, { cap_total: 10 });
     expectEnvelope(await batch(1, otherKey), 402, 40200);
-    await setCaps(s.tenant.id, other.app.id, { cap_total: null });
+    await setCaps(s.tenant, other.app.id, { cap_total: null });
     expectEnvelope(await batch(1, otherKey), 200, 0);
   });
 
   it("the tenant's balance still rules inside a cap: an overdraft is insufficient balance, not the cap", async () => {
     const s = await smsapiSetup({ price: 10, balance: 15 });
-    await setCaps(s.tenant.id, s.appId, { cap_daily: 10 });
+    await setCaps(s.tenant, s.appId, { cap_daily: 10 });
     expectEnvelope(await industry(s), 200, 0);
     expectEnvelope(await industry(s), 402, 40200, /balance does not cover/);
     expect(await money(s.tenant.id)).toEqual({ balance: 5, ledger: 5 });
@@ -131,17 +133,17 @@ describe("caps at send time", () => {
 
   it("every dialect answers a capped app with its no-balance error", async () => {
     const p = await paasw.setup({ price: 10 });
-    await setCaps(p.tenant.id, p.appId, { cap_total: 0 });
+    await setCaps(p.tenant, p.appId, { cap_total: 0 });
     paasw.expectRefused(await paasw.call(p, "POST", "/sms/send", { phoneNumbers: mobile(), sign: p.sign.name, content: "你好", kind: "2" }), "40001", /spending cap/);
 
     const h = await huawei.setup({ price: 10, login: true });
-    await setCaps(h.tenant.id, h.appId, { cap_daily: 5 });
+    await setCaps(h.tenant, h.appId, { cap_daily: 5 });
     const res = await huawei.call(h, "POST", huawei.SMS, { endpoint: mobile(), message: "内容", sign_id: h.sign.uid, message_include_sign_flag: false }, { goSdk: true });
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ code: "SMN.0261" });
 
     const j = await jpushSetup({ price: 10 });
-    await setCaps(j.tenant.id, j.appId, { cap_daily: 0 });
+    await setCaps(j.tenant, j.appId, { cap_daily: 0 });
     expect(await jpushCall(j, "POST", "/v1/codes", { mobile: mobile(), temp_id: j.codeTpl })).toEqual({ status: 403, body: err(50014) });
     for (const t of [p.tenant, h.tenant, j.tenant]) expect(await messageCount(t.id)).toBe(0);
   });
@@ -155,7 +157,7 @@ describe("the day and refunds", () => {
     const s = await smsapiSetup({ price: 10, balance: 10_000 });
     // A zone far from the default, so that the day is visibly the tenant's, not UTC's or Shanghai's.
     expect((await admin("PATCH", `/tenants/${s.tenant.id}`, { timezone: "America/New_York" })).status).toBe(200);
-    await setCaps(s.tenant.id, s.appId, { cap_daily: 20, cap_total: 50 });
+    await setCaps(s.tenant, s.appId, { cap_daily: 20, cap_total: 50 });
     const tenant = { ...s.tenant, timezone: "America/New_York" };
     const app = (await getApp(tenantDb(env, s.tenant.id), s.appId))!;
     const send = (local: string) =>
@@ -186,7 +188,7 @@ describe("the day and refunds", () => {
         now,
         sendAt: Date.now() + 3_600_000,
       });
-    await setCaps(s.tenant.id, s.appId, { cap_daily: 20, cap_total: 100 });
+    await setCaps(s.tenant, s.appId, { cap_daily: 20, cap_total: 100 });
     const a = await schedule(s.appId);
     await schedule(s.appId);
     await expect(schedule(s.appId)).rejects.toMatchObject({ code: "app_cap_exceeded" });
@@ -198,7 +200,7 @@ describe("the day and refunds", () => {
     // Debited two days ago, then today's first send starts a new day: the old message's refund
     // frees the total, not today's counter, which it was never part of.
     const other = await makeCredential(s.tenant, "smsapi");
-    await setCaps(s.tenant.id, other.app.id, { cap_daily: 20 });
+    await setCaps(s.tenant, other.app.id, { cap_daily: 20 });
     const old = await schedule(other.app.id, Date.now() - 2 * 86_400_000);
     await schedule(other.app.id);
     expect(await counters(s.tenant.id, other.app.id)).toEqual({ spent_day: 10, spent_total: 20 });
@@ -209,7 +211,7 @@ describe("the day and refunds", () => {
 
   it("modifying a JPush schedule at the cap: the old message's refund and the new debit in one batch fit it; deleting frees it", async () => {
     const s = await jpushSetup({ price: 10, balance: 10_000 });
-    await setCaps(s.tenant.id, s.appId, { cap_total: 10 });
+    await setCaps(s.tenant, s.appId, { cap_total: 10 });
     const at = new Date(Date.now() + 8 * 3_600_000 + 2 * 3_600_000).toISOString().slice(0, 19).replace("T", " ");
     const body = { send_time: at, temp_id: s.noticeTpl, mobile: mobile(), temp_para: { number: "1", place: "A" } };
     const created = await jpushCall(s, "POST", "/v1/schedule", body);
@@ -225,7 +227,7 @@ describe("the day and refunds", () => {
 
   it("a carrier's refusal and a gateway-side failure give the allowance back, once", async () => {
     const s = await smsapiSetup({ price: 10, balance: 10_000 });
-    await setCaps(s.tenant.id, s.appId, { cap_total: 20 });
+    await setCaps(s.tenant, s.appId, { cap_total: 20 });
     expectEnvelope(await industry(s), 200, 0);
     // The simulator refuses 13900000001 at submit (code 1): the dispatch consumer refunds it.
     const rejected = expectEnvelope(await industry(s, "13900000001"), 200, 0);
@@ -237,7 +239,7 @@ describe("the day and refunds", () => {
     expectEnvelope(await industry(s), 200, 0);
     expectEnvelope(await industry(s), 402, 40200);
 
-    await setCaps(s.tenant.id, s.appId, { cap_total: 30 });
+    await setCaps(s.tenant, s.appId, { cap_total: 30 });
     const queued = await acceptSend(env, [{ mobile: mobile(), text: `【${s.sign.name}】通知`, signature: s.sign.name }], {
       tenant: s.tenant,
       app: (await getApp(tenantDb(env, s.tenant.id), s.appId))!,
@@ -262,16 +264,16 @@ describe("JPush /v1/accounts/app", () => {
     const other = await makeCredential(s.tenant, "jpush");
     const otherAuth = basic(other.app.key, other.secret);
     expect(await balance(s.auth)).toBe(100);
-    await setCaps(s.tenant.id, s.appId, { cap_daily: 50, cap_total: 200 });
+    await setCaps(s.tenant, s.appId, { cap_daily: 50, cap_total: 200 });
     expect(await balance(s.auth)).toBe(5);
     for (let i = 0; i < 3; i++) {
       expect((await jpushCall(s, "POST", "/v1/messages", { mobile: mobile(), temp_id: s.noticeTpl, temp_para: { number: "1", place: "A" } })).status).toBe(200);
     }
     expect(await balance(s.auth)).toBe(2);
     expect(await balance(otherAuth)).toBe(97);
-    await setCaps(s.tenant.id, s.appId, { cap_daily: null, cap_total: 35 });
+    await setCaps(s.tenant, s.appId, { cap_daily: null, cap_total: 35 });
     expect(await balance(s.auth)).toBe(0);
-    await setCaps(s.tenant.id, s.appId, { cap_total: null });
+    await setCaps(s.tenant, s.appId, { cap_total: null });
     expect(await balance(s.auth)).toBe(97);
   });
 });

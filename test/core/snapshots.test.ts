@@ -8,6 +8,7 @@ import { admin } from "../admin/helpers";
 import { basic, call, setup, type JpushSetup } from "../dialects/jpush/helpers";
 import { mobile, money } from "../helpers/fixtures";
 import * as paasw from "../dialects/paasw/helpers";
+import * as smsapi from "../dialects/smsapi/helpers";
 import { rotateCredential } from "../../src/core/credentials";
 import { getAppByKey } from "../helpers/domain";
 
@@ -155,5 +156,16 @@ describe("authentication snapshots", () => {
     await env.DB.prepare("UPDATE signatures SET remark = 'x' WHERE id = ?1").bind(s.sign.id).run();
     const refused = await valid();
     expect([refused.status, refused.body.error?.code]).toEqual([403, 50036]);
+  });
+
+  it("every send route is guarded, whichever way it hands the attempt on (smsapi batch: a rotated key is refused at once)", async () => {
+    const s = await smsapi.setup();
+    const batch = () => smsapi.call(s, "POST", "/smsapi/v1/sms/batch", { mobiles: mobile(), content: `【${s.sign.name}】会议改到三点`, sendTime: 0 });
+    smsapi.expectEnvelope(await batch(), 200, 0);
+    smsapi.expectEnvelope(await batch(), 200, 0);
+    expect((await admin("POST", `/tenants/${s.tenant.id}/apps/${s.appId}/rotate`)).status).toBe(200);
+    const refused = await batch();
+    expect(refused.status).toBe(401);
+    expect(await messageCount(s.tenant.id)).toBe(2);
   });
 });

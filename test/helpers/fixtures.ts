@@ -34,6 +34,15 @@ export async function makeTenant(opts: { balance?: number; settings?: Record<str
   return (await getTenant(tenantDb(env, id)))!;
 }
 
+/**
+ * A fixture that changes what a send reads about `tenant` (a signature, a template) gives the
+ * tenant a new revision stamp (migration 0014); the test's Tenant object follows it, so that a send
+ * decided on it is decided on the tenant as it now is (acceptSend refuses an older one).
+ */
+export async function followRevision(tenant: Tenant): Promise<void> {
+  tenant.revision = (await env.DB.prepare("SELECT revision FROM tenants WHERE id = ?1").bind(tenant.id).first<number>("revision"))!;
+}
+
 export async function makeCredential(tenant: Tenant, dialect: Dialect, opts: { kinds?: string; defaultSignatureId?: number | null } = {}): Promise<IssuedCredential> {
   return createCredential(env, tenant, dialect, { ...opts, now: Date.now() });
 }
@@ -42,6 +51,7 @@ export async function makeSignature(tenant: Tenant, name = `签名${randomDigits
   const uid = randomHex(16);
   const id = await insertSignature(tenantDb(env, tenant.id), { uid, name, type: 1, remark: null, image: null, imageType: null, status, now: Date.now() });
   if (id === null) throw new Error(`signature ${name} already exists`);
+  await followRevision(tenant);
   return { id, uid, name };
 }
 
@@ -49,7 +59,7 @@ export async function makeTemplate(
   tenant: Tenant,
   opts: { kind: Kind; content: string; signatureId?: number | null; status?: ReviewStatus; codeLength?: number; ttl?: number },
 ): Promise<number> {
-  return insertTemplate(tenantDb(env, tenant.id), {
+  const id = await insertTemplate(tenantDb(env, tenant.id), {
     signatureId: opts.signatureId ?? null,
     kind: opts.kind,
     content: opts.content,
@@ -59,6 +69,8 @@ export async function makeTemplate(
     status: opts.status ?? "approved",
     now: Date.now(),
   });
+  await followRevision(tenant);
+  return id;
 }
 
 /** A random valid mainland-China mobile (national form, 11 digits) unique enough per test. */

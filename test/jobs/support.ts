@@ -6,7 +6,7 @@ import worker from "../../src/index";
 import { acceptSend, type Draft } from "../../src/core/send";
 import { getAppByKey } from "../helpers/domain";
 import { updateApp } from "../../src/store/apps";
-import { makeCredential, makeTenant, makeSignature, mobile } from "../helpers/fixtures";
+import { followRevision, makeCredential, makeTenant, makeSignature, mobile } from "../helpers/fixtures";
 import type { App, Kind, Tenant } from "../../src/core/types";
 import { tenantDb } from "../../src/store/db";
 
@@ -22,6 +22,7 @@ export async function sender(opts: { reportUrl?: string; replyUrl?: string; bala
   const cred = await makeCredential(tenant, "smsapi");
   if (opts.reportUrl || opts.replyUrl) {
     await updateApp(tenantDb(env, tenant.id), cred.app.id, { reportUrl: opts.reportUrl ?? null, replyUrl: opts.replyUrl ?? null }, Date.now());
+    await followRevision(tenant);
   }
   const app = (await getAppByKey(env.DB, "smsapi", cred.app.key))!;
   return { tenant, app, signature: sig.name };

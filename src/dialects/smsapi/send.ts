@@ -5,6 +5,7 @@ import { acceptSend } from "../../core/send";
 import { signaturesPlan, signedDrafts, type PreloadedSignatures, type SignatureRule } from "../../core/signed-drafts";
 import type { PrefetchPlan } from "../../core/prefetch";
 import type { IdempotencyContext } from "../../core/idempotency";
+import type { Attempt } from "../../core/snapshots";
 import type { App, Kind, Tenant } from "../../core/types";
 import { itemError, ok, refuse, refuseCore, SMSAPI_ERRORS } from "./errors";
 
@@ -39,13 +40,13 @@ export const contentSignatures = (contents: string[]): PrefetchPlan<PreloadedSig
  */
 export async function sendItems(
   env: Env,
-  ctx: { tenant: Tenant; app: App; kind: Kind; sendAt: number | undefined; mode: "all" | "each"; idempotency?: IdempotencyContext },
+  ctx: { tenant: Tenant; app: App; kind: Kind; sendAt: number | undefined; mode: "all" | "each"; idempotency?: IdempotencyContext; attempt?: Attempt },
   items: SmsapiItem[],
   pre: PreloadedSignatures,
 ): Promise<Response> {
   const signed = items.map((it) => ({ mobile: it.mobile, text: it.content, customerRef: it.outId ?? null }));
   const drafts = await signedDrafts(env, ctx.tenant, ctx.app, SMSAPI_SIGNATURES, signed, pre);
-  const accepted = await acceptSend(env, drafts, { tenant: ctx.tenant, app: ctx.app, kind: ctx.kind, mode: ctx.mode, sendAt: ctx.sendAt, idempotency: ctx.idempotency });
+  const accepted = await acceptSend(env, drafts, { tenant: ctx.tenant, app: ctx.app, kind: ctx.kind, mode: ctx.mode, sendAt: ctx.sendAt, idempotency: ctx.idempotency, attempt: ctx.attempt });
   const data = {
     batchId: accepted.batchId,
     sendTime: accepted.sendAt,

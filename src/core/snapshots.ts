@@ -2,9 +2,9 @@
 // the template, the signatures), kept by the isolate for AUTH_SNAPSHOT_SECONDS and keyed by the
 // credential and what was read with it. A send served from one makes one D1 round trip instead of
 // two (docs/bench.md). It stays exact, never "stale for a few seconds":
-// - an acceptance: the accept batch checks that the tenant's revision stamp (migration 0014) is
-//   still the snapshot's; any change since rolls the batch back (StaleSnapshot) and the request is
-//   run again on fresh rows (src/http/router.ts);
+// - an acceptance: every accept batch checks that the tenant's revision stamp (migration 0014) is
+//   still the one the send was decided on; any change since rolls the batch back (StaleSnapshot)
+//   and the request is run again on fresh rows (src/http/router.ts);
 // - a refusal: one decided on a snapshot is decided again on fresh rows before it is answered
 //   (wrong secret, blocked app, template, prices, limits: all as the database says now);
 // - only send routes reuse a whole snapshot with no round trip (a Route's `sends`): what they

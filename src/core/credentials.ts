@@ -104,7 +104,7 @@ export async function authenticateWith<T>(
       const { found, results } = await getAppAndTenantByKeyWith(directoryDb(env), dialect, key, reads.statements);
       return { found: found && toAppAndTenant(found), results };
     },
-    (tenantId) => revisionWith(directoryDb(env), tenantId, reads.statements),
+    (tenantId, appId) => revisionWith(directoryDb(env), tenantId, appId, reads.statements),
     async ({ found, results }) => ({ ...(await check(found, secret, ip)), extra: reads.read(results) }),
   );
 }

@@ -109,7 +109,7 @@ export async function findAccessKeyAndRead(
       const { found, results } = await getAccessKeyWith(db, accessKey, reads.statements);
       return { found: found && { secretEnc: found.secretEnc, ...toAppAndTenant(found) }, results };
     },
-    (tenantId) => revisionWith(db, tenantId, reads.statements),
+    (tenantId, appId) => revisionWith(db, tenantId, appId, reads.statements),
     ({ found, results }) => ({ found, read: found ? reads.read(results) : NOTHING_PREFETCHED }),
   );
 }

@@ -14,7 +14,8 @@
 //   reads afresh when the stamp moved.
 // Only an authentication that passed is kept, so unknown keys cannot fill the maps.
 
-import type { Tenant } from "./types";
+import type { App, Tenant } from "./types";
+import type { MoneyRow } from "../store/tenants";
 
 /** One run of a request's handler: whether it may be served from a snapshot, and what happened. */
 export class Attempt {
@@ -52,12 +53,30 @@ export interface Loaded<F> {
  * decides on what was read (it throws a refusal). `identity` names the credential (dialect and key,
  * a token's hash, an access key).
  */
-export type Reuse = <F extends { tenant: Tenant }, R>(
+export type Reuse = <F extends Owner, R>(
   identity: string,
   load: () => Promise<Loaded<F>>,
-  recheck: (tenantId: string) => Promise<{ revision: number | null; results: D1Result[] }>,
+  recheck: Recheck,
   use: (v: Loaded<F>) => Promise<R> | R,
 ) => Promise<R>;
+
+/** What every credential's owner holds. */
+interface Owner {
+  app: App;
+  tenant: Tenant;
+}
+
+/** The stamp with the money it leaves out, and the route's own reads, in one round trip. */
+type Recheck = (tenantId: string, appId: string) => Promise<{ current: MoneyRow | null; results: D1Result[] }>;
+
+/** The owner with its balance and spending counters as just read (the stamp does not cover money). */
+function withMoney<F extends Owner>(found: F, m: MoneyRow): F {
+  return {
+    ...found,
+    tenant: { ...found.tenant, balance: m.balance },
+    app: { ...found.app, caps: { ...found.app.caps, spentDay: m.spent_day, spentDayStart: m.spent_day_start, spentTotal: m.spent_total } },
+  };
+}
 
 /** Reads afresh every time. */
 export const FRESH: Reuse = async (_identity, load, _recheck, use) => use(await load());
@@ -90,12 +109,7 @@ function snapshotMs(env: Env): number {
 export function reuseFor(env: Env, attempt: Attempt | undefined, reads: string | null): Reuse {
   const ms = snapshotMs(env);
   if (!attempt || ms === 0) return FRESH;
-  return async <F extends { tenant: Tenant }, R>(
-    identity: string,
-    load: () => Promise<Loaded<F>>,
-    recheck: (tenantId: string) => Promise<{ revision: number | null; results: D1Result[] }>,
-    use: (v: Loaded<F>) => Promise<R> | R,
-  ): Promise<R> => {
+  return async <F extends Owner, R>(identity: string, load: () => Promise<Loaded<F>>, recheck: Recheck, use: (v: Loaded<F>) => Promise<R> | R): Promise<R> => {
     const now = Date.now();
     const key = `${identity}\n${reads}`;
     const sends = attempt.sends && reads !== null && !attempt.rerun;
@@ -115,18 +129,19 @@ export function reuseFor(env: Env, attempt: Attempt | undefined, reads: string |
     const owner = attempt.rerun ? undefined : owners.get(identity);
     if (owner && owner.until > now) {
       const found = owner.found as F;
-      const { revision, results } = await recheck(found.tenant.id);
-      // The same stamp: nothing the owner was read with changed, so deciding on it is as exact as
-      // deciding on a fresh read (both were current when this round trip ran).
-      if (revision === found.tenant.revision) value = { found, results };
+      const { current, results } = await recheck(found.tenant.id, found.app.id);
+      // The same stamp: nothing the owner was read with changed, so deciding on it (with the money
+      // just read) is as exact as deciding on a fresh read: both were current when this ran.
+      if (current && current.revision === found.tenant.revision) value = { found: withMoney(found, current), results };
     }
+    const fresh = !value;
     if (!value) {
       owners.delete(identity);
       value = await load();
     }
     const out = await use(value);
     if (value.found) {
-      if (value.found !== owner?.found) keep(owners, identity, { until: now + ms, found: value.found });
+      if (fresh) keep(owners, identity, { until: now + ms, found: value.found });
       if (sends) keep(snapshots, key, { until: now + ms, value });
     }
     return out;

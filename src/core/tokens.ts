@@ -70,7 +70,7 @@ export async function resolveTokenWith<T>(
       const { found, results } = await getAppAndTenantByTokenWith(directoryDb(env), hash, reads.statements);
       return { found: found && { ...toAppAndTenant(found), expiresAt: found.expiresAt, secretVersion: found.secretVersion }, results };
     },
-    (tenantId) => revisionWith(directoryDb(env), tenantId, reads.statements),
+    (tenantId, appId) => revisionWith(directoryDb(env), tenantId, appId, reads.statements),
     ({ found, results }) => ({ ...checkToken(found, dialect, ip, now), extra: reads.read(results) }),
   );
 }

@@ -129,13 +129,36 @@ export function revisionGuard({ db, tenantId }: TenantDb, revision: number): D1P
     .bind(tenantId, revision);
 }
 
+/** What the revision stamp leaves out (money moves on every send): read afresh with the stamp. */
+export interface MoneyRow {
+  revision: number;
+  balance: number;
+  spent_day: number;
+  spent_day_start: number;
+  spent_total: number;
+}
+
 /**
- * The tenant's revision stamp with `more` in ONE db.batch: what a route reads when the credential's
- * owner it holds may still be current (null: no such tenant any more).
+ * The tenant's revision stamp, its balance and the app's spending counters, with `more`, in ONE
+ * db.batch: what a route reads when the credential's owner it holds may still be current (null:
+ * no such tenant or app any more).
  */
-export async function revisionWith(db: D1Database, tenantId: string, more: D1PreparedStatement[]): Promise<{ revision: number | null; results: D1Result[] }> {
-  const [stamp, ...results] = await db.batch([db.prepare("SELECT revision FROM tenants WHERE id = ?1").bind(tenantId), ...more]);
-  return { revision: (stamp!.results[0] as { revision: number } | undefined)?.revision ?? null, results };
+export async function revisionWith(
+  db: D1Database,
+  tenantId: string,
+  appId: string,
+  more: D1PreparedStatement[],
+): Promise<{ current: MoneyRow | null; results: D1Result[] }> {
+  const [stamp, ...results] = await db.batch([
+    db
+      .prepare(
+        `SELECT t.revision, t.balance, a.spent_day, a.spent_day_start, a.spent_total
+         FROM tenants t JOIN apps a ON a.tenant_id = t.id AND a.id = ?2 WHERE t.id = ?1`,
+      )
+      .bind(tenantId, appId),
+    ...more,
+  ]);
+  return { current: (stamp!.results[0] as MoneyRow | undefined) ?? null, results };
 }
 
 /** The error D1 raises when a revisionGuard aborted the batch. */

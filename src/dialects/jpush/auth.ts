@@ -1,5 +1,4 @@
 // JPush authentication: HTTP Basic base64(appKey:masterSecret), checked by the core's credentials.
-import { authenticate } from "../../core/credentials";
 import { authenticateAndRead, type PrefetchPlan } from "../../core/prefetch";
 import { attemptOf } from "../../http/router";
 import { clientIp } from "../../http/respond";
@@ -33,7 +32,8 @@ export function basicCredentials(req: Request): { key: string; secret: string } 
  */
 export async function jpushAuth(req: Request, env: Env, dialect: JpushDialect = "jpush"): Promise<{ app: App; tenant: Tenant }> {
   const { key, secret } = basicCredentials(req);
-  return authenticate(env, dialect, key, secret, clientIp(req));
+  const { app, tenant } = await authenticateAndRead(env, { dialect, key, secret, ip: clientIp(req), attempt: attemptOf(req) });
+  return { app, tenant };
 }
 
 

@@ -1,6 +1,5 @@
 // smsapi authentication: `Authorization: Bearer <key>.<secret>` (the credential's API key), and
 // the body's optional tenantId bound to the key's tenant.
-import { authenticate } from "../../core/credentials";
 import { authenticateAndRead, type PrefetchPlan } from "../../core/prefetch";
 import { CoreError } from "../../core/errors";
 import type { App, Tenant } from "../../core/types";
@@ -20,7 +19,8 @@ function bearerKey(req: Request): { key: string; secret: string } {
 
 export async function authenticateSmsapi(req: Request, env: Env): Promise<{ app: App; tenant: Tenant }> {
   const { key, secret } = bearerKey(req);
-  return authenticate(env, "smsapi", key, secret, clientIp(req));
+  const { app, tenant } = await authenticateAndRead(env, { dialect: "smsapi", key, secret, ip: clientIp(req), attempt: attemptOf(req) });
+  return { app, tenant };
 }
 
 /**

@@ -33,7 +33,7 @@ export interface Prefetched {
 
 /**
  * A key and secret (JPush, smsapi, paasw's token request), or a login token (paasw, Huawei IAM).
- * `attempt`: the router's run of a send route, which may be served from a snapshot (core/snapshots.ts).
+ * `attempt`: the router's run of the request, which may reuse what the isolate kept (core/snapshots.ts).
  */
 export type Credentials = ({ dialect: Dialect; key: string; secret: string } | { dialect: Dialect; token: string }) & { ip: string; attempt?: Attempt };
 

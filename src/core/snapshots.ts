@@ -25,7 +25,7 @@ export class Attempt {
   committed = false;
   /**
    * `sends`: a send route, whose fresh reads are kept as the credential's snapshot; `rerun`: a run
-   * after one whose snapshot proved stale, which reads afresh.
+   * after one whose answer rested on rows that changed, which reads afresh.
    */
   constructor(
     readonly sends: boolean,
@@ -49,9 +49,9 @@ export interface Loaded<F> {
 
 /**
  * How an authentication reads: `load` reads the credential with its owner and `reads` in one D1
- * batch; `recheck(tenantId)` reads only the tenant's revision stamp with `reads`, in one batch; `use`
- * decides on what was read (it throws a refusal). `identity` names the credential (dialect and key,
- * a token's hash, an access key).
+ * batch; `recheck(tenantId, appId)` reads the tenant's revision stamp and the money it leaves out
+ * with `reads`, in one batch; `use` decides on what was read (it throws a refusal). `identity`
+ * names the credential (dialect and key, a token's hash, an access key).
  */
 export type Reuse = <F extends Owner, R>(
   identity: string,
@@ -120,8 +120,7 @@ export function reuseFor(env: Env, attempt: Attempt | undefined, reads: string |
         attempt.reused = true;
         return out;
       } catch {
-        // Refused on the snapshot: decided again below on fresh rows (and the snapshot dropped).
-        snapshots.delete(key);
+        // Refused on the snapshot: decided again below on current rows.
       }
     }
     snapshots.delete(key);

@@ -17,14 +17,14 @@ export function appSpendStatements(
 ): D1PreparedStatement[] {
   if (s.amount <= 0) return [];
   const counters = db
-      .prepare(
-        `UPDATE apps SET
-           spent_day = CASE WHEN ?3 > spent_day_start THEN ?4 ELSE spent_day + ?4 END,
-           spent_day_start = MAX(spent_day_start, ?3),
-           spent_total = spent_total + ?4
-         WHERE tenant_id = ?1 AND id = ?2`,
-      )
-      .bind(tenantId, s.appId, s.dayStart, s.amount);
+    .prepare(
+      `UPDATE apps SET
+         spent_day = CASE WHEN ?3 > spent_day_start THEN ?4 ELSE spent_day + ?4 END,
+         spent_day_start = MAX(spent_day_start, ?3),
+         spent_total = spent_total + ?4
+       WHERE tenant_id = ?1 AND id = ?2`,
+    )
+    .bind(tenantId, s.appId, s.dayStart, s.amount);
   if (!s.checkCaps) return [counters];
   return [
     counters,

@@ -9,29 +9,27 @@ export interface RouteCandidate {
   last_sent: number | null;
 }
 
+/** ?1 the replies ([{mobile, sig, ext}, …]), ?2 the carrier. Both lookups by mobile go through messages_mobile (migration 0016). */
+export const REPLY_ROUTES = `SELECT CAST(j.key AS INTEGER) AS idx, s.tenant_id, s.id AS signature_id, s.name,
+   (SELECT MAX(m.created_at) FROM messages m WHERE m.tenant_id = s.tenant_id AND m.mobile = json_extract(j.value, '$.mobile')) AS last_sent
+ FROM json_each(?1) AS j JOIN signatures s
+   ON s.status = 'approved' AND s.deleted = 0
+  AND (s.name = json_extract(j.value, '$.sig') OR s.id = json_extract(j.value, '$.ext'))
+ UNION ALL
+ -- A reply to the carrier's bare sender names no signature: it goes to whoever last messaged that mobile through it.
+ SELECT CAST(j.key AS INTEGER), m.tenant_id, COALESCE(s.id, 0), COALESCE(m.signature, ''), m.created_at
+ FROM json_each(?1) AS j
+ JOIN messages m ON m.id = (SELECT m2.id FROM messages m2 WHERE m2.mobile = json_extract(j.value, '$.mobile') AND m2.carrier = ?2
+                            ORDER BY m2.created_at DESC LIMIT 1)
+ LEFT JOIN signatures s ON s.tenant_id = m.tenant_id AND s.name = m.signature AND s.deleted = 0
+ WHERE json_extract(j.value, '$.sig') IS NULL AND json_extract(j.value, '$.ext') IS NULL`;
+
 /**
  * Tenants that could own each reply ([{mobile, sig, ext}, …]): an approved signature of that name,
  * or whose id is the extension; with when the tenant last sent that mobile a message.
  */
 export async function replyRouteCandidates(db: D1Database, carrier: string, itemsJson: string): Promise<RouteCandidate[]> {
-  const { results } = await db
-    .prepare(
-      `SELECT CAST(j.key AS INTEGER) AS idx, s.tenant_id, s.id AS signature_id, s.name,
-         (SELECT MAX(m.created_at) FROM messages m WHERE m.tenant_id = s.tenant_id AND m.mobile = json_extract(j.value, '$.mobile')) AS last_sent
-       FROM json_each(?1) AS j JOIN signatures s
-         ON s.status = 'approved' AND s.deleted = 0
-        AND (s.name = json_extract(j.value, '$.sig') OR s.id = json_extract(j.value, '$.ext'))
-       UNION ALL
-       -- A reply to the carrier's bare sender names no signature: it goes to whoever last messaged that mobile through it.
-       SELECT CAST(j.key AS INTEGER), m.tenant_id, COALESCE(s.id, 0), COALESCE(m.signature, ''), m.created_at
-       FROM json_each(?1) AS j
-       JOIN messages m ON m.id = (SELECT m2.id FROM messages m2 WHERE m2.mobile = json_extract(j.value, '$.mobile') AND m2.carrier = ?2
-                                  ORDER BY m2.created_at DESC LIMIT 1)
-       LEFT JOIN signatures s ON s.tenant_id = m.tenant_id AND s.name = m.signature AND s.deleted = 0
-       WHERE json_extract(j.value, '$.sig') IS NULL AND json_extract(j.value, '$.ext') IS NULL`,
-    )
-    .bind(itemsJson, carrier)
-    .all<RouteCandidate>();
+  const { results } = await db.prepare(REPLY_ROUTES).bind(itemsJson, carrier).all<RouteCandidate>();
   return results;
 }
 

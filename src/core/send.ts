@@ -15,7 +15,7 @@ import type { NewMessage } from "../store/messages/rows";
 import { cancelInBatch } from "./cancel";
 import { pricerFor } from "./pricing";
 import { dayStartOf } from "./app-caps";
-import { isOverdraft, isStaleRevision, revisionGuard } from "../store/tenants";
+import { isOverdraft, isStaleRevision } from "../store/tenants";
 import { StaleSnapshot, type Attempt } from "./snapshots";
 import { appSpendStatements, isAppCapFailure } from "../store/app-caps";
 import { enqueueDispatch } from "./dispatch-queue";
@@ -220,10 +220,6 @@ async function acceptOnce(env: Env, drafts: Array<Draft | CoreError>, opts: Acce
         ? [stillScheduledGuard(tdb, JSON.stringify(opts.replace.messageIds)), ...cancelInBatch(tdb, opts.replace.messageIds, now)]
         : [];
       await batchWithReservation(tdb.db, opts.idempotency, appScope(app.id), tenant.id, now, [
-        // Nothing is written if the tenant's settings, credentials, templates or signatures changed
-        // since `tenant` was read (by this request, or for a snapshot: core/snapshots.ts). Always,
-        // so that no caller can forget it; a route then runs the request again on fresh rows.
-        revisionGuard(tdb, tenant.revision),
         ...replacing,
         ...acceptStatements(tdb, {
           id: batchId,
@@ -235,6 +231,10 @@ async function acceptOnce(env: Env, drafts: Array<Draft | CoreError>, opts: Acce
           scheduled,
           amount,
           now,
+          // Nothing is written if the tenant's settings, credentials, templates or signatures changed
+          // since `tenant` was read (by this request, or for a snapshot: core/snapshots.ts); a route
+          // then runs the request again on fresh rows.
+          revision: tenant.revision,
           messages: admitted.map((v) => v.row),
           replaces: opts.replace !== undefined,
         }),

@@ -16,7 +16,7 @@ export interface TenantRow {
   settings: string;
   created_at: number;
   updated_at: number;
-  /** Stamp over what a send reads about the tenant (migration 0014): see revisionGuard. */
+  /** Stamp over what a send reads about the tenant (migration 0014): every accept's debit compares it (store/messages/accept.ts). */
   revision: number;
 }
 
@@ -116,19 +116,6 @@ export async function adjustBalance(
   return row ? row.balance : null;
 }
 
-/** D1 reports a failed CHECK (balance >= 0) as an error whose message names the constraint. */
-/**
- * In an accept batch: rolls the whole batch back unless the tenant's revision stamp is still the
- * one its rows were read under (migration 0014), so nothing is accepted on a snapshot of settings,
- * credentials, templates or signatures that changed since. Test isStaleRevision before isOverdraft:
- * both are CHECK failures.
- */
-export function revisionGuard({ db, tenantId }: TenantDb, revision: number): D1PreparedStatement {
-  return db
-    .prepare("INSERT INTO snapshot_guards (reason) SELECT 'stale' WHERE NOT EXISTS (SELECT 1 FROM tenants WHERE id = ?1 AND revision = ?2)")
-    .bind(tenantId, revision);
-}
-
 /** What the revision stamp leaves out (money moves on every send): read afresh with the stamp. */
 export interface MoneyRow {
   revision: number;
@@ -161,9 +148,14 @@ export async function revisionWith(
   return { current: (stamp!.results[0] as MoneyRow | undefined) ?? null, results };
 }
 
-/** The error D1 raises when a revisionGuard aborted the batch. */
-export const isStaleRevision = (e: unknown): boolean => e instanceof Error && /snapshot_stale|snapshot_guards/i.test(e.message);
+/**
+ * The error D1 raises when an accept's debit found the tenant's revision stamp moved since its rows
+ * were read (store/messages/accept.ts): the send was decided on settings, credentials, templates or
+ * signatures that changed, and the whole batch rolled back.
+ */
+export const isStaleRevision = (e: unknown): boolean => e instanceof Error && /NOT NULL constraint failed: tenants\.revision/i.test(e.message);
 
+/** D1 reports a failed CHECK (balance >= 0) as an error whose message names the constraint. */
 export const isOverdraft = (e: unknown): boolean => e instanceof Error && /CHECK constraint failed/i.test(e.message);
 
 /** Which of these tenant ids exist. */

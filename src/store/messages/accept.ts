@@ -31,13 +31,19 @@ function messageChunks(b: NewBatch): string[] {
 }
 
 /**
- * The statements of one accept: debit, ledger row, batch row, message rows. Run them in ONE
+ * The statements of one accept: debit (with the revision check), ledger row, batch row, message rows. Run them in ONE
  * db.batch (a transaction): an overdraft fails the balance CHECK and nothing is written.
  */
 export function acceptStatements({ db, tenantId }: TenantDb, b: NewBatch): D1PreparedStatement[] {
   const status: MessageStatus = b.scheduled ? "scheduled" : "queued";
   const stmts = [
-    db.prepare("UPDATE tenants SET balance = balance - ?2, updated_at = ?3 WHERE id = ?1").bind(tenantId, b.amount, b.now),
+    // The debit also compares the tenant's revision stamp with the one the send was decided on
+    // (core/snapshots.ts): a stamp that moved becomes NULL, the NOT NULL constraint refuses it and
+    // the whole batch rolls back (isStaleRevision), before the balance CHECK is looked at. In every
+    // accept, so that no caller can forget it; one statement instead of a guard of its own.
+    db
+      .prepare("UPDATE tenants SET balance = balance - ?2, updated_at = ?3, revision = CASE revision WHEN ?4 THEN revision END WHERE id = ?1")
+      .bind(tenantId, b.amount, b.now, b.revision),
     db
       .prepare("INSERT INTO ledger (tenant_id, amount, reason, batch_id, created_at) VALUES (?1, ?2, 'send', ?3, ?4)")
       .bind(tenantId, -b.amount, b.id, b.now),

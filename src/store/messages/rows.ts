@@ -63,6 +63,8 @@ export interface NewBatch {
   scheduled: boolean;
   amount: number;
   now: number;
+  /** The tenant's revision stamp the send was decided on: the debit refuses any other. */
+  revision: number;
   messages: NewMessage[];
   /** The batch row exists (a schedule being replaced): update it instead of inserting it. */
   replaces?: boolean;

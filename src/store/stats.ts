@@ -23,13 +23,17 @@ const H_COLUMNS = HISTOGRAM_BOUNDS_MS.map((_, i) => `h${i}`);
 
 const KEY = "tenant_id, hour, app_id, dialect, channel, kind, template_id, carrier, country, status, code";
 
+// Rows are grouped by the key and their time-to-delivery bucket first, and the histogram columns
+// are summed over those groups: 12 conditional sums per row cost half the statement (an A/B of the
+// two forms over 1,000 rows: 3.2 → 1.7 ms), and most moves have no delivered row at all.
 const DELTA_SQL = `INSERT INTO stats_hourly (${KEY}, messages, segments, amount, latency_ms, ${H_COLUMNS.join(", ")})
-       SELECT ${KEY}, ?2 * COUNT(*), ?2 * SUM(segments), ?2 * SUM(price), ?2 * COALESCE(SUM(d), 0),
-         ${H_COLUMNS.map((_, i) => `?2 * SUM(b = ${i})`).join(", ")}
+       SELECT ${KEY}, ?2 * SUM(n), ?2 * SUM(seg), ?2 * SUM(amt), ?2 * COALESCE(SUM(dsum), 0),
+         ${H_COLUMNS.map((_, i) => `?2 * SUM(CASE b WHEN ${i} THEN n ELSE 0 END)`).join(", ")}
        FROM (
-         SELECT *, CASE WHEN d IS NULL THEN -1 ${HISTOGRAM_BOUNDS_MS.slice(0, -1)
+         SELECT ${KEY}, CASE WHEN d IS NULL THEN -1 ${HISTOGRAM_BOUNDS_MS.slice(0, -1)
            .map((ms, i) => `WHEN d <= ${ms} THEN ${i}`)
-           .join(" ")} ELSE ${HISTOGRAM_BOUNDS_MS.length - 1} END AS b
+           .join(" ")} ELSE ${HISTOGRAM_BOUNDS_MS.length - 1} END AS b,
+           COUNT(*) AS n, SUM(segments) AS seg, SUM(price) AS amt, SUM(d) AS dsum
          FROM (
            SELECT tenant_id, created_at - created_at % 3600000 AS hour, app_id, dialect, channel, kind, COALESCE(template_id, 0) AS template_id,
              COALESCE(carrier, '') AS carrier,
@@ -42,6 +46,7 @@ const DELTA_SQL = `INSERT INTO stats_hourly (${KEY}, messages, segments, amount,
              CASE WHEN status = 'delivered' AND reported_at IS NOT NULL THEN MAX(0, reported_at - MAX(send_at, created_at)) END AS d
            FROM messages WHERE id IN (SELECT value FROM json_each(?1)) AND (?3 IS NULL OR tenant_id = ?3)
          )
+         GROUP BY ${KEY}, b
        )
        WHERE true
        GROUP BY ${KEY}

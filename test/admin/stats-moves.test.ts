@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { cancelScheduled } from "../../src/core/cancel";
 import { applyReports } from "../../src/core/delivery";
 import { cronJobs } from "../../src/jobs/cron";
+import { HISTOGRAM_BOUNDS_MS, statsMoveStatements } from "../../src/store/stats";
 import { mobile } from "../helpers/fixtures";
 import { accept, rows, sender, special, waitFor } from "../jobs/support";
 import { admin } from "./helpers";
@@ -87,5 +88,41 @@ describe("statistics under concurrent moves", () => {
     for (const r of final) statuses[r.status] = (statuses[r.status] ?? 0) + r.n;
     expect(st.body.totals.statuses).toEqual(statuses);
     expect(st.body.totals.amount).toBe(final.reduce((n, r) => n + r.amount, 0));
+  });
+
+  it("sum each delivery time into its histogram bucket and the latency total, as a scan of the messages does", async () => {
+    const s = await sender();
+    const ids = (await accept(s, Array.from({ length: 8 }, () => mobile()), { scheduled: true })).items.map((i) => i.messageId);
+    const idsJson = JSON.stringify(ids);
+    // Submitted without dispatch (the simulator would report at once), moved as dispatch moves them.
+    await env.DB.batch(
+      statsMoveStatements(env.DB, idsJson, [
+        env.DB.prepare("UPDATE messages SET status = 'submitted', submitted_at = ?2 WHERE id IN (SELECT value FROM json_each(?1))").bind(idsJson, Date.now()),
+      ]),
+    );
+    const start = (await rows<{ start: number }>("SELECT MAX(send_at, created_at) AS start FROM messages WHERE id = ?1", ids[0]))[0]!.start;
+    // Times to delivery across the buckets, one on a bound, one past the last; one undelivered (not timed).
+    const after = [400, 1000, 1500, 4000, 15_000, 700_000, 5_000_000];
+    await applyReports(env, null, [
+      ...after.map((ms, i) => ({ message_id: ids[i]!, code: "10000" as const, reported_at: start + ms })),
+      { message_id: ids[7]!, code: "4" as const, reported_at: start + 2000 },
+    ]);
+
+    const scanned = await rows<{ d: number }>(
+      "SELECT reported_at - MAX(send_at, created_at) AS d FROM messages WHERE id IN (SELECT value FROM json_each(?1)) AND status = 'delivered'",
+      idsJson,
+    );
+    expect(scanned.map((r) => r.d).sort((x, y) => x - y)).toEqual(after);
+    const buckets = HISTOGRAM_BOUNDS_MS.map((_, i) => scanned.filter((r) => HISTOGRAM_BOUNDS_MS.findIndex((b) => r.d <= b) === i).length);
+    const [agg] = await rows<Record<string, number>>(
+      `SELECT SUM(latency_ms) AS latency, ${HISTOGRAM_BOUNDS_MS.map((_, i) => `SUM(h${i}) AS h${i}`).join(", ")}
+       FROM stats_hourly WHERE tenant_id = ?1`,
+      s.tenant.id,
+    );
+    expect({ latency: agg!.latency, buckets: HISTOGRAM_BOUNDS_MS.map((_, i) => agg![`h${i}`]) }).toEqual({
+      latency: after.reduce((a, b) => a + b, 0),
+      buckets,
+    });
+    expect(buckets).toEqual([2, 1, 1, 0, 1, 0, 0, 0, 0, 0, 1, 1]);
   });
 });

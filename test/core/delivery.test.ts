@@ -55,6 +55,19 @@ describe("replies", () => {
 });
 
 describe("reports", () => {
+  it("a consumer's receipts beyond one transaction's thousand are all applied, each message once", async () => {
+    const s = await sender({ balance: 1_000_000 });
+    const ids = (await accept(s, Array.from({ length: 2500 }, () => mobile()), { scheduled: true })).items.map((i) => i.messageId);
+    expect(ids).toHaveLength(2500);
+    await submit(ids);
+    const delivered = ids.map((id) => ({ message_id: id, code: "10000" as const }));
+    expect(await applyReports(env, "simulator", delivered)).toEqual({ applied: 2500, receipts: 0, ignored: 0 });
+    expect(await rows("SELECT status, COUNT(*) AS n FROM messages WHERE tenant_id = ?1 GROUP BY status", s.tenant.id)).toEqual([{ status: "delivered", n: 2500 }]);
+    expect(await rows("SELECT COUNT(DISTINCT message_id) AS n FROM reports WHERE tenant_id = ?1", s.tenant.id)).toEqual([{ n: 2500 }]);
+    // The same receipts again (a retried consumer batch) move nothing.
+    expect(await applyReports(env, "simulator", delivered)).toEqual({ applied: 0, receipts: 0, ignored: 2500 });
+  });
+
   it("reports ready together travel in one push; without a URL they stay pullable (push_id NULL)", async () => {
     const calls = mockReceiver(() => new Response("ok"));
     const pushed = await sender({ reportUrl: "https://hooks.example.com/batch" });

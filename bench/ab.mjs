@@ -2,7 +2,8 @@
 // `node bench/ab.mjs <refA> <refB> <row id>… [ROUNDS=3 SECONDS=5]`: an A/B of two commits (or
 // `worktree`) on the same rows, both gateways up at once and measured alternately (A B, B A, …), so
 // the machine's drift hits both sides alike. Prints each row's req/s, p50, p99 per side, and B ÷ A.
-// Row ids as in bench/lib/rows-send.mjs, plus jpush_codes (/v1/codes), insert (the baseline) and
+// Row ids as in bench/lib/rows-send.mjs, plus jpush_codes (/v1/codes), insert (the baseline), floor
+// (the baseline's /accept-floor: a send's durable work alone) and
 // end_to_end (20 JPush batches of 1000 until delivered; its "req/s" column is delivered msg/s) and
 // jpush_valid (/v1/codes/{id}/valid for the codes of an unmeasured /v1/codes run just before; CPU
 // counted from the first check) and smpp (SMPP_MESSAGES=5000 through smsapi batches, one bind of
@@ -28,10 +29,11 @@ const SMPP_MESSAGES = Number(process.env.SMPP_MESSAGES) || 5000;
 const basic = (c) => `Basic ${Buffer.from(`${c.key}:${c.secret}`).toString("base64")}`;
 
 function endpointOf(id, side) {
-  if (id === "insert") {
+  if (id === "insert" || id === "floor") {
+    const path = id === "insert" ? "/insert" : "/accept-floor";
     return {
       url: side.gw.base.url,
-      ep: { build: () => ({ path: "/insert", body: JSON.stringify({ mobile: mobile(), temp_para: { order: `SF${Date.now()}` } }) }) },
+      ep: { build: () => ({ path, body: JSON.stringify({ mobile: mobile(), temp_para: { order: `SF${Date.now()}` } }) }) },
     };
   }
   if (id === "jpush_codes") {
@@ -70,7 +72,7 @@ try {
         let r;
         // CPU of the workerd that served the row, until its background work drained: steadier than
         // req/s on a shared machine, where other processes take turns on the same cores.
-        const pid = id === "insert" ? sides[i].gw.base.pid : sides[i].gw.edge.pid;
+        const pid = id === "insert" || id === "floor" ? sides[i].gw.base.pid : sides[i].gw.edge.pid;
         let cpu0 = cpuSeconds(pid);
         if (id === "jpush_valid") {
           const { gw, seed } = sides[i];

@@ -46,6 +46,9 @@ try {
     build: () => ({ path: "/insert", body: JSON.stringify({ mobile: `139${Date.now() % 1e8}`, temp_para: { order: `SF${Date.now()}` } }) }),
   };
   add("baseline_insert", "baseline POST /insert (1 D1 INSERT)", null, await measure(base.url, insertEp, { duration: 5 }));
+  // The durable work of a single send's accept alone (bench/lib/baseline-worker.js): how far below
+  // /insert a send must land whatever the gateway's own code costs.
+  add("baseline_floor", "baseline POST /accept-floor (a send's 6 statements in one D1 batch + 1 queue message)", "insert", await measure(base.url, { ...insertEp, build: () => ({ ...insertEp.build(), path: "/accept-floor" }) }, { duration: 5 }));
   add("healthz", "GET /healthz", "const", await measure(edge.url, get("/healthz"), { duration: 5 }));
 
   // After each send row: how much was still waiting for dispatch, and how long it took to drain

@@ -143,6 +143,18 @@ export function memMb(pid) {
   }
 }
 
+/** The baseline's tables (one statement per line: D1's exec splits on lines). */
+const BASELINE_SCHEMA = [
+  "CREATE TABLE rows (id TEXT PRIMARY KEY, tenant_id TEXT NOT NULL, mobile TEXT NOT NULL, content TEXT NOT NULL, status TEXT NOT NULL, created_at INTEGER NOT NULL);",
+  "CREATE TABLE accounts (id TEXT PRIMARY KEY, balance INTEGER NOT NULL CHECK (balance >= 0), updated_at INTEGER NOT NULL);",
+  "INSERT INTO accounts VALUES ('tn_bench', 1000000000000, 0);",
+  "CREATE TABLE ledger (id INTEGER PRIMARY KEY, tenant_id TEXT NOT NULL, amount INTEGER NOT NULL, reason TEXT NOT NULL, batch_id TEXT, created_at INTEGER NOT NULL);",
+  "CREATE TABLE batches (id TEXT PRIMARY KEY, tenant_id TEXT NOT NULL, size INTEGER NOT NULL, amount INTEGER NOT NULL, created_at INTEGER NOT NULL);",
+  "CREATE TABLE stats (tenant_id TEXT NOT NULL, hour INTEGER NOT NULL, status TEXT NOT NULL, messages INTEGER NOT NULL, amount INTEGER NOT NULL, PRIMARY KEY (tenant_id, hour, status));",
+  "CREATE TABLE apps (id TEXT PRIMARY KEY, spent_total INTEGER NOT NULL);",
+  "INSERT INTO apps VALUES ('app_bench', 0);",
+].join("\n");
+
 /** `inspectorPort` opens the V8 inspector of edgesms's workerd (for profiling a row by hand). */
 export async function startAll({ inspectorPort } = {}) {
   const tmp = mkdtempSync(join(tmpdir(), "edgesms-bench-"));
@@ -182,11 +194,11 @@ export async function startAll({ inspectorPort } = {}) {
       modules: true,
       scriptPath: BASELINE,
       d1Databases: { DB: "baseline" },
+      queueProducers: { QUEUE: "baseline-floor" },
+      queueConsumers: { "baseline-floor": { maxBatchSize: 100, maxBatchTimeout: 0 } },
       defaultPersistRoot: join(tmp, "baseline"),
     });
-    await (await base.mf.getD1Database("DB")).exec(
-      "CREATE TABLE rows (id TEXT PRIMARY KEY, tenant_id TEXT NOT NULL, mobile TEXT NOT NULL, content TEXT NOT NULL, status TEXT NOT NULL, created_at INTEGER NOT NULL);",
-    );
+    await (await base.mf.getD1Database("DB")).exec(BASELINE_SCHEMA);
     return { edge, base, db, migrations, close };
   } catch (e) {
     await close();

@@ -51,11 +51,14 @@ export function targets(res) {
   const peer = res.kannel?.versus;
   const mem = res.memory;
   const ran = (x) => x && !x.na;
+  // The accept's durable work with no gateway code (baseline /accept-floor), for scale.
+  const floorRow = res.baseline_floor;
+  const floorNote = ran(floorRow) && ran(insert) ? `; the accept's durable work alone (/accept-floor) ${(floorRow.rps / insert.rps).toFixed(2)}×` : "";
   const share = (ids, floor, name) => {
     const got = ids.filter((id) => ran(res[id]));
     if (!got.length || !ran(insert)) return { name, measured: "n/a", met: null };
     const parts = got.map((id) => `${id} ${(res[id].rps / insert.rps).toFixed(2)}×`);
-    return { name, measured: `${parts.join(", ")} (of ${insert.rps} req/s)`, met: got.every((id) => res[id].rps >= floor * insert.rps) };
+    return { name, measured: `${parts.join(", ")} (of ${insert.rps} req/s)${floorNote}`, met: got.every((id) => res[id].rps >= floor * insert.rps) };
   };
   return [
     {

@@ -82,14 +82,26 @@ export class MobileGuard extends DurableObject<Env> {
    */
   async admit(req: AdmitRequest): Promise<AdmitDecision> {
     const sql = this.ctx.storage.sql;
-    for (const w of req.windows) {
-      const since = req.now - w.seconds * 1000;
-      const rows = sql
-        .exec<{ at: number }>("SELECT at FROM sends WHERE mobile = ? AND kind = ? AND at > ? ORDER BY at ASC LIMIT ?", req.mobile, req.kind, since, w.max)
+    if (req.windows.length > 0) {
+      // One read serves every window: this mobile's newest sends of the kind within the longest
+      // window, as many as the largest limit. A window is full when its max-th newest send is inside
+      // it, and frees a slot when that send leaves it.
+      const longest = Math.max(...req.windows.map((w) => w.seconds));
+      const most = Math.max(...req.windows.map((w) => w.max));
+      const newest = sql
+        .exec<{ at: number }>(
+          "SELECT at FROM sends WHERE mobile = ? AND kind = ? AND at > ? ORDER BY at DESC LIMIT ?",
+          req.mobile,
+          req.kind,
+          req.now - longest * 1000,
+          most,
+        )
         .toArray();
-      if (rows.length >= w.max) {
-        const oldest = rows[0]!.at;
-        return { ok: false, reason: "rate_limited", retryAfter: Math.max(1, Math.ceil((oldest + w.seconds * 1000 - req.now) / 1000)) };
+      for (const w of req.windows) {
+        const nth = newest[w.max - 1];
+        if (nth && nth.at > req.now - w.seconds * 1000) {
+          return { ok: false, reason: "rate_limited", retryAfter: Math.max(1, Math.ceil((nth.at + w.seconds * 1000 - req.now) / 1000)) };
+        }
       }
     }
     if (req.contentHash && req.repeatWindowSeconds > 0) {

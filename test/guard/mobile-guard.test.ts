@@ -86,6 +86,19 @@ describe("MobileGuard codes", () => {
     expect(all.filter((d) => d.ok)).toHaveLength(3);
     expect(all.filter((d) => !d.ok && d.reason === "rate_limited" && d.retryAfter === 60)).toHaveLength(17);
   });
+
+  it("several windows: each is judged on its own sends, and the one that is full says when a slot frees", async () => {
+    const g = guard();
+    const t0 = Date.now() - 200_000;
+    const windows = [{ seconds: 60, max: 1 }, { seconds: 3600, max: 3 }, { seconds: 86400, max: 10 }];
+    for (const at of [t0, t0 + 61_000, t0 + 122_000]) expect(await g.admit(req(at, { windows }))).toMatchObject({ ok: true });
+    // A minute after the last: the minute window is free, the hour holds three since t0.
+    expect(await g.admit(req(t0 + 183_000, { windows }))).toEqual({ ok: false, reason: "rate_limited", retryAfter: 3417 });
+    // Within the minute of the last: the minute window answers first, with its own wait.
+    expect(await g.admit(req(t0 + 150_000, { windows }))).toEqual({ ok: false, reason: "rate_limited", retryAfter: 32 });
+    // Once t0 has left the hour, one slot is free again.
+    expect(await g.admit(req(t0 + 3_601_000, { windows }))).toMatchObject({ ok: true });
+  });
 });
 
 describe("MobileGuard alarm", () => {

@@ -99,6 +99,17 @@ describe("MobileGuard codes", () => {
     // Once t0 has left the hour, one slot is free again.
     expect(await g.admit(req(t0 + 3_601_000, { windows }))).toMatchObject({ ok: true });
   });
+
+  it("after a limit is lowered, the wait is until the window holds one send fewer than the new limit", async () => {
+    const g = guard();
+    const t0 = Date.now() - 100_000;
+    for (let i = 0; i < 5; i++) expect(await g.admit(req(t0 + i * 10_000, { windows: [{ seconds: 3600, max: 5 }] }))).toMatchObject({ ok: true });
+    // Now 2 per hour: sends at t0 … t0+40 s are in the window; a slot frees when the second newest
+    // (t0+30 s) leaves it, not the oldest (after which four would still be there).
+    const now = t0 + 50_000;
+    expect(await g.admit(req(now, { windows: [{ seconds: 3600, max: 2 }] }))).toEqual({ ok: false, reason: "rate_limited", retryAfter: 3580 });
+    expect(await g.admit(req(t0 + 30_000 + 3_600_001, { windows: [{ seconds: 3600, max: 2 }] }))).toMatchObject({ ok: true });
+  });
 });
 
 describe("MobileGuard alarm", () => {

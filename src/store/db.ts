@@ -16,8 +16,8 @@
 // tenant its ids belong to (store/messages/read.ts `tenantsOfMessages`). The cron sweeps visit
 // `everyDb` and return each moved message's tenant, so what they re-enqueue is tenant-local too.
 // Today all three doors open the same database, so one batch may still join a tenant's rows with
-// directory tables (the claim reads routes and carriers in its round trip); a sharded layout splits
-// such a batch in two.
+// directory tables (the claim reads routes and carriers in its round trip; the local simulator lists
+// its inbox through the messages sent to a mobile); a sharded layout splits such reads in two.
 
 /** A tenant's database handle. Store functions over tenant-owned tables take this instead of a bare
  * handle and a separate id, and use its `tenantId` in every WHERE and INSERT: a caller cannot forget

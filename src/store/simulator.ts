@@ -33,8 +33,8 @@ export const INBOX_BY_MOBILE = `SELECT i.message_id, i.mobile, i.channel, i.cont
 
 /**
  * Newest first. Found through the messages sent to that mobile (messages_mobile) rather than an
- * index of the inbox's own: an index by mobile costs a randomly placed page per received message,
- * which at 140,000 messages took a fifth of the end-to-end rate (migration 0018).
+ * index of the inbox's own: an index by mobile costs a randomly placed page per received message
+ * once the table is large (1.10× end to end without it, docs/bench.md; migration 0018).
  */
 export async function listInbox(db: D1Database, mobile: string, limit: number): Promise<InboxRow[]> {
   const { results } = await db

@@ -31,8 +31,9 @@ function messageChunks(b: NewBatch): string[] {
 }
 
 /**
- * The statements of one accept: debit (with the revision check), ledger row, batch row, message rows. Run them in ONE
- * db.batch (a transaction): an overdraft fails the balance CHECK and nothing is written.
+ * The statements of one accept: debit (with the revision check), ledger row, batch row, message
+ * rows. Run them in ONE db.batch (a transaction): an overdraft fails the balance CHECK and nothing
+ * is written.
  */
 export function acceptStatements({ db, tenantId }: TenantDb, b: NewBatch): D1PreparedStatement[] {
   const status: MessageStatus = b.scheduled ? "scheduled" : "queued";

@@ -240,7 +240,7 @@ async function acceptOnce(env: Env, drafts: Array<Draft | CoreError>, opts: Acce
         }),
         // After the debit, so an overdraft is refused as such before an app's cap is looked at.
         // A snapshot's app without caps needs no cap guard: setting a cap moves the tenant's revision,
-        // which the check above compares (one statement less on the hot path).
+        // which the debit above compares (one statement less on the hot path).
         ...appSpendStatements(tdb, {
           appId: app.id,
           amount,

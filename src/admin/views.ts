@@ -23,6 +23,9 @@ export const TenantView = z.object({
   prices: Prices.describe("price per segment by kind, minor units"),
   timezone: z.string(),
   settings: z.record(z.string(), z.unknown()),
+  guard_buckets: z.number().int().describe("MobileGuard objects its mobiles hash into (GUARD_BUCKETS when it was created)"),
+  guard_buckets_before: z.number().int().nullable().describe("the count before the last move; sends from before guard_moved_at are decided with it"),
+  guard_moved_at: z.number().int().nullable().describe("epoch ms of the last move of guard_buckets"),
   created_at: z.number().int(),
   updated_at: z.number().int(),
 });
@@ -34,6 +37,9 @@ export const tenantView = (t: Tenant): z.infer<typeof TenantView> => ({
   prices: t.prices,
   timezone: t.timezone,
   settings: t.settings,
+  guard_buckets: t.guard.buckets,
+  guard_buckets_before: t.guard.before?.buckets ?? null,
+  guard_moved_at: t.guard.before?.movedAt ?? null,
   created_at: t.createdAt,
   updated_at: t.updatedAt,
 });

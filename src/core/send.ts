@@ -8,7 +8,7 @@ import { newIds } from "./ids";
 import { sha256Hex } from "./crypto";
 import { findBlockedWord } from "./blocked-words";
 import { afterQuietHours } from "./time";
-import { guardBuckets, guardName, type AdmitDecision } from "../guard/mobile-guard";
+import { earlierGuardName, guardName, type AdmitDecision } from "../guard/mobile-guard";
 import { optedOutAmong } from "../store/opt-outs";
 import { acceptStatements, isGuardFailure, stillScheduledGuard } from "../store/messages/accept";
 import type { NewMessage } from "../store/messages/rows";
@@ -290,15 +290,18 @@ async function admitAll(env: Env, tenant: Tenant, kind: Kind, items: Valid[], no
   const repeat = tenant.settings.repeatWindowSeconds;
   const out = new Map<number, AdmitDecision>();
   const guarded = windows.length > 0 || repeat > 0;
+  // How far back a decision looks: sends from before a move of the tenant's bucket count are still
+  // in the objects of the earlier count while a window reaches back past the move.
+  const reachMs = Math.max(0, repeat, ...windows.map((w) => w.seconds)) * 1000;
   const settled = await Promise.allSettled(
     items.map(async (v) => {
       if (!guarded && !v.code) return out.set(v.index, { ok: true, ticket: "" });
-      const stub = env.MOBILE_GUARD.getByName(guardName(tenant.id, v.row.mobile, guardBuckets(env)));
-      const contentHash = repeat > 0 ? await sha256Hex(v.row.content) : null;
-      out.set(
-        v.index,
-        await stub.admit({ mobile: v.row.mobile, kind, messageId: v.id, code: v.code, now, windows, contentHash, repeatWindowSeconds: repeat }),
-      );
+      const mobile = v.row.mobile;
+      const ask = { mobile, kind, now, windows, contentHash: repeat > 0 ? await sha256Hex(v.row.content) : null, repeatWindowSeconds: repeat };
+      const before = earlierGuardName(tenant.id, mobile, tenant.guard, now, reachMs);
+      const earlier = before === null ? undefined : await env.MOBILE_GUARD.getByName(before).history(ask);
+      const stub = env.MOBILE_GUARD.getByName(guardName(tenant.id, mobile, tenant.guard.buckets));
+      out.set(v.index, await stub.admit({ ...ask, messageId: v.id, code: v.code, earlier }));
     }),
   );
   const failure = settled.find((r) => r.status === "rejected");
@@ -314,7 +317,7 @@ async function releaseAll(env: Env, tenant: Tenant, items: Valid[], tickets: Map
   await Promise.all(
     items.map(async (v) => {
       const d = tickets.get(v.index);
-      if (d?.ok && d.ticket) await env.MOBILE_GUARD.getByName(guardName(tenant.id, v.row.mobile, guardBuckets(env))).release(d.ticket);
+      if (d?.ok && d.ticket) await env.MOBILE_GUARD.getByName(guardName(tenant.id, v.row.mobile, tenant.guard.buckets)).release(d.ticket);
     }),
   );
 }

@@ -9,6 +9,7 @@ import type { Kind, Tenant } from "./types";
 import { adjustBalance, getTenant, isOverdraft, updateTenant, type TenantRow, insertTenantIfAbsent } from "../store/tenants";
 import { ADMIN_SCOPE, batchWithReservation, checkIdempotency, type IdempotencyContext } from "./idempotency";
 import { tenantDb } from "../store/db";
+import { GUARD_MOVE_SPACING_MS, guardBuckets } from "../guard/mobile-guard";
 
 export const TenantId = z.string().regex(/^[a-z0-9_-]{3,40}$/, "3–40 characters of a–z, 0–9, _ and -");
 
@@ -67,6 +68,7 @@ export async function createTenant(env: Env, input: TenantInput, now: number): P
     prices: { ...DEFAULT_PRICES, ...input.prices },
     webhookSecret: await encryptSecret(secretsKey(env), webhookSecret),
     settings: JSON.stringify(TenantSettings.parse(input.settings ?? {})),
+    guardBuckets: guardBuckets(env),
     now,
   });
   if (!created) throw new CoreError("tenant_exists", `tenant ${id} already exists`, { field: "id", value: id });
@@ -78,6 +80,8 @@ export interface TenantChange {
   timezone?: string;
   prices?: Partial<Record<Kind, number>>;
   settings?: TenantSettingsPatch;
+  /** Another MobileGuard bucket count (docs/jpush.md, "MobileGuard buckets"): at most one move per 7 days. */
+  guardBuckets?: number;
 }
 
 function mergeSettings(current: TenantSettings, patch: TenantSettingsPatch): TenantSettings {
@@ -92,7 +96,19 @@ export async function changeTenant({ db, tenantId: id }: TenantDb, change: Tenan
   const row = await getTenant({ db, tenantId: id });
   if (!row) throw new CoreError("not_found", `tenant ${id} does not exist`);
   const settings = change.settings ? JSON.stringify(mergeSettings(toTenant(row).settings, change.settings)) : undefined;
-  await updateTenant({ db, tenantId: id }, { name: change.name, timezone: change.timezone, prices: change.prices, settings }, now);
+  const movedBefore = now - GUARD_MOVE_SPACING_MS;
+  const guardMove = change.guardBuckets === undefined ? undefined : { buckets: change.guardBuckets, movedBefore };
+  const movedAt = row.guard_moved_at;
+  if (guardMove && guardMove.buckets !== row.guard_buckets && movedAt !== null && movedAt > movedBefore) {
+    const next = new Date(movedAt + GUARD_MOVE_SPACING_MS).toISOString();
+    throw new CoreError("invalid_input", `guard_buckets was changed at ${new Date(movedAt).toISOString()}; it can change again from ${next}, when no window reaches back before that change`, {
+      field: "guard_buckets",
+    });
+  }
+  if (!(await updateTenant({ db, tenantId: id }, { name: change.name, timezone: change.timezone, prices: change.prices, settings, guardMove }, now))) {
+    // Another operator's move landed between the read and the write: this change was not applied.
+    throw new CoreError("invalid_input", "guard_buckets was changed by another request meanwhile; nothing was changed: read the tenant and retry", { field: "guard_buckets" });
+  }
   return toTenant((await getTenant({ db, tenantId: id }))!);
 }
 
@@ -144,4 +160,8 @@ export const toTenant = (r: TenantRow): Tenant => ({
   createdAt: r.created_at,
   updatedAt: r.updated_at,
   revision: r.revision,
+  guard: {
+    buckets: r.guard_buckets,
+    before: r.guard_buckets_before === null || r.guard_moved_at === null ? null : { buckets: r.guard_buckets_before, movedAt: r.guard_moved_at },
+  },
 });

@@ -36,6 +36,8 @@ export interface Tenant {
   updatedAt: number;
   /** The stamp over everything a send reads about this tenant when it was read (migration 0014). */
   revision: number;
+  /** Where its mobiles' MobileGuard decisions are made (migration 0020). */
+  guard: import("../guard/mobile-guard").GuardLayout;
 }
 
 export interface App {

@@ -3,10 +3,12 @@
 import { CoreError } from "./errors";
 import { dialectTraits } from "./dialect-registry";
 import { hmacSha256Hex, randomBytes, secretsKey } from "./crypto";
-import { guardBuckets, guardName } from "../guard/mobile-guard";
+import { codeGuardNames } from "../guard/mobile-guard";
 import { getMessage, type CodeMessage } from "../store/messages/read";
 import { tenantDb } from "../store/db";
 import { toMessage } from "./messages";
+import type { Tenant } from "./types";
+import type { VerifyOutcome } from "../guard/mobile-guard";
 
 export const CODE_MIN_LENGTH = 4;
 export const CODE_MAX_LENGTH = 8;
@@ -62,21 +64,29 @@ export async function issueCode(
  * Checks `code` against the code sent as message `messageId` of this tenant. Resolves when it is
  * right (and marks it used); otherwise throws not_found, code_used, code_expired or code_wrong.
  */
-export async function validateCode(env: Env, tenantId: string, messageId: string, code: string, now: number): Promise<void> {
-  const row = isMessageId(messageId) ? await getMessage(tenantDb(env, tenantId), messageId) : null;
+export async function validateCode(env: Env, tenant: CodeTenant, messageId: string, code: string, now: number): Promise<void> {
+  const row = isMessageId(messageId) ? await getMessage(tenantDb(env, tenant.id), messageId) : null;
   const msg = row && toMessage(row);
-  return checkCode(env, tenantId, messageId, msg, code, now);
+  return checkCode(env, tenant, messageId, msg, code, now);
 }
+
+/** What checking a code needs of its tenant: whose it is, and where its MobileGuard objects are. */
+export type CodeTenant = Pick<Tenant, "id" | "guard">;
 
 /** What a message id may look like; anything else is not_found without a read. */
 export const isMessageId = (id: string): boolean => /^\d{1,24}$/.test(id);
 
 
 /** validateCode, once message `messageId` of this tenant has been read (null: none). */
-export async function checkCode(env: Env, tenantId: string, messageId: string, msg: CodeMessage | null, code: string, now: number): Promise<void> {
+export async function checkCode(env: Env, tenant: CodeTenant, messageId: string, msg: CodeMessage | null, code: string, now: number): Promise<void> {
   if (!msg || msg.kind !== "verification") throw new CoreError("not_found", `msg_id ${messageId.slice(0, 40)} is not a verification code of this app's account`);
-  const hash = await codeHash(secretsKey(env), tenantId, msg.mobile, code);
-  const outcome = await env.MOBILE_GUARD.getByName(guardName(tenantId, msg.mobile, guardBuckets(env))).verify(messageId, hash, now);
+  const hash = await codeHash(secretsKey(env), tenant.id, msg.mobile, code);
+  // The object that held the code when it was sent (the tenant's bucket count may have moved since).
+  let outcome: VerifyOutcome = "unknown";
+  for (const name of codeGuardNames(tenant.id, msg.mobile, tenant.guard, msg.createdAt)) {
+    outcome = await env.MOBILE_GUARD.getByName(name).verify(messageId, hash, now);
+    if (outcome !== "unknown") break;
+  }
   switch (outcome) {
     case "ok":
       return;

@@ -24,6 +24,16 @@ export interface AdmitRequest {
   /** SHA-256 of the content, when repeat detection is on. */
   contentHash: string | null;
   repeatWindowSeconds: number;
+  /** The mobile's history from its object of the tenant's earlier bucket count, while a move is recent (see history). */
+  earlier?: History;
+}
+
+/** What one object has seen of a mobile within the longest window: what admit decides by. */
+export interface History {
+  /** Send times of the kind inside the longest window, newest first, at most the largest limit. */
+  ats: number[];
+  /** The newest send of the same content inside the repeat window, if any. */
+  repeatAt: number | null;
 }
 
 export type AdmitDecision =
@@ -81,44 +91,23 @@ export class MobileGuard extends DurableObject<Env> {
    * together with the code it carries.
    */
   async admit(req: AdmitRequest): Promise<AdmitDecision> {
-    const sql = this.ctx.storage.sql;
-    if (req.windows.length > 0) {
-      // One read serves every window: this mobile's newest sends of the kind within the longest
-      // window, as many as the largest limit. A window is full when its max-th newest send is inside
-      // it, and frees a slot when that send leaves it.
-      const longest = Math.max(...req.windows.map((w) => w.seconds));
-      const most = Math.max(...req.windows.map((w) => w.max));
-      const newest = sql
-        .exec<{ at: number }>(
-          "SELECT at FROM sends WHERE mobile = ? AND kind = ? AND at > ? ORDER BY at DESC LIMIT ?",
-          req.mobile,
-          req.kind,
-          req.now - longest * 1000,
-          most,
-        )
-        .toArray();
-      for (const w of req.windows) {
-        const nth = newest[w.max - 1];
-        if (nth && nth.at > req.now - w.seconds * 1000) {
-          return { ok: false, reason: "rate_limited", retryAfter: Math.max(1, Math.ceil((nth.at + w.seconds * 1000 - req.now) / 1000)) };
-        }
+    const seen = this.#history(req);
+    // After a move of the tenant's bucket count, sends from before it are in the other object: they
+    // count too (that object takes no new sends, so what it answered cannot change meanwhile).
+    const newest = req.earlier ? [...seen.ats, ...req.earlier.ats].sort((a, b) => b - a) : seen.ats;
+    for (const w of req.windows) {
+      // A window is full when its max-th newest send is inside it, and frees a slot when that send leaves it.
+      const nth = newest[w.max - 1];
+      if (nth !== undefined && nth > req.now - w.seconds * 1000) {
+        return { ok: false, reason: "rate_limited", retryAfter: Math.max(1, Math.ceil((nth + w.seconds * 1000 - req.now) / 1000)) };
       }
     }
-    if (req.contentHash && req.repeatWindowSeconds > 0) {
-      const since = req.now - req.repeatWindowSeconds * 1000;
-      const hit = sql
-        .exec<{ at: number }>(
-          "SELECT at FROM sends WHERE mobile = ? AND content_hash = ? AND at > ? ORDER BY at DESC LIMIT 1",
-          req.mobile,
-          req.contentHash,
-          since,
-        )
-        .toArray()[0];
-      if (hit) {
-        return { ok: false, reason: "repeat_send", retryAfter: Math.max(1, Math.ceil((hit.at + req.repeatWindowSeconds * 1000 - req.now) / 1000)) };
-      }
+    const repeatAt = Math.max(seen.repeatAt ?? -Infinity, req.earlier?.repeatAt ?? -Infinity);
+    if (repeatAt !== -Infinity) {
+      return { ok: false, reason: "repeat_send", retryAfter: Math.max(1, Math.ceil((repeatAt + req.repeatWindowSeconds * 1000 - req.now) / 1000)) };
     }
     const ticket = crypto.randomUUID();
+    const sql = this.ctx.storage.sql;
     sql.exec(
       "INSERT INTO sends (ticket, mobile, kind, at, content_hash, message_id) VALUES (?, ?, ?, ?, ?, ?)",
       ticket,
@@ -133,6 +122,51 @@ export class MobileGuard extends DurableObject<Env> {
     // rows just written can move it: no MIN() scan over the bucket's history per admission.
     await this.#armBy(Math.min(req.now + MAX_WINDOW_MS, req.code ? req.code.expiresAt + CODE_RETAIN_MS : Infinity));
     return { ok: true, ticket };
+  }
+
+  /**
+   * What this object holds of a mobile for a decision made elsewhere: the object of the tenant's
+   * new bucket count asks the one of the earlier count, while a window can still reach back before
+   * the move (core/send.ts). Reads only.
+   */
+  async history(req: Pick<AdmitRequest, "mobile" | "kind" | "now" | "windows" | "contentHash" | "repeatWindowSeconds">): Promise<History> {
+    return this.#history(req);
+  }
+
+  /**
+   * One read serves every window: the mobile's newest sends of the kind within the longest window,
+   * as many as the largest limit; and the newest send of the same content in the repeat window.
+   */
+  #history(req: Pick<AdmitRequest, "mobile" | "kind" | "now" | "windows" | "contentHash" | "repeatWindowSeconds">): History {
+    const sql = this.ctx.storage.sql;
+    let ats: number[] = [];
+    if (req.windows.length > 0) {
+      const longest = Math.max(...req.windows.map((w) => w.seconds));
+      const most = Math.max(...req.windows.map((w) => w.max));
+      ats = sql
+        .exec<{ at: number }>(
+          "SELECT at FROM sends WHERE mobile = ? AND kind = ? AND at > ? ORDER BY at DESC LIMIT ?",
+          req.mobile,
+          req.kind,
+          req.now - longest * 1000,
+          most,
+        )
+        .toArray()
+        .map((r) => r.at);
+    }
+    let repeatAt: number | null = null;
+    if (req.contentHash && req.repeatWindowSeconds > 0) {
+      repeatAt =
+        sql
+          .exec<{ at: number }>(
+            "SELECT at FROM sends WHERE mobile = ? AND content_hash = ? AND at > ? ORDER BY at DESC LIMIT 1",
+            req.mobile,
+            req.contentHash,
+            req.now - req.repeatWindowSeconds * 1000,
+          )
+          .toArray()[0]?.at ?? null;
+    }
+    return { ats, repeatAt };
   }
 
   /** Gives back an admitted send that was never committed (e.g. the balance ran out), code included. */
@@ -179,10 +213,10 @@ export class MobileGuard extends DurableObject<Env> {
   }
 }
 
-/** GUARD_BUCKETS when unset: see docs/jpush.md ("MobileGuard buckets") for sizing. */
+/** GUARD_BUCKETS when unset: the count new tenants get; see docs/jpush.md ("MobileGuard buckets") for sizing. */
 export const DEFAULT_GUARD_BUCKETS = 64;
 
-/** The configured bucket count (1–65536); a malformed value is a deployment error, said so loudly. */
+/** GUARD_BUCKETS (1–65536): the count a tenant gets when it is created; a malformed value is a deployment error, said so loudly. */
 export function guardBuckets(env: Pick<Env, "GUARD_BUCKETS">): number {
   const raw = env.GUARD_BUCKETS;
   if (raw === undefined || raw === "") return DEFAULT_GUARD_BUCKETS;
@@ -206,8 +240,45 @@ export function guardBucket(mobile: string, buckets: number): number {
 }
 
 /**
- * The object deciding for `mobile`. The count is part of the name, so changing GUARD_BUCKETS
- * starts from fresh objects instead of mixing two layouts (docs/jpush.md says what that resets).
+ * The object of `mobile` among a tenant's `buckets` objects. The count is part of the name, so two
+ * counts never share an object: a tenant moved to another count (GuardLayout) starts on fresh ones.
  */
 export const guardName = (tenantId: string, mobile: string, buckets: number): string =>
   `${tenantId}:guard:${guardBucket(mobile, buckets)}/${buckets}`;
+
+/**
+ * A tenant's bucket count (tenants.guard_buckets, migration 0020: GUARD_BUCKETS when the tenant was
+ * created) and, once an operator moved it, the count before the move and its time: sends and codes
+ * from before the move are in the objects of the earlier count.
+ */
+export interface GuardLayout {
+  buckets: number;
+  before: { buckets: number; movedAt: number } | null;
+}
+
+/** A tenant moves to another count at most once in this long: no window (or code) reaches back further. */
+export const GUARD_MOVE_SPACING_MS = MAX_WINDOW_MS;
+
+/**
+ * The object of the earlier count that may still hold sends inside a window reaching `reachMs`
+ * back from `now`, or null: no move, or one older than every window.
+ */
+export function earlierGuardName(tenantId: string, mobile: string, layout: GuardLayout, now: number, reachMs: number): string | null {
+  const b = layout.before;
+  return b && now - reachMs < b.movedAt ? guardName(tenantId, mobile, b.buckets) : null;
+}
+
+/**
+ * Where a code sent at `sentAt` is held: the object of the count in force then. Around the move
+ * (the sending isolate's clock may differ from the operator's by seconds) the other one is asked too.
+ */
+export function codeGuardNames(tenantId: string, mobile: string, layout: GuardLayout, sentAt: number): string[] {
+  const b = layout.before;
+  if (!b) return [guardName(tenantId, mobile, layout.buckets)];
+  const [then, other] = sentAt < b.movedAt ? [b.buckets, layout.buckets] : [layout.buckets, b.buckets];
+  const names = [guardName(tenantId, mobile, then)];
+  if (Math.abs(sentAt - b.movedAt) < MOVE_CLOCK_SKEW_MS) names.push(guardName(tenantId, mobile, other));
+  return names;
+}
+
+const MOVE_CLOCK_SKEW_MS = 60_000;

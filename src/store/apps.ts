@@ -34,6 +34,7 @@ export interface AppRow {
 const TENANT_COLS = [
   "id", "name", "balance", "price_verification", "price_notification", "price_marketing",
   "timezone", "webhook_secret", "settings", "created_at", "updated_at", "home_country", "price_table", "revision",
+  "guard_buckets", "guard_buckets_before", "guard_moved_at",
 ] as const;
 export const APP_AND_TENANT = `SELECT a.*, ${TENANT_COLS.map((c) => `t.${c} AS t_${c}`).join(", ")} FROM apps a JOIN tenants t ON t.id = a.tenant_id`;
 

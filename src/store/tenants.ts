@@ -18,6 +18,10 @@ export interface TenantRow {
   updated_at: number;
   /** Stamp over what a send reads about the tenant (migration 0014): every accept's debit compares it (store/messages/accept.ts). */
   revision: number;
+  /** MobileGuard objects of the tenant, and the count before the last move and its time (migration 0020). */
+  guard_buckets: number;
+  guard_buckets_before: number | null;
+  guard_moved_at: number | null;
 }
 
 export async function getTenant({ db, tenantId }: TenantDb): Promise<TenantRow | null> {
@@ -40,6 +44,8 @@ export interface NewTenant {
   prices: Record<Kind, number>;
   webhookSecret: string;
   settings: string;
+  /** MobileGuard objects of the tenant (GUARD_BUCKETS at its creation). */
+  guardBuckets: number;
   now: number;
 }
 
@@ -47,10 +53,10 @@ export async function insertTenant(db: D1Database, t: NewTenant): Promise<void> 
   await db
     .prepare(
       `INSERT INTO tenants (id, name, balance, price_verification, price_notification, price_marketing,
-         timezone, webhook_secret, settings, created_at, updated_at)
-       VALUES (?1, ?2, 0, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9)`,
+         timezone, webhook_secret, settings, created_at, updated_at, guard_buckets)
+       VALUES (?1, ?2, 0, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10)`,
     )
-    .bind(t.id, t.name, t.prices.verification, t.prices.notification, t.prices.marketing, t.timezone, t.webhookSecret, t.settings, t.now)
+    .bind(t.id, t.name, t.prices.verification, t.prices.notification, t.prices.marketing, t.timezone, t.webhookSecret, t.settings, t.now, t.guardBuckets)
     .run();
 }
 
@@ -60,6 +66,12 @@ export interface TenantPatch {
   prices?: Partial<Record<Kind, number>>;
   settings?: string;
   webhookSecret?: string;
+  /**
+   * Moves the tenant to another MobileGuard bucket count, keeping the one it had and the time
+   * (`now`). Only when the last move happened at or before `movedBefore`; otherwise nothing at all
+   * changes (the result is false), so two operators' moves cannot race past the spacing.
+   */
+  guardMove?: { buckets: number; movedBefore: number };
 }
 
 export async function updateTenant({ db, tenantId }: TenantDb, p: TenantPatch, now: number): Promise<boolean> {
@@ -73,8 +85,11 @@ export async function updateTenant({ db, tenantId }: TenantDb, p: TenantPatch, n
          price_marketing = COALESCE(?6, price_marketing),
          settings = COALESCE(?7, settings),
          webhook_secret = COALESCE(?8, webhook_secret),
+         guard_buckets_before = CASE WHEN ?10 <> guard_buckets THEN guard_buckets ELSE guard_buckets_before END,
+         guard_moved_at = CASE WHEN ?10 <> guard_buckets THEN ?9 ELSE guard_moved_at END,
+         guard_buckets = COALESCE(?10, guard_buckets),
          updated_at = ?9
-       WHERE id = ?1`,
+       WHERE id = ?1 AND (?10 IS NULL OR ?10 = guard_buckets OR guard_moved_at IS NULL OR guard_moved_at <= ?11)`,
     )
     .bind(
       tenantId,
@@ -86,6 +101,8 @@ export async function updateTenant({ db, tenantId }: TenantDb, p: TenantPatch, n
       p.settings ?? null,
       p.webhookSecret ?? null,
       now,
+      p.guardMove?.buckets ?? null,
+      p.guardMove?.movedBefore ?? null,
     )
     .run();
   return res.meta.changes > 0;
@@ -170,10 +187,10 @@ export async function insertTenantIfAbsent(db: D1Database, t: NewTenant): Promis
   const r = await db
     .prepare(
       `INSERT INTO tenants (id, name, balance, price_verification, price_notification, price_marketing,
-         timezone, webhook_secret, settings, created_at, updated_at)
-       VALUES (?1, ?2, 0, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9) ON CONFLICT (id) DO NOTHING`,
+         timezone, webhook_secret, settings, created_at, updated_at, guard_buckets)
+       VALUES (?1, ?2, 0, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10) ON CONFLICT (id) DO NOTHING`,
     )
-    .bind(t.id, t.name, t.prices.verification, t.prices.notification, t.prices.marketing, t.timezone, t.webhookSecret, t.settings, t.now)
+    .bind(t.id, t.name, t.prices.verification, t.prices.notification, t.prices.marketing, t.timezone, t.webhookSecret, t.settings, t.now, t.guardBuckets)
     .run();
   return r.meta.changes > 0;
 }

@@ -248,14 +248,14 @@ describe("MobileGuard buckets", () => {
     const a = await send(m1, "123456");
     const b = await send(m2, "654321");
     const held = (e164: string) =>
-      runInDurableObject(env.MOBILE_GUARD.getByName(guardName(tenant.id, e164, guardBuckets(env))), (_, state) => ({
+      runInDurableObject(env.MOBILE_GUARD.getByName(guardName(tenant.id, e164, tenant.guard.buckets)), (_, state) => ({
         sends: state.storage.sql.exec<{ message_id: string }>("SELECT message_id FROM sends WHERE mobile = ?", e164).toArray().map((r) => r.message_id),
       }));
     expect(await held(a.e164)).toEqual({ sends: [a.id] });
     expect(await held(b.e164)).toEqual({ sends: [b.id] });
-    await expect(validateCode(env, tenant.id, b.id, "000000", now)).rejects.toMatchObject({ code: "code_wrong" });
-    await validateCode(env, tenant.id, b.id, "654321", now);
-    await expect(validateCode(env, tenant.id, b.id, "654321", now)).rejects.toMatchObject({ code: "code_used" });
-    await validateCode(env, tenant.id, a.id, "123456", now);
+    await expect(validateCode(env, tenant, b.id, "000000", now)).rejects.toMatchObject({ code: "code_wrong" });
+    await validateCode(env, tenant, b.id, "654321", now);
+    await expect(validateCode(env, tenant, b.id, "654321", now)).rejects.toMatchObject({ code: "code_used" });
+    await validateCode(env, tenant, a.id, "123456", now);
   });
 });

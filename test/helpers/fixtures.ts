@@ -9,6 +9,7 @@ import { insertTemplate } from "../../src/store/templates";
 import { getTenant } from "./domain";
 import type { Dialect, Kind, Tenant } from "../../src/core/types";
 import { tenantDb } from "../../src/store/db";
+import { guardBuckets } from "../../src/guard/mobile-guard";
 
 export interface TestTenant {
   tenant: Tenant;
@@ -28,6 +29,7 @@ export async function makeTenant(opts: { balance?: number; settings?: Record<str
     prices: { verification: 45, notification: 45, marketing: 55, ...opts.prices },
     webhookSecret: randomHex(16),
     settings: JSON.stringify(opts.settings ?? {}),
+    guardBuckets: guardBuckets(env),
     now,
   });
   if (opts.balance) await adjustBalance(tenantDb(env, id), opts.balance, "topup", "test fixture", now);

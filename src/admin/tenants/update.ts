@@ -1,4 +1,4 @@
-// PATCH /admin/v1/tenants/{id}: name, timezone, prices and settings; what the body omits stays.
+// PATCH /admin/v1/tenants/{id}: name, timezone, prices, settings and the MobileGuard bucket count; what the body omits stays.
 import { z } from "zod";
 import { changeTenant } from "../../core/tenants";
 import { json } from "../../http/respond";
@@ -14,6 +14,13 @@ export const UpdateTenantBody = z.strictObject({
   settings: TenantSettingsPatch.optional().describe(
     "merged into the stored settings: named fields (and named limit kinds) replace, omitted ones stay",
   ),
+  guard_buckets: z
+    .number()
+    .int()
+    .min(1)
+    .max(65536)
+    .optional()
+    .describe("MobileGuard objects of the tenant (docs/jpush.md, MobileGuard buckets); a move keeps every window and code, at most one move per 7 days"),
 });
 
 export const updateTenantRoute = adminRoute(
@@ -21,7 +28,7 @@ export const updateTenantRoute = adminRoute(
   async (req, env) => {
     const { id } = parseParams(req, TenantParams);
     await requireTenant(env, id);
-    const body = await parseBody(req, UpdateTenantBody);
-    return json(tenantView(await changeTenant(tenantDb(env, id), body, Date.now())));
+    const { guard_buckets, ...body } = await parseBody(req, UpdateTenantBody);
+    return json(tenantView(await changeTenant(tenantDb(env, id), { ...body, guardBuckets: guard_buckets }, Date.now())));
   },
 );

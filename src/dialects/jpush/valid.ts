@@ -39,7 +39,7 @@ export const validRoute = jpushRoute(
     );
     try {
       if (!input) throw refusal;
-      await checkCode(env, tenant.id, msgId, msg, input.code, Date.now());
+      await checkCode(env, tenant, msgId, msg, input.code, Date.now());
       return json({ is_valid: true });
     } catch (e) {
       throw refusalOf(e, { is_valid: false }) ?? e;

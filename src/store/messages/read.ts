@@ -15,6 +15,8 @@ export interface CodeMessage {
   mobile: string;
   kind: Kind;
   dialect: Dialect;
+  /** When it was accepted: which MobileGuard layout of its tenant holds its code. */
+  createdAt: number;
 }
 
 /**
@@ -23,7 +25,7 @@ export interface CodeMessage {
  */
 export function codeMessageIn(db: D1Database, s: AuthScope, messageId: string) {
   return {
-    statements: [db.prepare(`SELECT mobile, kind, dialect FROM messages WHERE tenant_id = ${s.tenant} AND id = ${s.at(1)}`).bind(...s.binds, messageId)],
+    statements: [db.prepare(`SELECT mobile, kind, dialect, created_at AS createdAt FROM messages WHERE tenant_id = ${s.tenant} AND id = ${s.at(1)}`).bind(...s.binds, messageId)],
     read: (results: D1Result[]): CodeMessage | null => (results[0]?.results[0] as CodeMessage | undefined) ?? null,
   };
 }

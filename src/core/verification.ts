@@ -3,12 +3,11 @@
 import { CoreError } from "./errors";
 import { dialectTraits } from "./dialect-registry";
 import { hmacSha256Hex, randomBytes, secretsKey } from "./crypto";
-import { codeGuardNames } from "../guard/mobile-guard";
+import { codeGuardNames, type VerifyOutcome } from "../guard/mobile-guard";
 import { getMessage, type CodeMessage } from "../store/messages/read";
 import { tenantDb } from "../store/db";
 import { toMessage } from "./messages";
 import type { Tenant } from "./types";
-import type { VerifyOutcome } from "../guard/mobile-guard";
 
 export const CODE_MIN_LENGTH = 4;
 export const CODE_MAX_LENGTH = 8;

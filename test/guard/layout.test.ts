@@ -41,7 +41,12 @@ describe("a tenant's MobileGuard bucket count", () => {
     // Two sends before the move and one after fill the window of 3: the fourth is refused.
     const third = await code(s, to);
     expect(third.status).toBe(200);
-    expect(await code(s, to)).toEqual({ status: 403, body: err(50009) });
+    const refused = await code(s, to);
+    expect(refused).toEqual({ status: 403, body: err(50009) });
+    // The window frees when the oldest of the three leaves it: the first send, held by the earlier object.
+    const wait = Number(/retry in (\d+) s/.exec(refused.body.error.message)![1]);
+    expect(wait).toBeGreaterThan(50);
+    expect(wait).toBeLessThanOrEqual(60);
 
     // Each send was recorded once, in the object of the count in force when it was decided.
     const e164 = `+86${to}`;

@@ -4,7 +4,7 @@
 // cron), seeds the demo tenant idempotently through the operator API, and prints ready-to-paste
 // curl commands. Offline: no metrics, no Request.cf fetch. PORT overrides 8787.
 import { spawn, spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 
 const port = Number(process.env.PORT ?? 8787);
@@ -15,6 +15,8 @@ const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETC
 const persist = process.env.EDGESMS_PERSIST;
 const persistArgs = persist ? ["--persist-to", persist] : [];
 const STATE = persist ? join(persist, "demo-credentials.json") : ".wrangler/demo-credentials.json";
+// The pid of the `wrangler dev` this script runs, kept beside the state while it runs.
+const PIDFILE = join(persist ?? ".wrangler", "dev.pid");
 
 if (!existsSync(".dev.vars")) {
   copyFileSync(".dev.vars.example", ".dev.vars");
@@ -28,6 +30,8 @@ const devVars = Object.fromEntries(
 );
 const adminToken = devVars.ADMIN_TOKEN;
 
+await stopLeftover(PIDFILE);
+
 const migrate = spawnSync("npx", ["wrangler", "d1", "migrations", "apply", "DB", "--local", ...persistArgs], { stdio: "inherit", env });
 if (migrate.status !== 0) process.exit(migrate.status ?? 1);
 
@@ -35,8 +39,73 @@ const dev = spawn("npx", ["wrangler", "dev", "--port", String(port), "--ip", "12
   stdio: ["ignore", "inherit", "inherit"],
   env,
 });
-for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => dev.kill(sig));
-dev.on("exit", (code) => process.exit(code ?? 0));
+mkdirSync(dirname(PIDFILE), { recursive: true });
+writeFileSync(PIDFILE, String(dev.pid));
+for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => signalTree(dev.pid, sig));
+dev.on("exit", (code) => {
+  rmSync(PIDFILE, { force: true });
+  process.exit(code ?? 0);
+});
+
+/**
+ * An `npm start` killed outright (SIGKILL, a closed terminal) cannot stop its `wrangler dev`, which
+ * then keeps the port and the local state: the next start stops that process tree first. Only a
+ * live process whose command line is still `wrangler dev` counts (a pid may have been reused), and
+ * only once no `npm start` runs it any more.
+ */
+async function stopLeftover(file) {
+  const pid = existsSync(file) ? Number(readFileSync(file, "utf8")) : NaN;
+  if (!Number.isInteger(pid) || pid <= 1 || !/\bwrangler dev\b/.test(argsOf(pid).join(" "))) return;
+  // Still run by a live `npm start` (another terminal): not a leftover, left alone.
+  if (argsOf(parentsNow().get(pid)).some((a) => /(^|\/)scripts\/start\.mjs$/.test(a))) return;
+  signalTree(pid, "SIGTERM");
+  for (let i = 0; i < 50 && existsSync(`/proc/${pid}`); i++) await new Promise((r) => setTimeout(r, 100));
+  signalTree(pid, "SIGKILL");
+  rmSync(file, { force: true });
+  console.log(`stopped the gateway an earlier npm start left running (pid ${pid})`);
+}
+
+/** A process's arguments, from /proc (none when it is gone, or on a system without /proc). */
+function argsOf(pid) {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+  } catch {
+    return [];
+  }
+}
+
+/** Every live process's parent, from /proc (empty without it). */
+function parentsNow() {
+  const parents = new Map();
+  const pids = existsSync("/proc") ? readdirSync("/proc").filter((d) => /^\d+$/.test(d)) : [];
+  for (const p of pids) {
+    try {
+      // /proc/<pid>/stat: "pid (comm) state ppid …"; comm may hold spaces, so read after its ")".
+      const stat = readFileSync(`/proc/${p}/stat`, "utf8");
+      parents.set(Number(p), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return parents;
+}
+
+/**
+ * Signals a process and all its descendants at once: a SIGTERM to `npx` alone was seen to leave
+ * wrangler and its workerd running (reparented), holding the port.
+ */
+function signalTree(pid, sig) {
+  const parents = parentsNow();
+  const tree = [pid];
+  for (let i = 0; i < tree.length; i++) for (const [p, parent] of parents) if (parent === tree[i]) tree.push(p);
+  for (const p of tree) {
+    try {
+      process.kill(p, sig);
+    } catch {
+      // gone already
+    }
+  }
+}
 
 async function waitReady() {
   for (let i = 0; i < 120; i++) {

@@ -96,18 +96,14 @@ export async function changeTenant({ db, tenantId: id }: TenantDb, change: Tenan
   const row = await getTenant({ db, tenantId: id });
   if (!row) throw new CoreError("not_found", `tenant ${id} does not exist`);
   const settings = change.settings ? JSON.stringify(mergeSettings(toTenant(row).settings, change.settings)) : undefined;
-  const movedBefore = now - GUARD_MOVE_SPACING_MS;
-  const guardMove = change.guardBuckets === undefined ? undefined : { buckets: change.guardBuckets, movedBefore };
-  const movedAt = row.guard_moved_at;
-  if (guardMove && guardMove.buckets !== row.guard_buckets && movedAt !== null && movedAt > movedBefore) {
+  // The spacing between two moves is the UPDATE's own condition, so racing operators cannot pass it.
+  const guardMove = change.guardBuckets === undefined ? undefined : { buckets: change.guardBuckets, movedBefore: now - GUARD_MOVE_SPACING_MS };
+  if (!(await updateTenant({ db, tenantId: id }, { name: change.name, timezone: change.timezone, prices: change.prices, settings, guardMove }, now))) {
+    const movedAt = (await getTenant({ db, tenantId: id }))?.guard_moved_at ?? now;
     const next = new Date(movedAt + GUARD_MOVE_SPACING_MS).toISOString();
     throw new CoreError("invalid_input", `guard_buckets was changed at ${new Date(movedAt).toISOString()}; it can change again from ${next}, when no window reaches back before that change`, {
       field: "guard_buckets",
     });
-  }
-  if (!(await updateTenant({ db, tenantId: id }, { name: change.name, timezone: change.timezone, prices: change.prices, settings, guardMove }, now))) {
-    // Another operator's move landed between the read and the write: this change was not applied.
-    throw new CoreError("invalid_input", "guard_buckets was changed by another request meanwhile; nothing was changed: read the tenant and retry", { field: "guard_buckets" });
   }
   return toTenant((await getTenant({ db, tenantId: id }))!);
 }

@@ -28,6 +28,9 @@ export interface AdmitRequest {
   earlier?: History;
 }
 
+/** What a mobile's history is read for: its windows and its repeat window at `now`. */
+export type HistoryRequest = Pick<AdmitRequest, "mobile" | "kind" | "now" | "windows" | "contentHash" | "repeatWindowSeconds">;
+
 /** What one object has seen of a mobile within the longest window: what admit decides by. */
 export interface History {
   /** Send times of the kind inside the longest window, newest first, at most the largest limit. */
@@ -129,7 +132,7 @@ export class MobileGuard extends DurableObject<Env> {
    * new bucket count asks the one of the earlier count, while a window can still reach back before
    * the move (core/send.ts). Reads only.
    */
-  async history(req: Pick<AdmitRequest, "mobile" | "kind" | "now" | "windows" | "contentHash" | "repeatWindowSeconds">): Promise<History> {
+  async history(req: HistoryRequest): Promise<History> {
     return this.#history(req);
   }
 
@@ -137,7 +140,7 @@ export class MobileGuard extends DurableObject<Env> {
    * One read serves every window: the mobile's newest sends of the kind within the longest window,
    * as many as the largest limit; and the newest send of the same content in the repeat window.
    */
-  #history(req: Pick<AdmitRequest, "mobile" | "kind" | "now" | "windows" | "contentHash" | "repeatWindowSeconds">): History {
+  #history(req: HistoryRequest): History {
     const sql = this.ctx.storage.sql;
     let ats: number[] = [];
     if (req.windows.length > 0) {

@@ -49,17 +49,6 @@ export interface NewTenant {
   now: number;
 }
 
-export async function insertTenant(db: D1Database, t: NewTenant): Promise<void> {
-  await db
-    .prepare(
-      `INSERT INTO tenants (id, name, balance, price_verification, price_notification, price_marketing,
-         timezone, webhook_secret, settings, created_at, updated_at, guard_buckets)
-       VALUES (?1, ?2, 0, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?9, ?10)`,
-    )
-    .bind(t.id, t.name, t.prices.verification, t.prices.notification, t.prices.marketing, t.timezone, t.webhookSecret, t.settings, t.now, t.guardBuckets)
-    .run();
-}
-
 export interface TenantPatch {
   name?: string;
   timezone?: string;

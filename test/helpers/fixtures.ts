@@ -3,7 +3,7 @@
 import { env } from "cloudflare:workers";
 import { createCredential, type IssuedCredential } from "../../src/core/credentials";
 import { randomDigits, randomHex } from "../../src/core/crypto";
-import { adjustBalance, insertTenant } from "../../src/store/tenants";
+import { adjustBalance, insertTenantIfAbsent } from "../../src/store/tenants";
 import { insertSignature, type ReviewStatus } from "../../src/store/signatures";
 import { insertTemplate } from "../../src/store/templates";
 import { getTenant } from "./domain";
@@ -22,7 +22,7 @@ let seq = 0;
 export async function makeTenant(opts: { balance?: number; settings?: Record<string, unknown>; prices?: Partial<Tenant["prices"]>; timezone?: string } = {}): Promise<Tenant> {
   const id = `tn_test_${Date.now().toString(36)}_${++seq}_${randomHex(3)}`;
   const now = Date.now();
-  await insertTenant(env.DB, {
+  const created = await insertTenantIfAbsent(env.DB, {
     id,
     name: `Test tenant ${seq}`,
     timezone: opts.timezone ?? "Asia/Shanghai",
@@ -32,6 +32,7 @@ export async function makeTenant(opts: { balance?: number; settings?: Record<str
     guardBuckets: guardBuckets(env),
     now,
   });
+  if (!created) throw new Error(`test tenant ${id} exists already`);
   if (opts.balance) await adjustBalance(tenantDb(env, id), opts.balance, "topup", "test fixture", now);
   return (await getTenant(tenantDb(env, id)))!;
 }
